@@ -1,0 +1,26 @@
+"""Sphinx configuration for tradecontrol."""
+
+from __future__ import annotations
+
+import tradecontrol
+
+project = "tradecontrol"
+author = "tradecontrol contributors"
+copyright = "2026, tradecontrol contributors"
+release = tradecontrol.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.doctest",
+]
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True, "show-inheritance": False}
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+exclude_patterns = ["_build"]
+html_theme = "furo"
+html_title = f"tradecontrol {release}"
+doctest_global_setup = "import tradecontrol as tc"

@@ -1,0 +1,74 @@
+"""tradecontrol: sanctions and export-control logic as a pure function.
+
+Describe a transaction, pick a rulebook, and ask::
+
+    decision = tradecontrol.evaluate(transaction, tradecontrol.Rulebook.default())
+
+The decision says whether the deal is clear, authorized by a licence, needs a licence,
+needs review or is prohibited, as of the transaction's date, with the legal citation for
+every step.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from tradecontrol._time import Window
+from tradecontrol.conditions import Condition, ConditionTest
+from tradecontrol.decision import Decision, Finding, NearMiss, Outcome, ReviewPolicy, RulebookRef
+from tradecontrol.entities import Address, Entity, EntityKind, Identifier, Ownership
+from tradecontrol.errors import DataError, InvalidInputError, TradeControlError, UnknownLicenseError
+from tradecontrol.evaluation import evaluate
+from tradecontrol.jurisdictions import Jurisdiction
+from tradecontrol.licenses import License, LicenseKind, LicenseVersion
+from tradecontrol.listings import (
+    LicenseRequirement,
+    Listing,
+    ListingVersion,
+    RequirementException,
+    RequirementScope,
+)
+from tradecontrol.rulebook import NameMatch, Rulebook, RuleInfo, RuleParameter, Source
+from tradecontrol.transactions import Item, Party, Role, Transaction, TransactionKind
+
+__all__ = [
+    "Address",
+    "Condition",
+    "ConditionTest",
+    "DataError",
+    "Decision",
+    "Entity",
+    "EntityKind",
+    "Finding",
+    "Identifier",
+    "InvalidInputError",
+    "Item",
+    "Jurisdiction",
+    "License",
+    "LicenseKind",
+    "LicenseRequirement",
+    "LicenseVersion",
+    "Listing",
+    "ListingVersion",
+    "NameMatch",
+    "NearMiss",
+    "Outcome",
+    "Ownership",
+    "Party",
+    "RequirementException",
+    "RequirementScope",
+    "ReviewPolicy",
+    "Role",
+    "RuleInfo",
+    "RuleParameter",
+    "Rulebook",
+    "RulebookRef",
+    "Source",
+    "TradeControlError",
+    "Transaction",
+    "TransactionKind",
+    "UnknownLicenseError",
+    "Window",
+    "__version__",
+    "evaluate",
+]

@@ -1,0 +1,238 @@
+"""Canonical JSON structuring and unstructuring with cattrs (internal).
+
+``structure(data, cls)`` turns parsed JSON into validated value objects and reports every
+problem with its JSON path; ``unstructure(obj)`` writes the canonical JSON (defaults and
+empty collections left out, Decimals and dates as strings).
+"""
+
+from __future__ import annotations
+
+import enum
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_structure_fn
+
+from tradecontrol import _validators as v
+from tradecontrol._time import Moment, parse_moment
+from tradecontrol.errors import InvalidInputError, TradeControlError
+from tradecontrol.jurisdictions import Jurisdiction
+from tradecontrol.transactions import FactValue, _facts
+
+T = TypeVar("T")
+
+MAX_DEPTH = 64
+"""Deepest nesting of objects accepted (ownership chains included)."""
+
+
+class _PathErrors(Exception):
+    """Problems already located: a list of ``(path, message)`` pairs."""
+
+    def __init__(self, entries: list[tuple[str, str]]) -> None:
+        super().__init__(entries)
+        self.entries = entries
+
+
+def _join(parent: str, child: str) -> str:
+    if not child:
+        return parent
+    if not parent:
+        return child
+    return parent + child if child.startswith("[") else f"{parent}.{child}"
+
+
+def _walk(exc: BaseException, path: str) -> list[tuple[str, str]]:
+    """Flatten a (possibly nested) structuring error into ``(path, message)`` pairs."""
+    if isinstance(exc, _PathErrors):
+        return [(_join(path, p), m) for p, m in exc.entries]
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [(_join(path, k), "unknown field") for k in sorted(exc.extra_fields)]
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        out: list[tuple[str, str]] = []
+        for sub, note in with_notes:
+            name = getattr(note, "name", None)
+            index = getattr(note, "index", None)
+            step = str(name) if name is not None else f"[{index}]"
+            if isinstance(sub, KeyError) and not isinstance(sub, TradeControlError):
+                out.append((_join(path, step), "required field missing"))
+            else:
+                out.extend(_walk(sub, _join(path, step)))
+        for sub in without:
+            out.extend(_walk(sub, path))
+        return out
+    if isinstance(exc, TradeControlError):
+        return [(_join(path, exc.path), exc.message)]
+    if isinstance(exc, RecursionError):
+        return [(path, f"nested deeper than {MAX_DEPTH} levels")]
+    return [(path, f"invalid value ({type(exc).__name__}: {exc})")]
+
+
+def _strict_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _strict_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _strict_int(value: Any, _: Any) -> int:
+    return v.non_negative_int(value)
+
+
+def _enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise InvalidInputError(f"{value!r} is not one of {allowed}") from None
+
+
+def _is_moment(t: Any) -> bool:
+    return bool(t == Moment or t == (Moment | None))
+
+
+def _moment(value: Any, _: Any) -> Moment | None:
+    return None if value is None else parse_moment(value)
+
+
+def _plain_date(value: Any) -> date:
+    moment = parse_moment(value)
+    if isinstance(moment, datetime):
+        raise InvalidInputError(f"expected a date (YYYY-MM-DD), got {value!r}")
+    return moment
+
+
+def _is_homogeneous_tuple(t: Any) -> bool:
+    args = typing.get_args(t)
+    return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    depth = [0]
+
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(Decimal, lambda x, _: v.decimal(x))
+    conv.register_structure_hook(v.Percent, lambda x, _: v.percent(x))
+    conv.register_structure_hook(Jurisdiction, lambda x, _: Jurisdiction(x))
+    conv.register_structure_hook_func(_is_moment, _moment)
+    conv.register_structure_hook(date, lambda x, _: _plain_date(x))
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum
+    )
+
+    def seq_factory(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+        elem = typing.get_args(t)[0]
+        if _is_fact_pair(elem):
+            return lambda x, _: _facts(x)
+
+        def structure_seq(value: Any, _: Any) -> tuple[Any, ...]:
+            if not isinstance(value, list | tuple):
+                raise InvalidInputError(f"expected a list, got {type(value).__name__}")
+            out: list[Any] = []
+            errors: list[tuple[str, str]] = []
+            for i, item in enumerate(value):
+                try:
+                    out.append(conv.structure(item, elem))
+                except Exception as exc:
+                    errors.extend(_walk(exc, f"[{i}]"))
+            if errors:
+                raise _PathErrors(errors)
+            return tuple(out)
+
+        return structure_seq
+
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, seq_factory)
+
+    def attrs_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+        inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+
+        def structure_obj(value: Any, _: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise InvalidInputError(f"expected an object, got {type(value).__name__}")
+            depth[0] += 1
+            try:
+                if depth[0] > MAX_DEPTH:
+                    raise InvalidInputError(f"nested deeper than {MAX_DEPTH} levels")
+                return inner(value, cls)
+            finally:
+                depth[0] -= 1
+
+        return structure_obj
+
+    conv.register_structure_hook_factory(attrs.has, attrs_factory)
+
+    conv.register_unstructure_hook(Jurisdiction, lambda j: j.code)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook(date, lambda d: d.isoformat())
+    conv.register_unstructure_hook(datetime, lambda d: d.isoformat())
+    conv.register_unstructure_hook_func(_is_moment, lambda d: None if d is None else d.isoformat())
+    conv.register_unstructure_hook_func(_is_fact_tuple, _unstructure_facts)
+    return conv
+
+
+def _is_fact_pair(t: Any) -> bool:
+    return typing.get_origin(t) is tuple and typing.get_args(t) == (str, FactValue)
+
+
+def _is_fact_tuple(t: Any) -> bool:
+    return _is_homogeneous_tuple(t) and _is_fact_pair(typing.get_args(t)[0])
+
+
+def _unstructure_facts(facts: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in facts:
+        if isinstance(value, date):
+            out[key] = value.isoformat()
+        elif isinstance(value, Decimal):
+            out[key] = str(value)
+        else:
+            out[key] = value
+    return out
+
+
+CONVERTER = _make_converter()
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build ``cls`` from parsed JSON, raising one error that names every bad field.
+
+    Raises:
+        InvalidInputError: ``path: message`` of the first problem; ``.problems`` lists all.
+    """
+    try:
+        return CONVERTER.structure(data, cls)
+    except Exception as exc:
+        problems = _walk(exc, "")
+        if not problems:  # pragma: no cover - defensive
+            problems = [("", str(exc))]
+        path, message = problems[0]
+        if len(problems) > 1:
+            others = "; ".join(f"{p or '(top)'}: {m}" for p, m in problems[1:4])
+            more = f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
+            message = f"{message} [also {others}{more}]"
+        err = InvalidInputError(message, path=path)
+        err.problems = problems  # type: ignore[attr-defined]
+        raise err from None
+
+
+def unstructure(obj: Any) -> Any:
+    """Return the canonical JSON form of a value object."""
+    return CONVERTER.unstructure(obj)

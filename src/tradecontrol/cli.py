@@ -1,0 +1,185 @@
+"""Command-line interface: ``tradecontrol evaluate FILE|- [--as-of DATE] [--format table|json]``.
+
+Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
+was bad (each reported on standard error with file, line and field; the other lines are
+still decided), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, TextIO
+
+from tradecontrol import __version__
+from tradecontrol._time import Moment, parse_moment
+from tradecontrol.decision import Decision, Finding
+from tradecontrol.errors import InvalidInputError, TradeControlError
+from tradecontrol.evaluation import evaluate
+from tradecontrol.rulebook import Rulebook
+from tradecontrol.transactions import Transaction
+
+__all__ = ["main"]
+
+MAX_LINE_BYTES = 1 << 20
+"""Longest accepted input line (1 MiB); longer lines are reported as bad, not read."""
+
+_TABLE = "{id:<28} {outcome:<16} {rule:<17} {ref:<34} {citation}"
+
+
+def _as_of(text: str) -> Moment:
+    try:
+        return parse_moment(text)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tradecontrol",
+        description="Sanctions and export-control decisions with legal citations.",
+    )
+    parser.add_argument("--version", action="version", version=f"tradecontrol {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ev = sub.add_parser(
+        "evaluate",
+        help="decide each transaction of a JSON-lines file",
+        description="Decide each transaction (one canonical JSON object per line) as of its "
+        "date, or as of --as-of, under the bundled rulebook.",
+    )
+    ev.add_argument("file", metavar="FILE", help="JSON-lines file of transactions, or - for stdin")
+    ev.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="DATE",
+        help="decide every transaction as of this ISO date or aware datetime",
+    )
+    ev.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default) or one Decision JSON per line",
+    )
+    return parser
+
+
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Yield ``(line number, raw line)``; ``None`` for a line over :data:`MAX_LINE_BYTES`."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+                raw = stream.readline(MAX_LINE_BYTES)
+            yield number, None
+            continue
+        yield number, raw
+
+
+def _parse(raw: bytes | None) -> Transaction:
+    if raw is None:
+        raise InvalidInputError(f"line longer than {MAX_LINE_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"not UTF-8 (byte {exc.start})") from None
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InvalidInputError("JSON nested too deeply") from None
+    return Transaction.from_dict(data)
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _key_citations(finding: Finding) -> str:
+    """The rule's first citation, the listing's Federal Register rule, and the licence's."""
+    federal_register = [c for c in finding.citations if " FR " in c or c.startswith("FR Doc")]
+    picked = finding.citations[:1] + tuple(federal_register[:1])
+    if finding.license_id is not None and federal_register:
+        picked += (federal_register[-1],)
+    return ", ".join(dict.fromkeys(picked)) or "-"
+
+
+def _table_row(decision: Decision) -> str:
+    deciding = decision.deciding
+    rule = ref = citation = "-"
+    if deciding is not None:
+        rule = deciding.rule
+        ref = deciding.license_id or deciding.matched_name or deciding.listing_id or "-"
+        citation = _key_citations(deciding)
+    return _TABLE.format(
+        id=_fit(decision.transaction_id, 28),
+        outcome=decision.outcome.value,
+        rule=rule,
+        ref=_fit(ref, 34),
+        citation=citation,
+    )
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    name = "-" if args.file == "-" else args.file
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    except OSError as exc:
+        print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
+        return 1
+    rulebook = Rulebook.default()
+    bad = 0
+    if args.format == "table":
+        print(
+            _TABLE.format(
+                id="ID",
+                outcome="OUTCOME",
+                rule="RULE",
+                ref="LICENCE / LISTING",
+                citation="CITATIONS",
+            ),
+            file=out,
+        )
+    try:
+        for number, raw in _lines(stream):
+            if raw is not None and not raw.strip():
+                continue
+            try:
+                transaction = _parse(raw)
+            except TradeControlError as exc:
+                bad += 1
+                print(f"tradecontrol: {exc.located(source=name, line=number)}", file=err)
+                continue
+            decision = evaluate(transaction, rulebook, as_of=args.as_of)
+            if args.format == "json":
+                print(json.dumps(decision.to_dict(), ensure_ascii=False), file=out)
+            else:
+                print(_table_row(decision), file=out)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if bad:
+        print(f"tradecontrol: {bad} bad line(s) in {name}; the others were decided", file=err)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Args:
+        argv: Arguments without the program name (default: ``sys.argv[1:]``).
+    """
+    args = _parser().parse_args(argv)
+    try:
+        return _evaluate(args, sys.stdout, sys.stderr)
+    except BrokenPipeError:  # e.g. piped into head
+        sys.stderr.close()
+        return 0

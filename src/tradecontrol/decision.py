@@ -1,0 +1,194 @@
+"""Outcomes, findings and decisions.
+
+An :class:`Outcome` is ordered from least to most restrictive::
+
+    not_restricted < authorized < review_required < license_required < prohibited
+
+A :class:`Decision` carries the most restrictive outcome of its :class:`Finding` objects.
+
+Example:
+    >>> from tradecontrol import Outcome
+    >>> max(Outcome.AUTHORIZED, Outcome.LICENSE_REQUIRED)
+    <Outcome.LICENSE_REQUIRED: 'license_required'>
+    >>> Outcome.REVIEW_REQUIRED > Outcome.AUTHORIZED
+    True
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from datetime import date
+from typing import Any
+
+import attrs
+
+from tradecontrol import _validators as v
+from tradecontrol._time import Moment, parse_moment
+
+__all__ = [
+    "Decision",
+    "Finding",
+    "NearMiss",
+    "Outcome",
+    "ReviewPolicy",
+    "RulebookRef",
+    "merge_citations",
+]
+
+
+def merge_citations(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """Concatenate citation tuples, keeping the first occurrence of each.
+
+    Example:
+        >>> merge_citations(("15 CFR 744.11", "84 FR 22961"), ("84 FR 22961", "84 FR 23468"))
+        ('15 CFR 744.11', '84 FR 22961', '84 FR 23468')
+    """
+    return tuple(dict.fromkeys(c for group in groups for c in group))
+
+
+@functools.total_ordering
+class Outcome(enum.Enum):
+    """The result of a finding or a decision, ordered by restrictiveness (DESIGN.md §2)."""
+
+    NOT_RESTRICTED = "not_restricted"
+    AUTHORIZED = "authorized"
+    REVIEW_REQUIRED = "review_required"
+    LICENSE_REQUIRED = "license_required"
+    PROHIBITED = "prohibited"
+
+    @property
+    def rank(self) -> int:
+        """0 for ``not_restricted`` up to 4 for ``prohibited``."""
+        return list(Outcome).index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Outcome):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+class ReviewPolicy(enum.Enum):
+    """Licence review policy stated by a listing or a control (15 CFR 744.16(c))."""
+
+    PRESUMPTION_OF_DENIAL = "presumption_of_denial"
+    POLICY_OF_DENIAL = "policy_of_denial"
+    CASE_BY_CASE = "case_by_case"
+    APPROVAL = "approval"
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class NearMiss:
+    """A licence that was in view for a restriction but did not authorize it.
+
+    Args:
+        license_id: The licence's id.
+        failed: Each condition that failed, in words (``"contract_date 2019-06-01 is after
+            2019-05-16"``).
+    """
+
+    license_id: str
+    failed: tuple[str, ...] = attrs.field(converter=v.freeze)
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Finding:
+    """One rule's conclusion about one party and item (or the whole transaction).
+
+    Args:
+        rule: Stable rule id, e.g. ``ear.entity_list``.
+        authority: ``US-BIS``, ``US-OFAC``, ``EU``, ``UK``, ``UN``.
+        outcome: The outcome after licences were applied.
+        requirement: What the rule requires before licences (``license_required``,
+            ``prohibited``…); ``None`` for findings that restrict nothing.
+        review_policy: The licence review policy when a licence is required.
+        citations: Legal sources, e.g. ``("15 CFR 744.11", "84 FR 22961")``.
+        message: One sentence saying why.
+        party_role: Role of the party concerned, if any.
+        party_name: Name of that party as given in the transaction.
+        item_index: Index in ``transaction.items`` of the item concerned, if any.
+        listing_id: The matched listing.
+        matched_name: The listed name or alias that matched.
+        license_id: The licence that authorizes it (``authorized`` only).
+        near_misses: Licences that almost applied, with the conditions that failed.
+        cautions: Things a person should check (e.g. a clock-time boundary).
+    """
+
+    rule: str
+    authority: str
+    outcome: Outcome
+    message: str
+    requirement: Outcome | None = None
+    review_policy: ReviewPolicy | None = None
+    citations: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
+    party_role: str | None = None
+    party_name: str | None = None
+    item_index: int | None = None
+    listing_id: str | None = None
+    matched_name: str | None = None
+    license_id: str | None = None
+    near_misses: tuple[NearMiss, ...] = attrs.field(default=(), converter=v.freeze)
+    cautions: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class RulebookRef:
+    """Identifies the rulebook a decision was made with."""
+
+    id: str
+    version: str
+    snapshot: date
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Decision:
+    """The answer for one transaction as of one moment.
+
+    Args:
+        transaction_id: The transaction's ``id``.
+        outcome: The most restrictive finding outcome (``not_restricted`` when none).
+        as_of: The moment the decision speaks for (date or aware datetime).
+        rulebook: Id, version and snapshot date of the rulebook used.
+        findings: Every finding, in rule order, then party and item order.
+        rules_checked: Ids of the rules that ran.
+        digest: ``sha256:`` hex digest over the canonical transaction JSON, the rulebook
+            version and the library version, so a stored decision can be tied to its inputs.
+        library_version: ``tradecontrol.__version__`` that made the decision.
+    """
+
+    transaction_id: str
+    outcome: Outcome
+    as_of: Moment = attrs.field(converter=parse_moment)
+    rulebook: RulebookRef
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=v.freeze)
+    rules_checked: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
+    digest: str = ""
+    library_version: str = ""
+
+    @property
+    def deciding(self) -> Finding | None:
+        """The first finding whose outcome equals the decision's outcome, if any."""
+        for finding in self.findings:
+            if finding.outcome is self.outcome:
+                return finding
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the Decision JSON of DESIGN.md §4 (empty fields left out)."""
+        from tradecontrol._json import unstructure
+
+        out: dict[str, Any] = unstructure(self)
+        out["as_of"] = self.as_of.isoformat()
+        out["outcome"] = self.outcome.value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Decision:
+        """Read a Decision JSON object (as written by :meth:`to_dict`).
+
+        Raises:
+            InvalidInputError: Naming the JSON path of the bad field.
+        """
+        from tradecontrol._json import structure
+
+        return structure(data, cls)

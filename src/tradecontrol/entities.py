@@ -1,0 +1,164 @@
+"""Entities, their addresses, identifiers and owners.
+
+An :class:`Entity` is a legal or natural person, vessel or aircraft as described by a
+transaction or by a list. Ownership edges (:class:`Ownership`) give share percentages
+(0–100, Decimal) and an optional control flag; the ownership rules (OFAC 50 Percent Rule,
+EU and UK tests) read them.
+
+Example:
+    >>> from tradecontrol import Entity
+    >>> e = Entity.from_dict({"name": "Huawei Technologies Co., Ltd.", "country": "CN"})
+    >>> e.country.code, e.kind.value
+    ('CN', 'unknown')
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from tradecontrol import _validators as v
+from tradecontrol._time import Moment, parse_moment
+from tradecontrol.errors import InvalidInputError
+from tradecontrol.jurisdictions import Jurisdiction, jurisdictions, opt_jurisdiction
+
+__all__ = ["Address", "Entity", "EntityKind", "Identifier", "Ownership"]
+
+
+class EntityKind(enum.Enum):
+    """What an entity is: ``organization``, ``person``, ``vessel``, ``aircraft``, ``unknown``."""
+
+    ORGANIZATION = "organization"
+    PERSON = "person"
+    VESSEL = "vessel"
+    AIRCRAFT = "aircraft"
+    UNKNOWN = "unknown"
+
+
+_opt_jurisdiction = opt_jurisdiction
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Address:
+    """A postal address; every part is optional.
+
+    Args:
+        street: Street and number.
+        city: City or locality.
+        region: State, province or district.
+        postal_code: Postal code.
+        country: ISO 3166 code of the country (``CN``) or subdivision (``UA-43``).
+    """
+
+    street: str | None = attrs.field(default=None, converter=v.optional_text)
+    city: str | None = attrs.field(default=None, converter=v.optional_text)
+    region: str | None = attrs.field(default=None, converter=v.optional_text)
+    postal_code: str | None = attrs.field(default=None, converter=v.optional_text)
+    country: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Identifier:
+    """An identifier such as an LEI, registration number, passport, IMO number.
+
+    Args:
+        scheme: Lower-case scheme name (``lei``, ``registration_number``, ``imo``,
+            ``passport``).
+        value: The identifier as written by the issuer.
+        country: Issuing jurisdiction, if any.
+    """
+
+    scheme: str = attrs.field(converter=v.lower_text)
+    value: str = attrs.field(converter=v.text)
+    country: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
+
+
+def _birth_date(value: Any) -> Moment | None:
+    return None if value is None else parse_moment(value)
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Entity:
+    """A party's identity: name, kind, aliases, country, addresses, identifiers, owners.
+
+    Args:
+        name: Primary name as written (1–4096 characters).
+        kind: An :class:`EntityKind`; ``unknown`` when not given.
+        country: Country (or subdivision) of the entity, ISO 3166.
+        aliases: Other names (a.k.a., short names, transliterations).
+        addresses: Postal addresses.
+        identifiers: Registration numbers and the like.
+        owners: Direct owners with their share (percent 0–100).
+        birth_date: Date of birth (persons only).
+        nationalities: Nationalities (persons only), ISO 3166.
+
+    Raises:
+        InvalidInputError: A field is malformed.
+    """
+
+    name: str = attrs.field(converter=v.text)
+    kind: EntityKind = attrs.field(default=EntityKind.UNKNOWN, converter=EntityKind)
+    country: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    addresses: tuple[Address, ...] = attrs.field(default=(), converter=v.freeze)
+    identifiers: tuple[Identifier, ...] = attrs.field(default=(), converter=v.freeze)
+    owners: tuple[Ownership, ...] = attrs.field(default=(), converter=v.freeze)
+    birth_date: Moment | None = attrs.field(default=None, converter=_birth_date)
+    nationalities: tuple[Jurisdiction, ...] = attrs.field(default=(), converter=jurisdictions)
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind is not EntityKind.PERSON and (self.birth_date or self.nationalities):
+            raise InvalidInputError(
+                "birth_date and nationalities are for entities of kind 'person'"
+            )
+        total = sum((o.share_percent or Decimal(0) for o in self.owners), Decimal(0))
+        if total > 100:
+            raise InvalidInputError(
+                f"owners' shares add up to {total}%, more than 100%", path="owners"
+            )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The primary name followed by the aliases."""
+        return (self.name, *self.aliases)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Entity:
+        """Build from the canonical JSON object (DESIGN.md §4).
+
+        Raises:
+            InvalidInputError: Naming the JSON path of the first bad field.
+        """
+        from tradecontrol._json import structure
+
+        return structure(data, cls)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the canonical JSON object; empty and default fields are left out."""
+        from tradecontrol._json import unstructure
+
+        out: dict[str, Any] = unstructure(self)
+        return out
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Ownership:
+    """A direct ownership edge: ``owner`` holds ``share_percent`` of the owned entity.
+
+    Args:
+        owner: The owning entity.
+        share_percent: Share, percent 0–100 (``"30"`` or ``"30%"``); ``None`` when unknown.
+        control: True when the owner controls the entity whatever its share.
+    """
+
+    owner: Entity
+    share_percent: v.Percent | None = attrs.field(default=None, converter=v.opt_percent)
+    control: bool = attrs.field(default=False)
+
+    @control.validator
+    def _check_control(self, _: attrs.Attribute[bool], value: bool) -> None:
+        if not isinstance(value, bool):
+            raise InvalidInputError("control must be true or false", path="control")

@@ -1,0 +1,113 @@
+"""The pure evaluation function.
+
+``evaluate(transaction, rulebook)`` runs every rule, applies licences and combines the
+findings into a :class:`~tradecontrol.decision.Decision`. It does no I/O, reads no clock,
+environment or global state and mutates nothing: the same inputs give the same Decision,
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from datetime import date, datetime
+
+from tradecontrol import __version__
+from tradecontrol._time import Moment
+from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef
+from tradecontrol.errors import InvalidInputError, TradeControlError
+from tradecontrol.licensing import apply_licenses, unknown_license_findings
+from tradecontrol.rulebook import Rulebook
+from tradecontrol.rules import RULES
+from tradecontrol.transactions import Transaction
+
+__all__ = ["evaluate", "transaction_digest"]
+
+
+def transaction_digest(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> str:
+    """``sha256:<hex>`` over the canonical transaction JSON, ``as_of``, rulebook and library.
+
+    The canonical JSON is :meth:`Transaction.to_dict` serialised with sorted keys, no
+    spaces and UTF-8; the rulebook is identified by id and version.
+    """
+    canonical = json.dumps(
+        transaction.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    blob = "\n".join(
+        [canonical, as_of.isoformat(), rulebook.id, rulebook.version, __version__]
+    ).encode("utf-8")
+    return "sha256:" + hashlib.sha256(blob).hexdigest()
+
+
+def evaluate(
+    transaction: Transaction, rulebook: Rulebook, *, as_of: Moment | None = None
+) -> Decision:
+    """Decide ``transaction`` under ``rulebook`` as of ``as_of``.
+
+    Args:
+        transaction: The transaction (see :meth:`Transaction.from_dict`).
+        rulebook: Listings, licences and rule parameters, e.g. :meth:`Rulebook.default`.
+        as_of: The moment to decide for: a date or an aware datetime. Defaults to
+            ``transaction.date``. Deciding 2019-06-01 today gives the 2019 answer.
+
+    Returns:
+        A :class:`Decision`: the most restrictive finding outcome, every finding with its
+        citations, the rulebook id/version/snapshot and a digest of the inputs. A rule that
+        fails gives a ``review_required`` finding naming the error (fail closed).
+
+    Raises:
+        InvalidInputError: ``as_of`` is not a date or an aware datetime.
+
+    Example:
+        >>> from tradecontrol import Rulebook, Transaction, evaluate
+        >>> t = Transaction.from_dict({
+        ...     "id": "WC-02", "date": "2019-05-17", "origin": "US", "destination": "CN",
+        ...     "parties": [{"role": "ultimate_consignee",
+        ...                  "entity": {"name": "Huawei Technologies Co., Ltd."}}],
+        ...     "items": [{"description": "USB cables", "eccn": "EAR99"}]})
+        >>> d = evaluate(t, Rulebook.default())
+        >>> d.outcome.value, d.findings[0].review_policy.value
+        ('license_required', 'presumption_of_denial')
+        >>> import datetime
+        >>> evaluate(t, Rulebook.default(), as_of=datetime.date(2019, 5, 10)).outcome.value
+        'not_restricted'
+    """
+    moment = transaction.date if as_of is None else as_of
+    if not isinstance(moment, date) or (
+        isinstance(moment, datetime) and moment.utcoffset() is None
+    ):
+        raise InvalidInputError("must be a date or an aware datetime", path="as_of")
+    findings: list[Finding] = []
+    for rule_id, rule in RULES:
+        try:
+            found = rule(transaction, rulebook, moment)
+        except Exception as exc:
+            found = (_rule_error(rule_id, rulebook, exc),)
+        findings.extend(apply_licenses(f, transaction, rulebook, moment) for f in found)
+    findings.extend(unknown_license_findings(transaction, rulebook))
+    outcome = max((f.outcome for f in findings), default=Outcome.NOT_RESTRICTED)
+    return Decision(
+        transaction_id=transaction.id,
+        outcome=outcome,
+        as_of=moment,
+        rulebook=RulebookRef(id=rulebook.id, version=rulebook.version, snapshot=rulebook.snapshot),
+        findings=tuple(findings),
+        rules_checked=tuple(rule_id for rule_id, _ in RULES),
+        digest=transaction_digest(transaction, rulebook, moment),
+        library_version=__version__,
+    )
+
+
+def _rule_error(rule_id: str, rulebook: Rulebook, exc: Exception) -> Finding:
+    authority = "tradecontrol"
+    with contextlib.suppress(TradeControlError):
+        authority = rulebook.rule(rule_id).authority
+    return Finding(
+        rule=rule_id,
+        authority=authority,
+        outcome=Outcome.REVIEW_REQUIRED,
+        requirement=Outcome.REVIEW_REQUIRED,
+        message=f"The rule could not be applied ({type(exc).__name__}: {exc}); "
+        "the transaction needs review.",
+    )

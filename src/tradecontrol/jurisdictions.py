@@ -1,0 +1,100 @@
+"""Jurisdictions: ISO 3166-1 countries, ISO 3166-2 subdivisions and the EU.
+
+Codes are validated against the ISO 3166 tables bundled in ``data/iso3166.json``
+(generated from the Debian iso-codes database by ``tools/gen_iso3166.py``).
+
+Example:
+    >>> from tradecontrol import Jurisdiction
+    >>> Jurisdiction("UA-43").country
+    Jurisdiction(code='UA')
+    >>> Jurisdiction("cn").code
+    'CN'
+    >>> Jurisdiction("XX")
+    Traceback (most recent call last):
+    ...
+    tradecontrol.errors.InvalidInputError: 'XX' is not an ISO 3166 code
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from tradecontrol.data import read_json
+from tradecontrol.errors import InvalidInputError
+
+__all__ = ["Jurisdiction", "is_known_code", "jurisdiction", "jurisdictions", "opt_jurisdiction"]
+
+
+def _tables() -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
+    data = read_json("iso3166.json")
+    return data["countries"], data["subdivisions"], data["extra"]
+
+
+def is_known_code(code: str) -> bool:
+    """True when ``code`` is an ISO 3166-1 alpha-2 code, an ISO 3166-2 code or ``EU``."""
+    countries, subdivisions, extra = _tables()
+    return code in countries or code in subdivisions or code in extra
+
+
+def _normalise(value: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(f"expected an ISO 3166 code string, got {type(value).__name__}")
+    code = value.strip().upper()
+    if not is_known_code(code):
+        raise InvalidInputError(f"{value!r} is not an ISO 3166 code")
+    return code
+
+
+@attrs.frozen(slots=True)
+class Jurisdiction:
+    """A country (``CN``), a subdivision (``UA-43``, Crimea) or the European Union (``EU``).
+
+    Args:
+        code: ISO 3166-1 alpha-2 or ISO 3166-2 code, case-insensitive; ``EU``.
+
+    Raises:
+        InvalidInputError: The code is not in the bundled ISO 3166 tables.
+    """
+
+    code: str = attrs.field(converter=_normalise)
+
+    @property
+    def country(self) -> Jurisdiction:
+        """The country a subdivision lies in (itself for a country or ``EU``)."""
+        _, subdivisions, _ = _tables()
+        sub = subdivisions.get(self.code)
+        return Jurisdiction(sub["country"]) if sub else self
+
+    @property
+    def name(self) -> str:
+        """The ISO short name, e.g. ``'China'`` or ``'Avtonomna Respublika Krym'``."""
+        countries, subdivisions, extra = _tables()
+        if self.code in subdivisions:
+            return str(subdivisions[self.code]["name"])
+        return countries.get(self.code) or extra[self.code]
+
+    def within(self, other: Jurisdiction) -> bool:
+        """True when this jurisdiction is ``other`` or lies inside it (``UA-43`` within ``UA``)."""
+        return other.code in (self.code, self.country.code)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def jurisdiction(value: Any) -> Jurisdiction:
+    """Converter: a :class:`Jurisdiction` from itself or from a code string."""
+    return value if isinstance(value, Jurisdiction) else Jurisdiction(value)
+
+
+def opt_jurisdiction(value: Any) -> Jurisdiction | None:
+    """Converter: ``None`` or :func:`jurisdiction`."""
+    return None if value is None else jurisdiction(value)
+
+
+def jurisdictions(values: Any) -> tuple[Jurisdiction, ...]:
+    """Converter: a tuple of :func:`jurisdiction` values."""
+    from tradecontrol._validators import freeze
+
+    return tuple(jurisdiction(x) for x in freeze(values))

@@ -1,0 +1,143 @@
+"""Licences: general licences, specific licences, licence exceptions and savings clauses.
+
+A :class:`License` keeps its history as :class:`LicenseVersion` objects, each with its
+validity window, Federal Register citations and scope. Scope is data: the rules whose
+requirement it can authorize, the listings it covers (by the Federal Register rule that
+listed them), conditions over the transaction and its facts, and an optional value limit.
+
+Example:
+    >>> from tradecontrol import Rulebook
+    >>> tgl = Rulebook.default().license("TGL-744-SUPP7-C1")
+    >>> [ver.window.describe() for ver in tgl.versions][:2]
+    ['2019-05-20 through 2019-08-19', '2019-08-19 through 2019-11-18']
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from tradecontrol import _validators as v
+from tradecontrol._time import Moment, Window
+from tradecontrol.conditions import Condition
+from tradecontrol.errors import InvalidInputError
+
+__all__ = ["License", "LicenseKind", "LicenseVersion"]
+
+
+class LicenseKind(enum.Enum):
+    """How a licence is granted."""
+
+    GENERAL = "general"
+    """Published by the authority; applies by itself when in scope (e.g. the Huawei TGL)."""
+    SPECIFIC = "specific"
+    """Issued to one holder; applies only when the transaction lists its id."""
+    EXCEPTION = "exception"
+    """A licence exception (15 CFR 740); unavailable where a rule says so (744.16(b))."""
+    SAVINGS_CLAUSE = "savings_clause"
+    """A rule's transition clause (e.g. shipments en route when a listing took effect)."""
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class LicenseVersion:
+    """A licence's terms during one validity window.
+
+    Args:
+        window: When these terms are in force (inclusive; date bounds in US Eastern time).
+        citations: Federal Register citations of the rule that set these terms.
+        listing_citations: When not empty, the licence covers only restrictions from
+            listings citing one of these Federal Register rules (e.g. ``84 FR 22961``).
+        conditions: Every condition must hold (scope, activities, facts, exclusions).
+        value_limit: Maximum total value authorized, in ``currency``.
+        value_used: Value already shipped against the limit (drawdown), in ``currency``.
+        currency: ISO 4217 code of the value limit.
+        note: A sentence on what changed in this version.
+    """
+
+    window: Window
+    citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    listing_citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    conditions: tuple[Condition, ...] = attrs.field(default=(), converter=v.freeze)
+    value_limit: Decimal | None = attrs.field(default=None, converter=v.opt_non_negative_decimal)
+    value_used: Decimal = attrs.field(default=Decimal(0), converter=v.non_negative_decimal)
+    currency: str | None = attrs.field(default=None, converter=v.opt_currency)
+    note: str | None = attrs.field(default=None, converter=v.optional_text)
+
+    def __attrs_post_init__(self) -> None:
+        if self.value_limit is not None and self.currency is None:
+            raise InvalidInputError("a value limit needs a currency", path="currency")
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class License:
+    """A licence with its history.
+
+    Args:
+        id: Stable id (``TGL-744-SUPP7-C1``, ``D123456``).
+        kind: A :class:`LicenseKind`.
+        issuer: Authority, e.g. ``US-BIS``.
+        title: Short human title.
+        authorizes: Rule ids whose requirement it can authorize (``ear.entity_list``).
+        holder: For specific licences, the licensee's name.
+        citations: Citations that apply to every version (e.g. ``15 CFR 744 Supp. 7``).
+        versions: The terms over time; the one in force at ``as_of`` is used (the latest
+            starting one where windows overlap on a boundary day).
+
+    Raises:
+        InvalidInputError: Malformed fields, or no versions.
+    """
+
+    id: str = attrs.field(converter=v.text)
+    kind: LicenseKind = attrs.field(converter=LicenseKind)
+    issuer: str = attrs.field(converter=v.text)
+    title: str = attrs.field(converter=v.text)
+    authorizes: tuple[str, ...] = attrs.field(converter=v.text_tuple)
+    versions: tuple[LicenseVersion, ...] = attrs.field(converter=v.freeze)
+    holder: str | None = attrs.field(default=None, converter=v.optional_text)
+    citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.versions:
+            raise InvalidInputError("a licence needs at least one version", path="versions")
+        if not self.authorizes:
+            raise InvalidInputError(
+                "a licence must name the rules it authorizes", path="authorizes"
+            )
+
+    def version_at(self, moment: Moment) -> LicenseVersion | None:
+        """The version in force at ``moment`` (clock-time boundary days excluded), or None."""
+        from tradecontrol._time import Position
+
+        found = None
+        for version in self.versions:
+            if version.window.position(moment) is Position.INSIDE:
+                found = version
+        return found
+
+    def covers_listing(self, citations: tuple[str, ...]) -> bool:
+        """True when some version covers a listing citing one of ``citations``."""
+        return any(
+            not ver.listing_citations or set(ver.listing_citations) & set(citations)
+            for ver in self.versions
+        )
+
+    @classmethod
+    def from_dict(cls, data: Any) -> License:
+        """Build from the canonical JSON object (as written by :meth:`to_dict`).
+
+        Raises:
+            InvalidInputError: Naming the JSON path of the bad field.
+        """
+        from tradecontrol._json import structure
+
+        return structure(data, cls)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the canonical JSON object."""
+        from tradecontrol._json import unstructure
+
+        out: dict[str, Any] = unstructure(self)
+        return out

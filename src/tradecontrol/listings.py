@@ -1,0 +1,161 @@
+"""Listings: designations of an entity on a restricted-party list, with their history.
+
+A :class:`Listing` names the list (``EL`` for the BIS Entity List), the authority and the
+entity, and keeps a :class:`ListingVersion` for each period with the licence requirement,
+licence review policy and Federal Register citations then in force (15 CFR 744 Supp. 4
+columns). Evaluation uses the version in force at ``as_of``.
+
+Example:
+    >>> from tradecontrol import Rulebook
+    >>> rb = Rulebook.default()
+    >>> huawei = rb.match_entity_name("Huawei Technologies Co., Ltd.")[0].listing
+    >>> huawei.versions[0].window.start.isoformat()
+    '2019-05-16T16:15:00-04:00'
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+from tradecontrol import _validators as v
+from tradecontrol._time import Moment, Position, Window
+from tradecontrol.conditions import Condition
+from tradecontrol.decision import ReviewPolicy
+from tradecontrol.entities import Entity
+from tradecontrol.errors import InvalidInputError
+
+__all__ = [
+    "LicenseRequirement",
+    "Listing",
+    "ListingVersion",
+    "RequirementException",
+    "RequirementScope",
+]
+
+
+class RequirementScope(enum.Enum):
+    """Which items a listing's licence requirement reaches."""
+
+    ALL_ITEMS_SUBJECT_TO_EAR = "all_items_subject_to_ear"
+    """"For all items subject to the EAR" (EAR99 included), 15 CFR 744.11."""
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class RequirementException:
+    """An exception stated in the entry's licence requirement (all conditions must hold).
+
+    Args:
+        label: What is excepted, in words.
+        citations: Where the exception comes from (``85 FR 36720``).
+        conditions: When it applies.
+    """
+
+    label: str = attrs.field(converter=v.text)
+    conditions: tuple[Condition, ...] = attrs.field(converter=v.freeze)
+    citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class LicenseRequirement:
+    """The "License requirement" column of an entry.
+
+    Args:
+        scope: A :class:`RequirementScope`.
+        text: The requirement as the list states it.
+        exceptions: Structured exceptions stated in the text.
+        license_exceptions_available: False where 15 CFR 744.16(b) bars licence exceptions.
+    """
+
+    scope: RequirementScope = attrs.field(converter=RequirementScope)
+    text: str = attrs.field(converter=v.text)
+    exceptions: tuple[RequirementException, ...] = attrs.field(default=(), converter=v.freeze)
+    license_exceptions_available: bool = False
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class ListingVersion:
+    """A listing's terms during one period.
+
+    Args:
+        window: When in force: effective date or time (Federal Register effective date, not
+            the publication date) through removal (``None`` while listed).
+        license_requirement: The licence requirement.
+        review_policy: The licence review policy.
+        citations: Federal Register citations for this version (``84 FR 22961``).
+        note: What changed.
+    """
+
+    window: Window
+    license_requirement: LicenseRequirement
+    review_policy: ReviewPolicy = attrs.field(converter=ReviewPolicy)
+    citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    note: str | None = attrs.field(default=None, converter=v.optional_text)
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Listing:
+    """A designation of one entity on one list.
+
+    Args:
+        id: Stable id, prefixed by source (``us-el-d05d55fa214aff19``).
+        list_code: ``EL`` (Entity List), ``SDN``, ``DPL``…
+        authority: ``US-BIS``, ``US-OFAC``, ``EU``, ``UK``, ``UN``.
+        entity: The listed entity (name, aliases, country, addresses).
+        versions: The designation over time, oldest first.
+        programs: Sanctions programmes, where the list names them.
+        source_url: Where the list publishes the entry.
+        remarks: Free text from the list.
+
+    Raises:
+        InvalidInputError: Malformed fields, or no versions.
+    """
+
+    id: str = attrs.field(converter=v.text)
+    list_code: str = attrs.field(converter=v.text)
+    authority: str = attrs.field(converter=v.text)
+    entity: Entity
+    versions: tuple[ListingVersion, ...] = attrs.field(converter=v.freeze)
+    programs: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    source_url: str | None = attrs.field(default=None, converter=v.optional_text)
+    remarks: str | None = attrs.field(default=None, converter=v.optional_text)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.versions:
+            raise InvalidInputError("a listing needs at least one version", path="versions")
+
+    def version_at(self, moment: Moment) -> tuple[ListingVersion, Position] | None:
+        """The version in force at ``moment`` and where ``moment`` stands in its window.
+
+        A date-only moment on the day a version takes effect at a clock time counts as in
+        force (``Position.START_DAY``), the conservative reading (DESIGN.md §3).
+
+        Returns:
+            ``(version, position)`` or ``None`` when not listed at ``moment``.
+        """
+        found = None
+        for version in self.versions:
+            position = version.window.position(moment)
+            if position not in (Position.BEFORE, Position.AFTER):
+                found = (version, position)
+        return found
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Listing:
+        """Build from the canonical JSON object (as written by :meth:`to_dict`).
+
+        Raises:
+            InvalidInputError: Naming the JSON path of the bad field.
+        """
+        from tradecontrol._json import structure
+
+        return structure(data, cls)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the canonical JSON object (one line of a canonical JSON-lines list)."""
+        from tradecontrol._json import unstructure
+
+        out: dict[str, Any] = unstructure(self)
+        return out

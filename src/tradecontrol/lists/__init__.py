@@ -1,0 +1,1 @@
+"""Loaders for official list formats (the only package that reads list files)."""

@@ -1,0 +1,329 @@
+"""The rulebook: an immutable, indexed bundle of listings, licences and rule parameters.
+
+:meth:`Rulebook.default` returns the bundled, dated data (see ``tools/gen_rulebook.py`` for
+how it is generated and from which sources). A rulebook builds its indexes once, so
+:func:`~tradecontrol.evaluate` is a few dictionary look-ups per party. It is picklable (for
+process pools) and saved and loaded as documented JSON (:meth:`to_dict`,
+:meth:`from_dict`), never as a pickle file.
+
+Example:
+    >>> from tradecontrol import Rulebook
+    >>> rb = Rulebook.default()
+    >>> rb.id, rb.snapshot.isoformat()
+    ('tradecontrol-default', '2022-05-05')
+    >>> [m.matched_name for m in rb.match_entity_name("HUAWEI TECHNOLOGIES CO., LIMITED")][:1]
+    ['Huawei Technologies Co., Ltd. (Huawei)']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date
+from functools import cache
+from typing import Any
+
+import attrs
+
+from tradecontrol import _validators as v
+from tradecontrol.entities import Entity
+from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseError
+from tradecontrol.licenses import License
+from tradecontrol.listings import Listing
+from tradecontrol.screening.normalize import name_keys, normalize_name
+
+__all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
+
+FORMAT = "tradecontrol.rulebook"
+FORMAT_VERSION = 1
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Source:
+    """Where a part of the rulebook's data comes from.
+
+    Args:
+        name: What it is (``Consolidated Screening List (trade.gov), CSV``).
+        path: File it was generated from, relative to the shared data folder.
+        sha256: Hex digest of that file.
+        url: Where the data was published, if known.
+        snapshot: Date of the data (list date), if known.
+    """
+
+    name: str = attrs.field(converter=v.text)
+    path: str | None = attrs.field(default=None, converter=v.optional_text)
+    sha256: str | None = attrs.field(default=None, converter=v.optional_text)
+    url: str | None = attrs.field(default=None, converter=v.optional_text)
+    snapshot: date | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class RuleParameter:
+    """A named list of values a rule reads (citations for one branch, codes…)."""
+
+    key: str = attrs.field(converter=v.text)
+    values: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class RuleInfo:
+    """Parameters of one rule, with its legal source.
+
+    Args:
+        id: Rule id (``ear.entity_list``).
+        authority: ``US-BIS``…
+        title: Human title.
+        citations: Legal sources of the rule itself (``15 CFR 744.11``).
+        transaction_kinds: Transaction kinds the rule applies to (``export``…).
+        list_codes: Lists whose listings the rule reads (``EL``).
+        parameters: Further named values the rule reads (see each rule module).
+    """
+
+    id: str = attrs.field(converter=v.text)
+    authority: str = attrs.field(converter=v.text)
+    title: str = attrs.field(converter=v.text)
+    citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    transaction_kinds: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    list_codes: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    parameters: tuple[RuleParameter, ...] = attrs.field(default=(), converter=v.freeze)
+
+    def param(self, key: str) -> tuple[str, ...]:
+        """Return the values of parameter ``key``.
+
+        Raises:
+            DataError: The rule has no such parameter.
+        """
+        for p in self.parameters:
+            if p.key == key:
+                return p.values
+        raise DataError(f"rule {self.id!r} has no parameter {key!r}")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class NameMatch:
+    """A listing whose name or alias matched an entity name.
+
+    Args:
+        listing: The listing.
+        matched_name: The listed name or alias that matched, as the list writes it.
+        query_name: The entity's name or alias that matched, as given.
+        score: 1.0 for an exact normalised match.
+    """
+
+    listing: Listing
+    matched_name: str
+    query_name: str
+    score: float = 1.0
+
+
+def _index(listings: tuple[Listing, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    index: dict[str, list[tuple[int, str]]] = {}
+    for pos, listing in enumerate(listings):
+        for name in listing.entity.names:
+            for key in name_keys(name):
+                bucket = index.setdefault(key, [])
+                if all(p != pos for p, _ in bucket):
+                    bucket.append((pos, name))
+    return {k: tuple(b) for k, b in index.items()}
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Rulebook:
+    """Listings, licences and rule parameters, each dated and sourced.
+
+    Args:
+        id: Rulebook id (``tradecontrol-default``).
+        version: Data version; changes whenever the data does.
+        snapshot: Date of the newest source data.
+        listings: Listings, in source order.
+        licenses: Licences (general, specific, exceptions, savings clauses).
+        rules: Parameters of each rule.
+        sources: Provenance of the data.
+
+    Raises:
+        DataError: Duplicate listing or licence ids.
+    """
+
+    id: str = attrs.field(converter=v.text)
+    version: str = attrs.field(converter=v.text)
+    snapshot: date
+    listings: tuple[Listing, ...] = attrs.field(default=(), converter=v.freeze)
+    licenses: tuple[License, ...] = attrs.field(default=(), converter=v.freeze)
+    rules: tuple[RuleInfo, ...] = attrs.field(default=(), converter=v.freeze)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=v.freeze)
+    _name_index: dict[str, tuple[tuple[int, str], ...]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    _licenses_by_id: dict[str, License] = attrs.field(init=False, repr=False, eq=False)
+    _rules_by_id: dict[str, RuleInfo] = attrs.field(init=False, repr=False, eq=False)
+    _listings_by_id: dict[str, Listing] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        for what, ids in (
+            ("listing", [x.id for x in self.listings]),
+            ("licence", [x.id for x in self.licenses]),
+            ("rule", [x.id for x in self.rules]),
+        ):
+            seen: set[str] = set()
+            for i in ids:
+                if i in seen:
+                    raise DataError(f"duplicate {what} id {i!r}")
+                seen.add(i)
+        object.__setattr__(self, "_name_index", _index(self.listings))
+        object.__setattr__(self, "_licenses_by_id", {x.id: x for x in self.licenses})
+        object.__setattr__(self, "_rules_by_id", {x.id: x for x in self.rules})
+        object.__setattr__(self, "_listings_by_id", {x.id: x for x in self.listings})
+
+    @classmethod
+    def default(cls) -> Rulebook:
+        """The bundled rulebook (the 2019 Huawei Entity List entries and the TGL).
+
+        Returns:
+            The same immutable rulebook on every call.
+        """
+        return _default()
+
+    def license(self, license_id: str) -> License:
+        """Return the licence with this id.
+
+        Raises:
+            UnknownLicenseError: No such licence.
+        """
+        try:
+            return self._licenses_by_id[license_id]
+        except KeyError:
+            raise UnknownLicenseError(f"no licence {license_id!r} in rulebook {self.id}") from None
+
+    def listing(self, listing_id: str) -> Listing:
+        """Return the listing with this id.
+
+        Raises:
+            DataError: No such listing.
+        """
+        try:
+            return self._listings_by_id[listing_id]
+        except KeyError:
+            raise DataError(f"no listing {listing_id!r} in rulebook {self.id}") from None
+
+    def has_license(self, license_id: str) -> bool:
+        """True when the rulebook holds a licence with this id."""
+        return license_id in self._licenses_by_id
+
+    def rule(self, rule_id: str) -> RuleInfo:
+        """Return the parameters of a rule.
+
+        Raises:
+            DataError: The rulebook has no parameters for this rule.
+        """
+        try:
+            return self._rules_by_id[rule_id]
+        except KeyError:
+            raise DataError(f"rulebook {self.id} has no parameters for rule {rule_id!r}") from None
+
+    def match_entity_name(self, name: str) -> tuple[NameMatch, ...]:
+        """Listings whose name or alias equals ``name`` after normalisation.
+
+        This is the matching seam: fuzzy screening will plug in here.
+        """
+        out = []
+        for key in dict.fromkeys((normalize_name(name), *name_keys(name))):
+            for pos, listed in self._name_index.get(key, ()):
+                out.append(
+                    NameMatch(listing=self.listings[pos], matched_name=listed, query_name=name)
+                )
+        return _dedupe(out)
+
+    def match_entity(self, entity: Entity) -> tuple[NameMatch, ...]:
+        """Listings matching any of the entity's names (exact after normalisation)."""
+        matches: list[NameMatch] = []
+        for name in entity.names:
+            matches.extend(self.match_entity_name(name))
+        return _dedupe(matches)
+
+    def with_listings(self, listings: Iterable[Listing]) -> Rulebook:
+        """Return a new rulebook with more listings (its version says so).
+
+        Raises:
+            DataError: A listing id is already present.
+        """
+        extra = tuple(listings)
+        return attrs.evolve(
+            self,
+            listings=self.listings + extra,
+            version=_derived_version(self.version, "listings", [x.to_dict() for x in extra]),
+        )
+
+    def with_licenses(self, licenses: Iterable[License]) -> Rulebook:
+        """Return a new rulebook with more licences, e.g. the exporter's specific licences.
+
+        Raises:
+            DataError: A licence id is already present.
+        """
+        extra = tuple(licenses)
+        return attrs.evolve(
+            self,
+            licenses=self.licenses + extra,
+            version=_derived_version(self.version, "licenses", [x.to_dict() for x in extra]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the documented JSON form (``format: tradecontrol.rulebook``, version 1)."""
+        from tradecontrol._json import unstructure
+
+        body = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "id": self.id,
+            "version": self.version,
+            "snapshot": self.snapshot.isoformat(),
+            "sources": unstructure(self.sources),
+            "rules": unstructure(self.rules),
+            "listings": unstructure(self.listings),
+            "licenses": unstructure(self.licenses),
+        }
+        return body
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Rulebook:
+        """Read the JSON form written by :meth:`to_dict`.
+
+        Raises:
+            DataError: Wrong format or version, or malformed content (with its JSON path).
+        """
+        from tradecontrol._json import structure
+
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise DataError(f"not a rulebook: 'format' must be {FORMAT!r}")
+        if data.get("format_version") != FORMAT_VERSION:
+            raise DataError(
+                f"rulebook format_version {data.get('format_version')!r} is not supported "
+                f"(this library reads {FORMAT_VERSION})"
+            )
+        body = {k: val for k, val in data.items() if k not in ("format", "format_version")}
+        try:
+            return structure(body, cls)
+        except InvalidInputError as exc:
+            raise DataError(exc.message, path=exc.path) from None
+
+
+def _dedupe(matches: list[NameMatch]) -> tuple[NameMatch, ...]:
+    seen: set[str] = set()
+    out = []
+    for m in matches:
+        if m.listing.id not in seen:
+            seen.add(m.listing.id)
+            out.append(m)
+    return tuple(out)
+
+
+def _derived_version(base: str, what: str, payload: list[Any]) -> str:
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    return f"{base}+{what}.{hashlib.sha256(blob).hexdigest()[:12]}"
+
+
+@cache
+def _default() -> Rulebook:
+    from tradecontrol.data import read_json
+
+    return Rulebook.from_dict(read_json("rulebook.json"))

@@ -1,0 +1,166 @@
+"""BIS Entity List — rule id ``ear.entity_list`` (15 CFR 744.11, 744.16).
+
+Any party to an export, reexport or in-country transfer (purchaser, intermediate
+consignee, ultimate consignee, end user, forwarder, ...) that matches a listing in force at
+``as_of`` makes every item subject to the EAR — EAR99 included — licence-required, with the
+listing's licence review policy (§744.16(c)); licence exceptions are unavailable
+(§744.16(b)). Exceptions stated in the entry itself (e.g. the 2020 standards-organization
+carve-out in the Huawei entries, 85 FR 36720) are honoured. Names match exactly after
+normalisation (:meth:`tradecontrol.Rulebook.match_entity`).
+
+The rule's citations, the transaction kinds it applies to and the lists it reads are rule
+parameters in the rulebook (``rules`` → ``ear.entity_list``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from tradecontrol._time import Moment, Position
+from tradecontrol.decision import Finding, Outcome, merge_citations
+from tradecontrol.rules.subject_to_ear import subject_to_ear
+from tradecontrol.transactions import Party, Transaction
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from tradecontrol.listings import Listing, ListingVersion
+    from tradecontrol.rulebook import NameMatch, Rulebook
+
+RULE_ID = "ear.entity_list"
+
+__all__ = ["RULE_ID", "evaluate"]
+
+
+def _caution(version: ListingVersion, position: Position) -> tuple[str, ...]:
+    window = version.window
+    if position is Position.START_DAY and isinstance(window.start, datetime):
+        return (
+            f"the listing took effect at {window.start.isoformat()} ({window.zone}); the "
+            "transaction gives only a date, so it is treated as listed: check the time",
+        )
+    if position is Position.END_DAY and isinstance(window.end, datetime):
+        return (
+            f"the listing ended at {window.end.isoformat()} ({window.zone}); the transaction "
+            "gives only a date, so it is treated as listed: check the time",
+        )
+    return ()
+
+
+def _policy_words(version: ListingVersion) -> str:
+    return version.review_policy.value.replace("_", " ")
+
+
+def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+    """Apply the Entity List to every party of ``transaction`` as of ``as_of``.
+
+    Args:
+        transaction: The transaction.
+        rulebook: Supplies listings and this rule's parameters.
+        as_of: The moment to decide for (date or aware datetime).
+
+    Returns:
+        One finding per listed party and item (``license_required`` before licences,
+        ``not_restricted`` where the entry's own exception applies, ``review_required``
+        where it cannot be told whether an item is subject to the EAR).
+    """
+    info = rulebook.rule(RULE_ID)
+    if transaction.kind.value not in info.transaction_kinds:
+        return ()
+    findings: list[Finding] = []
+    for party in transaction.parties:
+        for match in rulebook.match_entity(party.entity):
+            listing = match.listing
+            if listing.list_code not in info.list_codes:
+                continue
+            found = listing.version_at(as_of)
+            if found is None:
+                continue
+            version, position = found
+            findings.extend(
+                _party_findings(transaction, rulebook, party, match, listing, version, position)
+            )
+    return tuple(findings)
+
+
+def _party_findings(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    party: Party,
+    match: NameMatch,
+    listing: Listing,
+    version: ListingVersion,
+    position: Position,
+) -> list[Finding]:
+    info = rulebook.rule(RULE_ID)
+    citations = merge_citations(info.citations, version.citations)
+    who = f"{party.role.value.replace('_', ' ')} {party.entity.name!r}"
+    listed = f"is on the Entity List as {match.matched_name!r}"
+    base = Finding(
+        rule=RULE_ID,
+        authority=listing.authority,
+        outcome=Outcome.REVIEW_REQUIRED,
+        requirement=Outcome.REVIEW_REQUIRED,
+        review_policy=version.review_policy,
+        citations=citations,
+        message=f"The {who} {listed}, but no items are described, so it cannot be told "
+        "which items need a licence.",
+        party_role=party.role.value,
+        party_name=party.entity.name,
+        listing_id=listing.id,
+        matched_name=match.matched_name,
+        cautions=_caution(version, position),
+    )
+    if not transaction.items:
+        return [base]
+    out = []
+    for index, item in enumerate(transaction.items):
+        subjection = subject_to_ear(transaction, item, rulebook)
+        if subjection.subject is None:
+            out.append(
+                attrs.evolve(
+                    base,
+                    item_index=index,
+                    citations=merge_citations(citations, subjection.citations),
+                    message=f"The {who} {listed}; {subjection.reason}.",
+                )
+            )
+            continue
+        if not subjection.subject:
+            continue
+        excepted = next(
+            (
+                exc
+                for exc in version.license_requirement.exceptions
+                if all(c.check(transaction, item) is None for c in exc.conditions)
+            ),
+            None,
+        )
+        if excepted is not None:
+            out.append(
+                attrs.evolve(
+                    base,
+                    outcome=Outcome.NOT_RESTRICTED,
+                    requirement=None,
+                    review_policy=None,
+                    item_index=index,
+                    citations=merge_citations(citations, excepted.citations),
+                    message=f"The {who} {listed}, but the entry's licence requirement "
+                    f"excepts {excepted.label}.",
+                )
+            )
+            continue
+        out.append(
+            attrs.evolve(
+                base,
+                outcome=Outcome.LICENSE_REQUIRED,
+                requirement=Outcome.LICENSE_REQUIRED,
+                item_index=index,
+                citations=merge_citations(citations, subjection.citations),
+                message=f"The {who} {listed}: a licence is required for every item subject "
+                f"to the EAR ({subjection.reason}), reviewed under a {_policy_words(version)} "
+                "policy; licence exceptions are unavailable.",
+            )
+        )
+    return out

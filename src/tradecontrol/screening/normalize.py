@@ -1,0 +1,116 @@
+"""Exact-match name normalisation.
+
+:func:`normalize_name` folds case, diacritics, punctuation, spacing and legal-form
+spellings (``Co., Ltd.`` ≡ ``Company Limited``; ``K.K.`` ≡ ``Kabushiki Kaisha``), so that
+two spellings of one registered name compare equal.
+
+Example:
+    >>> normalize_name("HUAWEI TECHNOLOGIES CO., LIMITED")
+    'huawei technologies co ltd'
+    >>> normalize_name("Huawei Technologies Company Ltd.") == normalize_name(
+    ...     "Huawei Technologies Co., Ltd.")
+    True
+    >>> normalize_name("Société Générale S.A.")
+    'societe generale sa'
+    >>> name_keys("Huawei Technologies Co., Ltd. (Huawei)")
+    ('huawei technologies co ltd huawei', 'huawei technologies co ltd', 'huawei')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from tradecontrol.data import read_json
+
+__all__ = ["name_keys", "normalize_name"]
+
+_NON_WORD = re.compile(r"[^\w]+")
+_TRAILING_PAREN = re.compile(r"^(?P<base>.*\S)\s*\((?P<short>[^()]+)\)\s*$")
+
+
+@cache
+def _forms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    forms: dict[str, str] = read_json("legal_forms.json")["forms"]
+    pairs = [(tuple(k.split()), tuple(val.split())) for k, val in forms.items()]
+    pairs.sort(key=lambda p: -len(p[0]))  # longest phrase first
+    return tuple(pairs)
+
+
+def _join_initials(tokens: list[str]) -> list[str]:
+    """Join runs of single letters: ``k k`` -> ``kk``, ``s r l`` -> ``srl``."""
+    out: list[str] = []
+    run: list[str] = []
+    for tok in tokens:
+        if len(tok) == 1 and tok.isalpha():
+            run.append(tok)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(tok)
+    if run:
+        out.append("".join(run))
+    return out
+
+
+def _fold_forms(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    forms = _forms()
+    while i < len(tokens):
+        for phrase, canon in forms:
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                out.extend(canon)
+                i += len(phrase)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+@cache
+def normalize_name(name: str) -> str:
+    """Return the exact-match key of a name.
+
+    Steps: Unicode NFKD with combining marks removed; case folding; every run of
+    punctuation or space becomes one space; runs of single letters are joined; legal-form
+    spellings are replaced by their canonical abbreviation (``data/legal_forms.json``).
+
+    Args:
+        name: A name as written.
+
+    Returns:
+        The normalised key (may be ``""`` for a name of punctuation only).
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    tokens = _NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split()
+    return " ".join(_fold_forms(_join_initials(tokens)))
+
+
+def name_keys(name: str) -> tuple[str, ...]:
+    """Every key under which a listed name is indexed.
+
+    The name itself; and where it ends in a parenthesised short name, as official entries
+    often do (``Huawei Technologies Co., Ltd. (Huawei)``), the name without it and the short
+    name on its own.
+
+    Args:
+        name: A listed name or alias.
+
+    Returns:
+        Distinct non-empty normalised keys, the full name first.
+    """
+    keys = [normalize_name(name)]
+    match = _TRAILING_PAREN.match(name)
+    if match:
+        keys.append(normalize_name(match.group("base")))
+        keys.append(normalize_name(match.group("short")))
+    out: list[str] = []
+    for key in keys:
+        if key and key not in out:
+            out.append(key)
+    return tuple(out)

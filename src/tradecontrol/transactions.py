@@ -1,0 +1,229 @@
+"""Transactions: who (parties and their roles), what (items), where, when and why.
+
+:meth:`Transaction.from_dict` reads the canonical JSON of DESIGN.md §4 and
+:meth:`Transaction.to_dict` writes it back; the two round-trip.
+
+Example:
+    >>> from tradecontrol import Transaction
+    >>> t = Transaction.from_dict({
+    ...     "id": "T-1", "date": "2019-05-17", "kind": "export",
+    ...     "origin": "US", "destination": "CN",
+    ...     "parties": [{"role": "ultimate_consignee",
+    ...                  "entity": {"name": "Huawei Technologies Co., Ltd.", "country": "CN"}}],
+    ...     "items": [{"description": "USB cables", "eccn": "EAR99", "origin": "US"}]})
+    >>> t.parties[0].role.value, t.items[0].eccn
+    ('ultimate_consignee', 'EAR99')
+    >>> Transaction.from_dict({**t.to_dict(), "colour": "red"})
+    Traceback (most recent call last):
+    ...
+    tradecontrol.errors.InvalidInputError: colour: unknown field
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from tradecontrol import _validators as v
+from tradecontrol._time import Moment, parse_moment
+from tradecontrol.entities import Entity
+from tradecontrol.errors import InvalidInputError
+from tradecontrol.jurisdictions import Jurisdiction, opt_jurisdiction
+
+__all__ = ["FactValue", "Item", "Party", "Role", "Transaction", "TransactionKind"]
+
+FactValue = bool | str | Decimal | date | datetime
+"""The value of a named fact: a boolean, text, a number, a date or an aware datetime."""
+
+KNOWN_FACTS: Mapping[str, str] = {
+    "contract_date": "date",
+    "product_public_date": "date",
+    "order_date": "date",
+    "en_route_at": "moment",
+    "certification_on_file": "bool",
+    "recipient_certification": "bool",
+    "enhances_functional_capacity": "bool",
+    "third_party_network": "bool",
+}
+"""Facts the bundled licence conditions test, with the type each must have."""
+
+
+class Role(enum.Enum):
+    """A party's role in the transaction (EAR §748.5(c)–(f) and payment roles)."""
+
+    EXPORTER = "exporter"
+    PURCHASER = "purchaser"
+    INTERMEDIATE_CONSIGNEE = "intermediate_consignee"
+    ULTIMATE_CONSIGNEE = "ultimate_consignee"
+    END_USER = "end_user"
+    FREIGHT_FORWARDER = "freight_forwarder"
+    FINANCIAL_INSTITUTION = "financial_institution"
+    BENEFICIARY = "beneficiary"
+    OTHER = "other"
+
+
+class TransactionKind(enum.Enum):
+    """What the transaction is: export, reexport, in-country transfer, import, service, payment."""
+
+    EXPORT = "export"
+    REEXPORT = "reexport"
+    TRANSFER = "transfer"
+    IMPORT = "import"
+    SERVICE = "service"
+    PAYMENT = "payment"
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Party:
+    """A party to the transaction: an entity in a role.
+
+    Args:
+        role: A :class:`Role` (``"ultimate_consignee"``).
+        entity: The :class:`~tradecontrol.entities.Entity`.
+    """
+
+    role: Role = attrs.field(converter=Role)
+    entity: Entity
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Item:
+    """An item: a commodity, software or technology.
+
+    Args:
+        description: Free text.
+        eccn: ECCN (``3A001.a``) or ``EAR99``; ``None`` when unknown.
+        value: Value in ``currency`` (Decimal, zero or more).
+        currency: ISO 4217 code; required when ``value`` is given.
+        quantity: Number of units.
+        origin: Country where the item was made (ISO 3166).
+        us_content_percent: U.S.-controlled content, percent 0–100 of the item's value.
+    """
+
+    description: str | None = attrs.field(default=None, converter=v.optional_text)
+    eccn: str | None = attrs.field(default=None, converter=v.opt_eccn)
+    value: Decimal | None = attrs.field(default=None, converter=v.opt_non_negative_decimal)
+    currency: str | None = attrs.field(default=None, converter=v.opt_currency)
+    quantity: int | None = attrs.field(default=None, converter=v.opt_non_negative_int)
+    origin: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
+    us_content_percent: v.Percent | None = attrs.field(default=None, converter=v.opt_percent)
+
+    def __attrs_post_init__(self) -> None:
+        if self.value is not None and self.currency is None:
+            raise InvalidInputError("an item with a value needs a currency", path="currency")
+
+
+def _fact(name: str, value: Any) -> FactValue:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        value = v.decimal(value)
+    kind = KNOWN_FACTS.get(name)
+    try:
+        if kind == "bool" and not isinstance(value, bool):
+            raise InvalidInputError(f"must be true or false, got {value!r}")
+        if kind == "date":
+            moment = parse_moment(value)
+            if isinstance(moment, datetime):
+                raise InvalidInputError(f"must be a date (YYYY-MM-DD), got {value!r}")
+            return moment
+        if kind == "moment":
+            return parse_moment(value)
+    except InvalidInputError as exc:
+        raise InvalidInputError(exc.message, path=name) from None
+    if isinstance(value, bool | Decimal | date):
+        return value
+    if isinstance(value, str):
+        try:
+            return v.text(value)
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.message, path=name) from None
+    raise InvalidInputError(
+        f"a fact must be a boolean, number, string or date, got {type(value).__name__}",
+        path=name,
+    )
+
+
+def _facts(value: Any) -> tuple[tuple[str, FactValue], ...]:
+    if isinstance(value, tuple):
+        value = dict(value)
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"expected an object of facts, got {type(value).__name__}")
+    out = []
+    for key, raw in value.items():
+        name = v.text(key)
+        out.append((name, _fact(name, raw)))
+    return tuple(sorted(out))
+
+
+def _licence_ids(value: Any) -> tuple[str, ...]:
+    return v.unique(v.text_tuple(value), "licence id")
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class Transaction:
+    """A proposed or past transaction to evaluate.
+
+    Args:
+        id: Caller's identifier, echoed in the Decision.
+        date: When it happens: a date (``2019-05-17``) or an aware datetime; the default
+            ``as_of`` of :func:`~tradecontrol.evaluate`. Naive datetimes are rejected.
+        kind: A :class:`TransactionKind`.
+        origin: Where the items leave from (ISO 3166).
+        destination: Where they go (ISO 3166; ``UA-43`` for Crimea).
+        parties: The parties and their roles.
+        items: The items.
+        end_use: Activity code (``existing-network-support``, ``new-product-production``…).
+        facts: Named facts that licence conditions test (``contract_date``…); stored as a
+            sorted tuple of pairs, read with :meth:`fact`.
+        licenses: Ids of licences the exporter holds (specific licences in the rulebook).
+
+    Raises:
+        InvalidInputError: A field is malformed.
+    """
+
+    id: str = attrs.field(converter=v.text)
+    date: Moment = attrs.field(converter=parse_moment)
+    kind: TransactionKind = attrs.field(default=TransactionKind.EXPORT, converter=TransactionKind)
+    origin: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
+    destination: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
+    parties: tuple[Party, ...] = attrs.field(default=(), converter=v.freeze)
+    items: tuple[Item, ...] = attrs.field(default=(), converter=v.freeze)
+    end_use: str | None = attrs.field(default=None, converter=v.optional_text)
+    facts: tuple[tuple[str, FactValue], ...] = attrs.field(default=(), converter=_facts)
+    licenses: tuple[str, ...] = attrs.field(default=(), converter=_licence_ids)
+
+    def fact(self, name: str) -> FactValue | None:
+        """Return the named fact, or ``None`` when the transaction does not state it."""
+        for key, value in self.facts:
+            if key == name:
+                return value
+        return None
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Transaction:
+        """Build from the canonical JSON object (DESIGN.md §4).
+
+        Args:
+            data: A mapping as parsed from JSON. Unknown keys are an error.
+
+        Returns:
+            The validated transaction.
+
+        Raises:
+            InvalidInputError: Naming the JSON path of the bad field, e.g.
+                ``parties[1].entity.country: 'XX' is not an ISO 3166 code``.
+        """
+        from tradecontrol._json import structure
+
+        return structure(data, cls)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the canonical JSON object (the inverse of :meth:`from_dict`)."""
+        from tradecontrol._json import unstructure
+
+        out: dict[str, Any] = unstructure(self)
+        return out
