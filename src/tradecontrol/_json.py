@@ -202,10 +202,18 @@ def _unstructure_facts(facts: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
         if isinstance(value, date):
             out[key] = value.isoformat()
         elif isinstance(value, Decimal):
-            out[key] = str(value)
+            out[key] = _json_number(value)
         else:
             out[key] = value
     return out
+
+
+def _json_number(value: Decimal) -> int | float | str:
+    """A Decimal fact as a JSON number when that is exact, else as its string."""
+    if value == value.to_integral_value() and abs(value) < 2**53:
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else str(value)
 
 
 CONVERTER = _make_converter()

@@ -27,7 +27,9 @@ from tradecontrol.data import read_json
 __all__ = ["name_keys", "normalize_name"]
 
 _NON_WORD = re.compile(r"[^\w]+")
-_TRAILING_PAREN = re.compile(r"^(?P<base>.*\S)\s*\((?P<short>[^()]+)\)\s*$")
+_SHORT_NAME = re.compile(
+    r"^(?P<base>[^()]*\S)\s*\((?P<short>[^()]+)\)\s*(?:,\s*(?P<place>[^()]+))?$"
+)
 
 
 @cache
@@ -95,8 +97,9 @@ def name_keys(name: str) -> tuple[str, ...]:
     """Every key under which a listed name is indexed.
 
     The name itself; and where it ends in a parenthesised short name, as official entries
-    often do (``Huawei Technologies Co., Ltd. (Huawei)``), the name without it and the short
-    name on its own.
+    often do (``Huawei Technologies Co., Ltd. (Huawei)``, also when a place follows:
+    ``HiSilicon Technologies Co., Ltd (HiSilicon), Bantian Longgang District``), the name
+    without it and the short name on its own.
 
     Args:
         name: A listed name or alias.
@@ -105,7 +108,7 @@ def name_keys(name: str) -> tuple[str, ...]:
         Distinct non-empty normalised keys, the full name first.
     """
     keys = [normalize_name(name)]
-    match = _TRAILING_PAREN.match(name)
+    match = _SHORT_NAME.match(name)
     if match:
         keys.append(normalize_name(match.group("base")))
         keys.append(normalize_name(match.group("short")))

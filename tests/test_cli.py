@@ -1,0 +1,147 @@
+"""The command line: tables, JSON lines, bad lines, exit statuses."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, transaction
+from tradecontrol.cli import MAX_LINE_BYTES, main
+
+EXAMPLES = ROOT / "examples" / "huawei-2019.jsonl"
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_main_job_on_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["evaluate", str(EXAMPLES)], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["ID", "OUTCOME", "RULE"]
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert len(rows) == len(EXAMPLES.read_text().splitlines()) >= 12
+    assert " not_restricted " in rows["HW-01-before-listing"]
+    assert " license_required " in rows["HW-03-listing-day-evening"]
+    assert "TGL-744-SUPP7-C1" in rows["HW-05-wyoming-carrier-patch"]
+    assert "84 FR 23468" in rows["HW-05-wyoming-carrier-patch"]
+    assert " license_required " in rows["HW-07-components-for-new-5g…"]
+    assert " license_required " in rows["HW-15-after-tgl-expired"]
+
+
+def test_json_lines_follow_the_decision_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["evaluate", str(EXAMPLES), "--format", "json"], capsys)
+    assert code == 0
+    decisions = [json.loads(line) for line in out.splitlines()]
+    first = decisions[4]
+    assert first["transaction_id"] == "HW-05-wyoming-carrier-patch"
+    assert first["outcome"] == "authorized"
+    assert first["as_of"] == "2019-06-03"
+    assert set(first["rulebook"]) == {"id", "version", "snapshot"}
+    assert first["digest"].startswith("sha256:")
+    finding = first["findings"][0]
+    for key in (
+        "rule",
+        "authority",
+        "requirement",
+        "review_policy",
+        "outcome",
+        "license_id",
+        "party_role",
+        "listing_id",
+        "matched_name",
+        "citations",
+        "message",
+    ):
+        assert key in finding, key
+    assert finding["requirement"] == "license_required"
+    assert finding["review_policy"] == "presumption_of_denial"
+
+
+def test_as_of_applies_to_every_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        ["evaluate", str(EXAMPLES), "--format", "json", "--as-of", "2019-05-01"], capsys
+    )
+    assert code == 0
+    assert {json.loads(line)["outcome"] for line in out.splitlines()} == {"not_restricted"}
+
+
+def test_bad_lines_are_reported_and_the_rest_decided(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = json.dumps(transaction("2019-05-17", id="GOOD"))
+    bad_country = json.dumps({**transaction("2019-05-17", id="BAD"), "destination": "XX"})
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join([good, bad_country, "", "{not json", good]) + "\n")
+    code, out, err = _run(["evaluate", str(path), "--format", "json"], capsys)
+    assert code == 1
+    assert [json.loads(x)["transaction_id"] for x in out.splitlines()] == ["GOOD", "GOOD"]
+    assert f"{path}:2: destination: 'XX' is not an ISO 3166 code" in err
+    assert f"{path}:4: not valid JSON" in err
+    assert "2 bad line(s)" in err
+
+
+def test_overlong_and_non_utf8_lines_are_bad_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "in.jsonl"
+    good = json.dumps(transaction("2019-05-10", id="OK")).encode()
+    path.write_bytes(b"x" * (MAX_LINE_BYTES + 10) + b"\n" + b"\xff\xfe\n" + good + b"\n")
+    code, out, err = _run(["evaluate", str(path), "--format", "json"], capsys)
+    assert code == 1
+    assert f"{path}:1: line longer than" in err
+    assert f"{path}:2: not UTF-8" in err
+    assert json.loads(out)["transaction_id"] == "OK"
+
+
+def test_missing_file_is_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["evaluate", "/nonexistent/file.jsonl"], capsys)
+    assert code == 1
+    assert "cannot read /nonexistent/file.jsonl" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["evaluate"],
+        ["evaluate", "x", "--as-of", "2019-13-01"],
+        ["evaluate", "x", "--format", "xml"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+
+
+def test_stdin_and_python_dash_m() -> None:
+    data = EXAMPLES.read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradecontrol", "evaluate", "-", "--format", "json"],
+        input=data,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) == len(data.splitlines())
+
+
+def test_stdin_stream_is_read_incrementally(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    payload = (json.dumps(transaction("2019-05-17", id="S")) + "\n").encode()
+    fake = io.TextIOWrapper(io.BytesIO(payload))
+    monkeypatch.setattr(sys, "stdin", fake)
+    code, out, _ = _run(["evaluate", "-"], capsys)
+    assert code == 0
+    assert "license_required" in out

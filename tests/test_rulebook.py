@@ -1,0 +1,199 @@
+"""Rulebook: indexes, matching seam, derived rulebooks, JSON and pickle round-trips."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import pytest
+
+from tests.conftest import build, transaction
+from tradecontrol import (
+    DataError,
+    License,
+    Listing,
+    Outcome,
+    Rulebook,
+    UnknownLicenseError,
+    evaluate,
+)
+
+EXTRA_LISTING: dict[str, Any] = {
+    "id": "internal-1",
+    "list_code": "EL",
+    "authority": "US-BIS",
+    "entity": {"name": "Lotus Electronics Trading Ltd.", "country": "CN"},
+    "versions": [
+        {
+            "window": {"start": "2019-01-01"},
+            "license_requirement": {"scope": "all_items_subject_to_ear", "text": "All items."},
+            "review_policy": "case_by_case",
+            "citations": ["INTERNAL 1"],
+        }
+    ],
+}
+
+
+def test_default_is_cached_and_immutable(rulebook: Rulebook) -> None:
+    assert Rulebook.default() is rulebook
+    with pytest.raises(AttributeError):
+        rulebook.version = "x"  # type: ignore[misc]
+
+
+def test_json_round_trip(rulebook: Rulebook) -> None:
+    again = Rulebook.from_dict(json.loads(json.dumps(rulebook.to_dict())))
+    assert again == rulebook
+    assert again.match_entity_name("Huawei") == rulebook.match_entity_name("Huawei")
+
+
+def test_pickle_round_trip_keeps_indexes(rulebook: Rulebook) -> None:
+    again = pickle.loads(pickle.dumps(rulebook))
+    assert again == rulebook
+    assert [m.listing.id for m in again.match_entity_name("Huawei")] == [
+        m.listing.id for m in rulebook.match_entity_name("Huawei")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Huawei Technologies Co., Ltd.", "Huawei Technologies Co., Ltd. (Huawei)"),
+        ("HUAWEI TECHNOLOGIES CO., LIMITED", "Huawei Technologies Co., Ltd. (Huawei)"),
+        ("huawei technologies company limited", "Huawei Technologies Co., Ltd. (Huawei)"),
+        ("Huawei", "Huawei Technologies Co., Ltd. (Huawei)"),
+        ("Shenzhen Huawei Technologies", "Shenzhen Huawei Technologies"),
+        ("Huawei Technologies Japan KK", "Huawei Technologies Japan K.K."),
+        ("Huawei Technologies Japan Kabushiki Kaisha", "Huawei Technologies Japan K.K."),
+        (
+            "HiSilicon Technologies Co., Ltd.",
+            "HiSilicon Technologies Co., Ltd (HiSilicon), Bantian Longgang District",
+        ),
+        ("HiSilicon", "HiSilicon Technologies Co., Ltd (HiSilicon), Bantian Longgang District"),
+    ],
+)
+def test_exact_normalised_matching(query: str, expected: str, rulebook: Rulebook) -> None:
+    matches = rulebook.match_entity_name(query)
+    assert matches, query
+    assert matches[0].matched_name == expected
+
+
+@pytest.mark.parametrize("query", ["Hauwei Technolgies Co Ltd", "Huawei Device Co", "ZTE", ""])
+def test_no_fuzzy_matches_in_this_release(query: str, rulebook: Rulebook) -> None:
+    assert rulebook.match_entity_name(query) == ()
+
+
+def test_with_listings_adds_and_changes_the_version(rulebook: Rulebook) -> None:
+    wider = rulebook.with_listings([Listing.from_dict(EXTRA_LISTING)])
+    assert wider.version != rulebook.version and wider.version.startswith(rulebook.version + "+")
+    assert len(wider.listings) == len(rulebook.listings) + 1
+    data = transaction(
+        "2019-06-10",
+        parties=[
+            {"role": "ultimate_consignee", "entity": {"name": "LOTUS ELECTRONICS TRADING LIMITED"}}
+        ],
+    )
+    assert evaluate(build(data), rulebook).outcome is Outcome.NOT_RESTRICTED
+    decision = evaluate(build(data), wider)
+    assert decision.outcome is Outcome.LICENSE_REQUIRED
+    assert decision.rulebook.version == wider.version
+    assert decision.findings[0].review_policy is not None
+    assert decision.findings[0].review_policy.value == "case_by_case"
+
+
+def test_duplicate_ids_are_refused(rulebook: Rulebook) -> None:
+    listing = Listing.from_dict(EXTRA_LISTING)
+    with pytest.raises(DataError, match="duplicate listing id"):
+        rulebook.with_listings([listing, listing])
+
+
+def test_unknown_licence_lookup(rulebook: Rulebook) -> None:
+    with pytest.raises(UnknownLicenseError):
+        rulebook.license("NOPE")
+    assert isinstance(rulebook.license("TGL-744-SUPP7-C1"), License)
+
+
+def test_a_transaction_naming_an_unknown_licence_needs_review(rulebook: Rulebook) -> None:
+    data = transaction("2019-05-10", licenses=["D999"])
+    decision = evaluate(build(data), rulebook)
+    assert decision.outcome is Outcome.REVIEW_REQUIRED
+    assert "D999" in decision.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"format": "pickle"}, "not a rulebook"),
+        ({"format": "tradecontrol.rulebook", "format_version": 99}, "not supported"),
+        (
+            {
+                "format": "tradecontrol.rulebook",
+                "format_version": 1,
+                "id": "x",
+                "version": "1",
+                "snapshot": "2019-13-01",
+            },
+            "ISO 8601",
+        ),
+    ],
+)
+def test_bad_rulebook_files(data: dict[str, Any], message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        Rulebook.from_dict(data)
+
+
+def test_foreign_made_items_abroad_need_review(rulebook: Rulebook) -> None:
+    """De minimis is not decided yet: fail closed rather than clear."""
+    data = transaction("2019-06-10", origin="DE", items=[{"eccn": "EAR99", "origin": "DE"}])
+    decision = evaluate(build(data), rulebook)
+    assert decision.outcome is Outcome.REVIEW_REQUIRED
+    assert "de minimis" in decision.findings[0].message
+
+
+def test_us_origin_items_abroad_are_subject(rulebook: Rulebook) -> None:
+    data = transaction("2019-06-10", origin="DE", items=[{"eccn": "EAR99", "origin": "US"}])
+    decision = evaluate(build(data), rulebook)
+    assert decision.outcome is Outcome.LICENSE_REQUIRED
+    assert "15 CFR 734.3(a)(2)" in decision.findings[0].citations
+
+
+def test_listed_party_without_items_needs_review(rulebook: Rulebook) -> None:
+    decision = evaluate(build(transaction("2019-06-10", items=[])), rulebook)
+    assert decision.outcome is Outcome.REVIEW_REQUIRED
+
+
+@pytest.mark.parametrize("kind", ["import", "payment", "service"])
+def test_entity_list_does_not_reach_imports_or_payments(kind: str, rulebook: Rulebook) -> None:
+    decision = evaluate(build(transaction("2019-06-10", kind=kind)), rulebook)
+    assert decision.outcome is Outcome.NOT_RESTRICTED
+    assert decision.rules_checked == ("ear.entity_list",)
+
+
+def test_a_failing_rule_fails_closed(monkeypatch: pytest.MonkeyPatch, rulebook: Rulebook) -> None:
+    import tradecontrol.evaluation as ev
+
+    def broken(*_: object) -> tuple[()]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ev, "RULES", (("ear.entity_list", broken),))
+    decision = evaluate(build(transaction("2019-05-10")), rulebook)
+    assert decision.outcome is Outcome.REVIEW_REQUIRED
+    assert "boom" in decision.findings[0].message
+
+
+def test_every_party_role_counts(rulebook: Rulebook) -> None:
+    for role in (
+        "purchaser",
+        "intermediate_consignee",
+        "end_user",
+        "freight_forwarder",
+        "exporter",
+        "other",
+    ):
+        data = transaction(
+            "2019-06-10",
+            parties=[{"role": role, "entity": {"name": "Huawei Technologies Co., Ltd."}}],
+        )
+        decision = evaluate(build(data), rulebook)
+        assert decision.outcome is Outcome.LICENSE_REQUIRED, role
+        assert decision.findings[0].party_role == role
