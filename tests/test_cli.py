@@ -27,7 +27,8 @@ def test_main_job_on_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> 
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].split()[:3] == ["ID", "OUTCOME", "RULE"]
-    rows = {line.split()[0]: line for line in lines[1:]}
+    rows = {line.split()[0]: line for line in lines[1:-1] if not line.startswith(" ")}
+    assert lines[-1].startswith("Rules checked: ear.entity_list")
     assert len(rows) == len(EXAMPLES.read_text().splitlines()) >= 12
     assert " not_restricted " in rows["HW-01-before-listing"]
     assert " license_required " in rows["HW-03-listing-day-evening"]
@@ -145,3 +146,17 @@ def test_stdin_stream_is_read_incrementally(
     code, out, _ = _run(["evaluate", "-"], capsys)
     assert code == 0
     assert "license_required" in out
+
+
+def test_table_shows_cautions_and_the_rules_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + json.dumps(transaction("2019-05-16", id="BOM")).encode() + b"\r\n"
+    )
+    code, out, err = _run(["evaluate", str(path)], capsys)
+    assert code == 0, err
+    assert "BOM" in out and "license_required" in out
+    assert "    ! the listing took effect at 2019-05-16T16:15:00-04:00" in out
+    assert out.splitlines()[-1].startswith("Rules checked: ear.entity_list")

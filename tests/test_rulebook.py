@@ -197,3 +197,56 @@ def test_every_party_role_counts(rulebook: Rulebook) -> None:
         decision = evaluate(build(data), rulebook)
         assert decision.outcome is Outcome.LICENSE_REQUIRED, role
         assert decision.findings[0].party_role == role
+
+
+def test_decision_cautions(rulebook: Rulebook) -> None:
+    data = transaction("2023-01-05", end_use="smuggling", facts={"contractDate": "2019-01-01"})
+    cautions = evaluate(build(data), rulebook).cautions
+    assert any("after the rulebook snapshot 2022-05-05" in c for c in cautions)
+    assert any("contractDate" in c for c in cautions)
+    assert any("end use 'smuggling'" in c for c in cautions)
+    clean = transaction(
+        "2019-06-10", end_use="general-commercial", facts={"contract_date": "2019-01-01"}
+    )
+    assert evaluate(build(clean), rulebook).cautions == ()
+
+
+def test_evaluate_rejects_wrong_argument_types(rulebook: Rulebook) -> None:
+    from tradecontrol import InvalidInputError
+
+    t = build(transaction("2019-05-17"))
+    with pytest.raises(InvalidInputError) as info:
+        evaluate({"id": "x"}, rulebook)  # type: ignore[arg-type]
+    assert info.value.path == "transaction"
+    with pytest.raises(InvalidInputError) as info:
+        evaluate(t, {})  # type: ignore[arg-type]
+    assert info.value.path == "rulebook"
+    with pytest.raises(InvalidInputError) as info:
+        evaluate(t, rulebook, as_of="2019-05-17")  # type: ignore[arg-type]
+    assert info.value.path == "as_of"
+
+
+def test_licence_exceptions_are_unavailable_for_the_entity_list(rulebook: Rulebook) -> None:
+    """15 CFR 744.16(b): a licence exception never authorizes an Entity List requirement."""
+    exception = License.from_dict(
+        {
+            "id": "TSU",
+            "kind": "exception",
+            "issuer": "US-BIS",
+            "title": "License Exception TSU",
+            "authorizes": ["ear.entity_list"],
+            "versions": [{"window": {"start": "2000-01-01"}}],
+        }
+    )
+    decision = evaluate(build(transaction("2019-06-10")), rulebook.with_licenses([exception]))
+    assert decision.outcome is Outcome.LICENSE_REQUIRED
+    assert all(m.license_id != "TSU" for f in decision.findings for m in f.near_misses)
+    general = attrs_evolve_kind(exception, "general")
+    assert (
+        evaluate(build(transaction("2019-06-10")), rulebook.with_licenses([general])).outcome
+        is Outcome.AUTHORIZED
+    )
+
+
+def attrs_evolve_kind(lic: License, kind: str) -> License:
+    return License.from_dict({**lic.to_dict(), "kind": kind})

@@ -240,6 +240,7 @@ def build(shared: Path) -> dict[str, Any]:
         "rules": rules,
         "listings": listings,
         "licenses": licences,
+        "end_use_codes": facts["end_use_codes"],
     }
     content = json.dumps({**body, "sources": None}, sort_keys=True).encode()
     body["version"] = (

@@ -82,11 +82,11 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
         yield number, raw
 
 
-def _parse(raw: bytes | None) -> Transaction:
+def _parse(raw: bytes | None, first: bool) -> Transaction:
     if raw is None:
         raise InvalidInputError(f"line longer than {MAX_LINE_BYTES} bytes")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig" if first else "utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"not UTF-8 (byte {exc.start})") from None
     try:
@@ -109,6 +109,14 @@ def _key_citations(finding: Finding) -> str:
     if finding.license_id is not None and federal_register:
         picked += (federal_register[-1],)
     return ", ".join(dict.fromkeys(picked)) or "-"
+
+
+def _table_notes(decision: Decision) -> list[str]:
+    deciding = decision.deciding
+    notes = list(decision.cautions)
+    if deciding is not None:
+        notes.extend(deciding.cautions)
+    return [f"    ! {note}" for note in dict.fromkeys(notes)]
 
 
 def _table_row(decision: Decision) -> str:
@@ -136,6 +144,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     rulebook = Rulebook.default()
     bad = 0
+    checked: tuple[str, ...] = ()
     if args.format == "table":
         print(
             _TABLE.format(
@@ -152,7 +161,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if raw is not None and not raw.strip():
                 continue
             try:
-                transaction = _parse(raw)
+                transaction = _parse(raw, number == 1)
             except TradeControlError as exc:
                 bad += 1
                 print(f"tradecontrol: {exc.located(source=name, line=number)}", file=err)
@@ -162,9 +171,19 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(json.dumps(decision.to_dict(), ensure_ascii=False), file=out)
             else:
                 print(_table_row(decision), file=out)
+                for note in _table_notes(decision):
+                    print(note, file=out)
+            checked = decision.rules_checked
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+    if args.format == "table" and checked:
+        print(
+            f"Rules checked: {', '.join(checked)} (rulebook {rulebook.id} {rulebook.version}). "
+            "'not_restricted' means no restriction under these rules only; use --format json "
+            "for every finding.",
+            file=out,
+        )
     if bad:
         print(f"tradecontrol: {bad} bad line(s) in {name}; the others were decided", file=err)
         return 1

@@ -19,11 +19,11 @@ from __future__ import annotations
 import enum
 import functools
 from datetime import date
-from typing import Any
 
 import attrs
 
 from tradecontrol import _validators as v
+from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, parse_moment
 
 __all__ = [
@@ -141,7 +141,7 @@ class RulebookRef:
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
-class Decision:
+class Decision(CanonicalJSON):
     """The answer for one transaction as of one moment.
 
     Args:
@@ -151,6 +151,9 @@ class Decision:
         rulebook: Id, version and snapshot date of the rulebook used.
         findings: Every finding, in rule order, then party and item order.
         rules_checked: Ids of the rules that ran.
+        cautions: Things about the whole decision a person should know, e.g. facts or an
+            end-use code that no rule of the rulebook reads, or an ``as_of`` after the
+            rulebook's snapshot date.
         digest: ``sha256:`` hex digest over the canonical transaction JSON, the rulebook
             version and the library version, so a stored decision can be tied to its inputs.
         library_version: ``tradecontrol.__version__`` that made the decision.
@@ -162,6 +165,7 @@ class Decision:
     rulebook: RulebookRef
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=v.freeze)
     rules_checked: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
+    cautions: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
     digest: str = ""
     library_version: str = ""
 
@@ -172,23 +176,3 @@ class Decision:
             if finding.outcome is self.outcome:
                 return finding
         return None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the Decision JSON of DESIGN.md §4 (empty fields left out)."""
-        from tradecontrol._json import unstructure
-
-        out: dict[str, Any] = unstructure(self)
-        out["as_of"] = self.as_of.isoformat()
-        out["outcome"] = self.outcome.value
-        return out
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Decision:
-        """Read a Decision JSON object (as written by :meth:`to_dict`).
-
-        Raises:
-            InvalidInputError: Naming the JSON path of the bad field.
-        """
-        from tradecontrol._json import structure
-
-        return structure(data, cls)

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from tradecontrol import _validators as v
+from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, parse_moment
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, jurisdictions, opt_jurisdiction
@@ -81,7 +82,7 @@ def _birth_date(value: Any) -> Moment | None:
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
-class Entity:
+class Entity(CanonicalJSON):
     """A party's identity: name, kind, aliases, country, addresses, identifiers, owners.
 
     Args:
@@ -124,24 +125,6 @@ class Entity:
     def names(self) -> tuple[str, ...]:
         """The primary name followed by the aliases."""
         return (self.name, *self.aliases)
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Entity:
-        """Build from the canonical JSON object (DESIGN.md §4).
-
-        Raises:
-            InvalidInputError: Naming the JSON path of the first bad field.
-        """
-        from tradecontrol._json import structure
-
-        return structure(data, cls)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the canonical JSON object; empty and default fields are left out."""
-        from tradecontrol._json import unstructure
-
-        out: dict[str, Any] = unstructure(self)
-        return out
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)

@@ -73,6 +73,17 @@ def evaluate(
         >>> evaluate(t, Rulebook.default(), as_of=datetime.date(2019, 5, 10)).outcome.value
         'not_restricted'
     """
+    if not isinstance(transaction, Transaction):
+        raise InvalidInputError(
+            f"expected a Transaction, got {type(transaction).__name__}; "
+            "build one with Transaction.from_dict()",
+            path="transaction",
+        )
+    if not isinstance(rulebook, Rulebook):
+        raise InvalidInputError(
+            f"expected a Rulebook, got {type(rulebook).__name__}; use Rulebook.default()",
+            path="rulebook",
+        )
     moment = transaction.date if as_of is None else as_of
     if not isinstance(moment, date) or (
         isinstance(moment, datetime) and moment.utcoffset() is None
@@ -94,9 +105,31 @@ def evaluate(
         rulebook=RulebookRef(id=rulebook.id, version=rulebook.version, snapshot=rulebook.snapshot),
         findings=tuple(findings),
         rules_checked=tuple(rule_id for rule_id, _ in RULES),
+        cautions=_cautions(transaction, rulebook, moment),
         digest=transaction_digest(transaction, rulebook, moment),
         library_version=__version__,
     )
+
+
+def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> tuple[str, ...]:
+    out = []
+    day = moment.date() if isinstance(moment, datetime) else moment
+    if day > rulebook.snapshot:
+        out.append(
+            f"as_of {moment.isoformat()} is after the rulebook snapshot "
+            f"{rulebook.snapshot.isoformat()}: later list changes are not reflected"
+        )
+    unused = [name for name, _ in transaction.facts if name not in rulebook.fact_names]
+    if unused:
+        out.append(
+            "facts not read by any rule of this rulebook (check the spelling): " + ", ".join(unused)
+        )
+    if transaction.end_use is not None and transaction.end_use not in rulebook.end_uses:
+        out.append(
+            f"end use {transaction.end_use!r} is not a code this rulebook tests; known codes: "
+            + ", ".join(sorted(rulebook.end_uses))
+        )
+    return tuple(out)
 
 
 def _rule_error(rule_id: str, rulebook: Rulebook, exc: Exception) -> Finding:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
 from tradecontrol import _validators as v
+from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, Window
 from tradecontrol.conditions import Condition
 from tradecontrol.errors import InvalidInputError
@@ -72,7 +72,7 @@ class LicenseVersion:
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
-class License:
+class License(CanonicalJSON):
     """A licence with its history.
 
     Args:
@@ -123,21 +123,3 @@ class License:
             not ver.listing_citations or set(ver.listing_citations) & set(citations)
             for ver in self.versions
         )
-
-    @classmethod
-    def from_dict(cls, data: Any) -> License:
-        """Build from the canonical JSON object (as written by :meth:`to_dict`).
-
-        Raises:
-            InvalidInputError: Naming the JSON path of the bad field.
-        """
-        from tradecontrol._json import structure
-
-        return structure(data, cls)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the canonical JSON object."""
-        from tradecontrol._json import unstructure
-
-        out: dict[str, Any] = unstructure(self)
-        return out

@@ -16,11 +16,11 @@ Example:
 from __future__ import annotations
 
 import enum
-from typing import Any
 
 import attrs
 
 from tradecontrol import _validators as v
+from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, Position, Window
 from tradecontrol.conditions import Condition
 from tradecontrol.decision import ReviewPolicy
@@ -96,7 +96,7 @@ class ListingVersion:
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
-class Listing:
+class Listing(CanonicalJSON):
     """A designation of one entity on one list.
 
     Args:
@@ -141,21 +141,3 @@ class Listing:
             if position not in (Position.BEFORE, Position.AFTER):
                 found = (version, position)
         return found
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Listing:
-        """Build from the canonical JSON object (as written by :meth:`to_dict`).
-
-        Raises:
-            InvalidInputError: Naming the JSON path of the bad field.
-        """
-        from tradecontrol._json import structure
-
-        return structure(data, cls)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the canonical JSON object (one line of a canonical JSON-lines list)."""
-        from tradecontrol._json import unstructure
-
-        out: dict[str, Any] = unstructure(self)
-        return out

@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from tradecontrol import _validators as v
+from tradecontrol.conditions import ConditionTest
 from tradecontrol.entities import Entity
 from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseError
 from tradecontrol.licenses import License
@@ -140,6 +141,8 @@ class Rulebook:
         licenses: Licences (general, specific, exceptions, savings clauses).
         rules: Parameters of each rule.
         sources: Provenance of the data.
+        end_use_codes: Activity codes the rulebook recognises in ``Transaction.end_use``
+            (those its conditions test are added automatically).
 
     Raises:
         DataError: Duplicate listing or licence ids.
@@ -152,12 +155,16 @@ class Rulebook:
     licenses: tuple[License, ...] = attrs.field(default=(), converter=v.freeze)
     rules: tuple[RuleInfo, ...] = attrs.field(default=(), converter=v.freeze)
     sources: tuple[Source, ...] = attrs.field(default=(), converter=v.freeze)
+    end_use_codes: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     _name_index: dict[str, tuple[tuple[int, str], ...]] = attrs.field(
         init=False, repr=False, eq=False
     )
     _licenses_by_id: dict[str, License] = attrs.field(init=False, repr=False, eq=False)
     _rules_by_id: dict[str, RuleInfo] = attrs.field(init=False, repr=False, eq=False)
     _listings_by_id: dict[str, Listing] = attrs.field(init=False, repr=False, eq=False)
+    _vocabulary: tuple[frozenset[str], frozenset[str]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         for what, ids in (
@@ -174,6 +181,7 @@ class Rulebook:
         object.__setattr__(self, "_licenses_by_id", {x.id: x for x in self.licenses})
         object.__setattr__(self, "_rules_by_id", {x.id: x for x in self.rules})
         object.__setattr__(self, "_listings_by_id", {x.id: x for x in self.listings})
+        object.__setattr__(self, "_vocabulary", _vocabulary(self))
 
     @classmethod
     def default(cls) -> Rulebook:
@@ -194,6 +202,16 @@ class Rulebook:
             return self._licenses_by_id[license_id]
         except KeyError:
             raise UnknownLicenseError(f"no licence {license_id!r} in rulebook {self.id}") from None
+
+    @property
+    def fact_names(self) -> frozenset[str]:
+        """Names of the facts that some condition of this rulebook tests."""
+        return self._vocabulary[0]
+
+    @property
+    def end_uses(self) -> frozenset[str]:
+        """End-use codes this rulebook recognises (``end_use_codes`` and those tested)."""
+        return self._vocabulary[1]
 
     def listing(self, listing_id: str) -> Listing:
         """Return the listing with this id.
@@ -281,6 +299,7 @@ class Rulebook:
             "rules": unstructure(self.rules),
             "listings": unstructure(self.listings),
             "licenses": unstructure(self.licenses),
+            "end_use_codes": list(self.end_use_codes),
         }
         return body
 
@@ -305,6 +324,22 @@ class Rulebook:
             return structure(body, cls)
         except InvalidInputError as exc:
             raise DataError(exc.message, path=exc.path) from None
+
+
+def _vocabulary(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:
+    conditions = [c for lic in rulebook.licenses for ver in lic.versions for c in ver.conditions]
+    conditions += [
+        c
+        for listing in rulebook.listings
+        for ver in listing.versions
+        for exc in ver.license_requirement.exceptions
+        for c in exc.conditions
+    ]
+    facts = frozenset(c.fact for c in conditions if c.fact is not None)
+    end_uses = frozenset(rulebook.end_use_codes) | frozenset(
+        code for c in conditions if c.test is ConditionTest.END_USE_IN for code in c.values
+    )
+    return facts, end_uses
 
 
 def _dedupe(matches: list[NameMatch]) -> tuple[NameMatch, ...]:

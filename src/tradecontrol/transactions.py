@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from tradecontrol import _validators as v
+from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, parse_moment
 from tradecontrol.entities import Entity
 from tradecontrol.errors import InvalidInputError
@@ -164,7 +165,7 @@ def _licence_ids(value: Any) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
-class Transaction:
+class Transaction(CanonicalJSON):
     """A proposed or past transaction to evaluate.
 
     Args:
@@ -202,28 +203,3 @@ class Transaction:
             if key == name:
                 return value
         return None
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Transaction:
-        """Build from the canonical JSON object (DESIGN.md §4).
-
-        Args:
-            data: A mapping as parsed from JSON. Unknown keys are an error.
-
-        Returns:
-            The validated transaction.
-
-        Raises:
-            InvalidInputError: Naming the JSON path of the bad field, e.g.
-                ``parties[1].entity.country: 'XX' is not an ISO 3166 code``.
-        """
-        from tradecontrol._json import structure
-
-        return structure(data, cls)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the canonical JSON object (the inverse of :meth:`from_dict`)."""
-        from tradecontrol._json import unstructure
-
-        out: dict[str, Any] = unstructure(self)
-        return out
