@@ -31,8 +31,8 @@ from tradecontrol.transactions import FactValue, _facts
 
 T = TypeVar("T")
 
-MAX_DEPTH = 64
-"""Deepest nesting of objects accepted (ownership chains included)."""
+MAX_DEPTH = 128
+"""Deepest JSON nesting accepted (an ownership level nests three deep)."""
 
 
 class _PathErrors(Exception):
@@ -51,12 +51,31 @@ def _join(parent: str, child: str) -> str:
     return parent + child if child.startswith("[") else f"{parent}.{child}"
 
 
+def _key(name: str) -> str:
+    """A JSON key as a path step; odd keys are quoted so they cannot forge output."""
+    return name if name.isidentifier() and name.isascii() else f"[{name!r}]"
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """True when ``data`` nests objects and lists deeper than ``limit`` (iterative walk)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, Mapping):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend((child, depth + 1) for child in node)
+    return False
+
+
 def _walk(exc: BaseException, path: str) -> list[tuple[str, str]]:
     """Flatten a (possibly nested) structuring error into ``(path, message)`` pairs."""
     if isinstance(exc, _PathErrors):
         return [(_join(path, p), m) for p, m in exc.entries]
     if isinstance(exc, ForbiddenExtraKeysError):
-        return [(_join(path, k), "unknown field") for k in sorted(exc.extra_fields)]
+        return [(_join(path, _key(k)), "unknown field") for k in sorted(exc.extra_fields)]
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without = exc.group_exceptions()
         out: list[tuple[str, str]] = []
@@ -124,7 +143,6 @@ def _is_homogeneous_tuple(t: Any) -> bool:
 
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
-    depth = [0]
 
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(bool, _strict_bool)
@@ -167,13 +185,7 @@ def _make_converter() -> cattrs.Converter:
         def structure_obj(value: Any, _: Any) -> Any:
             if not isinstance(value, Mapping):
                 raise InvalidInputError(f"expected an object, got {type(value).__name__}")
-            depth[0] += 1
-            try:
-                if depth[0] > MAX_DEPTH:
-                    raise InvalidInputError(f"nested deeper than {MAX_DEPTH} levels")
-                return inner(value, cls)
-            finally:
-                depth[0] -= 1
+            return inner(value, cls)
 
         return structure_obj
 
@@ -225,6 +237,8 @@ def structure(data: Any, cls: type[T]) -> T:
     Raises:
         InvalidInputError: ``path: message`` of the first problem; ``.problems`` lists all.
     """
+    if _depth_exceeds(data, MAX_DEPTH):
+        raise InvalidInputError(f"nested deeper than {MAX_DEPTH} levels")
     try:
         return CONVERTER.structure(data, cls)
     except Exception as exc:

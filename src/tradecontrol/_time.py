@@ -9,6 +9,7 @@ measures), so a window that ends on a date lasts through the end of that day the
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
 import attrs
@@ -67,10 +68,14 @@ def format_moment(value: Moment) -> str:
     return value.isoformat()
 
 
+_IANA_NAME = re.compile(r"^(?:UTC|[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z0-9_+-]+){1,2})$", re.ASCII)
+
+
 def _zone(name: str) -> tzinfo:
-    zone = tz.gettz(name)
-    if zone is None:  # pragma: no cover - names come from validated data
-        raise InvalidInputError(f"unknown time zone {name!r}")
+    """An IANA zone by name (``America/New_York``, ``UTC``); never a path or the local zone."""
+    zone = tz.gettz(name) if isinstance(name, str) and _IANA_NAME.match(name) else None
+    if zone is None:
+        raise InvalidInputError(f"unknown time zone {name!r} (expected an IANA name)", path="zone")
     return zone
 
 
@@ -112,8 +117,7 @@ class Window:
     def __attrs_post_init__(self) -> None:
         _check_bound(self.start)
         _check_bound(self.end)
-        if tz.gettz(self.zone) is None:
-            raise InvalidInputError(f"unknown time zone {self.zone!r}", path="zone")
+        _zone(self.zone)
         if self.start is not None and self.end is not None:
             zone = _zone(self.zone)
             if _after_end(_first_instant(self.start, zone), self.end, zone):

@@ -6,6 +6,8 @@ caller (cattrs adds the JSON path of the field).
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -23,20 +25,35 @@ Percent = NewType("Percent", Decimal)
 MAX_TEXT = 4096
 """Longest accepted text field, in characters (names, descriptions, fact strings)."""
 
-_ECCN = re.compile(r"^(\d[A-E]\d{3})((?:\.[a-z0-9]+)*)$", re.IGNORECASE)
+MAX_LIST = 1000
+"""Longest accepted list (aliases, addresses, owners, licence ids, ...)."""
+
+MAX_MAGNITUDE = 18
+"""Largest accepted decimal exponent: numbers are below 10**18 (and above 10**-18)."""
+
+_ECCN = re.compile(r"^([0-9][A-E][0-9]{3})((?:\.[a-z0-9]+)*)$", re.IGNORECASE | re.ASCII)
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$", re.ASCII)
 
 
 def text(value: Any) -> str:
-    """A required, non-blank string of at most :data:`MAX_TEXT` characters (trimmed)."""
+    """A required string of at most :data:`MAX_TEXT` characters, trimmed, on one line.
+
+    Raises:
+        InvalidInputError: Not a string; empty or only invisible characters; too long;
+            control characters (line breaks, escapes) or unpaired surrogates.
+    """
     if not isinstance(value, str):
         raise InvalidInputError(f"expected a string, got {type(value).__name__}")
     out = value.strip()
-    if not out:
-        raise InvalidInputError("must not be empty")
     if len(out) > MAX_TEXT:
         raise InvalidInputError(f"is {len(out)} characters long; the limit is {MAX_TEXT}")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in out):
-        raise InvalidInputError("contains control characters")
+    categories = {unicodedata.category(ch) for ch in out}
+    if "Cs" in categories:
+        raise InvalidInputError("contains an unpaired surrogate (invalid Unicode)")
+    if "Cc" in categories:
+        raise InvalidInputError("contains control characters (line breaks, tabs, escapes)")
+    if not out or categories <= {"Cf", "Zs", "Zl", "Zp"}:
+        raise InvalidInputError("must not be empty")
     return out
 
 
@@ -49,9 +66,13 @@ def optional_text(value: Any) -> str | None:
 
 def text_tuple(values: Iterable[Any]) -> tuple[str, ...]:
     """A tuple of :func:`text` values (lists are accepted)."""
-    if isinstance(values, str):
-        raise InvalidInputError("expected a list of strings, got a string")
-    return tuple(text(v) for v in values)
+    out = []
+    for i, value in enumerate(freeze(values)):
+        try:
+            out.append(text(value))
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.message, path=f"[{i}]") from None
+    return tuple(out)
 
 
 def decimal(value: Any) -> Decimal:
@@ -60,18 +81,25 @@ def decimal(value: Any) -> Decimal:
         raise InvalidInputError("expected a decimal number, got a boolean")
     if isinstance(value, Decimal):
         out = value
+    elif isinstance(value, int) and abs(value) >= 10**MAX_MAGNITUDE:
+        raise InvalidInputError(f"is too large (at most {MAX_MAGNITUDE} digits)")
     elif isinstance(value, int | float | str):
-        raw = value.strip() if isinstance(value, str) else str(value)
-        if len(raw) > 64:
-            raise InvalidInputError("decimal number is too long")
+        raw = value.strip() if isinstance(value, str) else repr(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidInputError(f"{value!r} is not a finite number")
+        if len(raw) > 64 or not _NUMBER.match(raw):
+            shown = raw if len(raw) <= 64 else raw[:60] + "..."
+            raise InvalidInputError(f"{shown!r} is not a decimal number")
         try:
             out = Decimal(raw)
-        except InvalidOperation:
-            raise InvalidInputError(f"{value!r} is not a decimal number") from None
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+            raise InvalidInputError(f"{raw!r} is not a decimal number") from None
     else:
         raise InvalidInputError(f"expected a decimal number, got {type(value).__name__}")
-    if not out.is_finite():
-        raise InvalidInputError(f"{value!r} is not a finite number")
+    if out and not -MAX_MAGNITUDE <= out.adjusted() < MAX_MAGNITUDE:
+        raise InvalidInputError(
+            f"{str(value)[:30]!r} is out of range (10**-{MAX_MAGNITUDE} to 10**{MAX_MAGNITUDE})"
+        )
     return out
 
 
@@ -79,7 +107,7 @@ def non_negative_decimal(value: Any) -> Decimal:
     """A :func:`decimal` that is zero or more."""
     out = decimal(value)
     if out < 0:
-        raise InvalidInputError(f"{value!r} must not be negative")
+        raise InvalidInputError(f"{out} must not be negative")
     return out
 
 
@@ -124,22 +152,76 @@ def non_negative_int(value: Any) -> int:
     """A whole number, zero or more (``1``; ``"1"`` is accepted)."""
     if isinstance(value, bool):
         raise InvalidInputError("expected a whole number, got a boolean")
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 19:
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value.strip(), re.ASCII):
         value = int(value.strip())
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         value = int(value)
     if not isinstance(value, int):
-        raise InvalidInputError(f"{value!r} is not a whole number")
+        raise InvalidInputError(f"{str(value)[:30]!r} is not a whole number")
     if value < 0:
         raise InvalidInputError(f"{value} must not be negative")
+    if value >= 10**MAX_MAGNITUDE:
+        raise InvalidInputError(f"is too large (at most {MAX_MAGNITUDE} digits)")
     return value
 
 
 def freeze(values: Iterable[Any]) -> tuple[Any, ...]:
-    """Any iterable (a list from JSON, a generator) as a tuple; a string or mapping is refused."""
-    if isinstance(values, str | bytes | dict):
+    """Any iterable (a list from JSON, a generator) as a tuple of at most :data:`MAX_LIST`.
+
+    Raises:
+        InvalidInputError: A string, mapping or non-iterable; or too many elements.
+    """
+    if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
+        raise InvalidInputError(f"expected a list, got {type(values).__name__}")
+    out = tuple(itertools.islice(values, MAX_LIST + 1))
+    if len(out) > MAX_LIST:
+        raise InvalidInputError(f"has more than {MAX_LIST} elements")
+    return out
+
+
+def freeze_all(values: Iterable[Any]) -> tuple[Any, ...]:
+    """Like :func:`freeze` without the length limit (rulebook contents)."""
+    if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
         raise InvalidInputError(f"expected a list, got {type(values).__name__}")
     return tuple(values)
+
+
+def each(kind: type) -> Any:
+    """Validator (attrs): every element of a tuple field is a ``kind``."""
+
+    def check(_: object, attribute: Any, values: tuple[Any, ...]) -> None:
+        for i, value in enumerate(values):
+            if not isinstance(value, kind):
+                raise InvalidInputError(
+                    f"expected {kind.__name__}, got {type(value).__name__}",
+                    path=f"{attribute.name}[{i}]",
+                )
+
+    return check
+
+
+def instance(kind: type) -> Any:
+    """Validator (attrs): the field holds a ``kind``."""
+
+    def check(_: object, attribute: Any, value: Any) -> None:
+        if not isinstance(value, kind):
+            raise InvalidInputError(
+                f"expected {kind.__name__}, got {type(value).__name__}", path=attribute.name
+            )
+
+    return check
+
+
+def at_most(limit: int) -> Any:
+    """Validator (attrs): a tuple field has at most ``limit`` elements."""
+
+    def check(_: object, attribute: Any, values: tuple[Any, ...]) -> None:
+        if len(values) > limit:
+            raise InvalidInputError(
+                f"has {len(values)} elements; the limit is {limit}", path=attribute.name
+            )
+
+    return check
 
 
 def lower_text(value: Any) -> str:

@@ -82,6 +82,15 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
         yield number, raw
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InvalidInputError(f"key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
 def _parse(raw: bytes | None, first: bool) -> Transaction:
     if raw is None:
         raise InvalidInputError(f"line longer than {MAX_LINE_BYTES} bytes")
@@ -90,11 +99,13 @@ def _parse(raw: bytes | None, first: bool) -> Transaction:
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"not UTF-8 (byte {exc.start})") from None
     try:
-        data: Any = json.loads(text)
+        data: Any = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise InvalidInputError("JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer literal over Python's digit limit
+        raise InvalidInputError(f"not valid JSON: {str(exc)[:120]}") from None
     return Transaction.from_dict(data)
 
 

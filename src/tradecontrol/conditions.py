@@ -27,6 +27,7 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment, moment_on_or_before, parse_moment
 from tradecontrol.errors import InvalidInputError
+from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.transactions import Item, Transaction
 
 __all__ = ["Condition", "ConditionTest"]
@@ -93,8 +94,27 @@ class Condition:
             raise InvalidInputError(f"test {self.test.value!r} needs 'fact' and 'value'")
         if self.test in _DATE_TESTS:
             parse_moment(self.value, path="value")
-        if self.test not in _FACT_TESTS and not self.values:
-            raise InvalidInputError(f"test {self.test.value!r} needs 'values'", path="values")
+        if self.test in _FACT_TESTS and self.values:
+            raise InvalidInputError(f"test {self.test.value!r} takes no 'values'", path="values")
+        if self.test not in _FACT_TESTS:
+            if not self.values:
+                raise InvalidInputError(f"test {self.test.value!r} needs 'values'", path="values")
+            if self.fact is not None or self.value is not None:
+                raise InvalidInputError(
+                    f"test {self.test.value!r} takes 'values', not 'fact' or 'value'"
+                )
+        if self.test in (ConditionTest.DESTINATION_IN, ConditionTest.NOT_INVOLVING):
+            for i, code in enumerate(self.values):
+                try:
+                    Jurisdiction(code)
+                except InvalidInputError as exc:
+                    raise InvalidInputError(exc.message, path=f"values[{i}]") from None
+        if self.test is ConditionTest.ECCN_IN:
+            for i, code in enumerate(self.values):
+                if v.eccn(code) != code:
+                    raise InvalidInputError(
+                        f"write ECCN {code!r} as {v.eccn(code)!r}", path=f"values[{i}]"
+                    )
 
     @property
     def is_item_test(self) -> bool:

@@ -127,7 +127,9 @@ class Finding:
     listing_id: str | None = None
     matched_name: str | None = None
     license_id: str | None = None
-    near_misses: tuple[NearMiss, ...] = attrs.field(default=(), converter=v.freeze)
+    near_misses: tuple[NearMiss, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(NearMiss)
+    )
     cautions: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
 
 
@@ -162,8 +164,10 @@ class Decision(CanonicalJSON):
     transaction_id: str
     outcome: Outcome
     as_of: Moment = attrs.field(converter=parse_moment)
-    rulebook: RulebookRef
-    findings: tuple[Finding, ...] = attrs.field(default=(), converter=v.freeze)
+    rulebook: RulebookRef = attrs.field(validator=v.instance(RulebookRef))
+    findings: tuple[Finding, ...] = attrs.field(
+        default=(), converter=v.freeze_all, validator=v.each(Finding)
+    )
     rules_checked: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
     cautions: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
     digest: str = ""

@@ -26,7 +26,10 @@ from tradecontrol._time import Moment, parse_moment
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, jurisdictions, opt_jurisdiction
 
-__all__ = ["Address", "Entity", "EntityKind", "Identifier", "Ownership"]
+__all__ = ["MAX_OWNERSHIP_DEPTH", "Address", "Entity", "EntityKind", "Identifier", "Ownership"]
+
+MAX_OWNERSHIP_DEPTH = 32
+"""Longest accepted chain of owners (entity, its owner, that owner's owner, ...)."""
 
 
 class EntityKind(enum.Enum):
@@ -104,13 +107,30 @@ class Entity(CanonicalJSON):
     kind: EntityKind = attrs.field(default=EntityKind.UNKNOWN, converter=EntityKind)
     country: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
-    addresses: tuple[Address, ...] = attrs.field(default=(), converter=v.freeze)
-    identifiers: tuple[Identifier, ...] = attrs.field(default=(), converter=v.freeze)
+    addresses: tuple[Address, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(Address)
+    )
+    identifiers: tuple[Identifier, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(Identifier)
+    )
     owners: tuple[Ownership, ...] = attrs.field(default=(), converter=v.freeze)
     birth_date: Moment | None = attrs.field(default=None, converter=_birth_date)
     nationalities: tuple[Jurisdiction, ...] = attrs.field(default=(), converter=jurisdictions)
 
+    _depth: int = attrs.field(init=False, repr=False, eq=False, default=1)
+
     def __attrs_post_init__(self) -> None:
+        for i, own in enumerate(self.owners):
+            if not isinstance(own, Ownership):
+                raise InvalidInputError(
+                    f"expected Ownership, got {type(own).__name__}", path=f"owners[{i}]"
+                )
+        depth = 1 + max((o.owner._depth for o in self.owners), default=0)
+        if depth > MAX_OWNERSHIP_DEPTH:
+            raise InvalidInputError(
+                f"ownership chain deeper than {MAX_OWNERSHIP_DEPTH} levels", path="owners"
+            )
+        object.__setattr__(self, "_depth", depth)
         if self.kind is not EntityKind.PERSON and (self.birth_date or self.nationalities):
             raise InvalidInputError(
                 "birth_date and nationalities are for entities of kind 'person'"
@@ -137,7 +157,7 @@ class Ownership:
         control: True when the owner controls the entity whatever its share.
     """
 
-    owner: Entity
+    owner: Entity = attrs.field(validator=v.instance(Entity))
     share_percent: v.Percent | None = attrs.field(default=None, converter=v.opt_percent)
     control: bool = attrs.field(default=False)
 

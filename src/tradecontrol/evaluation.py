@@ -93,9 +93,10 @@ def evaluate(
     for rule_id, rule in RULES:
         try:
             found = rule(transaction, rulebook, moment)
+            licensed = [apply_licenses(f, transaction, rulebook, moment) for f in found]
         except Exception as exc:
-            found = (_rule_error(rule_id, rulebook, exc),)
-        findings.extend(apply_licenses(f, transaction, rulebook, moment) for f in found)
+            licensed = [_rule_error(rule_id, rulebook, exc)]
+        findings.extend(licensed)
     findings.extend(unknown_license_findings(transaction, rulebook))
     outcome = max((f.outcome for f in findings), default=Outcome.NOT_RESTRICTED)
     return Decision(

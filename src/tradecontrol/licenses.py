@@ -57,10 +57,12 @@ class LicenseVersion:
         note: A sentence on what changed in this version.
     """
 
-    window: Window
+    window: Window = attrs.field(validator=v.instance(Window))
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     listing_citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
-    conditions: tuple[Condition, ...] = attrs.field(default=(), converter=v.freeze)
+    conditions: tuple[Condition, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(Condition)
+    )
     value_limit: Decimal | None = attrs.field(default=None, converter=v.opt_non_negative_decimal)
     value_used: Decimal = attrs.field(default=Decimal(0), converter=v.non_negative_decimal)
     currency: str | None = attrs.field(default=None, converter=v.opt_currency)
@@ -95,7 +97,9 @@ class License(CanonicalJSON):
     issuer: str = attrs.field(converter=v.text)
     title: str = attrs.field(converter=v.text)
     authorizes: tuple[str, ...] = attrs.field(converter=v.text_tuple)
-    versions: tuple[LicenseVersion, ...] = attrs.field(converter=v.freeze)
+    versions: tuple[LicenseVersion, ...] = attrs.field(
+        converter=v.freeze, validator=v.each(LicenseVersion)
+    )
     holder: str | None = attrs.field(default=None, converter=v.optional_text)
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
 

@@ -54,7 +54,7 @@ class RequirementException:
     """
 
     label: str = attrs.field(converter=v.text)
-    conditions: tuple[Condition, ...] = attrs.field(converter=v.freeze)
+    conditions: tuple[Condition, ...] = attrs.field(converter=v.freeze, validator=v.each(Condition))
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
 
 
@@ -71,7 +71,9 @@ class LicenseRequirement:
 
     scope: RequirementScope = attrs.field(converter=RequirementScope)
     text: str = attrs.field(converter=v.text)
-    exceptions: tuple[RequirementException, ...] = attrs.field(default=(), converter=v.freeze)
+    exceptions: tuple[RequirementException, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(RequirementException)
+    )
     license_exceptions_available: bool = False
 
 
@@ -88,8 +90,8 @@ class ListingVersion:
         note: What changed.
     """
 
-    window: Window
-    license_requirement: LicenseRequirement
+    window: Window = attrs.field(validator=v.instance(Window))
+    license_requirement: LicenseRequirement = attrs.field(validator=v.instance(LicenseRequirement))
     review_policy: ReviewPolicy = attrs.field(converter=ReviewPolicy)
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     note: str | None = attrs.field(default=None, converter=v.optional_text)
@@ -116,8 +118,10 @@ class Listing(CanonicalJSON):
     id: str = attrs.field(converter=v.text)
     list_code: str = attrs.field(converter=v.text)
     authority: str = attrs.field(converter=v.text)
-    entity: Entity
-    versions: tuple[ListingVersion, ...] = attrs.field(converter=v.freeze)
+    entity: Entity = attrs.field(validator=v.instance(Entity))
+    versions: tuple[ListingVersion, ...] = attrs.field(
+        converter=v.freeze, validator=v.each(ListingVersion)
+    )
     programs: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     source_url: str | None = attrs.field(default=None, converter=v.optional_text)
     remarks: str | None = attrs.field(default=None, converter=v.optional_text)

@@ -87,7 +87,9 @@ class RuleInfo:
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     transaction_kinds: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     list_codes: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
-    parameters: tuple[RuleParameter, ...] = attrs.field(default=(), converter=v.freeze)
+    parameters: tuple[RuleParameter, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(RuleParameter)
+    )
 
     def param(self, key: str) -> tuple[str, ...]:
         """Return the values of parameter ``key``.
@@ -151,10 +153,18 @@ class Rulebook:
     id: str = attrs.field(converter=v.text)
     version: str = attrs.field(converter=v.text)
     snapshot: date
-    listings: tuple[Listing, ...] = attrs.field(default=(), converter=v.freeze)
-    licenses: tuple[License, ...] = attrs.field(default=(), converter=v.freeze)
-    rules: tuple[RuleInfo, ...] = attrs.field(default=(), converter=v.freeze)
-    sources: tuple[Source, ...] = attrs.field(default=(), converter=v.freeze)
+    listings: tuple[Listing, ...] = attrs.field(
+        default=(), converter=v.freeze_all, validator=v.each(Listing)
+    )
+    licenses: tuple[License, ...] = attrs.field(
+        default=(), converter=v.freeze_all, validator=v.each(License)
+    )
+    rules: tuple[RuleInfo, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(RuleInfo)
+    )
+    sources: tuple[Source, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(Source)
+    )
     end_use_codes: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     _name_index: dict[str, tuple[tuple[int, str], ...]] = attrs.field(
         init=False, repr=False, eq=False
@@ -265,7 +275,7 @@ class Rulebook:
         Raises:
             DataError: A listing id is already present.
         """
-        extra = tuple(listings)
+        extra = _only(listings, Listing, "listings")
         return attrs.evolve(
             self,
             listings=self.listings + extra,
@@ -278,7 +288,7 @@ class Rulebook:
         Raises:
             DataError: A licence id is already present.
         """
-        extra = tuple(licenses)
+        extra = _only(licenses, License, "licenses")
         return attrs.evolve(
             self,
             licenses=self.licenses + extra,
@@ -314,7 +324,8 @@ class Rulebook:
 
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise DataError(f"not a rulebook: 'format' must be {FORMAT!r}")
-        if data.get("format_version") != FORMAT_VERSION:
+        version = data.get("format_version")
+        if type(version) is not int or version != FORMAT_VERSION:
             raise DataError(
                 f"rulebook format_version {data.get('format_version')!r} is not supported "
                 f"(this library reads {FORMAT_VERSION})"
@@ -340,6 +351,18 @@ def _vocabulary(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:
         code for c in conditions if c.test is ConditionTest.END_USE_IN for code in c.values
     )
     return facts, end_uses
+
+
+def _only(values: Iterable[Any], kind: type[Any], what: str) -> tuple[Any, ...]:
+    out = v.freeze_all(values)
+    for i, value in enumerate(out):
+        if not isinstance(value, kind):
+            raise InvalidInputError(
+                f"expected {kind.__name__}, got {type(value).__name__}; build it with "
+                f"{kind.__name__}.from_dict()",
+                path=f"{what}[{i}]",
+            )
+    return out
 
 
 def _dedupe(matches: list[NameMatch]) -> tuple[NameMatch, ...]:

@@ -36,7 +36,22 @@ from tradecontrol.entities import Entity
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, opt_jurisdiction
 
-__all__ = ["FactValue", "Item", "Party", "Role", "Transaction", "TransactionKind"]
+__all__ = [
+    "MAX_ITEMS",
+    "MAX_PARTIES",
+    "FactValue",
+    "Item",
+    "Party",
+    "Role",
+    "Transaction",
+    "TransactionKind",
+]
+
+MAX_PARTIES = 50
+"""Most parties accepted in one transaction."""
+
+MAX_ITEMS = 500
+"""Most items accepted in one transaction (split larger orders into several)."""
 
 FactValue = bool | str | Decimal | date | datetime
 """The value of a named fact: a boolean, text, a number, a date or an aware datetime."""
@@ -89,7 +104,7 @@ class Party:
     """
 
     role: Role = attrs.field(converter=Role)
-    entity: Entity
+    entity: Entity = attrs.field(validator=v.instance(Entity))
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -120,12 +135,14 @@ class Item:
 
 
 def _fact(name: str, value: Any) -> FactValue:
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        value = v.decimal(value)
     kind = KNOWN_FACTS.get(name)
     try:
+        if kind in ("date", "moment") and not isinstance(value, str | date):
+            raise InvalidInputError(f"must be an ISO 8601 date string, got {_json_type(value)}")
         if kind == "bool" and not isinstance(value, bool):
-            raise InvalidInputError(f"must be true or false, got {value!r}")
+            raise InvalidInputError(f"must be true or false, got {_json_type(value)}")
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            value = v.decimal(value)
         if kind == "date":
             moment = parse_moment(value)
             if isinstance(moment, datetime):
@@ -148,16 +165,31 @@ def _fact(name: str, value: Any) -> FactValue:
     )
 
 
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    return type(value).__name__
+
+
 def _facts(value: Any) -> tuple[tuple[str, FactValue], ...]:
     if isinstance(value, tuple):
         value = dict(value)
     if not isinstance(value, Mapping):
         raise InvalidInputError(f"expected an object of facts, got {type(value).__name__}")
-    out = []
+    if len(value) > v.MAX_LIST:
+        raise InvalidInputError(f"has more than {v.MAX_LIST} facts")
+    out: dict[str, FactValue] = {}
     for key, raw in value.items():
-        name = v.text(key)
-        out.append((name, _fact(name, raw)))
-    return tuple(sorted(out))
+        try:
+            name = v.text(key)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"fact name {key!r}: {exc.message}") from None
+        if name in out:
+            raise InvalidInputError(f"fact {name!r} is given twice", path=name)
+        out[name] = _fact(name, raw)
+    return tuple(sorted(out.items()))
 
 
 def _licence_ids(value: Any) -> tuple[str, ...]:
@@ -191,8 +223,12 @@ class Transaction(CanonicalJSON):
     kind: TransactionKind = attrs.field(default=TransactionKind.EXPORT, converter=TransactionKind)
     origin: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
     destination: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
-    parties: tuple[Party, ...] = attrs.field(default=(), converter=v.freeze)
-    items: tuple[Item, ...] = attrs.field(default=(), converter=v.freeze)
+    parties: tuple[Party, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=[v.each(Party), v.at_most(MAX_PARTIES)]
+    )
+    items: tuple[Item, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=[v.each(Item), v.at_most(MAX_ITEMS)]
+    )
     end_use: str | None = attrs.field(default=None, converter=v.optional_text)
     facts: tuple[tuple[str, FactValue], ...] = attrs.field(default=(), converter=_facts)
     licenses: tuple[str, ...] = attrs.field(default=(), converter=_licence_ids)

@@ -77,7 +77,8 @@ def _fold_forms(tokens: list[str]) -> list[str]:
 def normalize_name(name: str) -> str:
     """Return the exact-match key of a name.
 
-    Steps: Unicode NFKD with combining marks removed; case folding; every run of
+    Steps: Unicode NFKD with combining marks and invisible format characters (zero-width
+    space, soft hyphen) removed; case folding; every run of
     punctuation or space becomes one space; runs of single letters are joined; legal-form
     spellings are replaced by their canonical abbreviation (``data/legal_forms.json``).
 
@@ -88,7 +89,11 @@ def normalize_name(name: str) -> str:
         The normalised key (may be ``""`` for a name of punctuation only).
     """
     decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(
+        ch
+        for ch in decomposed
+        if not unicodedata.combining(ch) and unicodedata.category(ch) not in ("Cf", "Cc")
+    )
     tokens = _NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split()
     return " ".join(_fold_forms(_join_initials(tokens)))
 
