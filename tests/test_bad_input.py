@@ -163,7 +163,7 @@ def test_window_zones_are_iana_names_only(zone: str) -> None:
 )
 def test_conditions_reject_operands_they_do_not_use(spec: dict[str, Any]) -> None:
     with pytest.raises(InvalidInputError):
-        Condition.from_dict(spec) if hasattr(Condition, "from_dict") else Condition(**spec)
+        Condition(**spec)
 
 
 def test_licence_value_limits_are_bounded() -> None:

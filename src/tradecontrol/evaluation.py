@@ -17,7 +17,7 @@ from tradecontrol import __version__
 from tradecontrol._time import Moment
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef
 from tradecontrol.errors import InvalidInputError, TradeControlError
-from tradecontrol.licensing import apply_licenses, unknown_license_findings
+from tradecontrol.licensing import Memo, apply_licenses, unknown_license_findings
 from tradecontrol.rulebook import Rulebook
 from tradecontrol.rules import RULES
 from tradecontrol.transactions import Transaction
@@ -90,10 +90,11 @@ def evaluate(
     ):
         raise InvalidInputError("must be a date or an aware datetime", path="as_of")
     findings: list[Finding] = []
+    memo: Memo = {}
     for rule_id, rule in RULES:
         try:
             found = rule(transaction, rulebook, moment)
-            licensed = [apply_licenses(f, transaction, rulebook, moment) for f in found]
+            licensed = [apply_licenses(f, transaction, rulebook, moment, memo) for f in found]
         except Exception as exc:
             licensed = [_rule_error(rule_id, rulebook, exc)]
         findings.extend(licensed)

@@ -45,8 +45,16 @@ def unknown_license_findings(transaction: Transaction, rulebook: Rulebook) -> tu
     )
 
 
+Memo = dict[tuple[str, tuple[str, ...], int | None], tuple[LicenseVersion | None, list[str]]]
+"""Per-call cache of licence checks; results depend on the item only through item tests."""
+
+
 def apply_licenses(
-    finding: Finding, transaction: Transaction, rulebook: Rulebook, as_of: Moment
+    finding: Finding,
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    memo: Memo | None = None,
 ) -> Finding:
     """Return ``finding`` authorized by the first licence that covers it, or with near misses.
 
@@ -55,6 +63,7 @@ def apply_licenses(
         transaction: The transaction.
         rulebook: Holds the licences.
         as_of: The moment of the decision.
+        memo: A cache shared by the findings of one evaluation (local to that call).
 
     Returns:
         The finding, unchanged when it requires nothing a licence can give.
@@ -71,6 +80,7 @@ def apply_licenses(
             listing_citations = found[0].citations
             exceptions_available = found[0].license_requirement.license_exceptions_available
     item = transaction.items[finding.item_index] if finding.item_index is not None else None
+    memo = {} if memo is None else memo
     near: list[tuple[tuple[bool, bool, int], NearMiss]] = []
     for lic in rulebook.licenses:
         if finding.rule not in lic.authorizes:
@@ -81,7 +91,10 @@ def apply_licenses(
             continue
         if listing_citations and not lic.covers_listing(listing_citations):
             continue
-        version, failures = _check(lic, transaction, item, as_of, listing_citations)
+        key = (lic.id, listing_citations, finding.item_index if _item_bound(lic) else None)
+        if key not in memo:
+            memo[key] = _check(lic, transaction, item, as_of, listing_citations)
+        version, failures = memo[key]
         if version is not None and not failures:
             return attrs.evolve(
                 finding,
@@ -100,6 +113,14 @@ def apply_licenses(
     if kept:
         tail = f" No licence applies; nearest: {kept[0].license_id} ({kept[0].failed[0]})."
     return attrs.evolve(finding, near_misses=kept, message=finding.message + tail)
+
+
+def _item_bound(lic: License) -> bool:
+    """True when a licence's answer can differ from item to item."""
+    return any(
+        ver.value_limit is not None or any(c.is_item_test for c in ver.conditions)
+        for ver in lic.versions
+    )
 
 
 def _window_failure(lic: License, as_of: Moment) -> str:
