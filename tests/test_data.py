@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import os
 from importlib.metadata import version
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 from tests.conftest import ROOT, SHARED
 from tradecontrol import Rulebook
 from tradecontrol.data import read_json
+
+if os.environ.get("CI") == "true" and not (SHARED / "data").is_dir():
+    raise RuntimeError(f"CI=true but the shared reference data is missing at {SHARED}")
 
 needs_shared = pytest.mark.skipif(
     not (SHARED / "data").is_dir(), reason="../shared (reference data) is not beside the repo"
