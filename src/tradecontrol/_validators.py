@@ -6,6 +6,7 @@ caller (cattrs adds the JSON path of the field).
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
 import re
@@ -184,6 +185,46 @@ def freeze_all(values: Iterable[Any]) -> tuple[Any, ...]:
     if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
         raise InvalidInputError(f"expected a list, got {type(values).__name__}")
     return tuple(values)
+
+
+_PARTIAL_DATE = re.compile(
+    r"^(?:circa )?(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?"
+    r"(?: to (?P<y2>[0-9]{4})(?:-(?P<m2>[0-9]{2})(?:-(?P<d2>[0-9]{2}))?)?)?$",
+    re.ASCII,
+)
+
+
+def partial_date(value: Any) -> str:
+    """A date kept at the precision the source gives, never padded to a day.
+
+    Forms: ``1962``, ``1962-01``, ``1962-01-15``, ``circa 1962``, ``1960 to 1962``.
+
+    Raises:
+        InvalidInputError: Another form, or an impossible month or day.
+    """
+    raw = text(value)
+    match = _PARTIAL_DATE.match(raw)
+    if not match:
+        raise InvalidInputError(
+            f"{raw!r} is not a date like 1962, 1962-01, 1962-01-15, 'circa 1962' or '1960 to 1962'"
+        )
+    for y, m, d in (("y", "m", "d"), ("y2", "m2", "d2")):
+        if match.group(y) and match.group(m):
+            try:
+                datetime.date(int(match.group(y)), int(match.group(m)), int(match.group(d) or 1))
+            except ValueError:
+                raise InvalidInputError(f"{raw!r} is not a real date") from None
+    return raw
+
+
+def opt_partial_date(value: Any) -> str | None:
+    """``None`` or :func:`partial_date`."""
+    return None if value is None else partial_date(value)
+
+
+def partial_dates(values: Any) -> tuple[str, ...]:
+    """A tuple of :func:`partial_date` values."""
+    return tuple(partial_date(x) for x in freeze(values))
 
 
 def each(kind: type) -> Any:

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
-from tradecontrol._time import Moment, parse_moment
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, jurisdictions, opt_jurisdiction
 
@@ -80,10 +78,6 @@ class Identifier:
     country: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
 
 
-def _birth_date(value: Any) -> Moment | None:
-    return None if value is None else parse_moment(value)
-
-
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
 class Entity(CanonicalJSON):
     """A party's identity: name, kind, aliases, country, addresses, identifiers, owners.
@@ -96,7 +90,11 @@ class Entity(CanonicalJSON):
         addresses: Postal addresses.
         identifiers: Registration numbers and the like.
         owners: Direct owners with their share (percent 0–100).
-        birth_date: Date of birth (persons only).
+        weak_aliases: Low-quality names the list marks as weak (OFAC "weak a.k.a."): kept
+            for screening, not matched exactly.
+        birth_date: Date of birth (persons only), at the precision known: ``1962-01-15``,
+            ``1962-01``, ``1962``, ``circa 1962``, ``1960 to 1962``.
+        birth_dates: Further dates of birth a list gives (persons only), same forms.
         nationalities: Nationalities (persons only), ISO 3166.
 
     Raises:
@@ -114,7 +112,9 @@ class Entity(CanonicalJSON):
         default=(), converter=v.freeze, validator=v.each(Identifier)
     )
     owners: tuple[Ownership, ...] = attrs.field(default=(), converter=v.freeze)
-    birth_date: Moment | None = attrs.field(default=None, converter=_birth_date)
+    weak_aliases: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    birth_date: str | None = attrs.field(default=None, converter=v.opt_partial_date)
+    birth_dates: tuple[str, ...] = attrs.field(default=(), converter=v.partial_dates)
     nationalities: tuple[Jurisdiction, ...] = attrs.field(default=(), converter=jurisdictions)
 
     _depth: int = attrs.field(init=False, repr=False, eq=False, default=1)
@@ -131,9 +131,11 @@ class Entity(CanonicalJSON):
                 f"ownership chain deeper than {MAX_OWNERSHIP_DEPTH} levels", path="owners"
             )
         object.__setattr__(self, "_depth", depth)
-        if self.kind is not EntityKind.PERSON and (self.birth_date or self.nationalities):
+        if self.kind is not EntityKind.PERSON and (
+            self.birth_date or self.birth_dates or self.nationalities
+        ):
             raise InvalidInputError(
-                "birth_date and nationalities are for entities of kind 'person'"
+                "birth dates and nationalities are for entities of kind 'person'"
             )
         total = sum((o.share_percent or Decimal(0) for o in self.owners), Decimal(0))
         if total > 100:

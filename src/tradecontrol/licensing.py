@@ -78,7 +78,10 @@ def apply_licenses(
         found = rulebook.listing(finding.listing_id).version_at(as_of)
         if found is not None:
             listing_citations = found[0].citations
-            exceptions_available = found[0].license_requirement.license_exceptions_available
+            requirement = found[0].license_requirement
+            exceptions_available = (
+                requirement.license_exceptions_available if requirement is not None else True
+            )
     item = transaction.items[finding.item_index] if finding.item_index is not None else None
     memo = {} if memo is None else memo
     near: list[tuple[tuple[bool, bool, int], NearMiss]] = []

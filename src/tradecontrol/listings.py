@@ -77,6 +77,10 @@ class LicenseRequirement:
     license_exceptions_available: bool = False
 
 
+def _opt_policy(value: object) -> ReviewPolicy | None:
+    return None if value is None else ReviewPolicy(value)
+
+
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
 class ListingVersion:
     """A listing's terms during one period.
@@ -84,15 +88,21 @@ class ListingVersion:
     Args:
         window: When in force: effective date or time (Federal Register effective date, not
             the publication date) through removal (``None`` while listed).
-        license_requirement: The licence requirement.
-        review_policy: The licence review policy.
+        license_requirement: The licence requirement (Entity List and similar lists);
+            ``None`` for lists that block or freeze rather than require a licence.
+        review_policy: The licence review policy, where the list states one (the most
+            restrictive one named when the text names several).
+        review_policy_text: The review policy as the list writes it.
         citations: Federal Register citations for this version (``84 FR 22961``).
         note: What changed.
     """
 
     window: Window = attrs.field(validator=v.instance(Window))
-    license_requirement: LicenseRequirement = attrs.field(validator=v.instance(LicenseRequirement))
-    review_policy: ReviewPolicy = attrs.field(converter=ReviewPolicy)
+    license_requirement: LicenseRequirement | None = attrs.field(
+        default=None, validator=attrs.validators.optional(v.instance(LicenseRequirement))
+    )
+    review_policy: ReviewPolicy | None = attrs.field(default=None, converter=_opt_policy)
+    review_policy_text: str | None = attrs.field(default=None, converter=v.optional_text)
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     note: str | None = attrs.field(default=None, converter=v.optional_text)
 

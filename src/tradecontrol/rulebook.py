@@ -343,6 +343,7 @@ def _vocabulary(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:
         c
         for listing in rulebook.listings
         for ver in listing.versions
+        if ver.license_requirement is not None
         for exc in ver.license_requirement.exceptions
         for c in exc.conditions
     ]

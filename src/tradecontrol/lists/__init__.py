@@ -1,1 +1,158 @@
-"""Loaders for official list formats (the only package that reads list files)."""
+r"""Loaders for official list formats — the only package that reads list files.
+
+:func:`load` reads any supported file (the format is detected from its content) into a
+:class:`ListSnapshot` whose every record is a :class:`~tradecontrol.Listing` or a
+:class:`Problem`; :func:`diff` compares two snapshots.
+
+Example:
+    >>> import json, tempfile, pathlib
+    >>> from tradecontrol import lists
+    >>> line = json.dumps({"id": "acme-1", "list_code": "INTERNAL", "authority": "ACME",
+    ...     "entity": {"name": "Example Trading Ltd."},
+    ...     "versions": [{"window": {"start": "2024-01-01"}}]})
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "internal.jsonl"
+    >>> _ = path.write_text(line + "\n{broken\n")
+    >>> snap = lists.load(path)
+    >>> snap.format, len(snap.listings), snap.problems[0].record
+    ('tradecontrol-jsonl', 1, 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+
+from tradecontrol.errors import DataError
+from tradecontrol.listings import Listing
+from tradecontrol.lists import canonical
+from tradecontrol.lists._core import (
+    Amendment,
+    ListDiff,
+    ListProblemError,
+    ListSnapshot,
+    Problem,
+    Published,
+)
+
+__all__ = [
+    "FORMATS",
+    "Amendment",
+    "ListDiff",
+    "ListProblemError",
+    "ListSnapshot",
+    "Problem",
+    "diff",
+    "load",
+]
+
+FORMATS: tuple[ModuleType, ...] = (canonical,)
+"""Loader modules, in the order their ``sniff`` is tried."""
+
+SNIFF_BYTES = 1 << 16
+
+
+def _format(name: str | None, path: Path) -> ModuleType:
+    if name is not None:
+        for module in FORMATS:
+            if name == module.NAME:
+                return module
+        known = ", ".join(m.NAME for m in FORMATS)
+        raise DataError(f"unknown list format {name!r}; known formats: {known}", source=str(path))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    for module in FORMATS:
+        if module.sniff(head, path):
+            return module
+    raise DataError(
+        "not a list format tradecontrol reads (give format= to force one)", source=str(path)
+    )
+
+
+def load(path: str | Path, *, format: str | None = None, strict: bool = False) -> ListSnapshot:
+    """Read a list file.
+
+    Args:
+        path: The file (for OFAC's legacy CSV, ``sdn.csv``; its companions ``add.csv``,
+            ``alt.csv`` and ``sdn_comments.csv`` are read from the same folder).
+        format: Force a format by name (see :data:`FORMATS`); detected from the content
+            when ``None``.
+        strict: Raise every problem at once instead of returning them.
+
+    Returns:
+        A :class:`ListSnapshot`: every record is a listing or a problem.
+
+    Raises:
+        DataError: Unreadable file or unknown format.
+        ExceptionGroup: With ``strict=True``, of :class:`ListProblemError`, one per problem.
+    """
+    path = Path(path)
+    module = _format(format, path)
+    listings: list[Listing] = []
+    problems: list[Problem] = []
+    published = None
+    records = 0
+    for record in module.read(path):
+        if isinstance(record, Published):
+            published = record.date
+            continue
+        if isinstance(record, Listing):
+            listings.append(record)
+            records += 1
+        else:
+            problems.append(record)
+            records += record.fatal
+    snapshot = ListSnapshot(
+        source=str(path),
+        format=module.NAME,
+        listings=listings,
+        problems=problems,
+        published=published,
+        records=records,
+    )
+    if strict and problems:
+        raise ExceptionGroup(
+            f"{len(problems)} problem(s) in {path}", [p.to_error() for p in problems]
+        )
+    return snapshot
+
+
+def diff(old: ListSnapshot | Iterable[Listing], new: ListSnapshot | Iterable[Listing]) -> ListDiff:
+    """Listings added, removed and amended between two snapshots, matched by id.
+
+    Args:
+        old: The earlier snapshot (or listings).
+        new: The later one.
+
+    Returns:
+        A :class:`ListDiff`; amended listings name the top-level fields that changed.
+    """
+    before = {x.id: x for x in (old.listings if isinstance(old, ListSnapshot) else old)}
+    after = {x.id: x for x in (new.listings if isinstance(new, ListSnapshot) else new)}
+    amended = []
+    for key in before.keys() & after.keys():
+        a, b = before[key].to_dict(), after[key].to_dict()
+        if a != b:
+            fields = _changed(a, b)
+            amended.append(Amendment(id=key, fields=fields, old=before[key], new=after[key]))
+    return ListDiff(
+        added=tuple(after[k] for k in after if k not in before),
+        removed=tuple(before[k] for k in before if k not in after),
+        amended=tuple(sorted(amended, key=lambda x: x.id)),
+    )
+
+
+def _changed(a: dict[str, object], b: dict[str, object], prefix: str = "") -> tuple[str, ...]:
+    out: list[str] = []
+    for key in sorted(a.keys() | b.keys()):
+        x, y = a.get(key), b.get(key)
+        if x == y:
+            continue
+        if isinstance(x, dict) and isinstance(y, dict):
+            out.extend(_changed(x, y, f"{prefix}{key}."))
+        else:
+            out.append(f"{prefix}{key}")
+    return tuple(out)

@@ -49,7 +49,9 @@ def _caution(version: ListingVersion, position: Position) -> tuple[str, ...]:
 
 
 def _policy_words(version: ListingVersion) -> str:
-    return version.review_policy.value.replace("_", " ")
+    if version.review_policy is None:
+        return "review policy the entry does not state"
+    return version.review_policy.value.replace("_", " ") + " policy"
 
 
 def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
@@ -132,7 +134,9 @@ def _party_findings(
         excepted = next(
             (
                 exc
-                for exc in version.license_requirement.exceptions
+                for exc in (
+                    version.license_requirement.exceptions if version.license_requirement else ()
+                )
                 if all(c.check(transaction, item) is None for c in exc.conditions)
             ),
             None,
@@ -159,8 +163,8 @@ def _party_findings(
                 item_index=index,
                 citations=merge_citations(citations, subjection.citations),
                 message=f"The {who} {listed}: a licence is required for every item subject "
-                f"to the EAR ({subjection.reason}), reviewed under a {_policy_words(version)} "
-                "policy; licence exceptions are unavailable.",
+                f"to the EAR ({subjection.reason}), reviewed under a {_policy_words(version)}; "
+                "licence exceptions are unavailable.",
             )
         )
     return out

@@ -1,0 +1,142 @@
+"""Types shared by the list loaders: problems, snapshots, diffs and the format contract.
+
+A loader (one module per official format) turns a file into a stream of records, each a
+:class:`~tradecontrol.listings.Listing` or a :class:`Problem`; nothing is dropped. The
+format contract a loader module implements:
+
+* ``NAME: str`` — the format name (``csl-csv``);
+* ``sniff(head: bytes, path: pathlib.Path) -> bool`` — whether the file is in this format,
+  judged from its first bytes (up to 64 KiB) and, only as a tie-breaker, its name;
+* ``read(path: pathlib.Path) -> Iterator[Listing | Problem | Published]`` — every record of
+  the file in order; a :class:`Published` record gives the publication date the file states.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+import attrs
+
+from tradecontrol import _validators as v
+from tradecontrol.errors import DataError
+from tradecontrol.listings import Listing
+
+__all__ = [
+    "Amendment",
+    "ListDiff",
+    "ListFormat",
+    "ListProblemError",
+    "ListSnapshot",
+    "Problem",
+    "Published",
+    "Record",
+]
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Problem:
+    """A record of a list file that could not become a listing (or a part that was refused).
+
+    Args:
+        source: File name.
+        record: 1-based row number (CSV, text, JSON lines) or element number (XML, JSON).
+        field: Column, element or JSON path of the bad value; ``""`` for the whole record.
+        reason: What is wrong.
+        record_id: The record's id in the source, when it could be read.
+        fatal: True when the whole record was refused (it became no listing); False when
+            the record became a listing and only this part of it was refused.
+    """
+
+    source: str
+    record: int
+    field: str
+    reason: str
+    record_id: str | None = None
+    fatal: bool = True
+
+    def to_error(self) -> ListProblemError:
+        """This problem as an exception (for ``strict=True``)."""
+        return ListProblemError(self.reason, path=self.field, source=self.source, line=self.record)
+
+
+class ListProblemError(DataError):
+    """A record of a list file could not be loaded (raised in groups by ``strict=True``)."""
+
+
+@attrs.frozen(slots=True)
+class Published:
+    """The publication date a list file states (a record of the loader stream)."""
+
+    date: datetime.date
+
+
+Record = Listing | Problem | Published
+
+
+class ListFormat(Protocol):
+    """What a loader module provides (see the module docstring)."""
+
+    NAME: str
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        """Whether the file is in this format."""
+
+    def read(self, path: Path) -> Iterator[Record]:
+        """Every record of the file."""
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ListSnapshot:
+    """What one list file holds.
+
+    Args:
+        source: The file read.
+        format: The format name (``csl-csv``, ``ofac-csv``...).
+        listings: Every record that became a listing, in file order.
+        problems: Every record (or part) that could not, with row, field and reason.
+        published: Publication date the file states, if any.
+        records: Records seen: ``len(listings)`` plus the fatal problems.
+    """
+
+    source: str
+    format: str
+    listings: tuple[Listing, ...] = attrs.field(converter=v.freeze_all)
+    problems: tuple[Problem, ...] = attrs.field(converter=v.freeze_all)
+    published: datetime.date | None = None
+    records: int = 0
+
+    def count_by_list(self) -> dict[str, int]:
+        """Number of listings per list code, largest first."""
+        counts: dict[str, int] = {}
+        for listing in self.listings:
+            counts[listing.list_code] = counts.get(listing.list_code, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Amendment:
+    """A listing present in both snapshots whose content changed.
+
+    Args:
+        id: The listing id.
+        fields: Top-level fields that differ (``entity.aliases``, ``versions``...).
+        old: The listing before.
+        new: The listing after.
+    """
+
+    id: str
+    fields: tuple[str, ...]
+    old: Listing
+    new: Listing
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ListDiff:
+    """Differences between two snapshots, matched by listing id."""
+
+    added: tuple[Listing, ...]
+    removed: tuple[Listing, ...]
+    amended: tuple[Amendment, ...]
