@@ -29,6 +29,12 @@ EXTRA = {"EU": "European Union"}
 
 def build() -> dict[str, Any]:
     countries = {c.alpha_2: c.name for c in pycountry.countries}
+    names: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(c, attr, None)
+            if value:
+                names.setdefault(value, c.alpha_2)
     subdivisions = {
         s.code: {"name": s.name, "country": s.country_code} for s in pycountry.subdivisions
     }
@@ -40,6 +46,7 @@ def build() -> dict[str, Any]:
             "version": version("pycountry"),
         },
         "countries": dict(sorted(countries.items())),
+        "country_names": dict(sorted(names.items())),
         "extra": EXTRA,
         "subdivisions": dict(sorted(subdivisions.items())),
         "currencies": dict(sorted((c.alpha_3, c.name) for c in pycountry.currencies)),

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import attrs
@@ -24,7 +25,14 @@ import attrs
 from tradecontrol.data import read_json
 from tradecontrol.errors import InvalidInputError
 
-__all__ = ["Jurisdiction", "is_known_code", "jurisdiction", "jurisdictions", "opt_jurisdiction"]
+__all__ = [
+    "Jurisdiction",
+    "country_code",
+    "is_known_code",
+    "jurisdiction",
+    "jurisdictions",
+    "opt_jurisdiction",
+]
 
 
 def _tables() -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
@@ -98,3 +106,33 @@ def jurisdictions(values: Any) -> tuple[Jurisdiction, ...]:
     from tradecontrol._validators import freeze
 
     return tuple(jurisdiction(x) for x in freeze(values))
+
+
+@cache
+def _names() -> dict[str, str]:
+    from tradecontrol.screening.normalize import normalize_name
+
+    data = read_json("iso3166.json")
+    out = {normalize_name(name): code for name, code in data["country_names"].items()}
+    out.update({normalize_name(name): code for code, name in data["countries"].items()})
+    return out
+
+
+def country_code(text: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code for a code or an ISO country name, else ``None``.
+
+    Names are compared after normalisation and may be the ISO short name, common name or
+    official name (``Iran, Islamic Republic of``, ``Iran``, ``Russian Federation``).
+
+    Example:
+        >>> country_code("Iran"), country_code("russian federation"), country_code("cn")
+        ('IR', 'RU', 'CN')
+        >>> country_code("Atlantis") is None
+        True
+    """
+    from tradecontrol.screening.normalize import normalize_name
+
+    raw = text.strip()
+    if len(raw) == 2 and raw.isalpha() and is_known_code(raw.upper()):
+        return raw.upper()
+    return _names().get(normalize_name(raw))
