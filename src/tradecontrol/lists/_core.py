@@ -9,6 +9,33 @@ format contract a loader module implements:
   judged from its first bytes (up to 64 KiB) and, only as a tie-breaker, its name;
 * ``read(path: pathlib.Path) -> Iterator[Listing | Problem | Published]`` — every record of
   the file in order; a :class:`Published` record gives the publication date the file states.
+
+Rules every loader follows (contributors: read these before writing one):
+
+* Register the module in ``FORMATS`` in ``lists/__init__.py``, specific sniffers first; a
+  sniffer must return False for every other format's files (test it on ``../shared/data``).
+* Stream: the ``csv`` module; XML only through ``defusedxml`` (``iterparse`` and
+  ``elem.clear()``), so entity expansion and external entities are refused; raise
+  ``DataError("install tradecontrol[lists] for XML lists")`` when defusedxml is missing.
+  ZIP members are streamed with caps on uncompressed size and compression ratio.
+* Every record becomes exactly one :class:`~tradecontrol.listings.Listing` or a fatal
+  :class:`Problem`; a part of a record that cannot be represented (unknown country name,
+  malformed date, over-long field) is a non-fatal ``Problem`` and the raw text is kept (e.g.
+  in ``remarks``). Only ``TradeControlError`` subclasses escape ``read``.
+* Mapping: ``id`` stable and prefixed by source (``us-sdn-36``, ``un-QDi.001``); ``list_code``
+  (SDN, EL, DPL, UVL, MEU, SSI, ISN, DTC, CMIC, PLC, CAP, NS-MBS, FSE, UN, EU, UK...);
+  ``authority`` (US-OFAC, US-BIS, US-STATE, UN, EU, UK); programs; entity with kind, strong
+  and weak aliases, addresses, identifiers (lower-case schemes: passport, national_id, imo,
+  registration_number, tax_id, swift_bic, call_sign), birth dates at their precision (never
+  padded), nationalities; one ``ListingVersion`` whose window starts at the listing date the
+  source states (``None`` with ``note="listing date not stated in the source"`` otherwise)
+  and ends at a stated delisting or expiry; licence requirement and review policy only where
+  the list has them; citations cleaned of non-breaking and trailing spaces.
+* Tests (``tests/test_lists_<module>.py``): exact counts on every real file in
+  ``../shared/data`` (skipped when it is absent, a failure when ``CI=true``), field-by-field
+  spot checks, and a hypothesis fuzz test (truncation, byte flips, encodings, missing
+  columns): only ``TradeControlError`` escapes and ``records == len(listings) + fatal
+  problems``. ``mypy --strict``, ``ruff check`` and ``ruff format`` clean.
 """
 
 from __future__ import annotations
