@@ -24,7 +24,11 @@ import pycountry
 OUT = Path(__file__).resolve().parents[1] / "src" / "tradecontrol" / "data" / "iso3166.json"
 
 # Codes that are not ISO 3166 country codes but are used as jurisdictions by the rules.
-EXTRA = {"EU": "European Union"}
+EXTRA = {
+    "EU": "European Union",
+    # user-assigned code for Kosovo used by the European Commission, SWIFT and the U.S. lists
+    "XK": "Kosovo",
+}
 
 
 def build() -> dict[str, Any]:

@@ -41,6 +41,8 @@ class RequirementScope(enum.Enum):
 
     ALL_ITEMS_SUBJECT_TO_EAR = "all_items_subject_to_ear"
     """"For all items subject to the EAR" (EAR99 included), 15 CFR 744.11."""
+    AS_STATED = "as_stated"
+    """Items as the entry's text states them (not structured): a person must read it."""
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)

@@ -25,7 +25,7 @@ from types import ModuleType
 
 from tradecontrol.errors import DataError
 from tradecontrol.listings import Listing
-from tradecontrol.lists import canonical
+from tradecontrol.lists import canonical, csl_csv
 from tradecontrol.lists._core import (
     Amendment,
     ListDiff,
@@ -46,7 +46,7 @@ __all__ = [
     "load",
 ]
 
-FORMATS: tuple[ModuleType, ...] = (canonical,)
+FORMATS: tuple[ModuleType, ...] = (canonical, csl_csv)
 """Loader modules, in the order their ``sniff`` is tried."""
 
 SNIFF_BYTES = 1 << 16
@@ -95,13 +95,26 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
     problems: list[Problem] = []
     published = None
     records = 0
+    seen: dict[str, int] = {}
     for record in module.read(path):
         if isinstance(record, Published):
             published = record.date
             continue
         if isinstance(record, Listing):
-            listings.append(record)
             records += 1
+            if record.id in seen:
+                problems.append(
+                    Problem(
+                        source=str(path),
+                        record=records,
+                        field="id",
+                        record_id=record.id,
+                        reason=f"duplicate listing id {record.id!r} (as record {seen[record.id]})",
+                    )
+                )
+                continue
+            seen[record.id] = records
+            listings.append(record)
         else:
             problems.append(record)
             records += record.fatal

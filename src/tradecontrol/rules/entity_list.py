@@ -20,6 +20,7 @@ import attrs
 
 from tradecontrol._time import Moment, Position
 from tradecontrol.decision import Finding, Outcome, merge_citations
+from tradecontrol.listings import RequirementScope
 from tradecontrol.rules.subject_to_ear import subject_to_ear
 from tradecontrol.transactions import Party, Transaction
 
@@ -130,6 +131,18 @@ def _party_findings(
             )
             continue
         if not subjection.subject:
+            continue
+        requirement = version.license_requirement
+        if requirement is not None and requirement.scope is RequirementScope.AS_STATED:
+            out.append(
+                attrs.evolve(
+                    base,
+                    item_index=index,
+                    citations=merge_citations(citations, subjection.citations),
+                    message=f"The {who} {listed}; its licence requirement covers the items it "
+                    f"states, which this version cannot read: {requirement.text!r}.",
+                )
+            )
             continue
         excepted = next(
             (

@@ -1,0 +1,95 @@
+"""Text and date clean-up shared by the list loaders (internal)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+
+__all__ = ["clean", "partial_date"]
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
+_DMY = re.compile(r"^(?P<d>\d{1,2}) (?P<m>[A-Za-z]{3})[a-z]* (?P<y>\d{4})$")
+_MY = re.compile(r"^(?P<m>[A-Za-z]{3})[a-z]* (?P<y>\d{4})$")
+_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_MDY = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$")
+
+
+def _c1(ch: str) -> str:
+    r"""A C1 control character that is really a Windows-1252 byte (``\x92`` is ``’``)."""
+    try:
+        return bytes([ord(ch)]).decode("cp1252")
+    except UnicodeDecodeError:
+        return " "
+
+
+def clean(text: str) -> str:
+    r"""Collapse white space, turn non-breaking spaces into spaces, repair C1 mojibake.
+
+    Other control characters become spaces; visible mojibake (``Co”peratief``) is kept
+    as the source writes it.
+
+    Example:
+        >>> clean(" CAST Xi\x92an  Engine\u00a0Factory ")
+        'CAST Xi’an Engine Factory'
+    """
+    out = []
+    for ch in text:
+        if "\x80" <= ch <= "\x9f":
+            out.append(_c1(ch))
+        elif unicodedata.category(ch) == "Cc" or ch == "\u00a0":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def partial_date(text: str) -> str | None:
+    """A source date in tradecontrol's partial-date form, or ``None`` when unreadable.
+
+    Reads ``1962``, ``1962-01``, ``1962-01-15``, ``15 Jan 1962``, ``Jan 1962``,
+    ``01/15/1962`` (U.S. order), each optionally after ``circa`` or ``approximately``, and
+    ranges ``1960 to 1962`` / ``1960 - 1962``. The precision is kept: never padded to a day.
+
+    Example:
+        >>> partial_date("circa 07 Jul 1966"), partial_date("Sep 1938")
+        ('circa 1966-07-07', '1938-09')
+    """
+    raw = clean(text)
+    prefix = ""
+    for word in ("circa ", "approximately ", "approx. ", "ca. "):
+        if raw.lower().startswith(word):
+            prefix, raw = "circa ", raw[len(word) :].strip()
+    for sep in (" to ", " - "):
+        if sep in raw:
+            a, b = (partial_date(x) for x in raw.split(sep, 1))
+            return f"{prefix}{a} to {b}" if a and b and "circa" not in a + b else None
+    out = None
+    if _ISO.match(raw):
+        out = raw
+    elif match := _DMY.match(raw):
+        out = _ymd(match.group("y"), match.group("m"), match.group("d"))
+    elif match := _MY.match(raw):
+        month = _MONTHS.get(match.group("m").lower())
+        out = f"{match.group('y')}-{month:02d}" if month else None
+    elif match := _MDY.match(raw):
+        out = _ymd(match.group("y"), match.group("m"), match.group("d"))
+    if out is None:
+        return None
+    return prefix + out
+
+
+def _ymd(year: str, month: str, day: str) -> str | None:
+    number = int(month) if month.isdigit() else _MONTHS.get(month.lower())
+    if number is None:
+        return None
+    try:
+        return datetime.date(int(year), number, int(day)).isoformat()
+    except ValueError:
+        return None

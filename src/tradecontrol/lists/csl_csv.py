@@ -1,0 +1,389 @@
+"""trade.gov Consolidated Screening List (CSL), CSV bulk file.
+
+The U.S. government's consolidated list of 13 export-screening lists (BIS Entity List,
+Denied Persons, Unverified, Military End User; Treasury SDN and non-SDN lists; State ISN and
+ITAR debarred), published by the International Trade Administration as
+``consolidated.csv`` (also gzip-compressed). Two layouts are read: the current 29 columns
+starting with ``_id``, and the older 28 without it.
+
+Quirks handled: ``start_date`` is the Federal Register *publication* date, not the
+effective date (the version note says so); ``entity_number`` is empty for BIS lists; Federal
+Register citations carry non-breaking and trailing spaces; some files repeat the header
+line (ignored, reported as a non-fatal problem) or end in a truncated row (a problem);
+mojibake inherited from the source (``Co”peratief``) is kept as written. Multi-valued cells
+are ``;``-separated. A row whose ``_id`` repeats an earlier row's gets the id suffix
+``~2``, ``~3``... (the 2022 file lists one CAP entry twice). ``ids`` cells read
+``[country, ][dates, ]value, type``; every one becomes an identifier whose scheme is
+the type in snake case (``passport``, ``tax_id_no``,
+``gender``, ``website``...), with ``imo`` for IMO numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tradecontrol.errors import DataError, TradeControlError
+from tradecontrol.jurisdictions import is_known_code
+from tradecontrol.listings import Listing
+from tradecontrol.lists._core import Problem, Record
+from tradecontrol.lists._text import clean as _clean
+from tradecontrol.lists._text import partial_date
+
+NAME = "csl-csv"
+
+COLUMNS = [
+    "_id",
+    "source",
+    "entity_number",
+    "type",
+    "programs",
+    "name",
+    "title",
+    "addresses",
+    "federal_register_notice",
+    "start_date",
+    "end_date",
+    "standard_order",
+    "license_requirement",
+    "license_policy",
+    "call_sign",
+    "vessel_type",
+    "gross_tonnage",
+    "gross_registered_tonnage",
+    "vessel_flag",
+    "vessel_owner",
+    "remarks",
+    "source_list_url",
+    "alt_names",
+    "citizenships",
+    "dates_of_birth",
+    "nationalities",
+    "places_of_birth",
+    "source_information_url",
+    "ids",
+]
+OLD_COLUMNS = COLUMNS[1:]
+
+_SOURCE = re.compile(r"\((?P<code>[A-Z][A-Z0-9-]*)(?: List)?\)")
+_AUTHORITY = {
+    "Bureau of Industry and Security": "US-BIS",
+    "Treasury Department": "US-OFAC",
+    "State Department": "US-STATE",
+}
+_KINDS = {
+    "individual": "person",
+    "entity": "organization",
+    "vessel": "vessel",
+    "aircraft": "aircraft",
+}
+_SCHEMES = {
+    "passport": "passport",
+    "national id no.": "national_id",
+    "tax id no.": "tax_id",
+    "registration number": "registration_number",
+    "registration id": "registration_number",
+    "swift/bic": "swift_bic",
+    "vessel registration identification": "imo",
+}
+_POLICIES = (  # most restrictive first
+    ("policy of denial", "policy_of_denial"),
+    ("presumption of denial", "presumption_of_denial"),
+    ("case-by-case", "case_by_case"),
+    ("case by case", "case_by_case"),
+    ("approval", "approval"),
+)
+_ALL_ITEMS = re.compile(r"all items subject to the EAR", re.IGNORECASE)
+_MAX_FIELD = 1 << 17
+_EXTRA_REMARKS = (
+    ("vessel_type", "Vessel type"),
+    ("vessel_flag", "Vessel flag"),
+    ("vessel_owner", "Vessel owner"),
+    ("gross_tonnage", "Gross tonnage"),
+    ("gross_registered_tonnage", "Gross registered tonnage"),
+    ("standard_order", "Standard order"),
+)
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    raw = path.open("rb")
+    if raw.read(2) == b"\x1f\x8b":
+        raw.seek(0)
+        return io.TextIOWrapper(
+            gzip.GzipFile(fileobj=raw), encoding="utf-8-sig", errors="replace", newline=""
+        )
+    raw.seek(0)
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _head_text(head: bytes) -> str:
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = gzip.GzipFile(fileobj=io.BytesIO(head)).read(4096)
+        except (OSError, EOFError):
+            return ""
+    return head[:4096].decode("utf-8-sig", errors="replace")
+
+
+def sniff(head: bytes, path: Path) -> bool:
+    """A header line naming the CSL columns (``source,entity_number,type,programs,name``)."""
+    first = _head_text(head).splitlines()[:1]
+    if not first:
+        return False
+    header = [c.strip().strip('"') for c in first[0].split(",")]
+    return header[:2] == ["_id", "source"] or header[:5] == OLD_COLUMNS[:5]
+
+
+def _split(cell: str, sep: str = ";") -> list[str]:
+    return [x for x in (_clean(p) for p in cell.split(sep)) if x]
+
+
+def _list_code(source: str) -> tuple[str, str] | None:
+    match = _SOURCE.search(source)
+    authority = next((a for k, a in _AUTHORITY.items() if source.endswith(k)), None)
+    if not match or authority is None:
+        return None
+    return match.group("code").removesuffix(" List"), authority
+
+
+def _address(text: str) -> dict[str, Any]:
+    parts = [p.strip() for p in text.split(",")]
+    if parts and len(parts[-1]) == 2 and is_known_code(parts[-1]):
+        rest = ", ".join(p for p in parts[:-1] if p)
+        return {"street": rest, "country": parts[-1]} if rest else {"country": parts[-1]}
+    return {"street": text}
+
+
+def _identifier(text: str) -> dict[str, Any]:
+    parts = [p.strip() for p in text.split(",")]
+    kind = parts[-1] if len(parts) > 1 else "identifier"
+    rest = parts[:-1] if len(parts) > 1 else parts
+    country = None
+    if len(rest) > 1 and len(rest[0]) == 2 and is_known_code(rest[0]):
+        country, rest = rest[0], rest[1:]
+    value = ", ".join(rest)
+    scheme = _SCHEMES.get(kind.lower()) or re.sub(r"[^a-z0-9]+", "_", kind.lower()).strip("_")
+    if scheme == "imo":
+        value = value.removeprefix("IMO ").strip()
+    out: dict[str, Any] = {"scheme": scheme or "identifier", "value": value or kind}
+    if country:
+        out["country"] = country
+    return out
+
+
+def _policy(text: str) -> str | None:
+    lowered = text.lower()
+    return next((code for phrase, code in _POLICIES if phrase in lowered), None)
+
+
+def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -> list[str]:
+    """Birth dates and nationalities into ``entity``; returns remarks for what does not fit."""
+    remarks: list[str] = []
+    births: list[str] = []
+    for text in _split(row["dates_of_birth"]):
+        date = partial_date(text)
+        if date is None:
+            warn("dates_of_birth", f"{text!r} is not a date this loader reads; kept in remarks")
+            remarks.append(f"Date of birth: {text}")
+        else:
+            births.append(date)
+    nationalities = list(dict.fromkeys(_split(row["nationalities"]) + _split(row["citizenships"])))
+    if kind == "person":
+        if births:
+            entity["birth_dates"] = births
+        good = [n for n in nationalities if len(n) == 2 and is_known_code(n)]
+        for bad in (n for n in nationalities if n not in good):
+            warn("nationalities", f"{bad!r} is not an ISO 3166 code; kept in remarks")
+            remarks.append(f"Nationality: {bad}")
+        if good:
+            entity["nationalities"] = good
+    elif births or nationalities:
+        remarks.extend([f"Date of birth: {b}" for b in births])
+        remarks.extend([f"Nationality: {n}" for n in nationalities])
+        warn("dates_of_birth", f"birth dates or nationalities given for a {kind}; kept in remarks")
+    if row["places_of_birth"].strip():
+        remarks.append(f"Place of birth: {_clean(row['places_of_birth'])}")
+    return remarks
+
+
+def _entity(row: dict[str, str], warn: Any) -> tuple[dict[str, Any], list[str]]:
+    kind = _KINDS.get(row["type"].strip().lower(), "unknown")
+    entity: dict[str, Any] = {"name": _clean(row["name"]), "kind": kind}
+    aliases = list(dict.fromkeys(_split(row["alt_names"])))
+    if aliases:
+        entity["aliases"] = aliases
+    addresses = [_address(a) for a in _split(row["addresses"])]
+    if addresses:
+        entity["addresses"] = addresses
+        country = next((a["country"] for a in addresses if "country" in a), None)
+        if country:
+            entity["country"] = country
+    identifiers = [_identifier(i) for i in _split(row["ids"])]
+    if row["call_sign"].strip():
+        identifiers.append({"scheme": "call_sign", "value": _clean(row["call_sign"])})
+    if identifiers:
+        entity["identifiers"] = identifiers
+    remarks = [_clean(row["title"]), _clean(row["remarks"]), *_people(row, kind, entity, warn)]
+    remarks.extend(
+        f"{label}: {_clean(row[col])}" for col, label in _EXTRA_REMARKS if row[col].strip()
+    )
+    return entity, remarks
+
+
+def _version(row: dict[str, str]) -> dict[str, Any]:
+    window: dict[str, Any] = {"zone": "America/New_York"}
+    if row["start_date"].strip():
+        window["start"] = row["start_date"].strip()
+    if row["end_date"].strip():
+        window["end"] = row["end_date"].strip()
+    version: dict[str, Any] = {
+        "window": window,
+        "citations": [
+            c for c in (_clean(x) for x in row["federal_register_notice"].split(",")) if c
+        ],
+        "note": "start is the CSL start_date: the Federal Register publication date, not the "
+        "effective date"
+        if "start" in window
+        else "listing date not stated in the source",
+    }
+    requirement = _clean(row["license_requirement"])
+    if requirement:
+        version["license_requirement"] = {
+            "scope": "all_items_subject_to_ear" if _ALL_ITEMS.search(requirement) else "as_stated",
+            "text": requirement,
+        }
+    policy_text = _clean(row["license_policy"])
+    if policy_text:
+        version["review_policy_text"] = policy_text
+        version["review_policy"] = _policy(policy_text)
+    return version
+
+
+def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+
+    def warn(field: str, reason: str) -> None:
+        problems.append(
+            Problem(source=source, record=number, field=field, reason=reason, fatal=False)
+        )
+
+    mapped = _list_code(row["source"])
+    if mapped is None:
+        raise DataError(f"unknown CSL source {row['source']!r}", path="source")
+    code, authority = mapped
+    source_id = (
+        row.get("_id")
+        or row.get("entity_number")
+        or hashlib.sha1(
+            "|".join(
+                [
+                    row["source"],
+                    _clean(row["name"]),
+                    row["addresses"],
+                    row["federal_register_notice"],
+                ]
+            ).encode()
+        ).hexdigest()[:16]
+    )
+    entity, remarks = _entity(row, warn)
+    listing: dict[str, Any] = {
+        "id": f"csl-{code.lower()}-{source_id}",
+        "list_code": code,
+        "authority": authority,
+        "entity": entity,
+        "versions": [_version(row)],
+    }
+    programs = list(dict.fromkeys(_split(row["programs"])))
+    if programs:
+        listing["programs"] = programs
+    text = "; ".join(r for r in remarks if r)
+    if text:
+        listing["remarks"] = text
+    url = row["source_list_url"].strip() or row["source_information_url"].strip()
+    if url:
+        listing["source_url"] = url
+    return listing, problems
+
+
+def read(path: Path) -> Iterator[Record]:
+    """Yield a listing or a problem for every data row."""
+    source = str(path)
+    csv.field_size_limit(_MAX_FIELD)
+    try:
+        stream = _open_text(path)
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", source=source) from None
+    with stream:
+        reader = csv.reader(stream)
+        try:
+            header = next(reader, None)
+        except (csv.Error, OSError, EOFError) as exc:
+            raise DataError(f"not a CSL CSV file: {exc}", source=source) from None
+        if header is None:
+            return
+        header = [h.strip() for h in header]
+        if header not in (COLUMNS, OLD_COLUMNS):
+            raise DataError(f"unexpected CSL columns: {header[:6]}...", source=source)
+        seen: dict[str, int] = {}
+        while True:
+            number = reader.line_num + 1  # the file line on which the row starts
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except (csv.Error, OSError, EOFError) as exc:
+                yield Problem(
+                    source=source,
+                    record=number,
+                    field="",
+                    reason=f"unreadable row: {str(exc)[:200]}",
+                )
+                return
+            if [c.strip() for c in cells] == header:
+                yield Problem(
+                    source=source,
+                    record=number,
+                    field="",
+                    fatal=False,
+                    reason="repeated header line ignored",
+                )
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                yield Problem(
+                    source=source,
+                    record=number,
+                    field="",
+                    reason=f"row has {len(cells)} fields, the header {len(header)} "
+                    "(truncated or malformed row)",
+                )
+                continue
+            row = dict(zip(header, cells, strict=True))
+            try:
+                data, problems = _listing(row, number, source)
+                occurrence = seen.get(data["id"], 0) + 1
+                seen[data["id"]] = occurrence
+                if occurrence > 1:  # the CSL repeats some rows (e.g. a CAP entry twice)
+                    data["id"] = f"{data['id']}~{occurrence}"
+                    data["remarks"] = "; ".join(
+                        filter(None, [data.get("remarks"), "another row of the CSL has this _id"])
+                    )
+                listing = Listing.from_dict(data)
+            except TradeControlError as exc:
+                yield Problem(
+                    source=source,
+                    record=number,
+                    field=exc.path,
+                    reason=exc.message,
+                    record_id=row.get("_id") or None,
+                )
+                continue
+            yield from problems
+            yield listing
