@@ -171,10 +171,15 @@ def test_evaluate_against_the_full_csl() -> None:
     rb = empty.with_listings(snap.listings)
     later = build(transaction("2019-06-10", end_use="new-product-production"))
     assert evaluate(later, rb).outcome is Outcome.LICENSE_REQUIRED
-    # the CSL's start_date is the publication date (2019-05-21), not the effective date:
+    # the CSL's start_date is the publication date (2019-05-21), not the effective date
+    # (2019-05-16): in the lead-up the finding says so and asks for review
     before_publication = build(transaction("2019-05-17"))
-    assert evaluate(before_publication, rb).outcome is Outcome.NOT_RESTRICTED
+    decision = evaluate(before_publication, rb)
+    assert decision.outcome is Outcome.REVIEW_REQUIRED
+    assert "publication date" in decision.findings[0].message
     assert evaluate(before_publication, Rulebook.default()).outcome is Outcome.LICENSE_REQUIRED
+    long_before = build(transaction("2019-04-01"))
+    assert evaluate(long_before, rb).outcome is Outcome.NOT_RESTRICTED
 
 
 # --- canonical JSON lines ------------------------------------------------------------------

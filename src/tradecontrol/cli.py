@@ -1,4 +1,7 @@
-"""Command-line interface: ``tradecontrol evaluate FILE|- [--as-of DATE] [--format table|json]``.
+"""Command-line interface.
+
+``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--format table|json]``,
+``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
 was bad (each reported on standard error with file, line and field; the other lines are
@@ -13,11 +16,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, TextIO
 
-from tradecontrol import __version__
+from tradecontrol import __version__, lists
 from tradecontrol._time import Moment, parse_moment
 from tradecontrol.decision import Decision, Finding
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.evaluation import evaluate
+from tradecontrol.listings import Listing
 from tradecontrol.rulebook import Rulebook
 from tradecontrol.transactions import Transaction
 
@@ -63,6 +67,29 @@ def _parser() -> argparse.ArgumentParser:
         default="table",
         help="table (default) or one Decision JSON per line",
     )
+    ev.add_argument(
+        "--list",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="lists",
+        help="add the listings of an official list file to the bundled rulebook (repeatable)",
+    )
+    lst = sub.add_parser("lists", help="inspect and compare list files")
+    lsub = lst.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
+    summary = lsub.add_parser("summary", help="what a list file holds and what it could not load")
+    summary.add_argument("path", metavar="PATH")
+    summary.add_argument("--format", choices=("table", "json"), default="table")
+    summary.add_argument(
+        "--list-format",
+        default=None,
+        metavar="NAME",
+        help="force a list format instead of detecting it",
+    )
+    dif = lsub.add_parser("diff", help="listings added, removed and amended between two files")
+    dif.add_argument("old", metavar="OLD")
+    dif.add_argument("new", metavar="NEW")
+    dif.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 
@@ -154,6 +181,18 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
     rulebook = Rulebook.default()
+    if args.lists:
+        extra: list[Listing] = []
+        for list_path in args.lists:
+            snapshot = lists.load(list_path)
+            if snapshot.problems:
+                print(
+                    f"tradecontrol: {list_path}: {len(snapshot.problems)} record(s) could not "
+                    "be loaded (see `tradecontrol lists summary`)",
+                    file=err,
+                )
+            extra.extend(snapshot.listings)
+        rulebook = rulebook.with_listings(extra)
     bad = 0
     checked: tuple[str, ...] = ()
     if args.format == "table":
@@ -209,7 +248,82 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
+        if args.command == "lists":
+            return _lists(args, sys.stdout)
         return _evaluate(args, sys.stdout, sys.stderr)
+    except TradeControlError as exc:
+        print(f"tradecontrol: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()
         return 0
+
+
+def _lists(args: argparse.Namespace, out: TextIO) -> int:
+    if args.lists_command == "summary":
+        snap = lists.load(args.path, format=args.list_format)
+        if args.format == "json":
+            print(json.dumps(_summary_dict(snap), ensure_ascii=False), file=out)
+            return 0
+        published = snap.published.isoformat() if snap.published else "not stated"
+        print(f"{snap.source}: format {snap.format}, published {published}", file=out)
+        print(
+            f"records {snap.records}: {len(snap.listings)} listings, "
+            f"{sum(p.fatal for p in snap.problems)} refused, "
+            f"{sum(not p.fatal for p in snap.problems)} partial problems",
+            file=out,
+        )
+        for code, count in snap.count_by_list().items():
+            print(f"  {code:<10} {count:>7}", file=out)
+        for problem in snap.problems:
+            kind = "refused" if problem.fatal else "note"
+            where = f"{problem.field}: " if problem.field else ""
+            print(f"  {kind} record {problem.record}: {where}{problem.reason}", file=out)
+        return 0
+    old, new = lists.load(args.old), lists.load(args.new)
+    result = lists.diff(old, new)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "added": [x.id for x in result.added],
+                    "removed": [x.id for x in result.removed],
+                    "amended": [{"id": a.id, "fields": list(a.fields)} for a in result.amended],
+                },
+                ensure_ascii=False,
+            ),
+            file=out,
+        )
+        return 0
+    print(
+        f"{len(result.added)} added, {len(result.removed)} removed, {len(result.amended)} amended",
+        file=out,
+    )
+    for listing in result.added:
+        print(f"+ {listing.id}  {listing.list_code}  {listing.entity.name}", file=out)
+    for listing in result.removed:
+        print(f"- {listing.id}  {listing.list_code}  {listing.entity.name}", file=out)
+    for amendment in result.amended:
+        print(f"~ {amendment.id}  {', '.join(amendment.fields)}", file=out)
+    return 0
+
+
+def _summary_dict(snap: lists.ListSnapshot) -> dict[str, Any]:
+    return {
+        "source": snap.source,
+        "format": snap.format,
+        "published": snap.published.isoformat() if snap.published else None,
+        "records": snap.records,
+        "listings": len(snap.listings),
+        "by_list": snap.count_by_list(),
+        "problems": [
+            {
+                "record": p.record,
+                "field": p.field,
+                "reason": p.reason,
+                "fatal": p.fatal,
+                "record_id": p.record_id,
+            }
+            for p in snap.problems
+        ],
+    }

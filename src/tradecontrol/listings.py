@@ -95,6 +95,8 @@ class ListingVersion:
         review_policy: The licence review policy, where the list states one (the most
             restrictive one named when the text names several).
         review_policy_text: The review policy as the list writes it.
+        published_start: True when ``window.start`` is the date the list *published* the
+            entry (the CSL's ``start_date``), which may be later than its effective date.
         citations: Federal Register citations for this version (``84 FR 22961``).
         note: What changed.
     """
@@ -105,6 +107,7 @@ class ListingVersion:
     )
     review_policy: ReviewPolicy | None = attrs.field(default=None, converter=_opt_policy)
     review_policy_text: str | None = attrs.field(default=None, converter=v.optional_text)
+    published_start: bool = False
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     note: str | None = attrs.field(default=None, converter=v.optional_text)
 

@@ -251,6 +251,7 @@ def _version(row: dict[str, str]) -> dict[str, Any]:
         "effective date"
         if "start" in window
         else "listing date not stated in the source",
+        "published_start": "start" in window,
     }
     requirement = _clean(row["license_requirement"])
     if requirement:

@@ -14,7 +14,7 @@ parameters in the rulebook (``rules`` → ``ear.entity_list``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -27,7 +27,7 @@ from tradecontrol.transactions import Party, Transaction
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.listings import Listing, ListingVersion
-    from tradecontrol.rulebook import NameMatch, Rulebook
+    from tradecontrol.rulebook import NameMatch, Rulebook, RuleInfo
 
 RULE_ID = "ear.entity_list"
 
@@ -79,12 +79,52 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                 continue
             found = listing.version_at(as_of)
             if found is None:
+                findings.extend(_published_soon(party, match, listing, as_of, info))
                 continue
             version, position = found
             findings.extend(
                 _party_findings(transaction, rulebook, party, match, listing, version, position)
             )
     return tuple(findings)
+
+
+def _published_soon(
+    party: Party, match: NameMatch, listing: Listing, as_of: Moment, info: RuleInfo
+) -> list[Finding]:
+    """A review finding when a listing dated by its publication date starts soon after as_of.
+
+    Lists such as the CSL give the Federal Register publication date, and BIS rules often
+    take effect days earlier (on public inspection): a transaction in the lead-up cannot be
+    cleared from the list alone (rule parameter ``publication_lead_days``).
+    """
+    lead = int(info.param("publication_lead_days")[0])
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    for version in listing.versions:
+        start = version.window.start
+        if not version.published_start or start is None:
+            continue
+        start_day = start.date() if isinstance(start, datetime) else start
+        if day < start_day <= day + timedelta(days=lead):
+            return [
+                Finding(
+                    rule=RULE_ID,
+                    authority=listing.authority,
+                    outcome=Outcome.REVIEW_REQUIRED,
+                    requirement=Outcome.REVIEW_REQUIRED,
+                    review_policy=version.review_policy,
+                    citations=merge_citations(info.citations, version.citations),
+                    party_role=party.role.value,
+                    party_name=party.entity.name,
+                    listing_id=listing.id,
+                    matched_name=match.matched_name,
+                    message=f"The {party.role.value.replace('_', ' ')} {party.entity.name!r} "
+                    f"matches {match.matched_name!r}, which the list dates "
+                    f"{start_day.isoformat()}: that is the publication date, and the listing "
+                    "may have taken effect earlier; check the Federal Register rule's "
+                    "effective date.",
+                )
+            ]
+    return []
 
 
 def _party_findings(
