@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, transaction
+from tests.conftest import ROOT, party, transaction
 from tradecontrol.cli import MAX_LINE_BYTES, main
 
 EXAMPLES = ROOT / "examples" / "huawei-2019.jsonl"
@@ -160,3 +160,57 @@ def test_table_shows_cautions_and_the_rules_checked(
     assert "BOM" in out and "license_required" in out
     assert "    ! the listing took effect at 2019-05-16T16:15:00-04:00" in out
     assert out.splitlines()[-1].startswith("Rules checked: ear.entity_list")
+
+
+LIST_FIXTURE = ROOT / "tests" / "fixtures" / "lists" / "csl" / "sample.csv"
+
+
+def test_lists_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["lists", "summary", str(LIST_FIXTURE)], capsys)
+    assert code == 0
+    assert "format csl-csv" in out
+    assert "records 5: 3 listings, 2 refused, 1 partial problems" in out
+    assert "refused record 5: source: unknown CSL source" in out
+    code, out, _ = _run(["lists", "summary", str(LIST_FIXTURE), "--format", "json"], capsys)
+    data = json.loads(out)
+    assert data["listings"] == 3 and data["by_list"] == {"EL": 1, "SDN": 1, "UVL": 1}
+
+
+def test_lists_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = LIST_FIXTURE.read_text().splitlines()
+    newer = tmp_path / "newer.csv"
+    newer.write_text("\n".join([lines[0], lines[1], lines[3]]) + "\n")
+    code, out, _ = _run(
+        ["lists", "diff", str(LIST_FIXTURE), str(newer), "--format", "json"], capsys
+    )
+    assert code == 0
+    assert json.loads(out) == {"added": [], "removed": ["csl-sdn-36"], "amended": []}
+    code, out, _ = _run(["lists", "diff", str(LIST_FIXTURE), str(newer)], capsys)
+    assert out.splitlines()[0] == "0 added, 1 removed, 0 amended"
+    assert out.splitlines()[1].startswith("- csl-sdn-36  SDN  DOE, John")
+
+
+def test_evaluate_with_an_extra_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "t.jsonl"
+    data = transaction("2021-01-01", id="X", parties=[party("Example Photonics Co., Ltd.")])
+    path.write_text(json.dumps(data) + "\n")
+    code, out, err = _run(["evaluate", str(path), "--format", "json"], capsys)
+    assert json.loads(out)["outcome"] == "not_restricted"
+    code, out, err = _run(
+        ["evaluate", str(path), "--format", "json", "--list", str(LIST_FIXTURE)], capsys
+    )
+    assert code == 0
+    decision = json.loads(out)
+    assert decision["outcome"] == "license_required"
+    assert decision["findings"][0]["listing_id"].startswith("csl-el-")
+    assert "2 record(s) could not be loaded" in err
+    assert (
+        decision["rulebook"]["version"]
+        != json.loads(json.dumps(decision))["rulebook"]["version"].split("+listings")[0]
+    )
+
+
+def test_unreadable_list_is_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["lists", "summary", "/nonexistent.csv"], capsys)
+    assert code == 1
+    assert "cannot read" in err
