@@ -186,9 +186,11 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for list_path in args.lists:
             snapshot = lists.load(list_path)
             if snapshot.problems:
+                refused = sum(p.fatal for p in snapshot.problems)
                 print(
-                    f"tradecontrol: {list_path}: {len(snapshot.problems)} record(s) could not "
-                    "be loaded (see `tradecontrol lists summary`)",
+                    f"tradecontrol: {list_path}: {refused} record(s) refused, "
+                    f"{len(snapshot.problems) - refused} partly loaded "
+                    "(see `tradecontrol lists summary`)",
                     file=err,
                 )
             extra.extend(snapshot.listings)
