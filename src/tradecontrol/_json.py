@@ -231,13 +231,19 @@ def _json_number(value: Decimal) -> int | float | str:
 CONVERTER = _make_converter()
 
 
-def structure(data: Any, cls: type[T]) -> T:
+def structure(data: Any, cls: type[T], *, check_depth: bool = True) -> T:
     """Build ``cls`` from parsed JSON, raising one error that names every bad field.
+
+    Args:
+        data: Parsed JSON.
+        cls: The value class.
+        check_depth: Refuse data nested deeper than :data:`MAX_DEPTH` (turn off only for
+            data a loader built itself, whose shape is fixed).
 
     Raises:
         InvalidInputError: ``path: message`` of the first problem; ``.problems`` lists all.
     """
-    if _depth_exceeds(data, MAX_DEPTH):
+    if check_depth and _depth_exceeds(data, MAX_DEPTH):
         raise InvalidInputError(f"nested deeper than {MAX_DEPTH} levels")
     try:
         return CONVERTER.structure(data, cls)

@@ -48,6 +48,10 @@ def text(value: Any) -> str:
     out = value.strip()
     if len(out) > MAX_TEXT:
         raise InvalidInputError(f"is {len(out)} characters long; the limit is {MAX_TEXT}")
+    if out.isascii() and out.isprintable():  # fast path: nothing invisible or control
+        if not out:
+            raise InvalidInputError("must not be empty")
+        return out
     categories = {unicodedata.category(ch) for ch in out}
     if "Cs" in categories:
         raise InvalidInputError("contains an unpaired surrogate (invalid Unicode)")

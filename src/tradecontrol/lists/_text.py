@@ -39,6 +39,8 @@ def clean(text: str) -> str:
         >>> clean(" CAST Xi\x92an  Engine\u00a0Factory ")
         'CAST Xi’an Engine Factory'
     """
+    if text.isascii() and text.isprintable():  # fast path
+        return " ".join(text.split())
     out = []
     for ch in text:
         if "\x80" <= ch <= "\x9f":

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tradecontrol._json import structure
 from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.jurisdictions import is_known_code
 from tradecontrol.listings import Listing
@@ -376,7 +377,7 @@ def read(path: Path) -> Iterator[Record]:
                     data["remarks"] = "; ".join(
                         filter(None, [data.get("remarks"), "another row of the CSL has this _id"])
                     )
-                listing = Listing.from_dict(data)
+                listing = structure(data, Listing, check_depth=False)
             except TradeControlError as exc:
                 yield Problem(
                     source=source,
