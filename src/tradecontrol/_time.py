@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 import attrs
 from dateutil import tz
 
+from tradecontrol._validators import locate_errors
 from tradecontrol.errors import InvalidInputError
 
 Moment = date | datetime
@@ -63,6 +64,11 @@ def parse_moment(value: object, *, path: str = "") -> Moment:
     return moment
 
 
+def opt_moment(value: object) -> Moment | None:
+    """Converter: ``None``, or :func:`parse_moment` of an ISO string, date or datetime."""
+    return None if value is None else parse_moment(value)
+
+
 def format_moment(value: Moment) -> str:
     """Return the ISO 8601 text of a moment (``2019-05-16`` or ``2019-05-16T16:15:00-04:00``)."""
     return value.isoformat()
@@ -100,7 +106,7 @@ def _check_bound(value: Moment | None) -> None:
         raise InvalidInputError(f"window bound {value.isoformat()} has no time zone")
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, field_transformer=locate_errors)
 class Window:
     """A validity window: inclusive start, inclusive end (``None`` = open).
 
@@ -110,8 +116,8 @@ class Window:
         zone: IANA time zone in which date bounds are read, e.g. ``America/New_York``.
     """
 
-    start: Moment | None = attrs.field(default=None)
-    end: Moment | None = attrs.field(default=None)
+    start: Moment | None = attrs.field(default=None, converter=opt_moment)
+    end: Moment | None = attrs.field(default=None, converter=opt_moment)
     zone: str = attrs.field(default=US_EASTERN)
 
     def __attrs_post_init__(self) -> None:

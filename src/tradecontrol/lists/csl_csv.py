@@ -29,10 +29,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tradecontrol._json import structure
-from tradecontrol.errors import DataError, TradeControlError
+from tradecontrol._time import Window
+from tradecontrol.entities import Address, Entity, Identifier
+from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import is_known_code
-from tradecontrol.listings import Listing
+from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._text import clean as _clean
 from tradecontrol.lists._text import partial_date
@@ -313,6 +314,22 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
     return listing, problems
 
 
+def _build(data: dict[str, Any]) -> Listing:
+    """Construct the listing directly (validated by the value objects' converters)."""
+    entity = dict(data["entity"])
+    entity["addresses"] = [Address(**a) for a in entity.get("addresses", ())]
+    entity["identifiers"] = [Identifier(**i) for i in entity.get("identifiers", ())]
+    try:
+        built_entity = Entity(**entity)
+    except InvalidInputError as exc:
+        raise InvalidInputError(exc.message, path=f"entity.{exc.path}".rstrip(".")) from None
+    version = dict(data["versions"][0])
+    version["window"] = Window(**version["window"])
+    if "license_requirement" in version:
+        version["license_requirement"] = LicenseRequirement(**version["license_requirement"])
+    return Listing(**{**data, "entity": built_entity, "versions": [ListingVersion(**version)]})
+
+
 def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every data row."""
     source = str(path)
@@ -377,7 +394,7 @@ def read(path: Path) -> Iterator[Record]:
                     data["remarks"] = "; ".join(
                         filter(None, [data.get("remarks"), "another row of the CSL has this _id"])
                     )
-                listing = structure(data, Listing, check_depth=False)
+                listing = _build(data)
             except TradeControlError as exc:
                 yield Problem(
                     source=source,

@@ -1,0 +1,109 @@
+"""Benchmark: loading official list files, beside a bare csv.DictReader pass.
+
+Prints, for each real file in ../shared/data that it finds, rows per second and peak
+memory (maximum resident set size of a fresh child process) of ``tradecontrol.lists.load``
+and of a bare ``csv.DictReader`` pass over the same bytes, measured in the same run.
+
+Usage::
+
+    python benchmarks/load_lists.py [--shared ../shared] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CASES = [
+    ("CSL 2022 (csl-csv, gzip)", "data/csl/watchman-2022/consolidated.csv.gz", "csv.gz"),
+    (
+        "OFAC SDN 2021 (ofac-csv + add/alt/comments)",
+        "data/ofac/watchman-bench-2021/sdn.csv",
+        "ofac",
+    ),
+]
+
+CHILD = r"""
+import csv, gzip, io, json, resource, sys, time
+from pathlib import Path
+mode, path, kind = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+start = time.perf_counter()
+if mode == "bare":
+    rows = 0
+    names = [path] if kind != "ofac" else [
+        path.parent / n for n in ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
+        if (path.parent / n).exists()]
+    for name in names:
+        raw = name.open("rb")
+        stream = gzip.open(raw) if kind == "csv.gz" else raw
+        text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+        reader = csv.DictReader(text) if kind != "ofac" else csv.reader(text)
+        for _ in reader:
+            rows += 1
+    records = rows
+else:
+    from tradecontrol import lists
+    snap = lists.load(path)
+    records = snap.records
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"records": records, "seconds": seconds, "peak_mib": peak}))
+"""
+
+
+def measure(mode: str, path: Path, kind: str, repeat: int) -> dict[str, float]:
+    best: dict[str, float] | None = None
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, mode, str(path), kind],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        result = json.loads(out)
+        if best is None or result["seconds"] < best["seconds"]:
+            best = result
+    assert best is not None
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    header = (
+        f"{'file':<46} {'what':<26} {'records':>8} {'seconds':>8} {'rows/s':>9} {'peak MiB':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for label, rel, kind in CASES:
+        path = args.shared / rel
+        if not path.exists():
+            print(f"{label:<46} missing: {path}")
+            continue
+        for mode, what in (
+            ("bare", "bare csv pass (baseline)"),
+            ("load", "tradecontrol.lists.load"),
+        ):
+            try:
+                r = measure(mode, path, kind, args.repeat)
+            except subprocess.CalledProcessError as exc:
+                print(f"{label:<46} {what:<26} failed: {exc.stderr.strip().splitlines()[-1]}")
+                continue
+            rate = r["records"] / r["seconds"] if r["seconds"] else float("inf")
+            print(
+                f"{label:<46} {what:<26} {r['records']:>8.0f} {r['seconds']:>8.3f} "
+                f"{rate:>9.0f} {r['peak_mib']:>9.1f}"
+            )
+    print("\nTarget (issue 3): load within 4x of the bare pass, peak memory under 300 MiB.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
