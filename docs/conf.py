@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import tradecontrol
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "tradecontrol"
 author = "tradecontrol contributors"
@@ -14,13 +19,14 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
+    "huawei_timeline",
 ]
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
 autodoc_default_options = {"members": True, "show-inheritance": False}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_generated"]
 html_theme = "furo"
 html_title = f"tradecontrol {release}"
 doctest_global_setup = "import tradecontrol as tc"
