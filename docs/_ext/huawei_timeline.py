@@ -1,4 +1,7 @@
-"""Sphinx extension: draw the Huawei listing and licence windows from the bundled rulebook.
+"""Sphinx extension: figures and schemas generated from the code at build time.
+
+It draws the Huawei listing and licence windows from the bundled rulebook, and writes the
+JSON Schemas of Transaction, Listing and Decision to ``_generated/schemas/``.
 
 At build time it reads :meth:`tradecontrol.Rulebook.default` and writes
 ``_generated/huawei-timeline.svg`` (one bar per listing rule and per licence version,
@@ -89,7 +92,17 @@ def draw(rulebook: Rulebook, path: Path) -> None:
 
 
 def _build(app: Any) -> None:
-    draw(Rulebook.default(), Path(app.srcdir) / "_generated" / "huawei-timeline.svg")
+    generated = Path(app.srcdir) / "_generated"
+    draw(Rulebook.default(), generated / "huawei-timeline.svg")
+    import json
+
+    from tradecontrol import Decision, Listing, Transaction
+    from tradecontrol.schema import json_schema
+
+    for cls in (Transaction, Listing, Decision):
+        path = generated / "schemas" / f"{cls.__name__.lower()}.schema.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(json_schema(cls), indent=2, ensure_ascii=False) + "\n")
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -1,0 +1,52 @@
+"""The generated JSON Schemas accept what the library writes and reject what it refuses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+
+from tests.conftest import ROOT, transaction
+from tradecontrol import Decision, License, Listing, Rulebook, Transaction, evaluate
+from tradecontrol.schema import json_schema
+
+EXAMPLES = ROOT / "examples" / "huawei-2019.jsonl"
+
+
+def _validator(cls: type) -> jsonschema.Draft202012Validator:
+    schema = json_schema(cls)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def test_examples_transactions_and_their_decisions_match_the_schemas() -> None:
+    transactions, decisions = _validator(Transaction), _validator(Decision)
+    rulebook = Rulebook.default()
+    for line in EXAMPLES.read_text().splitlines():
+        data = json.loads(line)
+        transactions.validate(data)
+        t = Transaction.from_dict(data)
+        transactions.validate(t.to_dict())
+        decisions.validate(json.loads(json.dumps(evaluate(t, rulebook).to_dict())))
+
+
+def test_bundled_listings_and_licences_match_the_schemas() -> None:
+    listings, licences = _validator(Listing), _validator(License)
+    rulebook = Rulebook.default()
+    for listing in rulebook.listings:
+        listings.validate(json.loads(json.dumps(listing.to_dict())))
+    for licence in rulebook.licenses:
+        licences.validate(json.loads(json.dumps(licence.to_dict())))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"colour": "red"}, {"kind": "smuggle"}, {"parties": "Huawei"}, {"id": ""}],
+)
+def test_the_schema_rejects_what_from_dict_rejects(change: dict[str, Any]) -> None:
+    data = {**transaction("2019-05-17"), **change}
+    assert not _validator(Transaction).is_valid(data)
+    with pytest.raises(ValueError):
+        Transaction.from_dict(data)
