@@ -119,18 +119,21 @@ class Window:
     start: Moment | None = attrs.field(default=None, converter=opt_moment)
     end: Moment | None = attrs.field(default=None, converter=opt_moment)
     zone: str = attrs.field(default=US_EASTERN)
+    _tz: tzinfo = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         _check_bound(self.start)
         _check_bound(self.end)
-        _zone(self.zone)
-        if self.start is not None and self.end is not None:
-            zone = _zone(self.zone)
-            if _after_end(_first_instant(self.start, zone), self.end, zone):
-                raise InvalidInputError(
-                    f"window ends ({self.end.isoformat()}) before it starts "
-                    f"({self.start.isoformat()})"
-                )
+        zone = _zone(self.zone)
+        object.__setattr__(self, "_tz", zone)
+        if (
+            self.start is not None
+            and self.end is not None
+            and _after_end(_first_instant(self.start, zone), self.end, zone)
+        ):
+            raise InvalidInputError(
+                f"window ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})"
+            )
 
     def position(self, moment: Moment) -> Position:
         """Locate ``moment`` relative to the window.
@@ -142,7 +145,7 @@ class Window:
             A :class:`Position`. A date-only moment on the day of a clock-time bound gives
             ``START_DAY`` / ``END_DAY`` (the window counts as in force that day).
         """
-        zone = _zone(self.zone)
+        zone = self._tz
         if isinstance(moment, datetime):
             if self.start is not None and moment < _first_instant(self.start, zone):
                 return Position.BEFORE

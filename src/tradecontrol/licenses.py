@@ -103,13 +103,28 @@ class License(CanonicalJSON):
     holder: str | None = attrs.field(default=None, converter=v.optional_text)
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
 
+    _item_bound: bool = attrs.field(init=False, repr=False, eq=False)
+
     def __attrs_post_init__(self) -> None:
         if not self.versions:
             raise InvalidInputError("a licence needs at least one version", path="versions")
+        object.__setattr__(
+            self,
+            "_item_bound",
+            any(
+                ver.value_limit is not None or any(c.is_item_test for c in ver.conditions)
+                for ver in self.versions
+            ),
+        )
         if not self.authorizes:
             raise InvalidInputError(
                 "a licence must name the rules it authorizes", path="authorizes"
             )
+
+    @property
+    def item_bound(self) -> bool:
+        """True when the licence's answer can differ from item to item (ECCN scope, value)."""
+        return self._item_bound
 
     def version_at(self, moment: Moment) -> LicenseVersion | None:
         """The version in force at ``moment`` (clock-time boundary days excluded), or None."""

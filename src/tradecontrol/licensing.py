@@ -94,7 +94,7 @@ def apply_licenses(
             continue
         if listing_citations and not lic.covers_listing(listing_citations):
             continue
-        key = (lic.id, listing_citations, finding.item_index if _item_bound(lic) else None)
+        key = (lic.id, listing_citations, finding.item_index if lic.item_bound else None)
         if key not in memo:
             memo[key] = _check(lic, transaction, item, as_of, listing_citations)
         version, failures = memo[key]
@@ -116,14 +116,6 @@ def apply_licenses(
     if kept:
         tail = f" No licence applies; nearest: {kept[0].license_id} ({kept[0].failed[0]})."
     return attrs.evolve(finding, near_misses=kept, message=finding.message + tail)
-
-
-def _item_bound(lic: License) -> bool:
-    """True when a licence's answer can differ from item to item."""
-    return any(
-        ver.value_limit is not None or any(c.is_item_test for c in ver.conditions)
-        for ver in lic.versions
-    )
 
 
 def _window_failure(lic: License, as_of: Moment) -> str:
