@@ -29,4 +29,10 @@ napoleon_numpy_docstring = False
 exclude_patterns = ["_build", "_generated"]
 html_theme = "furo"
 html_title = f"tradecontrol {release}"
-doctest_global_setup = "import tradecontrol as tc"
+doctest_global_setup = """
+import datetime
+from decimal import Decimal
+
+import tradecontrol as tc
+from tradecontrol import *  # noqa: F403
+"""

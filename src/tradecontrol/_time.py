@@ -114,6 +114,11 @@ class Window:
         start: First moment in force (date or aware datetime), or ``None``.
         end: Last moment in force (date: through the end of that day), or ``None``.
         zone: IANA time zone in which date bounds are read, e.g. ``America/New_York``.
+
+    Example:
+        >>> import datetime
+        >>> Window(start="2019-05-20", end="2020-08-13").contains(datetime.date(2020, 8, 13))
+        True
     """
 
     start: Moment | None = attrs.field(default=None, converter=opt_moment)

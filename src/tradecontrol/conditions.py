@@ -34,7 +34,12 @@ __all__ = ["Condition", "ConditionTest"]
 
 
 class ConditionTest(enum.Enum):
-    """What a condition tests."""
+    """What a condition tests.
+
+    Example:
+        >>> ConditionTest("end_use_in")
+        <ConditionTest.END_USE_IN: 'end_use_in'>
+    """
 
     FACT_ON_OR_BEFORE = "fact_on_or_before"
     """The dated fact ``fact`` is on or before ``value``."""
@@ -81,6 +86,12 @@ class Condition:
 
     Raises:
         InvalidInputError: Operands do not fit the test.
+
+    Example:
+        >>> c = Condition(test="end_use_in", values=["existing-network-support"],
+        ...               label="authorized activities")
+        >>> c.is_item_test
+        False
     """
 
     test: ConditionTest = attrs.field(converter=ConditionTest)

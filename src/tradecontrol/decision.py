@@ -49,7 +49,12 @@ def merge_citations(*groups: tuple[str, ...]) -> tuple[str, ...]:
 
 @functools.total_ordering
 class Outcome(enum.Enum):
-    """The result of a finding or a decision, ordered by restrictiveness (DESIGN.md §2)."""
+    """The result of a finding or a decision, ordered by restrictiveness (DESIGN.md §2).
+
+    Example:
+        >>> sorted([Outcome.PROHIBITED, Outcome.AUTHORIZED])[0]
+        <Outcome.AUTHORIZED: 'authorized'>
+    """
 
     NOT_RESTRICTED = "not_restricted"
     AUTHORIZED = "authorized"
@@ -69,7 +74,12 @@ class Outcome(enum.Enum):
 
 
 class ReviewPolicy(enum.Enum):
-    """Licence review policy stated by a listing or a control (15 CFR 744.16(c))."""
+    """Licence review policy stated by a listing or a control (15 CFR 744.16(c)).
+
+    Example:
+        >>> ReviewPolicy("presumption_of_denial")
+        <ReviewPolicy.PRESUMPTION_OF_DENIAL: 'presumption_of_denial'>
+    """
 
     PRESUMPTION_OF_DENIAL = "presumption_of_denial"
     POLICY_OF_DENIAL = "policy_of_denial"
@@ -85,6 +95,10 @@ class NearMiss:
         license_id: The licence's id.
         failed: Each condition that failed, in words (``"contract_date 2019-06-01 is after
             2019-05-16"``).
+
+    Example:
+        >>> NearMiss(license_id="TGL-744-SUPP7-C1", failed=["contract after 2019-05-16"]).failed
+        ('contract after 2019-05-16',)
     """
 
     license_id: str
@@ -112,6 +126,12 @@ class Finding:
         license_id: The licence that authorizes it (``authorized`` only).
         near_misses: Licences that almost applied, with the conditions that failed.
         cautions: Things a person should check (e.g. a clock-time boundary).
+
+    Example:
+        >>> f = Finding(rule="ear.entity_list", authority="US-BIS",
+        ...             outcome=Outcome.LICENSE_REQUIRED, message="Listed.")
+        >>> f.outcome > Outcome.AUTHORIZED
+        True
     """
 
     rule: str
@@ -135,7 +155,13 @@ class Finding:
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
 class RulebookRef:
-    """Identifies the rulebook a decision was made with."""
+    """Identifies the rulebook a decision was made with.
+
+    Example:
+        >>> import datetime
+        >>> RulebookRef(id="rb", version="1", snapshot=datetime.date(2022, 5, 5)).version
+        '1'
+    """
 
     id: str
     version: str
@@ -159,6 +185,15 @@ class Decision(CanonicalJSON):
         digest: ``sha256:`` hex digest over the canonical transaction JSON, the rulebook
             version and the library version, so a stored decision can be tied to its inputs.
         library_version: ``tradecontrol.__version__`` that made the decision.
+
+    Example:
+        >>> import datetime
+        >>> d = Decision(transaction_id="T", outcome=Outcome.NOT_RESTRICTED,
+        ...              as_of="2019-05-10",
+        ...              rulebook=RulebookRef(id="rb", version="1",
+        ...                                   snapshot=datetime.date(2022, 5, 5)))
+        >>> d.to_dict()["outcome"], d.deciding is None
+        ('not_restricted', True)
     """
 
     transaction_id: str

@@ -31,7 +31,12 @@ MAX_OWNERSHIP_DEPTH = 32
 
 
 class EntityKind(enum.Enum):
-    """What an entity is: ``organization``, ``person``, ``vessel``, ``aircraft``, ``unknown``."""
+    """What an entity is: ``organization``, ``person``, ``vessel``, ``aircraft``, ``unknown``.
+
+    Example:
+        >>> EntityKind("vessel")
+        <EntityKind.VESSEL: 'vessel'>
+    """
 
     ORGANIZATION = "organization"
     PERSON = "person"
@@ -53,6 +58,10 @@ class Address:
         region: State, province or district.
         postal_code: Postal code.
         country: ISO 3166 code of the country (``CN``) or subdivision (``UA-43``).
+
+    Example:
+        >>> Address(city="Shenzhen", country="cn").country.code
+        'CN'
     """
 
     street: str | None = attrs.field(default=None, converter=v.optional_text)
@@ -71,6 +80,10 @@ class Identifier:
             ``passport``).
         value: The identifier as written by the issuer.
         country: Issuing jurisdiction, if any.
+
+    Example:
+        >>> Identifier(scheme="LEI", value="5493001KJTIIGC8Y1R12").scheme
+        'lei'
     """
 
     scheme: str = attrs.field(converter=v.lower_text)
@@ -99,6 +112,11 @@ class Entity(CanonicalJSON):
 
     Raises:
         InvalidInputError: A field is malformed.
+
+    Example:
+        >>> e = Entity(name="Huawei Technologies Co., Ltd.", aliases=["Huawei"], country="CN")
+        >>> e.names
+        ('Huawei Technologies Co., Ltd.', 'Huawei')
     """
 
     name: str = attrs.field(converter=v.text)
@@ -157,6 +175,10 @@ class Ownership:
         owner: The owning entity.
         share_percent: Share, percent 0–100 (``"30"`` or ``"30%"``); ``None`` when unknown.
         control: True when the owner controls the entity whatever its share.
+
+    Example:
+        >>> Ownership(owner=Entity(name="Holding A"), share_percent="30%").share_percent
+        Decimal('30')
     """
 
     owner: Entity = attrs.field(validator=v.instance(Entity))

@@ -29,6 +29,14 @@ class TradeControlError(Exception):
         path: JSON path of the offending field (``items[0].eccn``), or ``""``.
         source: File name (or ``"-"`` for standard input) the input came from, or ``""``.
         line: 1-based line number in ``source``, or ``None``.
+
+    Example:
+        >>> from tradecontrol import Jurisdiction
+        >>> try:
+        ...     Jurisdiction("XX")
+        ... except TradeControlError as exc:
+        ...     print(exc)
+        'XX' is not an ISO 3166 code
     """
 
     def __init__(
@@ -74,15 +82,42 @@ def _rebuild(
 
 
 class InvalidInputError(TradeControlError, ValueError):
-    """A transaction, licence, listing or option is malformed (bad type, code, date, key)."""
+    """A transaction, licence, listing or option is malformed (bad type, code, date, key).
+
+    Example:
+        >>> from tradecontrol import Transaction
+        >>> try:
+        ...     Transaction.from_dict({"id": "T", "date": "2019-05-17T10:00"})
+        ... except InvalidInputError as exc:
+        ...     print(exc.path, "|", exc.message)
+        date | '2019-05-17T10:00' has no time zone; give a date or a datetime with an offset
+    """
 
 
 class DataError(TradeControlError, ValueError):
-    """Bundled or loaded rulebook data is malformed or inconsistent."""
+    """Bundled or loaded rulebook data is malformed or inconsistent.
+
+    Example:
+        >>> from tradecontrol import Rulebook
+        >>> try:
+        ...     Rulebook.from_dict({"format": "pickle"})
+        ... except DataError as exc:
+        ...     print(exc)
+        not a rulebook: 'format' must be 'tradecontrol.rulebook'
+    """
 
 
 class UnknownLicenseError(TradeControlError, KeyError):
-    """A transaction names a licence id that the rulebook does not hold."""
+    """A transaction names a licence id that the rulebook does not hold.
+
+    Example:
+        >>> from tradecontrol import Rulebook
+        >>> try:
+        ...     Rulebook.default().license("D999")
+        ... except UnknownLicenseError as exc:
+        ...     print(exc)
+        no licence 'D999' in rulebook tradecontrol-default
+    """
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return TradeControlError.__str__(self)

@@ -64,6 +64,10 @@ class Jurisdiction:
 
     Raises:
         InvalidInputError: The code is not in the bundled ISO 3166 tables.
+
+    Example:
+        >>> Jurisdiction("UA-43").within(Jurisdiction("UA"))
+        True
     """
 
     code: str = attrs.field(converter=_normalise)

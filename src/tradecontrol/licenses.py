@@ -29,7 +29,12 @@ __all__ = ["License", "LicenseKind", "LicenseVersion"]
 
 
 class LicenseKind(enum.Enum):
-    """How a licence is granted."""
+    """How a licence is granted.
+
+    Example:
+        >>> LicenseKind("specific")
+        <LicenseKind.SPECIFIC: 'specific'>
+    """
 
     GENERAL = "general"
     """Published by the authority; applies by itself when in scope (e.g. the Huawei TGL)."""
@@ -55,6 +60,12 @@ class LicenseVersion:
         value_used: Value already shipped against the limit (drawdown), in ``currency``.
         currency: ISO 4217 code of the value limit.
         note: A sentence on what changed in this version.
+
+    Example:
+        >>> v = LicenseVersion(window=Window(end="2024-03-31"), value_limit="100000",
+        ...                    currency="USD")
+        >>> v.value_limit - v.value_used
+        Decimal('100000')
     """
 
     window: Window = attrs.field(validator=v.instance(Window))
@@ -90,6 +101,14 @@ class License(CanonicalJSON):
 
     Raises:
         InvalidInputError: Malformed fields, or no versions.
+
+    Example:
+        >>> lic = License(id="D123456", kind="specific", issuer="US-BIS", title="BIS licence",
+        ...               authorizes=["ear.entity_list"],
+        ...               versions=[LicenseVersion(window=Window(end="2024-03-31"))])
+        >>> import datetime
+        >>> lic.version_at(datetime.date(2024, 4, 1)) is None
+        True
     """
 
     id: str = attrs.field(converter=v.text)

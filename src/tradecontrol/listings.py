@@ -37,7 +37,12 @@ __all__ = [
 
 
 class RequirementScope(enum.Enum):
-    """Which items a listing's licence requirement reaches."""
+    """Which items a listing's licence requirement reaches.
+
+    Example:
+        >>> RequirementScope("all_items_subject_to_ear")
+        <RequirementScope.ALL_ITEMS_SUBJECT_TO_EAR: 'all_items_subject_to_ear'>
+    """
 
     ALL_ITEMS_SUBJECT_TO_EAR = "all_items_subject_to_ear"
     """"For all items subject to the EAR" (EAR99 included), 15 CFR 744.11."""
@@ -53,6 +58,12 @@ class RequirementException:
         label: What is excepted, in words.
         citations: Where the exception comes from (``85 FR 36720``).
         conditions: When it applies.
+
+    Example:
+        >>> from tradecontrol.conditions import Condition
+        >>> RequirementException(label="EAR99 technology for standards", conditions=[
+        ...     Condition(test="eccn_in", values=["EAR99"], label="EAR99")]).label
+        'EAR99 technology for standards'
     """
 
     label: str = attrs.field(converter=v.text)
@@ -69,6 +80,11 @@ class LicenseRequirement:
         text: The requirement as the list states it.
         exceptions: Structured exceptions stated in the text.
         license_exceptions_available: False where 15 CFR 744.16(b) bars licence exceptions.
+
+    Example:
+        >>> LicenseRequirement(scope="all_items_subject_to_ear",
+        ...                    text="For all items subject to the EAR.").scope.value
+        'all_items_subject_to_ear'
     """
 
     scope: RequirementScope = attrs.field(converter=RequirementScope)
@@ -99,6 +115,11 @@ class ListingVersion:
             entry (the CSL's ``start_date``), which may be later than its effective date.
         citations: Federal Register citations for this version (``84 FR 22961``).
         note: What changed.
+
+    Example:
+        >>> ListingVersion(window=Window(start="2019-08-19"),
+        ...                review_policy="presumption_of_denial").review_policy.value
+        'presumption_of_denial'
     """
 
     window: Window = attrs.field(validator=v.instance(Window))
@@ -128,6 +149,15 @@ class Listing(CanonicalJSON):
 
     Raises:
         InvalidInputError: Malformed fields, or no versions.
+
+    Example:
+        >>> from tradecontrol.entities import Entity
+        >>> listing = Listing(id="acme-1", list_code="INTERNAL", authority="ACME",
+        ...                   entity=Entity(name="Example Trading Ltd."),
+        ...                   versions=[ListingVersion(window=Window(start="2024-01-01"))])
+        >>> import datetime
+        >>> listing.version_at(datetime.date(2023, 12, 31)) is None
+        True
     """
 
     id: str = attrs.field(converter=v.text)

@@ -50,6 +50,10 @@ class Source:
         sha256: Hex digest of that file.
         url: Where the data was published, if known.
         snapshot: Date of the data (list date), if known.
+
+    Example:
+        >>> Source(name="CSL", sha256="f55c...").name
+        'CSL'
     """
 
     name: str = attrs.field(converter=v.text)
@@ -61,7 +65,12 @@ class Source:
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
 class RuleParameter:
-    """A named list of values a rule reads (citations for one branch, codes…)."""
+    """A named list of values a rule reads (citations for one branch, codes…).
+
+    Example:
+        >>> RuleParameter(key="publication_lead_days", values=["30"]).values
+        ('30',)
+    """
 
     key: str = attrs.field(converter=v.text)
     values: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
@@ -79,6 +88,10 @@ class RuleInfo:
         transaction_kinds: Transaction kinds the rule applies to (``export``…).
         list_codes: Lists whose listings the rule reads (``EL``).
         parameters: Further named values the rule reads (see each rule module).
+
+    Example:
+        >>> Rulebook.default().rule("ear.entity_list").citations
+        ('15 CFR 744.11', '15 CFR 744.16')
     """
 
     id: str = attrs.field(converter=v.text)
@@ -112,6 +125,11 @@ class NameMatch:
         matched_name: The listed name or alias that matched, as the list writes it.
         query_name: The entity's name or alias that matched, as given.
         score: 1.0 for an exact normalised match.
+
+    Example:
+        >>> m = Rulebook.default().match_entity_name("HUAWEI TECHNOLOGIES CO., LIMITED")[0]
+        >>> m.matched_name, m.score
+        ('Huawei Technologies Co., Ltd. (Huawei)', 1.0)
     """
 
     listing: Listing
@@ -148,6 +166,11 @@ class Rulebook:
 
     Raises:
         DataError: Duplicate listing or licence ids.
+
+    Example:
+        >>> rb = Rulebook.default()
+        >>> len(rb.listings), rb.license("TGL-744-SUPP7-C1").kind.value
+        (119, 'general')
     """
 
     id: str = attrs.field(converter=v.text)

@@ -70,7 +70,12 @@ KNOWN_FACTS: Mapping[str, str] = {
 
 
 class Role(enum.Enum):
-    """A party's role in the transaction (EAR §748.5(c)–(f) and payment roles)."""
+    """A party's role in the transaction (EAR §748.5(c)–(f) and payment roles).
+
+    Example:
+        >>> Role("end_user").value
+        'end_user'
+    """
 
     EXPORTER = "exporter"
     PURCHASER = "purchaser"
@@ -84,7 +89,12 @@ class Role(enum.Enum):
 
 
 class TransactionKind(enum.Enum):
-    """What the transaction is: export, reexport, in-country transfer, import, service, payment."""
+    """What the transaction is: export, reexport, in-country transfer, import, service, payment.
+
+    Example:
+        >>> TransactionKind("reexport")
+        <TransactionKind.REEXPORT: 'reexport'>
+    """
 
     EXPORT = "export"
     REEXPORT = "reexport"
@@ -101,6 +111,10 @@ class Party:
     Args:
         role: A :class:`Role` (``"ultimate_consignee"``).
         entity: The :class:`~tradecontrol.entities.Entity`.
+
+    Example:
+        >>> Party(role="purchaser", entity=Entity(name="Acme")).role
+        <Role.PURCHASER: 'purchaser'>
     """
 
     role: Role = attrs.field(converter=Role)
@@ -119,6 +133,10 @@ class Item:
         quantity: Number of units.
         origin: Country where the item was made (ISO 3166).
         us_content_percent: U.S.-controlled content, percent 0–100 of the item's value.
+
+    Example:
+        >>> Item(eccn="5d992.C", value="1200.00", currency="usd").eccn
+        '5D992.c'
     """
 
     description: str | None = attrs.field(default=None, converter=v.optional_text)
@@ -216,6 +234,11 @@ class Transaction(CanonicalJSON):
 
     Raises:
         InvalidInputError: A field is malformed.
+
+    Example:
+        >>> t = Transaction(id="T-1", date="2019-05-17", destination="CN")
+        >>> t.date, t.kind.value
+        (datetime.date(2019, 5, 17), 'export')
     """
 
     id: str = attrs.field(converter=v.text)
