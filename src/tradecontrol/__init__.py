@@ -13,7 +13,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from tradecontrol._time import Window
+from tradecontrol._time import Position, Window
+from tradecontrol._validators import Percent
 from tradecontrol.conditions import Condition, ConditionTest
 from tradecontrol.decision import Decision, Finding, NearMiss, Outcome, ReviewPolicy, RulebookRef
 from tradecontrol.entities import Address, Entity, EntityKind, Identifier, Ownership
@@ -55,6 +56,8 @@ __all__ = [
     "Outcome",
     "Ownership",
     "Party",
+    "Percent",
+    "Position",
     "RequirementException",
     "RequirementScope",
     "ReviewPolicy",

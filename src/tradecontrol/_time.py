@@ -90,7 +90,13 @@ def _start_of(day: date, zone: tzinfo) -> datetime:
 
 
 class Position(enum.Enum):
-    """Where a moment stands relative to a window."""
+    """Where a moment stands relative to a window.
+
+    Example:
+        >>> import datetime
+        >>> Window(start="2019-05-20").position(datetime.date(2019, 5, 19))
+        <Position.BEFORE: 'before'>
+    """
 
     BEFORE = "before"
     INSIDE = "inside"

@@ -46,7 +46,7 @@ def evaluate(
     """Decide ``transaction`` under ``rulebook`` as of ``as_of``.
 
     Args:
-        transaction: The transaction (see :meth:`Transaction.from_dict`).
+        transaction: The transaction (see :meth:`~tradecontrol.Transaction.from_dict`).
         rulebook: Listings, licences and rule parameters, e.g. :meth:`Rulebook.default`.
         as_of: The moment to decide for: a date or an aware datetime. Defaults to
             ``transaction.date``. Deciding 2019-06-01 today gives the 2019 answer.

@@ -47,7 +47,7 @@ class RequirementScope(enum.Enum):
     ALL_ITEMS_SUBJECT_TO_EAR = "all_items_subject_to_ear"
     """"For all items subject to the EAR" (EAR99 included), 15 CFR 744.11."""
     AS_STATED = "as_stated"
-    """Items as the entry's text states them (not structured): a person must read it."""
+    """Items as the entry's text states them, which is kept unstructured for a person to read."""
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
