@@ -23,11 +23,10 @@ T = TypeVar("T")
 Percent = NewType("Percent", Decimal)
 Percent.__doc__ = """A percentage, 0–100 inclusive (a ``Decimal``).
 
-Example:
-    >>> from tradecontrol._validators import percent
-    >>> percent("30%")
-    Decimal('30')
-"""
+    Example:
+        >>> Percent(Decimal("30"))
+        Decimal('30')
+    """
 
 MAX_TEXT = 4096
 """Longest accepted text field, in characters (names, descriptions, fact strings)."""
