@@ -25,7 +25,7 @@ from types import ModuleType
 
 from tradecontrol.errors import DataError
 from tradecontrol.listings import Listing
-from tradecontrol.lists import canonical, csl_csv
+from tradecontrol.lists import canonical, csl_csv, csl_json, opensanctions_ftm
 from tradecontrol.lists._core import (
     Amendment,
     ListDiff,
@@ -46,7 +46,7 @@ __all__ = [
     "load",
 ]
 
-FORMATS: tuple[ModuleType, ...] = (canonical, csl_csv)
+FORMATS: tuple[ModuleType, ...] = (opensanctions_ftm, csl_json, csl_csv, canonical)
 """Loader modules, in the order their ``sniff`` is tried."""
 
 SNIFF_BYTES = 1 << 16
