@@ -103,6 +103,9 @@ _POLICIES = (  # most restrictive first
 )
 _ALL_ITEMS = re.compile(r"all items subject to the EAR", re.IGNORECASE)
 _MAX_FIELD = 1 << 17
+PUBLICATION_DATED = frozenset({"EL", "MEU", "UVL"})
+"""Lists whose CSL ``start_date`` is the Federal Register publication date of the rule
+(other lists give the date of the order or determination)."""
 _EXTRA_REMARKS = (
     ("vessel_type", "Vessel type"),
     ("vessel_flag", "Vessel flag"),
@@ -238,7 +241,7 @@ def _entity(row: dict[str, str], warn: Any) -> tuple[dict[str, Any], list[str]]:
     return entity, remarks
 
 
-def _version(row: dict[str, str]) -> dict[str, Any]:
+def _version(row: dict[str, str], code: str) -> dict[str, Any]:
     window: dict[str, Any] = {"zone": "America/New_York"}
     if row["start_date"].strip():
         window["start"] = row["start_date"].strip()
@@ -249,11 +252,15 @@ def _version(row: dict[str, str]) -> dict[str, Any]:
         "citations": [
             c for c in (_clean(x) for x in row["federal_register_notice"].split(",")) if c
         ],
-        "note": "start is the CSL start_date: the Federal Register publication date, not the "
-        "effective date"
-        if "start" in window
-        else "listing date not stated in the source",
-        "published_start": "start" in window,
+        "note": (
+            "listing date not stated in the source"
+            if "start" not in window
+            else "start is the CSL start_date: the Federal Register publication date, not the "
+            "effective date"
+            if code in PUBLICATION_DATED
+            else "start is the CSL start_date: the date of the order or determination"
+        ),
+        "published_start": "start" in window and code in PUBLICATION_DATED,
     }
     requirement = _clean(row["license_requirement"])
     if requirement:
@@ -300,7 +307,7 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
         "list_code": code,
         "authority": authority,
         "entity": entity,
-        "versions": [_version(row)],
+        "versions": [_version(row, code)],
     }
     programs = list(dict.fromkeys(_split(row["programs"])))
     if programs:

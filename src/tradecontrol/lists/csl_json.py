@@ -729,6 +729,7 @@ def _version(
         note=NO_DATE_NOTE
         if start is None
         else (START_NOTE if list_code in PUBLICATION_DATED else None),
+        published_start=start is not None and list_code in PUBLICATION_DATED,
     )
 
 
