@@ -25,7 +25,14 @@ from types import ModuleType
 
 from tradecontrol.errors import DataError
 from tradecontrol.listings import Listing
-from tradecontrol.lists import canonical, csl_csv
+from tradecontrol.lists import (
+    canonical,
+    csl_csv,
+    ofac_advanced,
+    ofac_csv,
+    ofac_enhanced,
+    ofac_xml,
+)
 from tradecontrol.lists._core import (
     Amendment,
     ListDiff,
@@ -46,7 +53,14 @@ __all__ = [
     "load",
 ]
 
-FORMATS: tuple[ModuleType, ...] = (canonical, csl_csv)
+FORMATS: tuple[ModuleType, ...] = (
+    canonical,
+    csl_csv,
+    ofac_csv,
+    ofac_xml,
+    ofac_enhanced,
+    ofac_advanced,
+)
 """Loader modules, in the order their ``sniff`` is tried."""
 
 SNIFF_BYTES = 1 << 16
