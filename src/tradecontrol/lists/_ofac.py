@@ -14,19 +14,22 @@ Non-SDN list codes
     and the classic XML (``consolidated.xml``) name only programmes, so the list is inferred
     from them (first rule that applies):
 
-    =========  ==================================================================
-    ``FSE``    a programme ``FSE-*`` (Foreign Sanctions Evaders: FSE-IR, FSE-SY)
-    ``PLC``    ``NS-PLC`` (Non-SDN Palestinian Legislative Council List)
-    ``CAP``    ``561-Related`` or ``561List`` (CAPTA List, formerly the Part 561 List)
-    ``CMIC``   ``CMIC-EO13959`` (Non-SDN Chinese Military-Industrial Complex List)
-    ``SSI``    ``UKRAINE-EO13662`` (Sectoral Sanctions Identifications List)
-    ``NS-MBS`` a menu-based programme: ``RUSSIA-EO14024``, ``CAATSA - RUSSIA``,
-               ``CAATSA - IRAN``, ``BURMA-EO14014``, ``ILLICIT-DRUGS-EO14059``, ``MBS``,
-               ``NS-ISA``/``ISA`` (the Non-SDN Iranian Sanctions Act List, renamed the
-               Non-SDN Menu-Based Sanctions List in 2018)
-    ``13599``  ``IRAN`` (the 2012–2018 list of persons blocked solely under E.O. 13599)
-    ``NON-SDN`` anything else, with a non-fatal problem naming the programmes
-    =========  ==================================================================
+    ===========  ================================================================
+    code         when
+    ===========  ================================================================
+    ``FSE``      a programme ``FSE-*`` (Foreign Sanctions Evaders: FSE-IR, FSE-SY)
+    ``PLC``      ``NS-PLC`` (Non-SDN Palestinian Legislative Council List)
+    ``CAP``      ``561-Related`` or ``561List`` (CAPTA List, formerly Part 561 List)
+    ``CMIC``     ``CMIC-EO13959`` (Non-SDN Chinese Military-Industrial Complex List)
+    ``SSI``      ``UKRAINE-EO13662`` (Sectoral Sanctions Identifications List)
+    ``NS-MBS``   a menu-based programme: ``RUSSIA-EO14024``, ``CAATSA - RUSSIA``,
+                 ``CAATSA - IRAN``, ``BURMA-EO14014``, ``ILLICIT-DRUGS-EO14059``,
+                 ``MBS``, ``NS-ISA``/``ISA`` (the Non-SDN Iranian Sanctions Act List,
+                 renamed the Non-SDN Menu-Based Sanctions List in 2018)
+    ``13599``    ``IRAN`` (the 2012–2018 list of persons blocked solely under
+                 E.O. 13599)
+    ``NON-SDN``  anything else, with a non-fatal problem naming the programmes
+    ===========  ================================================================
 
     An entry that OFAC puts on several non-SDN lists (SSI and NS-MBS for some Russian
     companies under E.O. 14024 directives) gets the first code of this order; the version
