@@ -3,8 +3,8 @@
 XML is read only through ``defusedxml`` (entity declarations and external references are
 refused), element by element with ``iterparse``; finished elements are cleared so memory stays
 flat on large files. A ZIP archive holding one ``.xml`` member is streamed from that member
-with caps on the uncompressed size (:data:`MAX_UNCOMPRESSED`) and the compression ratio
-(:data:`MAX_RATIO`), checked both on the sizes the archive declares and on the bytes actually
+with caps on the uncompressed size (``MAX_UNCOMPRESSED``, 1 GiB) and the compression ratio
+(``MAX_RATIO``, 100:1), checked both on the sizes the archive declares and on the bytes actually
 inflated, so a zip bomb is refused before it fills memory or disk.
 """
 

@@ -25,7 +25,7 @@ characters and continues it there). A companion row whose ``ent_num`` has no pri
 a fatal problem of that companion file.
 
 Remarks keep their full text; facts clearly stated in them are also read (see
-:func:`tradecontrol.lists._ofac.parse_remarks`): ``a.k.a. 'X'`` (OFAC's weak aliases, which
+``parse_remarks`` in :mod:`tradecontrol.lists._ofac`): ``a.k.a. 'X'`` (OFAC's weak aliases, which
 the legacy CSV keeps only there), dates of birth, nationality and citizenship, passports and
 other identity documents, IMO numbers and other identifiers. Title and vessel columns are
 kept in the remarks; the call sign becomes a ``call_sign`` identifier. Whether the file is

@@ -10,7 +10,7 @@ member with size and ratio caps (see :mod:`tradecontrol.lists._xmlzip`). Each
   entry on it (``datePublished``): the window starts on that date. A file cut for the SDN
   List gives an SDN listing (``us-sdn-<id>``); a file cut for the Consolidated List gives a
   non-SDN listing (``us-ofac-<id>``) whose list code is the entry's non-SDN list (the first
-  in :data:`~tradecontrol.lists._ofac.LIST_ORDER` when OFAC names several; the note names
+  in ``LIST_ORDER`` (:mod:`tradecontrol.lists._ofac`) when OFAC names several; the note names
   the others). A file with no filter gives an entity one listing of each kind it is on;
 * ``generalInfo/entityType`` -> kind, ``generalInfo/remarks`` -> remarks;
   ``sanctionsPrograms`` -> programmes; ``legalAuthorities`` -> citations;
