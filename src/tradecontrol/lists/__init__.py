@@ -25,7 +25,16 @@ from types import ModuleType
 
 from tradecontrol.errors import DataError
 from tradecontrol.listings import Listing
-from tradecontrol.lists import canonical, csl_csv, csl_json, opensanctions_ftm
+from tradecontrol.lists import (
+    canonical,
+    csl_csv,
+    csl_json,
+    ofac_advanced,
+    ofac_csv,
+    ofac_enhanced,
+    ofac_xml,
+    opensanctions_ftm,
+)
 from tradecontrol.lists._core import (
     Amendment,
     ListDiff,
@@ -46,7 +55,16 @@ __all__ = [
     "load",
 ]
 
-FORMATS: tuple[ModuleType, ...] = (opensanctions_ftm, csl_json, csl_csv, canonical)
+FORMATS: tuple[ModuleType, ...] = (
+    opensanctions_ftm,
+    csl_json,
+    csl_csv,
+    ofac_csv,
+    ofac_xml,
+    ofac_enhanced,
+    ofac_advanced,
+    canonical,
+)
 """Loader modules, in the order their ``sniff`` is tried."""
 
 SNIFF_BYTES = 1 << 16

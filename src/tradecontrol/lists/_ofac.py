@@ -1,0 +1,768 @@
+r"""What the four OFAC loaders share (internal): ids, list codes, countries, dates, remarks.
+
+Listing ids
+    ``us-sdn-<uid>`` for an entry of the SDN List and ``us-ofac-<uid>`` for an entry of a
+    non-SDN list, where ``uid`` is OFAC's entity number (``ent_num`` in the legacy CSV,
+    ``uid`` in the classic XML, ``id`` of an Enhanced XML ``entity``, ``FixedRef`` of an
+    Advanced XML ``DistinctParty``). OFAC keeps that number for the life of an entry, in
+    every format, so a CSV and an XML snapshot give the same ids. The non-SDN id does not
+    carry the list code because the legacy formats do not state the list (see below). An
+    entity on both the SDN List and a non-SDN list has one listing of each.
+
+Non-SDN list codes
+    The Enhanced and Advanced XML name each entry's lists; the legacy CSV (``cons_prim.csv``)
+    and the classic XML (``consolidated.xml``) name only programmes, so the list is inferred
+    from them (first rule that applies):
+
+    ===========  ================================================================
+    code         when
+    ===========  ================================================================
+    ``FSE``      a programme ``FSE-*`` (Foreign Sanctions Evaders: FSE-IR, FSE-SY)
+    ``PLC``      ``NS-PLC`` (Non-SDN Palestinian Legislative Council List)
+    ``CAP``      ``561-Related`` or ``561List`` (CAPTA List, formerly Part 561 List)
+    ``CMIC``     ``CMIC-EO13959`` (Non-SDN Chinese Military-Industrial Complex List)
+    ``SSI``      ``UKRAINE-EO13662`` (Sectoral Sanctions Identifications List)
+    ``NS-MBS``   a menu-based programme: ``RUSSIA-EO14024``, ``CAATSA - RUSSIA``,
+                 ``CAATSA - IRAN``, ``BURMA-EO14014``, ``ILLICIT-DRUGS-EO14059``,
+                 ``MBS``, ``NS-ISA``/``ISA`` (the Non-SDN Iranian Sanctions Act List,
+                 renamed the Non-SDN Menu-Based Sanctions List in 2018)
+    ``13599``    ``IRAN`` (the 2012–2018 list of persons blocked solely under
+                 E.O. 13599)
+    ``NON-SDN``  anything else, with a non-fatal problem naming the programmes
+    ===========  ================================================================
+
+    An entry that OFAC puts on several non-SDN lists (SSI and NS-MBS for some Russian
+    companies under E.O. 14024 directives) gets the first code of this order; the version
+    note names the other lists where the file states them.
+
+Whether a legacy file is the SDN List or the non-SDN consolidated list is decided from its
+content: it is the non-SDN list when more than half its entries carry a programme that only
+the non-SDN lists use (``NS-PLC``, ``CMIC-EO13959``, ``561*``, ``FSE-*``, ``UKRAINE-EO13662``,
+``MBS``, ``NS-ISA``); fewer than 1 % of SDN entries do. The file name decides only for a
+file with no entries.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from tradecontrol import _validators as v
+from tradecontrol._time import Window
+from tradecontrol.entities import Address, Entity, EntityKind, Identifier
+from tradecontrol.errors import InvalidInputError, TradeControlError
+from tradecontrol.jurisdictions import country_code, is_known_code
+from tradecontrol.listings import Listing, ListingVersion
+from tradecontrol.lists._core import Problem
+
+__all__ = [
+    "AUTHORITY",
+    "Draft",
+    "clean",
+    "country",
+    "is_non_sdn_file",
+    "list_code_for_name",
+    "list_code_for_programs",
+    "listing_id",
+    "ofac_date",
+    "parse_remarks",
+]
+
+AUTHORITY = "US-OFAC"
+SEARCH_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={uid}"
+NO_DATE_NOTE = "listing date not stated in the source"
+
+# --- ids and list codes ---------------------------------------------------------------
+
+
+def listing_id(uid: str, *, sdn: bool) -> str:
+    """``us-sdn-<uid>`` for the SDN List, ``us-ofac-<uid>`` for a non-SDN list."""
+    return f"us-{'sdn' if sdn else 'ofac'}-{uid}"
+
+
+_MENU = frozenset(
+    {
+        "RUSSIA-EO14024",
+        "CAATSA - RUSSIA",
+        "CAATSA - IRAN",
+        "BURMA-EO14014",
+        "ILLICIT-DRUGS-EO14059",
+        "MBS",
+        "NS-ISA",
+        "ISA",
+    }
+)
+_RULES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("PLC", frozenset({"NS-PLC"})),
+    ("CAP", frozenset({"561-Related", "561List", "561-RELATED"})),
+    ("CMIC", frozenset({"CMIC-EO13959"})),
+    ("SSI", frozenset({"UKRAINE-EO13662"})),
+    ("NS-MBS", _MENU),
+    ("13599", frozenset({"IRAN"})),
+)
+LIST_ORDER = ("FSE", "PLC", "CAP", "CMIC", "SSI", "NS-MBS", "13599", "NON-SDN")
+"""Non-SDN list codes, in the order used to pick one when an entry is on several."""
+
+_NON_SDN_ONLY = frozenset(
+    {"NS-PLC", "CMIC-EO13959", "561-Related", "561List", "UKRAINE-EO13662", "MBS", "NS-ISA"}
+)
+
+_LIST_NAMES = {
+    "sdn list": "SDN",
+    "specially designated nationals list": "SDN",
+    "non-sdn palestinian legislative council list": "PLC",
+    "palestinian legislative council list": "PLC",
+    "fse list": "FSE",
+    "foreign sanctions evaders list": "FSE",
+    "sectoral sanctions identifications list": "SSI",
+    "capta list": "CAP",
+    "part 561 list": "CAP",
+    "non-sdn menu-based sanctions list": "NS-MBS",
+    "non-sdn iranian sanctions act list": "NS-MBS",
+    "non-sdn cmic list": "CMIC",
+    "non-sdn chinese military-industrial complex companies list": "CMIC",
+    "13599 list": "13599",
+}
+CONSOLIDATED = "consolidated list"
+"""The pseudo-list naming every non-SDN entry (not a list of its own)."""
+
+
+def list_code_for_programs(programs: Iterable[str]) -> tuple[str, bool]:
+    """The non-SDN list code for an entry's programmes, and whether a rule matched."""
+    progs = [p.strip() for p in programs]
+    if any(p.upper().startswith("FSE-") for p in progs):
+        return "FSE", True
+    for code, names in _RULES:
+        if any(p in names for p in progs):
+            return code, True
+    return "NON-SDN", False
+
+
+def list_code_for_name(name: str) -> str | None:
+    """The list code for a list name as the Enhanced/Advanced XML write it; None if unknown."""
+    return _LIST_NAMES.get(clean(name).lower())
+
+
+def is_non_sdn_file(entries: Iterable[Sequence[str]], name: str) -> bool:
+    """Whether a legacy file (one programme list per entry) is the non-SDN list."""
+    total = marked = 0
+    for programs in entries:
+        total += 1
+        if any(p in _NON_SDN_ONLY or p.upper().startswith("FSE-") for p in programs):
+            marked += 1
+    if total == 0:
+        return name.lower().startswith("cons")
+    return marked * 2 > total
+
+
+def split_programs(text: str) -> list[str]:
+    """``"SDGT] [NS-PLC"`` (legacy CSV) -> ``["SDGT", "NS-PLC"]``."""
+    inner = clean(text).strip("[] ")
+    return [p for p in (clean(x) for x in inner.split("] [")) if p]
+
+
+# --- text -----------------------------------------------------------------------------
+
+
+def clean(text: str | None) -> str:
+    """Collapse white space; control characters and non-breaking spaces become spaces."""
+    if not text:
+        return ""
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cs") or ch in "\u00a0\u2028\u2029":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def empty(text: str | None) -> bool:
+    """Empty, or OFAC's ``-0-`` placeholder."""
+    return not text or text.strip() in ("", "-0-")
+
+
+# --- countries ------------------------------------------------------------------------
+
+_COUNTRIES: dict[str, str | None] = {
+    # OFAC spellings that the ISO names do not cover
+    "russia": "RU",
+    "korea, north": "KP",
+    "north korea": "KP",
+    "korea, south": "KR",
+    "south korea": "KR",
+    "burma": "MM",
+    "turkey": "TR",
+    "congo, democratic republic of the": "CD",
+    "congo, republic of the": "CG",
+    "the gambia": "GM",
+    "gambia, the": "GM",
+    "bahamas, the": "BS",
+    "the bahamas": "BS",
+    "man, isle of": "IM",
+    "brunei": "BN",
+    "macau": "MO",
+    "cape verde": "CV",
+    "holy see": "VA",
+    "vatican city": "VA",
+    "sint maarten": "SX",
+    "micronesia": "FM",
+    "st. kitts and nevis": "KN",
+    "ivory coast": "CI",
+    "east timor": "TL",
+    "swaziland": "SZ",
+    "uk": "GB",
+    "north macedonia, the republic of": "MK",
+    "macedonia, the former yugoslav republic of": "MK",
+    "palestinian": "PS",
+    "palestine": "PS",
+    "west bank": "PS",
+    "gaza": "PS",
+    "gaza strip": "PS",
+    "crimea": "UA-43",
+    "northern mali": "ML",
+    "kosovo": "XK",
+    # named by OFAC, with no ISO 3166 code: no country, and not a problem
+    "undetermined": None,
+    "kafia kingi": None,
+    "netherlands antilles": None,
+    "yugoslavia": None,
+    "serbia and montenegro": None,
+    "soviet union": None,
+    "ussr": None,
+    "czechoslovakia": None,
+}
+
+
+def country(text: str | None) -> tuple[str | None, str | None, bool]:
+    """Map an OFAC country name to an ISO 3166 code.
+
+    Returns:
+        ``(code, region, known)``: the code (None when there is none); the region OFAC
+        named with ``Region: ...`` (``Gaza``); ``known`` is False when the name is not
+        recognised (the caller reports it).
+    """
+    raw = clean(text)
+    if not raw:
+        return None, None, True
+    region = None
+    if raw.lower().startswith("region:"):
+        raw = region = raw.split(":", 1)[1].strip()
+    key = raw.lower()
+    if key in _COUNTRIES:
+        code = _COUNTRIES[key]
+        if code is not None and not is_known_code(code):
+            return None, region or raw, True  # e.g. XK before the ISO tables carry it
+        return code, region, True
+    code = country_code(raw)
+    if code is not None:
+        return code, region, True
+    return None, region, region is not None
+
+
+# --- dates ----------------------------------------------------------------------------
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+_DMY = re.compile(r"^(\d{1,2}) ([A-Za-z]{3})[a-z]*\.? (\d{4})$")
+_MY = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{4})$")
+_Y = re.compile(r"^\d{4}$")
+_ISO = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
+_MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _one_date(text: str) -> str | None:
+    if _Y.match(text) or _ISO.match(text):
+        return text
+    if match := _DMY.match(text):
+        month = _MONTHS.get(match.group(2).lower())
+        return f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}" if month else None
+    if match := _MY.match(text):
+        month = _MONTHS.get(match.group(1).lower())
+        return f"{match.group(2)}-{month:02d}" if month else None
+    if match := _MDY.match(text):
+        return f"{match.group(3)}-{int(match.group(1)):02d}-{int(match.group(2)):02d}"
+    return None
+
+
+def ofac_date(text: str | None) -> str | None:
+    """An OFAC date in tradecontrol's partial-date form, or None when unreadable.
+
+    Reads ``10 Dec 1948``, ``Dec 1948``, ``1962``, ``circa 1951``, ``1960 to 1962`` and
+    ``circa 1960-1962``.
+
+    Example:
+        >>> ofac_date("10 Dec 1948"), ofac_date("circa 1960-1962"), ofac_date("Mar 1960")
+        ('1948-12-10', 'circa 1960 to 1962', '1960-03')
+    """
+    raw = clean(text)
+    prefix = ""
+    for word in ("circa ", "approximately ", "approx. "):
+        if raw.lower().startswith(word):
+            prefix, raw = "circa ", raw[len(word) :].strip()
+    raw = re.sub(r"^(\d{4})\s*-\s*(\d{4})$", r"\1 to \2", raw)
+    parts = [p.strip() for p in raw.split(" to ")]
+    if len(parts) > 2:
+        return None
+    dates = [_one_date(p) for p in parts]
+    if not all(dates):
+        return None
+    out = prefix + " to ".join(d for d in dates if d)
+    try:
+        return v.partial_date(out)
+    except InvalidInputError:
+        return None
+
+
+def iso_date(text: str | None) -> datetime.date | None:
+    """``2025-01-10``, ``2025-01-10T00:00:00`` or ``01/08/2026`` (U.S. order) as a date."""
+    raw = clean(text)
+    try:
+        if match := _MDY.match(raw):
+            return datetime.date(int(match.group(3)), int(match.group(1)), int(match.group(2)))
+        return datetime.date.fromisoformat(raw[:10])
+    except ValueError:
+        return None
+
+
+def period_date(
+    start: datetime.date | None, end: datetime.date | None, *, approximate: bool = False
+) -> str | None:
+    """A date period (earliest, latest) as a partial date at the precision it spans."""
+    if start is None and end is None:
+        return None
+    start = start or end
+    end = end or start
+    assert start is not None and end is not None
+    if start == end:
+        out = start.isoformat()
+    elif (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        out = str(start.year) if start.year == end.year else f"{start.year} to {end.year}"
+    elif (
+        start.day == 1
+        and (start.year, start.month) == (end.year, end.month)
+        and end.day == calendar.monthrange(end.year, end.month)[1]
+    ):
+        out = f"{start.year}-{start.month:02d}"
+    else:
+        out = f"{start.isoformat()} to {end.isoformat()}"
+    return ("circa " if approximate else "") + out
+
+
+# --- identifiers ----------------------------------------------------------------------
+
+DOC_TYPES = (
+    "Cedula No.", "Passport", "SSN", "R.F.C.", "D.N.I.", "NIT #", "US FEIN",
+    "Driver's License No.", "RUC #", "N.I.E.", "C.I.F.", "Business Registration Document #",
+    "RIF #", "National ID No.", "Registration ID", "LE Number", "Bosnian Personal ID No.",
+    "Registered Charity No.", "V.A.T. Number", "Credencial electoral", "Kenyan ID No.",
+    "Italian Fiscal Code", "Serial No.", "C.I.N.", "C.U.I.T.", "Tax ID No.",
+    "Moroccan Personal ID No.", "Public Security and Immigration No.", "C.U.R.P.",
+    "British National Overseas Passport", "C.R. No.", "UK Company Number", "Immigration No.",
+    "Travel Document Number", "Electoral Registry No.", "Identification Number",
+    "Paraguayan tax identification number", "National Foreign ID Number", "RFC",
+    "Diplomatic Passport", "Dubai Chamber of Commerce Membership No.", "Trade License No.",
+    "Commercial Registry Number", "Certificate of Incorporation Number", "Tourism License No.",
+    "Aircraft Serial Identification", "Cartilla de Servicio Militar Nacional", "C.U.I.P.",
+    "Vessel Registration Identification", "Personal ID Card", "Federal ID Card",
+    "Registration Certificate Number (Dubai)", "VisaNumberID", "Matricula Mercantil No",
+    "Residency Number", "Numero Unico de Identificacao Tributaria (NUIT)",
+    "CNP (Personal Numerical Code)", "Romanian Permanent Resident", "Government Gazette Number",
+    "Fiscal Code", "Pilot License Number", "Romanian C.R.", "Folio Mercantil No.",
+    "Istanbul Chamber of Comm. No.", "Turkish Identification Number",
+    "Romanian Tax Registration", "Stateless Person Passport", "Stateless Person ID Card",
+    "Refugee ID Card", "Afghan Money Service Provider License Number", "MMSI",
+    "Company Number", "Public Registration Number", "N.I.F.", "RTN", "Numero de Identidad",
+    "Tarjeta de Identidad", "SRE Permit No.", "Tazkira National ID Card", "License",
+    "Chinese Commercial Code", "I.F.E.", "Branch Unit Number", "Enterprise Number",
+    "Organization Code", "Citizen's Card Number", "UAE Identification",
+    "United Social Credit Code Certificate (USCCC)", "Chamber of Commerce Number",
+    "Legal Entity Number", "Business Number", "Birth Certificate Number",
+    "Business Registration Number", "Registration Number", "MSB Registration Number",
+    "File Number", "C.U.I.", "Seafarer's Identification Document",
+    "Unified Social Credit Code (USCC)", "Central Registration System Number",
+    "Economic Register Number (CBLS)", "Trademark number", "Permit Number",
+    "Military Registration Number",
+    "Russian State Individual Business Registration Number Pattern (OGRNIP)",
+    "Global Intermediary Identification Number", "Entity Code",
+)  # fmt: skip
+"""OFAC's identity-document types (the Advanced XML ``IDRegDocType`` values)."""
+
+ID_FEATURES = (
+    "SWIFT/BIC", "Website", "Email Address", "Phone Number", "ISIN", "Equity Ticker",
+    "D-U-N-S Number", "BIK (RU)", "MICEX Code", "UN/LOCODE", "Vessel Call Sign",
+    "Other Vessel Call Sign", "Aircraft Construction Number (also called L/N or S/N or F/N)",
+    "Aircraft Manufacturer's Serial Number (MSN)", "Aircraft Mode S Transponder Code",
+    "Aircraft Tail Number", "Previous Aircraft Tail Number",
+)  # fmt: skip
+"""Features whose value identifies the entity; other features are kept as remarks."""
+
+_SCHEMES = {
+    "passport": "passport",
+    "national id no.": "national_id",
+    "tax id no.": "tax_id",
+    "registration number": "registration_number",
+    "registration id": "registration_number",
+    "swift/bic": "swift_bic",
+    "vessel registration identification": "imo",
+    "vessel call sign": "call_sign",
+    "other vessel call sign": "call_sign",
+    "legal entity number": "lei",
+    "mmsi": "mmsi",
+    "email address": "email",
+    "phone number": "phone",
+    "d-u-n-s number": "duns",
+    "unified social credit code (uscc)": "uscc",
+    "aircraft construction number (also called l/n or s/n or f/n)": "aircraft_construction_number",
+    "aircraft manufacturer's serial number (msn)": "aircraft_msn",
+    "aircraft mode s transponder code": "aircraft_mode_s",
+}
+_ID_TYPES = tuple(sorted({*DOC_TYPES, *ID_FEATURES}, key=len, reverse=True))
+
+
+_DESCRIPTIVE = re.compile(
+    r"(?:[:-]$|Date|Information|Determination|Gender|Type|Issuer Name|Nationality|Flag|Owner|"
+    r"Tonnage|Model|Operator|Title|Location|Risk|Year of Build|Country)",
+    re.IGNORECASE,
+)
+
+
+def is_identifier_type(name: str) -> bool:
+    """Whether an OFAC id or feature type names an identifier (not a descriptive fact).
+
+    Known document types and identifying features are identifiers; a type that reads as a
+    description (``Gender``, ``Secondary sanctions risk:``, ``Listing Date (CMIC)``) is not;
+    an unknown type is taken for an identifier.
+    """
+    name = clean(name)
+    if name in _ID_TYPES or name.startswith("Digital Currency Address - "):
+        return True
+    return not _DESCRIPTIVE.search(name)
+
+
+def scheme(type_name: str) -> str:
+    """The identifier scheme for an OFAC type name: known ones mapped, else snake case."""
+    key = clean(type_name).lower()
+    return _SCHEMES.get(key) or re.sub(r"[^a-z0-9]+", "_", key).strip("_") or "identifier"
+
+
+# --- remarks --------------------------------------------------------------------------
+
+_ALIAS = re.compile(r"\b[afn]\.k\.a\.,? '(.+?)'(?=\s*(?:;|,|\)|\.?\s*$))")
+_ID_TAIL = re.compile(
+    r"^(?P<value>.+?)(?: \((?P<country>[^()]+)\))?(?: issued (?P<issued>.+?))?"
+    r"(?: expires (?P<expires>.+?))?$"
+)
+
+
+@attrs.define
+class Facts:
+    """What :func:`parse_remarks` found in remarks text."""
+
+    weak_aliases: list[str] = attrs.Factory(list)
+    birth_dates: list[str] = attrs.Factory(list)
+    nationalities: list[str] = attrs.Factory(list)
+    identifiers: list[tuple[str, str, str | None]] = attrs.Factory(list)
+
+
+def parse_remarks(text: str) -> Facts:
+    """Facts clearly stated in OFAC remarks.
+
+    Read: ``a.k.a. 'X'`` (weak aliases), ``DOB``, ``nationality``/``citizen``, and
+    identifiers (``Passport A123 (Iran)``, ``Vessel Registration Identification IMO
+    9187629``, ``SWIFT/BIC ...``). Place of birth (``POB``) and everything else stays in the
+    remarks text.
+
+    Example:
+        >>> f = parse_remarks("DOB 1962; POB Tehran; nationality Iran; Passport A123 (Iran); "
+        ...                   "a.k.a. 'ABU X'.")
+        >>> f.birth_dates, f.nationalities, f.identifiers, f.weak_aliases
+        (['1962'], ['Iran'], [('Passport', 'A123', 'Iran')], ['ABU X'])
+    """
+    facts = Facts()
+    body = clean(text)
+    facts.weak_aliases = [clean(m) for m in _ALIAS.findall(body) if clean(m)]
+    for raw in body.removesuffix(".").split(";"):
+        segment = raw.strip()
+        if segment.startswith("(") and segment.endswith(")"):
+            segment = segment[1:-1].strip()
+        segment = segment.removeprefix("alt. ").strip()
+        if segment.startswith("DOB "):
+            facts.birth_dates.append(segment[4:].strip())
+        elif segment.startswith(("nationality ", "citizen ")):
+            facts.nationalities.append(segment.split(" ", 1)[1].strip())
+        else:
+            kind = next((t for t in _ID_TYPES if segment.startswith(t + " ")), None)
+            if kind is None and segment.startswith("Digital Currency Address - "):
+                kind = " ".join(segment.split(" ", 5)[:5])
+            if kind is None:
+                continue
+            rest = segment[len(kind) :].strip().removeprefix("# ").strip()
+            match = _ID_TAIL.match(rest)
+            if match and match.group("value").strip():
+                facts.identifiers.append(
+                    (kind, match.group("value").strip(), match.group("country"))
+                )
+    return facts
+
+
+# --- building a listing ---------------------------------------------------------------
+
+_KINDS = {
+    "individual": "person",
+    "entity": "organization",
+    "-0-": "organization",
+    "": "organization",
+    "vessel": "vessel",
+    "aircraft": "aircraft",
+}
+
+
+def entity_kind(text: str | None) -> str | None:
+    """``individual``/``Entity``/``Vessel``/``Aircraft`` (or ``-0-``) -> an EntityKind value."""
+    return _KINDS.get(clean(text).lower())
+
+
+@attrs.define
+class Draft:
+    """A listing being assembled from one source record, with its non-fatal problems.
+
+    Loaders add what they read; :meth:`build` validates and returns the
+    :class:`~tradecontrol.listings.Listing` (raising only for a record that cannot become
+    one). Parts that cannot be represented become non-fatal problems and their text is kept
+    in ``remarks``.
+    """
+
+    source: str
+    record: int
+    uid: str
+    sdn: bool
+    list_code: str
+    name: str = ""
+    kind: str = "organization"
+    aliases: list[str] = attrs.Factory(list)
+    weak_aliases: list[str] = attrs.Factory(list)
+    addresses: list[Address] = attrs.Factory(list)
+    identifiers: list[Identifier] = attrs.Factory(list)
+    birth_dates: list[str] = attrs.Factory(list)
+    nationalities: list[str] = attrs.Factory(list)
+    vessel_flag: str | None = None
+    programs: list[str] = attrs.Factory(list)
+    remarks: list[str] = attrs.Factory(list)
+    citations: list[str] = attrs.Factory(list)
+    start: datetime.date | None = None
+    note: str | None = None
+    problems: list[Problem] = attrs.Factory(list)
+    facts_in_remarks: bool = False
+    """True when the remarks text already states DOB/nationality (legacy CSV)."""
+
+    def warn(self, field: str, reason: str) -> None:
+        """Record a non-fatal problem for this record."""
+        self.problems.append(
+            Problem(
+                source=self.source,
+                record=self.record,
+                field=field,
+                reason=reason,
+                record_id=self.uid,
+                fatal=False,
+            )
+        )
+
+    def remark(self, text: str | None) -> None:
+        """Keep a piece of text in the listing's remarks."""
+        text = clean(text)
+        if text and text not in self.remarks:
+            self.remarks.append(text)
+
+    def add_alias(self, name: str | None, *, weak: bool = False, field: str = "aliases") -> None:
+        """An alias (a weak one when the list marks it low quality)."""
+        text = clean(name)
+        if not text:
+            return
+        target = self.weak_aliases if weak else self.aliases
+        if len(target) >= v.MAX_LIST:
+            self.warn(field, f"more than {v.MAX_LIST} aliases; {text!r} kept in remarks")
+            self.remark(f"a.k.a. {text}")
+            return
+        if len(text) > v.MAX_TEXT:
+            self.warn(field, f"alias longer than {v.MAX_TEXT} characters; cut")
+            text = text[: v.MAX_TEXT]
+        target.append(text)
+
+    def add_address(
+        self,
+        *,
+        street: str | None = None,
+        city: str | None = None,
+        region: str | None = None,
+        postal_code: str | None = None,
+        country_name: str | None = None,
+        field: str = "addresses",
+    ) -> None:
+        """An address; an unknown country name is a problem, its text kept in remarks."""
+        code, named_region, known = country(country_name)
+        if not known:
+            self.warn(field, f"unknown country {clean(country_name)!r}; kept in remarks")
+            self.remark(f"Address country: {clean(country_name)}")
+        if named_region:
+            region = ", ".join(x for x in (clean(region), named_region) if x)
+        parts = {
+            "street": clean(street) or None,
+            "city": clean(city) or None,
+            "region": clean(region) or None,
+            "postal_code": clean(postal_code) or None,
+        }
+        try:
+            address = Address(
+                **{k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}, country=code
+            )
+        except InvalidInputError as exc:
+            self.warn(field, f"{exc.message}; kept in remarks")
+            self.remark("Address: " + ", ".join(x for x in parts.values() if x))
+            return
+        if len(self.addresses) >= v.MAX_LIST:
+            self.warn(field, f"more than {v.MAX_LIST} addresses; the rest kept in remarks")
+            self.remark("Address: " + ", ".join(x for x in parts.values() if x))
+            return
+        self.addresses.append(address)
+
+    def add_identifier(
+        self, type_name: str, value: str | None, country_name: str | None = None,
+        *, field: str = "identifiers",
+    ) -> None:  # fmt: skip
+        """An identifier of an OFAC type (``Passport``, ``SWIFT/BIC``...)."""
+        text = clean(value)
+        kind = scheme(type_name)
+        if kind == "imo":
+            text = re.sub(r"^IMO\s*", "", text, flags=re.IGNORECASE)
+        if not text:
+            return
+        code, _, known = country(country_name)
+        if not known:
+            self.warn(field, f"unknown country {clean(country_name)!r} of {type_name} {text}")
+        try:
+            ident = Identifier(scheme=kind, value=text[: v.MAX_TEXT], country=code)
+        except InvalidInputError as exc:  # pragma: no cover - text is cleaned
+            self.warn(field, exc.message)
+            return
+        if ident in self.identifiers:
+            return
+        if len(self.identifiers) >= v.MAX_LIST:
+            self.warn(field, f"more than {v.MAX_LIST} identifiers; the rest kept in remarks")
+            self.remark(f"{type_name} {text}")
+            return
+        self.identifiers.append(ident)
+
+    def add_birth_date(self, text: str | None, *, field: str = "birth_date") -> None:
+        """A date of birth as OFAC writes it; an unreadable one is a problem (kept in remarks)."""
+        raw = clean(text)
+        if not raw:
+            return
+        date = ofac_date(raw)
+        if date is None:
+            self.warn(field, f"{raw!r} is not a date this loader reads; kept in remarks")
+            if not self.facts_in_remarks:
+                self.remark(f"DOB {raw}")
+        elif date not in self.birth_dates:
+            self.birth_dates.append(date)
+
+    def add_nationality(self, text: str | None, *, field: str = "nationalities") -> None:
+        """A nationality or citizenship named as a country."""
+        raw = clean(text)
+        if not raw:
+            return
+        code, _, known = country(raw)
+        if code is None:
+            if not known:
+                self.warn(field, f"unknown country {raw!r}; kept in remarks")
+            if not self.facts_in_remarks:
+                self.remark(f"nationality {raw}")
+        elif code not in self.nationalities:
+            self.nationalities.append(code)
+
+    def _person_facts(self) -> dict[str, object]:
+        if self.kind == "person":
+            out: dict[str, object] = {}
+            if self.birth_dates:
+                out["birth_date"] = self.birth_dates[0]
+                out["birth_dates"] = self.birth_dates[1:]
+            out["nationalities"] = self.nationalities
+            return out
+        if self.birth_dates or self.nationalities:
+            self.warn(
+                "birth_date",
+                f"dates of birth or nationalities given for a {self.kind}; kept in remarks",
+            )
+            if not self.facts_in_remarks:
+                for date in self.birth_dates:
+                    self.remark(f"DOB {date}")
+                for code in self.nationalities:
+                    self.remark(f"nationality {code}")
+        return {}
+
+    def _remarks_text(self) -> str | None:
+        text = ""
+        for part in self.remarks:
+            text += (" " if text.endswith(".") else "; ") + part if text else part
+        if len(text) > v.MAX_TEXT:
+            self.warn("remarks", f"remarks longer than {v.MAX_TEXT} characters; cut")
+            text = text[: v.MAX_TEXT - 1] + "…"
+        return text or None
+
+    def build(self) -> Listing:
+        """The listing.
+
+        Raises:
+            InvalidInputError: The record has no usable name.
+        """
+        name = clean(self.name)
+        if not name:
+            raise InvalidInputError("the entry has no name", path="name")
+        if len(name) > v.MAX_TEXT:
+            self.warn("name", f"name longer than {v.MAX_TEXT} characters; cut")
+            name = name[: v.MAX_TEXT]
+        country_code_ = next((a.country.code for a in self.addresses if a.country), None)
+        if country_code_ is None and self.kind == "vessel" and self.vessel_flag:
+            country_code_, _, _ = country(self.vessel_flag)
+        entity = Entity(
+            name=name,
+            kind=EntityKind(self.kind),
+            country=country_code_,
+            aliases=self.aliases,
+            weak_aliases=self.weak_aliases,
+            addresses=self.addresses,
+            identifiers=self.identifiers,
+            **self._person_facts(),  # type: ignore[arg-type]
+        )
+        version = ListingVersion(
+            window=Window(start=self.start),
+            citations=list(dict.fromkeys(clean(c) for c in self.citations if clean(c))),
+            note=self.note or (None if self.start else NO_DATE_NOTE),
+        )
+        programs = list(dict.fromkeys(p for p in (clean(x) for x in self.programs) if p))
+        return Listing(
+            id=listing_id(self.uid, sdn=self.sdn),
+            list_code=self.list_code,
+            authority=AUTHORITY,
+            entity=entity,
+            versions=(version,),
+            programs=programs[: v.MAX_LIST],
+            source_url=SEARCH_URL.format(uid=self.uid),
+            remarks=self._remarks_text(),
+        )
+
+    def fatal(self, exc: TradeControlError) -> Problem:
+        """The fatal problem for a record that could not become a listing."""
+        return Problem(
+            source=self.source,
+            record=self.record,
+            field=exc.path,
+            reason=exc.message,
+            record_id=self.uid,
+        )

@@ -1,0 +1,261 @@
+"""Safe XML streaming and ZIP members for the XML list loaders (internal).
+
+XML is read only through ``defusedxml`` (entity declarations and external references are
+refused), element by element with ``iterparse``; finished elements are cleared so memory stays
+flat on large files. A ZIP archive holding one ``.xml`` member is streamed from that member
+with caps on the uncompressed size (``MAX_UNCOMPRESSED``, 1 GiB) and the compression ratio
+(``MAX_RATIO``, 100:1), checked both on the sizes the archive declares and on the bytes actually
+inflated, so a zip bomb is refused before it fills memory or disk.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+from xml.etree.ElementTree import Element, ParseError
+
+import attrs
+
+from tradecontrol.errors import DataError
+
+__all__ = [
+    "MAX_RATIO",
+    "MAX_UNCOMPRESSED",
+    "Broken",
+    "child_text",
+    "elements",
+    "local",
+    "open_xml",
+    "root_name",
+    "xml_head",
+]
+
+MAX_UNCOMPRESSED = 1 << 30
+"""Largest uncompressed ZIP member read (1 GiB)."""
+
+MAX_RATIO = 100
+"""Largest compression ratio accepted for a ZIP member (uncompressed : compressed)."""
+
+_RATIO_FLOOR = 1 << 20  # ratios are checked once this many bytes have been inflated
+_ZIP_MAGIC = b"PK\x03\x04"
+_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]")
+
+
+def _defused() -> Any:
+    try:
+        from defusedxml import ElementTree
+    except ImportError:  # pragma: no cover - the test extra installs it
+        raise DataError("install tradecontrol[lists] for XML lists") from None
+    return ElementTree
+
+
+def xml_head(head: bytes) -> bytes:
+    """The first bytes of the XML: ``head`` itself, or the start of a ZIP's first member.
+
+    Only the first member is looked at (sniffing must be cheap); it must be named ``*.xml``.
+    """
+    if not head.startswith(_ZIP_MAGIC):
+        return head
+    if len(head) < 30:
+        return b""
+    _, _, flags, method, _, _, _, _, _, name_len, extra_len = struct.unpack(
+        "<IHHHHHIIIHH", head[:30]
+    )
+    name = head[30 : 30 + name_len]
+    if flags & 1 or not name.lower().endswith(b".xml"):
+        return b""
+    data = head[30 + name_len + extra_len :]
+    if method == 0:
+        return data
+    if method == 8:
+        try:
+            return zlib.decompressobj(-15).decompress(data, 1 << 16)
+        except zlib.error:
+            return b""
+    return b""
+
+
+def root_name(head: bytes) -> str | None:
+    """The local name of the root element in the first bytes of an XML document."""
+    text = xml_head(head).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"<"):
+        return None
+    pos = 0
+    while True:  # skip the declaration, comments and the doctype
+        if text.startswith(b"<?", pos):
+            pos = text.find(b"?>", pos)
+        elif text.startswith(b"<!--", pos):
+            pos = text.find(b"-->", pos)
+        elif text.startswith(b"<!", pos):
+            pos = text.find(b">", pos)
+        else:
+            break
+        if pos < 0:
+            return None
+        pos = text.find(b"<", pos)
+        if pos < 0:
+            return None
+    match = _ROOT.match(text, pos)
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+class _Capped:
+    """A read-only stream that refuses to inflate more than the caps allow."""
+
+    def __init__(self, stream: IO[bytes], compressed: int, source: str) -> None:
+        self._stream = stream
+        self._compressed = max(compressed, 1)
+        self._source = source
+        self._count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size if size is not None and size >= 0 else 1 << 16)
+        self._count += len(data)
+        if self._count > MAX_UNCOMPRESSED:
+            raise DataError(
+                f"refused: the ZIP member inflates beyond {MAX_UNCOMPRESSED} bytes",
+                source=self._source,
+            )
+        if self._count > _RATIO_FLOOR and self._count > MAX_RATIO * self._compressed:
+            raise DataError(
+                f"refused: the ZIP member inflates more than {MAX_RATIO} times its "
+                "compressed size (a zip bomb?)",
+                source=self._source,
+            )
+        return data
+
+
+@contextmanager
+def open_xml(path: Path) -> Iterator[IO[bytes] | _Capped]:
+    """Open an XML file, or the one ``.xml`` member of a ZIP archive, for streaming.
+
+    Raises:
+        DataError: Unreadable file; a ZIP that is corrupt, encrypted, holds no or several
+            XML members, or exceeds the size or ratio caps.
+    """
+    source = str(path)
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", source=source) from None
+    with fh:
+        if fh.read(4) != _ZIP_MAGIC:
+            fh.seek(0)
+            yield fh
+            return
+        fh.seek(0)
+        try:
+            archive = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise DataError(f"not a readable ZIP archive: {exc}", source=source) from None
+        with archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir() and info.filename.lower().endswith(".xml")
+            ]
+            if len(members) != 1:
+                raise DataError(
+                    f"the ZIP archive holds {len(members)} XML files; expected one",
+                    source=source,
+                )
+            info = members[0]
+            if info.flag_bits & 1:
+                raise DataError(f"{info.filename} is encrypted", source=source)
+            if info.file_size > MAX_UNCOMPRESSED:
+                raise DataError(
+                    f"refused: {info.filename} declares {info.file_size} bytes uncompressed; "
+                    f"the limit is {MAX_UNCOMPRESSED}",
+                    source=source,
+                )
+            if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise DataError(
+                    f"refused: {info.filename} declares a compression ratio above {MAX_RATIO}:1 "
+                    "(a zip bomb?)",
+                    source=source,
+                )
+            try:
+                member = archive.open(info)
+            except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError) as exc:
+                raise DataError(f"cannot open {info.filename}: {exc}", source=source) from None
+            with member:
+                yield _Capped(member, info.compress_size, source)
+
+
+@attrs.frozen
+class Broken:
+    """The XML stopped being readable (not well-formed, truncated, corrupt archive)."""
+
+    reason: str
+
+
+def local(tag: object) -> str:
+    """An element's tag without its namespace (``{ns}sdnEntry`` -> ``sdnEntry``)."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def child_text(elem: Element, name: str) -> str | None:
+    """Text of the first child named ``name`` (any namespace), stripped; None when empty."""
+    for child in elem:
+        if local(child.tag) == name:
+            text = (child.text or "").strip()
+            return text or None
+    return None
+
+
+def elements(
+    stream: IO[bytes] | _Capped, wanted: dict[str, int], source: str
+) -> Iterator[tuple[str, Element] | Broken]:
+    """Yield ``(local name, element)`` for each finished element named in ``wanted``.
+
+    Args:
+        stream: The XML bytes.
+        wanted: Local element names and the depth they must stand at (the root is depth 0).
+        source: File name for errors.
+
+    Yields:
+        Each wanted element once complete (it is cleared after the consumer resumes), then a
+        :class:`Broken` if the document turns out not to be well-formed.
+
+    Raises:
+        DataError: The document declares entities or external references (refused).
+    """
+    tree = _defused()
+    from defusedxml.common import DefusedXmlException
+
+    stack: list[Element] = []
+    try:
+        for event, elem in tree.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                stack.append(elem)
+                continue
+            stack.pop()
+            name = local(elem.tag)
+            depth = len(stack)
+            if wanted.get(name) == depth:
+                yield name, elem
+            elif depth != 1:
+                continue
+            elem.clear()
+            if stack:
+                parent = stack[-1]
+                if len(parent) and parent[-1] is elem:
+                    del parent[-1]
+    except DefusedXmlException as exc:
+        raise DataError(
+            f"refused: the XML uses {type(exc).__name__.removesuffix('Forbidden').lower()} "
+            "declarations (entity expansion and external references are not read)",
+            source=source,
+        ) from None
+    except ParseError as exc:
+        yield Broken(f"not well-formed XML: {exc}")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        yield Broken(f"the file could not be read to its end: {exc}")

@@ -1,0 +1,298 @@
+"""OFAC legacy CSV: ``sdn.csv`` (SDN List) or ``cons_prim.csv`` (non-SDN lists) and companions.
+
+The primary file has no header; its 12 columns are ``ent_num, SDN_Name, SDN_Type, Program,
+Title, Call_Sign, Vess_type, Tonnage, GRT, Vess_flag, Vess_owner, Remarks``. ``-0-`` marks
+an empty cell, several programmes are written ``SDGT] [NS-PLC``, and the file ends with a
+``0x1A`` end-of-file byte (not a record). Companion files in the same folder, read when
+present (names compared without regard to case):
+
+=====================  =========================  ============================================
+SDN List               non-SDN lists              columns
+=====================  =========================  ============================================
+``add.csv``            ``cons_add.csv``           ent_num, Add_num, Address,
+                                                  City/State/Province/Postal, Country,
+                                                  Add_remarks
+``alt.csv``            ``cons_alt.csv``           ent_num, alt_num, alt_type, alt_name,
+                                                  alt_remarks
+``sdn_comments.csv``   ``cons_comments.csv``      ent_num, remarks overflow
+=====================  =========================  ============================================
+
+Every companion row joins the listing of its ``ent_num``: one address per ``add.csv`` row
+(an all-empty row gives an empty address; ``City/State/Province/Postal`` goes to ``city``
+as written), one alias per ``alt.csv`` row (``alt_type`` ``weak aka`` gives a weak alias),
+and the ``sdn_comments.csv`` text is appended to the remarks (OFAC cuts ``Remarks`` at 1,000
+characters and continues it there). A companion row whose ``ent_num`` has no primary row is
+a fatal problem of that companion file.
+
+Remarks keep their full text; facts clearly stated in them are also read (see
+``parse_remarks`` in ``tradecontrol.lists._ofac``): ``a.k.a. 'X'`` (OFAC's weak aliases, which
+the legacy CSV keeps only there), dates of birth, nationality and citizenship, passports and
+other identity documents, IMO numbers and other identifiers. Title and vessel columns are
+kept in the remarks; the call sign becomes a ``call_sign`` identifier. Whether the file is
+the SDN List or the non-SDN list, and the non-SDN list code, come from the programmes (see
+``tradecontrol.lists._ofac``). Lines are read as UTF-8, falling back to Windows-1252.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from tradecontrol.errors import DataError, TradeControlError
+from tradecontrol.lists import _ofac
+from tradecontrol.lists._core import Problem, Record
+
+NAME = "ofac-csv"
+
+COLUMNS = [
+    "ent_num", "SDN_Name", "SDN_Type", "Program", "Title", "Call_Sign", "Vess_type", "Tonnage",
+    "GRT", "Vess_flag", "Vess_owner", "Remarks",
+]  # fmt: skip
+
+MAX_LINE_BYTES = 1 << 20
+
+_COMPANIONS = {
+    True: ("cons_add.csv", "cons_alt.csv", "cons_comments.csv"),
+    False: ("add.csv", "alt.csv", "sdn_comments.csv"),
+}
+_WIDTHS = (6, 5, 2)
+_TYPES = {"-0-", "individual", "vessel", "aircraft", "entity"}
+_ENT_NUM = re.compile(r"^[0-9]{1,12}$")
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+
+def _cells(line: str) -> list[str] | None:
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return None
+
+
+def sniff(head: bytes, path: Path) -> bool:
+    """The first line has 12 CSV fields, a numeric first field and OFAC's ``-0-`` or a type."""
+    text = head.lstrip(b"\xef\xbb\xbf")
+    if text[:1] in (b"<", b"{", b"[") or text.startswith(b"PK"):
+        return False
+    for raw in text.splitlines()[:1]:
+        cells = _cells(_decode(raw).rstrip("\r\n\x1a"))
+        if not cells or len(cells) != len(COLUMNS):
+            return False
+        typed = cells[2].strip().lower() in _TYPES
+        return bool(_ENT_NUM.match(cells[0].strip())) and (typed or b"-0-" in text)
+    return False
+
+
+def _lines(fh: IO[bytes]) -> Iterator[tuple[int, str | None]]:
+    """``(line number, text)`` for each line; text None for a line over the size limit."""
+    number = 0
+    while True:
+        raw = fh.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+                raw = fh.readline(MAX_LINE_BYTES)
+            yield number, None
+            continue
+        yield number, _decode(raw).rstrip("\r\n")
+
+
+def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
+    """``(line, cells)`` for every record of an OFAC CSV, or ``(line, reason)`` when bad."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    with fh:
+        for number, text in _lines(fh):
+            if text is None:
+                yield number, f"line longer than {MAX_LINE_BYTES} bytes"
+                continue
+            line = text.replace("\x1a", "")
+            if not line.strip():
+                continue
+            cells = _cells(line)
+            if cells is None:
+                yield number, "not a CSV line (NUL byte or unbalanced quotes)"
+            elif len(cells) != width:
+                yield number, f"{len(cells)} fields; expected {width}"
+            elif not _ENT_NUM.match(cells[0].strip()):
+                yield number, f"ent_num {cells[0].strip()[:40]!r} is not a number"
+            else:
+                yield number, cells
+
+
+def _find(folder: Path, name: str) -> Path | None:
+    try:
+        return next((p for p in folder.iterdir() if p.name.lower() == name and p.is_file()), None)
+    except OSError:
+        return None
+
+
+def _cell(cells: list[str], index: int) -> str | None:
+    value = cells[index]
+    return None if _ofac.empty(value) else _ofac.clean(value)
+
+
+def _companions(
+    path: Path, non_sdn: bool
+) -> tuple[list[tuple[Path, dict[str, list[tuple[int, list[str]]]]]], list[Problem]]:
+    name = path.name.lower()
+    names = _COMPANIONS[non_sdn]
+    if name == "sdn.csv":
+        names = _COMPANIONS[False]
+    elif name == "cons_prim.csv":
+        names = _COMPANIONS[True]
+    out = []
+    problems = []
+    for companion, width in zip(names, _WIDTHS, strict=True):
+        found = _find(path.parent, companion)
+        rows: dict[str, list[tuple[int, list[str]]]] = {}
+        if found is not None and found.resolve() != path.resolve():
+            for number, cells in _rows(found, width):
+                if isinstance(cells, str):
+                    problems.append(
+                        Problem(source=str(found), record=number, field="", reason=cells)
+                    )
+                else:
+                    rows.setdefault(cells[0].strip(), []).append((number, cells))
+            out.append((found, rows))
+        else:
+            out.append((path.parent / companion, rows))
+    return out, problems
+
+
+def read(path: Path) -> Iterator[Record]:
+    """Yield a listing or a problem for every record (primary rows, then companion problems)."""
+    source = str(path)
+    non_sdn = _ofac.is_non_sdn_file(
+        (
+            _ofac.split_programs(cells[3])
+            for _, cells in _rows(path, len(COLUMNS))
+            if not isinstance(cells, str)
+        ),
+        path.name,
+    )
+    companions, problems = _companions(path, non_sdn)
+    (add_file, adds), (alt_file, alts), (_, comments) = companions
+    seen: set[str] = set()
+    for number, cells in _rows(path, len(COLUMNS)):
+        if isinstance(cells, str):
+            yield Problem(source=source, record=number, field="", reason=cells)
+            continue
+        uid = cells[0].strip()
+        if uid in seen:
+            yield Problem(
+                source=source,
+                record=number,
+                field="ent_num",
+                reason=f"ent_num {uid} repeats an earlier row",
+                record_id=uid,
+            )
+            continue
+        seen.add(uid)
+        draft = _draft(source, number, uid, cells, non_sdn)
+        for row, add in adds.get(uid, ()):
+            draft.add_address(
+                street=_cell(add, 2),
+                city=_cell(add, 3),
+                country_name=_cell(add, 4),
+                field=f"{add_file.name}:{row}",
+            )
+            if _cell(add, 5):
+                draft.remark(f"Address remarks: {_cell(add, 5)}")
+        for row, alt in alts.get(uid, ()):
+            kind = (_cell(alt, 2) or "").lower()
+            draft.add_alias(_cell(alt, 3), weak="weak" in kind, field=f"{alt_file.name}:{row}")
+            if _cell(alt, 4):
+                draft.remark(f"Alias remarks: {_cell(alt, 4)}")
+        remarks = "" if _ofac.empty(cells[11]) else cells[11]
+        for _, comment in comments.get(uid, ()):
+            remarks += comment[1]
+        _remarks(draft, remarks)
+        try:
+            listing = draft.build()
+        except TradeControlError as exc:
+            yield draft.fatal(exc)
+            continue
+        yield from draft.problems
+        yield listing
+    yield from problems
+    for companion, rows in companions:
+        for uid, found in rows.items():
+            if uid not in seen:
+                for number, _ in found:
+                    yield Problem(
+                        source=str(companion),
+                        record=number,
+                        field="ent_num",
+                        reason=f"ent_num {uid} has no row in {path.name}",
+                        record_id=uid,
+                    )
+
+
+def _draft(source: str, number: int, uid: str, cells: list[str], non_sdn: bool) -> _ofac.Draft:
+    programs = _ofac.split_programs(cells[3])
+    if non_sdn:
+        code, matched = _ofac.list_code_for_programs(programs)
+    else:
+        code, matched = "SDN", True
+    kind = _ofac.entity_kind(cells[2]) or "unknown"
+    draft = _ofac.Draft(
+        source=source,
+        record=number,
+        uid=uid,
+        sdn=not non_sdn,
+        list_code=code,
+        name=_ofac.clean(cells[1]),
+        kind=kind,
+        programs=programs,
+        facts_in_remarks=True,
+    )
+    if not _ofac.entity_kind(cells[2]):
+        draft.warn("SDN_Type", f"unknown SDN_Type {cells[2].strip()[:40]!r}; kind unknown")
+    if not matched:
+        draft.warn("Program", f"programmes {programs} name no non-SDN list; listed as NON-SDN")
+    if _cell(cells, 4):
+        draft.remark(f"Title: {_cell(cells, 4)}")
+    if _cell(cells, 5):
+        draft.add_identifier("Vessel Call Sign", _cell(cells, 5), field="Call_Sign")
+    draft.vessel_flag = _cell(cells, 9)
+    for index, label in ((6, "Vessel type"), (7, "Tonnage"), (8, "GRT"), (9, "Vessel flag"),
+                         (10, "Vessel owner")):  # fmt: skip
+        if _cell(cells, index):
+            draft.remark(f"{label}: {_cell(cells, index)}")
+    return draft
+
+
+def _remarks(draft: _ofac.Draft, text: str) -> None:
+    text = _ofac.clean(text)
+    if not text:
+        return
+    draft.remarks.insert(0, text)
+    facts = _ofac.parse_remarks(text)
+    for alias in facts.weak_aliases:
+        draft.add_alias(alias, weak=True, field="Remarks")
+    for date in facts.birth_dates:
+        draft.add_birth_date(date, field="Remarks")
+    for nationality in facts.nationalities:
+        draft.add_nationality(nationality, field="Remarks")
+    for kind, value, where in facts.identifiers:
+        code, _, known = _ofac.country(where)
+        if where and (code is None or not known):  # "(Medellin)": a city, not a country
+            draft.add_identifier(kind, f"{value} ({where})", None, field="Remarks")
+        else:
+            draft.add_identifier(kind, value, where, field="Remarks")
