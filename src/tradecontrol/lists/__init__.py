@@ -25,7 +25,7 @@ from types import ModuleType
 
 from tradecontrol.errors import DataError
 from tradecontrol.listings import Listing
-from tradecontrol.lists import canonical
+from tradecontrol.lists import bis_dpl, canonical, eu_xml, uk_xml, un_xml
 from tradecontrol.lists._core import (
     Amendment,
     ListDiff,
@@ -46,7 +46,7 @@ __all__ = [
     "load",
 ]
 
-FORMATS: tuple[ModuleType, ...] = (canonical,)
+FORMATS: tuple[ModuleType, ...] = (un_xml, eu_xml, uk_xml, bis_dpl, canonical)
 """Loader modules, in the order their ``sniff`` is tried."""
 
 SNIFF_BYTES = 1 << 16
