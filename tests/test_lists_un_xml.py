@@ -360,3 +360,20 @@ def test_duplicate_reference_numbers_keep_both(tmp_path: Path) -> None:
 @given(data=mutated(FIXTURE.read_bytes(), XML_EDITS))
 def test_fuzz(data: bytes) -> None:
     fuzz_one(data, "list.xml", un_xml.NAME, lambda d: xml_record_count(d, _is_record))
+
+
+def test_over_long_fields(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    text = text.replace("<FIRST_NAME>EXAMPLE TRADING COMPANY<", f"<FIRST_NAME>{'E' * 5000}<")
+    text = text.replace("<COMMENTS1>Test entry.", f"<COMMENTS1>{'c' * 5000}")
+    path = tmp_path / "long.xml"
+    path.write_text(text, encoding="utf-8")
+    snap = lists.load(path)
+    check_snapshot(snap)
+    assert [x.id for x in snap.listings] == ["un-QDi.900", "un-TAi.900"]
+    remarks = snap.listings[0].remarks
+    assert remarks is not None and len(remarks) == 4096 and remarks.endswith("...")
+    rows = [(p.record, p.field, p.reason[:20], p.fatal) for p in snap.problems]
+    assert (1, "COMMENTS1", "text of 5019 charact", False) in rows
+    assert (4, "FIRST_NAME", "name refused: is 500", False) in rows
+    assert (4, "FIRST_NAME", "no name", True) in rows

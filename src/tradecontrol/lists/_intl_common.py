@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib
 import re
 import unicodedata
@@ -35,6 +36,7 @@ from tradecontrol.lists._core import Problem, Published
 NO_DATE_NOTE = "listing date not stated in the source"
 
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # categories Cc and Cs
 
 # Country names the UN, EU, UK and BIS files use that ``country_code`` does not know (UN
 # terminology and common short forms). Compared after ``normalize_name``.
@@ -132,11 +134,14 @@ def lookup_country(raw: str) -> str | None:
         return code
     from tradecontrol.screening.normalize import normalize_name
 
-    key = normalize_name(raw)
-    for name, alpha2 in _MORE_COUNTRY_NAMES.items():
-        if normalize_name(name) == key:
-            return alpha2
-    return None
+    return _more_country_names().get(normalize_name(raw))
+
+
+@functools.cache
+def _more_country_names() -> dict[str, str]:
+    from tradecontrol.screening.normalize import normalize_name
+
+    return {normalize_name(name): code for name, code in _MORE_COUNTRY_NAMES.items()}
 
 
 def is_latin(text: str) -> bool:
@@ -191,6 +196,11 @@ class Draft:
             self.problems.append(found)
         return found
 
+    def fail(self, field: str, reason: str) -> Iterator[Problem]:
+        """The record's non-fatal problems so far, then a fatal problem: no listing."""
+        yield from self._located()
+        yield self.problem(field, reason, fatal=True)
+
     def text(self, field: str, value: str | None, *, limit: int = v.MAX_TEXT) -> str | None:
         """Cleaned text: whitespace squashed, control characters removed (a problem).
 
@@ -199,9 +209,8 @@ class Draft:
         out = squash(value)
         if not out:
             return None
-        bad = {ch for ch in out if unicodedata.category(ch) in ("Cc", "Cs")}
-        if bad:
-            out = squash("".join(ch for ch in out if ch not in bad))
+        if _CONTROL.search(out):
+            out = squash(_CONTROL.sub("", out))
             self.problem(field, "control characters or invalid code points removed")
             if not out:
                 return None
@@ -383,8 +392,7 @@ class Draft:
         except (TradeControlError, ValueError) as exc:
             message = exc.message if isinstance(exc, TradeControlError) else str(exc)
             field = exc.path if isinstance(exc, TradeControlError) else ""
-            yield from self._located()
-            yield self.problem(field, f"record refused: {message}", fatal=True)
+            yield from self.fail(field, f"record refused: {message}")
             return
         yield from self._located()
         yield listing

@@ -39,7 +39,14 @@ from pathlib import Path
 from tradecontrol.entities import EntityKind
 from tradecontrol.errors import DataError
 from tradecontrol.lists._core import Problem, Record
-from tradecontrol.lists._intl_common import Draft, guarded, iso_date, slash_date, squash
+from tradecontrol.lists._intl_common import (
+    NO_DATE_NOTE,
+    Draft,
+    guarded,
+    iso_date,
+    slash_date,
+    squash,
+)
 
 NAME = "bis-dpl-txt"
 
@@ -90,7 +97,10 @@ def read(path: Path) -> Iterator[Record]:
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror}", source=source) from None
     with fh:
-        yield from _rows(source, fh)
+        try:
+            yield from _rows(source, fh)
+        except OSError as exc:
+            raise DataError(f"cannot read: {exc.strerror}", source=source) from None
 
 
 class _Lines:
@@ -166,11 +176,11 @@ def _row(
         draft.note("Extra cells", " | ".join(extra))
     values = {col: squash(cells.get(col)) for col in COLUMNS}
     if not any(squash(x) for x in row):
-        yield draft.problem("", "empty row", fatal=True)
+        yield from draft.fail("", "empty row")
         return
     name = draft.name_text("Name", values["name"])
     if name is None:
-        yield draft.problem("Name", "no name", fatal=True)
+        yield from draft.fail("Name", "no name")
         return
 
     effective = _date(draft, "Effective_Date", values["effective_date"])
@@ -195,8 +205,8 @@ def _row(
         for candidate in (listing_id, f"{listing_id}-{suffix}"):
             if candidate in seen and seen[candidate][1] == content:
                 line = seen[candidate][0]
-                yield draft.problem(
-                    "", f"exact duplicate of the row at line {line} (same listing)", fatal=True
+                yield from draft.fail(
+                    "", f"exact duplicate of the row at line {line} (same listing)"
                 )
                 return
         draft.problem(
@@ -233,7 +243,7 @@ def _row(
         name=name,
         kind=EntityKind.UNKNOWN,
         window=draft.window("Expiration_Date", effective, expires, ZONE),
-        note=None if effective else "listing date not stated in the source",
+        note=None if effective else NO_DATE_NOTE,
     )
 
 

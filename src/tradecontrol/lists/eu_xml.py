@@ -42,6 +42,7 @@ from pathlib import Path
 from tradecontrol.entities import EntityKind
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._intl_common import (
+    NO_DATE_NOTE,
     Draft,
     Node,
     guarded,
@@ -134,7 +135,7 @@ def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
     logical_id = _attr(elem, "logicalId")
     draft = Draft(source, number, logical_id or None)
     if not logical_id:
-        yield draft.problem("logicalId", "no logicalId", fatal=True)
+        yield from draft.fail("logicalId", "no logicalId")
         return
     subject = _children(elem, "subjectType")
     subject_code = _attr(subject[0], "code") if subject else ""
@@ -151,7 +152,7 @@ def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
 
     name = _names(draft, elem)
     if name is None:
-        yield draft.problem("nameAlias", "no name", fatal=True)
+        yield from draft.fail("nameAlias", "no name")
         return
     start, note, url = _regulations(draft, elem)
     for citizenship in _children(elem, "citizenship"):
@@ -248,7 +249,7 @@ def _regulations(draft: Draft, elem: Node) -> tuple[datetime.date | None, str | 
             )
     start = min(starts) if starts else None
     if start is None:
-        note = "listing date not stated in the source"
+        note = NO_DATE_NOTE
     elif designated is None:
         note = (
             "designation date not stated; window starts at the entry into force of "

@@ -38,6 +38,7 @@ from pathlib import Path
 from tradecontrol.entities import EntityKind
 from tradecontrol.lists._core import Problem, Published, Record
 from tradecontrol.lists._intl_common import (
+    NO_DATE_NOTE,
     Draft,
     Node,
     guarded,
@@ -177,7 +178,7 @@ def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
     unique_id = _text(elem, "UniqueID")
     draft = Draft(source, number, unique_id or None)
     if not unique_id:
-        yield draft.problem("UniqueID", "no UniqueID", fatal=True)
+        yield from draft.fail("UniqueID", "no UniqueID")
         return
     raw_kind = _text(elem, "IndividualEntityShip")
     kind = _KINDS.get(raw_kind.lower(), EntityKind.UNKNOWN)
@@ -186,7 +187,7 @@ def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
         draft.note("Kind", raw_kind)
     name = _names(draft, elem)
     if name is None:
-        yield draft.problem("Names", "no name", fatal=True)
+        yield from draft.fail("Names", "no name")
         return
     regime = _text(elem, "RegimeName")
     if regime:
@@ -237,7 +238,7 @@ def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
         kind=kind,
         country=country,
         window=draft.window("DateDesignated", designated, None, ZONE),
-        note=None if designated else "listing date not stated in the source",
+        note=None if designated else NO_DATE_NOTE,
     )
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from tradecontrol.entities import EntityKind
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._intl_common import (
+    NO_DATE_NOTE,
     Draft,
     Node,
     guarded,
@@ -121,13 +122,13 @@ def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
     ref = _find_text(elem, "REFERENCE_NUMBER")
     draft = Draft(source, number, ref or None)
     if not ref:
-        yield draft.problem("REFERENCE_NUMBER", "no REFERENCE_NUMBER", fatal=True)
+        yield from draft.fail("REFERENCE_NUMBER", "no REFERENCE_NUMBER")
         return
     parts = [_find_text(elem, f) for f in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME")]
     parts.append(_find_text(elem, "FOURTH_NAME"))
     name = draft.name_text("FIRST_NAME", " ".join(p for p in parts if p))
     if name is None:
-        yield draft.problem("FIRST_NAME", "no name", fatal=True)
+        yield from draft.fail("FIRST_NAME", "no name")
         return
 
     draft.note("", draft.text("COMMENTS1", _find_text(elem, "COMMENTS1")))
@@ -167,7 +168,7 @@ def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
         name=name,
         kind=kind,
         window=draft.window("LISTED_ON", listed, None, ZONE),
-        note=None if listed else "listing date not stated in the source",
+        note=None if listed else NO_DATE_NOTE,
     )
 
 
