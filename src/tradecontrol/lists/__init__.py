@@ -26,14 +26,18 @@ from types import ModuleType
 from tradecontrol.errors import DataError
 from tradecontrol.listings import Listing
 from tradecontrol.lists import (
+    bis_dpl,
     canonical,
     csl_csv,
     csl_json,
+    eu_xml,
     ofac_advanced,
     ofac_csv,
     ofac_enhanced,
     ofac_xml,
     opensanctions_ftm,
+    uk_xml,
+    un_xml,
 )
 from tradecontrol.lists._core import (
     Amendment,
@@ -63,6 +67,10 @@ FORMATS: tuple[ModuleType, ...] = (
     ofac_xml,
     ofac_enhanced,
     ofac_advanced,
+    un_xml,
+    eu_xml,
+    uk_xml,
+    bis_dpl,
     canonical,
 )
 """Loader modules, in the order their ``sniff`` is tried."""
