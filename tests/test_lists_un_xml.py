@@ -104,6 +104,14 @@ def test_real_file_problems(real: lists.ListSnapshot) -> None:
             "QDi.306",
             False,
         ),
+        (  # UN terminology; neither ISO 3166 nor CLDR names Hong Kong this way
+            path,
+            847,
+            "ENTITY_ADDRESS.COUNTRY",
+            "unknown country 'China, Hong Kong Special Administrative Region'; kept in remarks",
+            "KPe.017",
+            False,
+        ),
     ]
 
 

@@ -117,7 +117,12 @@ def _names() -> dict[str, str]:
     from tradecontrol.screening.normalize import normalize_name
 
     data = read_json("iso3166.json")
-    out = {normalize_name(name): code for name, code in data["country_names"].items()}
+    out = {}
+    for name, code in data["country_names"].items():
+        key = normalize_name(name)
+        out[key] = code
+        if key.startswith("the "):
+            out[key[4:]] = code
     out.update({normalize_name(name): code for code, name in data["countries"].items()})
     return out
 
@@ -125,8 +130,9 @@ def _names() -> dict[str, str]:
 def country_code(text: str) -> str | None:
     """The ISO 3166-1 alpha-2 code for a code or an ISO country name, else ``None``.
 
-    Names are compared after normalisation and may be the ISO short name, common name or
-    official name (``Iran, Islamic Republic of``, ``Iran``, ``Russian Federation``).
+    Names are compared after normalisation and may be the ISO short, common or official
+    name, in either order around a comma, or the English name of Unicode CLDR (``Iran,
+    Islamic Republic of``, ``Islamic Republic of Iran``, ``Russia``, ``Burma``).
 
     Example:
         >>> country_code("Iran"), country_code("russian federation"), country_code("cn")
@@ -139,4 +145,16 @@ def country_code(text: str) -> str | None:
     raw = text.strip()
     if len(raw) == 2 and raw.isalpha() and is_known_code(raw.upper()):
         return raw.upper()
-    return _names().get(normalize_name(raw))
+    names = _names()
+    candidates = [raw]
+    if raw.endswith(")") and "(" in raw:  # "Netherlands (Kingdom of the)"
+        candidates.append(raw[: raw.index("(")])
+    if "," in raw:  # "Korea, Republic of"
+        head, _, tail = raw.partition(",")
+        candidates.append(f"{tail} {head}")
+    for candidate in candidates:
+        key = normalize_name(candidate)
+        code = names.get(key) or names.get(key.removeprefix("the "))
+        if code is not None:
+            return code
+    return None

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import importlib
 import re
 import unicodedata
@@ -40,19 +39,6 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # categories Cc and 
 
 # Country names the UN, EU, UK and BIS files use that ``country_code`` does not know (UN
 # terminology and common short forms). Compared after ``normalize_name``.
-_MORE_COUNTRY_NAMES = {
-    "Democratic Republic of the Congo": "CD",
-    "State of Palestine": "PS",
-    "Turkey": "TR",
-    "China, Hong Kong Special Administrative Region": "HK",
-    "China, Macao Special Administrative Region": "MO",
-    "Netherlands (Kingdom of the)": "NL",
-    "Holy See": "VA",
-    "Republic of Korea": "KR",
-    "Russia": "RU",
-    "Burma": "MM",
-    "PRC": "CN",
-}
 
 
 class Node(Protocol):
@@ -128,20 +114,8 @@ def publication(source: str, field: str, raw: str | None) -> list[Published | Pr
 
 
 def lookup_country(raw: str) -> str | None:
-    """An alpha-2 code for an ISO code or country name (UN terminology too), else None."""
-    code = country_code(raw)
-    if code is not None:
-        return code
-    from tradecontrol.screening.normalize import normalize_name
-
-    return _more_country_names().get(normalize_name(raw))
-
-
-@functools.cache
-def _more_country_names() -> dict[str, str]:
-    from tradecontrol.screening.normalize import normalize_name
-
-    return {normalize_name(name): code for name, code in _MORE_COUNTRY_NAMES.items()}
+    """An alpha-2 code for an ISO code or a country name (see ``country_code``), else None."""
+    return country_code(raw)
 
 
 def is_latin(text: str) -> bool:
