@@ -13,7 +13,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from tradecontrol._time import Position, Window
+from tradecontrol._time import Position, Window, parse_moment
 from tradecontrol._validators import Percent
 from tradecontrol.conditions import Condition, ConditionTest
 from tradecontrol.decision import Decision, Finding, NearMiss, Outcome, ReviewPolicy, RulebookRef
@@ -74,4 +74,5 @@ __all__ = [
     "Window",
     "__version__",
     "evaluate",
+    "parse_moment",
 ]

@@ -36,6 +36,12 @@ def parse_moment(value: object, *, path: str = "") -> Moment:
 
     Raises:
         InvalidInputError: The value is not a date, or is a naive datetime.
+
+    Example:
+        >>> parse_moment("2019-05-16T16:15-04:00").isoformat()
+        '2019-05-16T16:15:00-04:00'
+        >>> parse_moment("2019-05-16")
+        datetime.date(2019, 5, 16)
     """
     if isinstance(value, datetime):
         moment: Moment = value
