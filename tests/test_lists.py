@@ -178,8 +178,12 @@ def test_evaluate_against_the_full_csl() -> None:
     assert decision.outcome is Outcome.REVIEW_REQUIRED
     assert "publication date" in decision.findings[0].message
     assert evaluate(before_publication, Rulebook.default()).outcome is Outcome.LICENSE_REQUIRED
-    long_before = build(transaction("2019-04-01"))
-    assert evaluate(long_before, rb).outcome is Outcome.NOT_RESTRICTED
+    long_before = evaluate(build(transaction("2019-04-01")), rb)
+    assert not [f for f in long_before.findings if f.rule == "ear.entity_list"]
+    # Huawei is also on the CMIC list, which states no listing date and no rule assesses:
+    assert {(f.rule, f.listing_id) for f in long_before.findings} == {
+        ("lists.unassessed", "csl-cmic-30947")
+    }
 
 
 # --- canonical JSON lines ------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import build, transaction
+from tests.conftest import build, party, transaction
 from tradecontrol import (
     DataError,
     License,
@@ -166,7 +166,7 @@ def test_listed_party_without_items_needs_review(rulebook: Rulebook) -> None:
 def test_entity_list_does_not_reach_imports_or_payments(kind: str, rulebook: Rulebook) -> None:
     decision = evaluate(build(transaction("2019-06-10", kind=kind)), rulebook)
     assert decision.outcome is Outcome.NOT_RESTRICTED
-    assert decision.rules_checked == ("ear.entity_list",)
+    assert decision.rules_checked == ("ear.entity_list", "lists.unassessed")
 
 
 def test_a_failing_rule_fails_closed(monkeypatch: pytest.MonkeyPatch, rulebook: Rulebook) -> None:
@@ -250,3 +250,31 @@ def test_licence_exceptions_are_unavailable_for_the_entity_list(rulebook: Rulebo
 
 def attrs_evolve_kind(lic: License, kind: str) -> License:
     return License.from_dict({**lic.to_dict(), "kind": kind})
+
+
+def test_a_match_on_a_list_no_rule_assesses_needs_review(rulebook: Rulebook) -> None:
+    """Fail closed: an SDN (or UN, internal...) match is never cleared by silence."""
+    sdn = Listing.from_dict(
+        {
+            **EXTRA_LISTING,
+            "id": "us-sdn-1",
+            "list_code": "SDN",
+            "authority": "US-OFAC",
+            "entity": {"name": "Banco Nacional de Cuba", "country": "CU"},
+            "versions": [{"window": {}, "note": "listing date not stated in the source"}],
+        }
+    )
+    wider = rulebook.with_listings([sdn])
+    for kind in ("export", "payment"):
+        data = transaction("2021-06-01", kind=kind, parties=[party("BANCO NACIONAL DE CUBA")])
+        decision = evaluate(build(data), wider)
+        assert decision.outcome is Outcome.REVIEW_REQUIRED
+        finding = decision.findings[0]
+        assert (finding.rule, finding.authority, finding.listing_id) == (
+            "lists.unassessed",
+            "US-OFAC",
+            "us-sdn-1",
+        )
+        assert "no rule of this version assesses" in finding.message
+    unlisted = transaction("2021-06-01", parties=[party("Banco Popular")])
+    assert evaluate(build(unlisted), wider).outcome is Outcome.NOT_RESTRICTED

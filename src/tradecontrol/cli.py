@@ -14,11 +14,12 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import IO, Any, TextIO
 
 from tradecontrol import __version__, lists
 from tradecontrol._time import Moment, parse_moment
-from tradecontrol.decision import Decision, Finding
+from tradecontrol.decision import Decision, Finding, Outcome
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.evaluation import evaluate
 from tradecontrol.listings import Listing
@@ -163,6 +164,8 @@ def _table_row(decision: Decision) -> str:
     if deciding is not None:
         rule = deciding.rule
         ref = deciding.license_id or deciding.matched_name or deciding.listing_id or "-"
+        if deciding.outcome is Outcome.NOT_RESTRICTED and deciding.matched_name:
+            ref = f"excepted: {ref}"
         citation = _key_citations(deciding)
     return _TABLE.format(
         id=_fit(decision.transaction_id, 28),
@@ -183,6 +186,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rulebook = Rulebook.default()
     if args.lists:
         extra: list[Listing] = []
+        published: list[date] = []
         for list_path in args.lists:
             snapshot = lists.load(list_path)
             if snapshot.problems:
@@ -194,7 +198,9 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     file=err,
                 )
             extra.extend(snapshot.listings)
-        rulebook = rulebook.with_listings(extra)
+            if snapshot.published is not None:
+                published.append(snapshot.published)
+        rulebook = rulebook.with_listings(extra, snapshot=max(published, default=None))
     bad = 0
     checked: tuple[str, ...] = ()
     if args.format == "table":

@@ -292,8 +292,15 @@ class Rulebook:
             matches.extend(self.match_entity_name(name))
         return _dedupe(matches)
 
-    def with_listings(self, listings: Iterable[Listing]) -> Rulebook:
+    def with_listings(
+        self, listings: Iterable[Listing], *, snapshot: date | None = None
+    ) -> Rulebook:
         """Return a new rulebook with more listings (its version says so).
+
+        Args:
+            listings: The listings to add.
+            snapshot: Date of the added data (e.g. the list's publication date); the new
+                rulebook's snapshot is the later of it and the current one.
 
         Raises:
             DataError: A listing id is already present.
@@ -303,6 +310,7 @@ class Rulebook:
             self,
             listings=self.listings + extra,
             version=_derived_version(self.version, "listings", [x.to_dict() for x in extra]),
+            snapshot=max(self.snapshot, snapshot) if snapshot else self.snapshot,
         )
 
     def with_licenses(self, licenses: Iterable[License]) -> Rulebook:

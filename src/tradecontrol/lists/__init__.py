@@ -94,7 +94,9 @@ def _format(name: str | None, path: Path) -> ModuleType:
         if module.sniff(head, path):
             return module
     raise DataError(
-        "not a list format tradecontrol reads (give format= to force one)", source=str(path)
+        "not a list format tradecontrol reads (force one with format=, or --list-format "
+        "on the command line)",
+        source=str(path),
     )
 
 

@@ -182,6 +182,25 @@ def _identifier(text: str) -> dict[str, Any]:
     return out
 
 
+_FR = re.compile(r"\b\d+ FR \d+\b")
+
+
+def _citations(cell: str) -> list[str]:
+    """Split a citation cell on ``;``, and on ``,`` only between Federal Register cites.
+
+    ``84 FR 22961, 84 FR 43495`` gives two citations; ``Vol. 85, No. 193, 10/05/2020`` stays
+    one.
+    """
+    out: list[str] = []
+    for chunk in (_clean(c) for c in cell.split(";")):
+        parts = [_clean(p) for p in chunk.split(",")]
+        if len(_FR.findall(chunk)) > 1 and all(_FR.search(p) for p in parts if p):
+            out.extend(p for p in parts if p)
+        elif chunk:
+            out.append(chunk)
+    return list(dict.fromkeys(out))
+
+
 def _policy(text: str) -> str | None:
     lowered = text.lower()
     return next((code for phrase, code in _POLICIES if phrase in lowered), None)
@@ -249,9 +268,7 @@ def _version(row: dict[str, str], code: str) -> dict[str, Any]:
         window["end"] = row["end_date"].strip()
     version: dict[str, Any] = {
         "window": window,
-        "citations": [
-            c for c in (_clean(x) for x in row["federal_register_notice"].split(",")) if c
-        ],
+        "citations": _citations(row["federal_register_notice"]),
         "note": (
             "listing date not stated in the source"
             if "start" not in window

@@ -218,6 +218,18 @@ def _party_findings(
                 message=f"The {who} {listed}: a licence is required for every item subject "
                 f"to the EAR ({subjection.reason}), reviewed under a {_policy_words(version)}; "
                 "licence exceptions are unavailable.",
+                cautions=(*base.cautions, *_unread_exceptions(version)),
             )
         )
     return out
+
+
+def _unread_exceptions(version: ListingVersion) -> tuple[str, ...]:
+    """A caution when the entry's text states exceptions that are not structured data."""
+    requirement = version.license_requirement
+    if requirement is None or requirement.exceptions or "except" not in requirement.text.lower():
+        return ()
+    return (
+        "the entry's licence requirement states exceptions this version does not apply "
+        f"automatically; check whether the item falls under them: {requirement.text!r}",
+    )

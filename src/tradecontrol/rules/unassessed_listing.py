@@ -1,0 +1,65 @@
+"""Listings no rule assesses — rule id ``lists.unassessed``.
+
+A rulebook may hold listings of lists that no rule of this release reads (the OFAC SDN
+List, the UN, EU and UK lists, the Denied Persons List, a company's internal list). A party
+that matches one of them in force at ``as_of`` must not be cleared by silence: this rule
+gives ``review_required`` naming the list, the listing and its citations (fail closed).
+Which lists the other rules read is rule data (``list_codes`` of each rule).
+"""
+
+from __future__ import annotations
+
+from tradecontrol._time import Moment
+from tradecontrol.decision import Finding, Outcome, merge_citations
+from tradecontrol.transactions import Transaction
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from tradecontrol.rulebook import Rulebook
+
+RULE_ID = "lists.unassessed"
+
+__all__ = ["RULE_ID", "evaluate"]
+
+
+def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+    """A review finding for each party matching a listing that no rule assesses.
+
+    Args:
+        transaction: The transaction (every kind: exports, payments, imports...).
+        rulebook: Supplies listings and which list codes the rules read.
+        as_of: The moment to decide for.
+
+    Returns:
+        One ``review_required`` finding per party and unassessed listing in force.
+    """
+    assessed = {code for rule in rulebook.rules for code in rule.list_codes}
+    findings: list[Finding] = []
+    for party in transaction.parties:
+        for match in rulebook.match_entity(party.entity):
+            listing = match.listing
+            if listing.list_code in assessed:
+                continue
+            found = listing.version_at(as_of)
+            if found is None:
+                continue
+            version, _ = found
+            findings.append(
+                Finding(
+                    rule=RULE_ID,
+                    authority=listing.authority,
+                    outcome=Outcome.REVIEW_REQUIRED,
+                    requirement=Outcome.REVIEW_REQUIRED,
+                    review_policy=version.review_policy,
+                    citations=merge_citations(version.citations),
+                    party_role=party.role.value,
+                    party_name=party.entity.name,
+                    listing_id=listing.id,
+                    matched_name=match.matched_name,
+                    message=f"The {party.role.value.replace('_', ' ')} {party.entity.name!r} "
+                    f"matches {match.matched_name!r} on the {listing.list_code} list "
+                    f"({listing.authority}), which no rule of this version assesses: a person "
+                    "must review it.",
+                )
+            )
+    return tuple(findings)
