@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT, SHARED, build, transaction
+from tests.conftest import ROOT, SHARED, build, party, transaction
 from tradecontrol import DataError, Outcome, Rulebook, TradeControlError, evaluate, lists
 from tradecontrol.lists import ListProblemError, ListSnapshot
 
@@ -248,3 +248,39 @@ def test_fuzzed_csl_files_only_raise_library_errors(
     except TradeControlError:
         return
     _accounted(snap)
+
+
+def test_csl_citations_split_only_between_federal_register_cites() -> None:
+    from tradecontrol.lists.csl_csv import _citations
+
+    assert _citations("84 FR 22961, 84 FR 43495,\u00a085 FR 29852 ") == [
+        "84 FR 22961",
+        "84 FR 43495",
+        "85 FR 29852",
+    ]
+    assert _citations("84 FR 54002; 85 FR 44159") == ["84 FR 54002", "85 FR 44159"]
+    assert _citations("Vol. 85, No. 193, 10/05/2020") == ["Vol. 85, No. 193, 10/05/2020"]
+
+
+@needs_shared
+def test_unstructured_entry_exceptions_are_cautioned() -> None:
+    snap = lists.load(DATA / "csl" / "watchman-2022" / "consolidated.csv.gz")
+    roe = [
+        x
+        for x in snap.listings
+        if x.list_code == "EL" and x.entity.name.startswith("Rosoboronexport")
+    ]
+    assert roe
+    default = Rulebook.default()
+    rb = Rulebook(id="t", version="1", snapshot=datetime.date(2022, 5, 5), rules=default.rules)
+    rb = rb.with_listings(roe, snapshot=datetime.date(2022, 5, 6))
+    assert rb.snapshot == datetime.date(2022, 5, 6)
+    data = transaction(
+        "2022-01-10",
+        destination="RU",
+        parties=[party(roe[0].entity.name, country="RU")],
+        items=[{"description": "canned food", "eccn": "EAR99", "origin": "US"}],
+    )
+    finding = evaluate(build(data), rb).findings[0]
+    assert finding.outcome is Outcome.LICENSE_REQUIRED
+    assert any("states exceptions this version does not apply" in c for c in finding.cautions)
