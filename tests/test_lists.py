@@ -276,7 +276,7 @@ def test_unstructured_entry_exceptions_are_cautioned() -> None:
     rb = rb.with_listings(roe, snapshot=datetime.date(2022, 5, 6))
     assert rb.snapshot == datetime.date(2022, 5, 6)
     data = transaction(
-        "2022-01-10",
+        "2022-04-10",
         destination="RU",
         parties=[party(roe[0].entity.name, country="RU")],
         items=[{"description": "canned food", "eccn": "EAR99", "origin": "US"}],
