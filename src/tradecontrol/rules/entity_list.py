@@ -52,7 +52,8 @@ def _caution(version: ListingVersion, position: Position) -> tuple[str, ...]:
 def _policy_words(version: ListingVersion) -> str:
     if version.review_policy is None:
         return "review policy the entry does not state"
-    return version.review_policy.value.replace("_", " ") + " policy"
+    words = version.review_policy.value.replace("_", " ")
+    return words if "policy" in words else f"{words} policy"
 
 
 def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
