@@ -19,11 +19,14 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import csv
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from tradecontrol.errors import DataError
+from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.listings import Listing
 from tradecontrol.lists import (
     bis_dpl,
@@ -50,6 +53,7 @@ from tradecontrol.lists._core import (
 
 __all__ = [
     "FORMATS",
+    "MAX_PROBLEMS",
     "Amendment",
     "ListDiff",
     "ListProblemError",
@@ -60,6 +64,7 @@ __all__ = [
 ]
 
 FORMATS: tuple[ModuleType, ...] = (
+    canonical,
     opensanctions_ftm,
     csl_json,
     csl_csv,
@@ -71,11 +76,13 @@ FORMATS: tuple[ModuleType, ...] = (
     eu_xml,
     uk_xml,
     bis_dpl,
-    canonical,
 )
 """Loader modules, in the order their ``sniff`` is tried."""
 
 SNIFF_BYTES = 1 << 16
+
+MAX_PROBLEMS = 100_000
+"""Most problems one file may have before loading stops (it is then not that format)."""
 
 
 def _format(name: str | None, path: Path) -> ModuleType:
@@ -85,19 +92,40 @@ def _format(name: str | None, path: Path) -> ModuleType:
                 return module
         known = ", ".join(m.NAME for m in FORMATS)
         raise DataError(f"unknown list format {name!r}; known formats: {known}", source=str(path))
-    try:
+    with _reading(path):
         with path.open("rb") as fh:
             head = fh.read(SNIFF_BYTES)
-    except OSError as exc:
-        raise DataError(f"cannot read: {exc.strerror}", source=str(path)) from None
-    for module in FORMATS:
-        if module.sniff(head, path):
-            return module
+        for module in FORMATS:
+            if module.sniff(head, path):
+                return module
     raise DataError(
         "not a list format tradecontrol reads (force one with format=, or --list-format "
         "on the command line)",
         source=str(path),
     )
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn every failure of reading a file into a :class:`DataError` naming the file."""
+    try:
+        yield
+    except TradeControlError:
+        raise
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    except (
+        ValueError,
+        LookupError,
+        EOFError,
+        RecursionError,
+        NotImplementedError,
+        zlib.error,
+        csv.Error,
+    ) as exc:  # corrupt compression, encodings, digit limits
+        raise DataError(
+            f"cannot read: {type(exc).__name__}: {str(exc)[:200]}", source=str(path)
+        ) from None
 
 
 def load(path: str | Path, *, format: str | None = None, strict: bool = False) -> ListSnapshot:
@@ -118,34 +146,44 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
         ExceptionGroup: With ``strict=True``, of :class:`ListProblemError`, one per problem.
     """
     path = Path(path)
+    with _reading(path):
+        if not path.exists():
+            raise DataError("cannot read: no such file", source=str(path))
+        if not path.is_file():
+            raise DataError("not a regular file (a directory, device or pipe)", source=str(path))
     module = _format(format, path)
     listings: list[Listing] = []
     problems: list[Problem] = []
     published = None
     records = 0
     seen: dict[str, int] = {}
-    for record in module.read(path):
-        if isinstance(record, Published):
-            published = record.date
-            continue
-        if isinstance(record, Listing):
-            records += 1
-            if record.id in seen:
-                problems.append(
-                    Problem(
-                        source=str(path),
-                        record=records,
-                        field="id",
-                        record_id=record.id,
-                        reason=f"duplicate listing id {record.id!r} (as record {seen[record.id]})",
-                    )
-                )
+    with _reading(path):
+        for record in module.read(path):
+            if isinstance(record, Published):
+                published = record.date
                 continue
-            seen[record.id] = records
-            listings.append(record)
-        else:
+            if isinstance(record, Listing):
+                records += 1
+                if record.id not in seen:
+                    seen[record.id] = records
+                    listings.append(record)
+                    continue
+                record = Problem(  # noqa: PLW2901 - a duplicate becomes a problem
+                    source=str(path),
+                    record=records,
+                    field="id",
+                    record_id=record.id,
+                    reason=f"duplicate listing id {record.id!r} (as record {seen[record.id]})",
+                )
+            else:
+                records += record.fatal
             problems.append(record)
-            records += record.fatal
+            if len(problems) > MAX_PROBLEMS:
+                raise DataError(
+                    f"more than {MAX_PROBLEMS} problems: the file is probably not in the "
+                    f"{module.NAME} format",
+                    source=str(path),
+                )
     snapshot = ListSnapshot(
         source=str(path),
         format=module.NAME,

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -160,6 +161,12 @@ def is_non_sdn_file(entries: Iterable[Sequence[str]], name: str) -> bool:
     return marked * 2 > total
 
 
+@functools.cache
+def _id_type_re() -> re.Pattern[str]:
+    """The identifier types as one alternation, in ``_ID_TYPES`` order (first match wins)."""
+    return re.compile("(" + "|".join(re.escape(t) for t in _ID_TYPES) + ") ")
+
+
 def split_programs(text: str) -> list[str]:
     """``"SDGT] [NS-PLC"`` (legacy CSV) -> ``["SDGT", "NS-PLC"]``."""
     inner = clean(text).strip("[] ")
@@ -173,6 +180,8 @@ def clean(text: str | None) -> str:
     """Collapse white space; control characters and non-breaking spaces become spaces."""
     if not text:
         return ""
+    if text.isascii() and text.isprintable():  # fast path: no control characters
+        return " ".join(text.split())
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
@@ -497,7 +506,8 @@ def parse_remarks(text: str) -> Facts:
         elif segment.startswith(("nationality ", "citizen ")):
             facts.nationalities.append(segment.split(" ", 1)[1].strip())
         else:
-            kind = next((t for t in _ID_TYPES if segment.startswith(t + " ")), None)
+            found = _id_type_re().match(segment)
+            kind = found.group(1) if found else None
             if kind is None and segment.startswith("Digital Currency Address - "):
                 kind = " ".join(segment.split(" ", 5)[:5])
             if kind is None:

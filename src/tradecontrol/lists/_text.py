@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Iterator
+from typing import IO
 
-__all__ = ["clean", "partial_date"]
+__all__ = ["MAX_LINE_BYTES", "OVERLONG", "bounded_lines", "clean", "partial_date"]
 
 _MONTHS = {
     m: i
@@ -95,3 +97,42 @@ def _ymd(year: str, month: str, day: str) -> str | None:
         return datetime.date(int(year), number, int(day)).isoformat()
     except ValueError:
         return None
+
+
+MAX_LINE_BYTES = 1 << 20
+"""Longest physical line a text loader reads (1 MiB); longer lines are problems."""
+
+OVERLONG = "\x00overlong line"
+"""The stand-in line :func:`bounded_lines` yields for a line over the limit."""
+
+
+def bounded_lines(fh: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """The lines of a binary stream, never holding more than ``limit`` bytes of one.
+
+    A longer line is skipped to its end and replaced by ``OVERLONG`` (plus a newline), which
+    parses as a one-field CSV row the loaders report as a problem.
+    """
+    while True:
+        raw = fh.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = fh.readline(limit)
+            yield OVERLONG.encode() + b"\n"
+            continue
+        yield raw
+
+
+def unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """``json.loads`` ``object_pairs_hook``: refuse an object that repeats a key.
+
+    Raises:
+        ValueError: A key appears twice (the loaders report it as a problem).
+    """
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {key!r} appears twice in one object")
+        out[key] = value
+    return out

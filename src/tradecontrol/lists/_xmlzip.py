@@ -233,7 +233,7 @@ def elements(
 
     stack: list[Element] = []
     try:
-        for event, elem in tree.iterparse(stream, events=("start", "end")):
+        for event, elem in tree.iterparse(stream, events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 stack.append(elem)
                 continue
@@ -245,10 +245,8 @@ def elements(
             elif depth != 1:
                 continue
             elem.clear()
-            if stack:
-                parent = stack[-1]
-                if len(parent) and parent[-1] is elem:
-                    del parent[-1]
+            if stack:  # detach finished siblings so memory stays flat (iterparse reads ahead)
+                del stack[-1][:]
     except DefusedXmlException as exc:
         raise DataError(
             f"refused: the XML uses {type(exc).__name__.removesuffix('Forbidden').lower()} "

@@ -47,6 +47,7 @@ from tradecontrol.lists._intl_common import (
     slash_date,
     squash,
 )
+from tradecontrol.lists._text import bounded_lines
 
 NAME = "bis-dpl-txt"
 
@@ -112,7 +113,7 @@ class _Lines:
         self.not_utf8: set[int] = set()
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self._fh:  # type: ignore[attr-defined]
+        for raw in bounded_lines(self._fh):  # type: ignore[arg-type]
             self.number += 1
             if self.number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]  # noqa: PLW2901 - the byte-order mark

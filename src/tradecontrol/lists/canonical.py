@@ -15,6 +15,7 @@ from pathlib import Path
 from tradecontrol.errors import TradeControlError
 from tradecontrol.listings import Listing
 from tradecontrol.lists._core import Problem, Record
+from tradecontrol.lists._text import OVERLONG, bounded_lines
 
 NAME = "tradecontrol-jsonl"
 
@@ -34,8 +35,8 @@ def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every non-blank line."""
     source = str(path)
     with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if len(raw) > MAX_LINE_BYTES:
+        for number, raw in enumerate(bounded_lines(fh, MAX_LINE_BYTES), start=1):
+            if raw.startswith(OVERLONG.encode()):
                 yield Problem(
                     source=source,
                     record=number,

@@ -27,16 +27,17 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from tradecontrol import _validators as v
 from tradecontrol._time import Window
 from tradecontrol.entities import Address, Entity, Identifier
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import is_known_code
 from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Record
+from tradecontrol.lists._text import MAX_LINE_BYTES, OVERLONG, bounded_lines, partial_date
 from tradecontrol.lists._text import clean as _clean
-from tradecontrol.lists._text import partial_date
 
 NAME = "csl-csv"
 
@@ -102,7 +103,6 @@ _POLICIES = (  # most restrictive first
     ("approval", "approval"),
 )
 _ALL_ITEMS = re.compile(r"all items subject to the EAR", re.IGNORECASE)
-_MAX_FIELD = 1 << 17
 PUBLICATION_DATED = frozenset({"EL", "MEU", "UVL"})
 """Lists whose CSL ``start_date`` is the Federal Register publication date of the rule
 (other lists give the date of the order or determination)."""
@@ -116,15 +116,50 @@ _EXTRA_REMARKS = (
 )
 
 
-def _open_text(path: Path) -> io.TextIOBase:
+MAX_GZIP_BYTES = 1 << 30
+"""Largest uncompressed size accepted for a gzip-compressed list (1 GiB)."""
+MAX_GZIP_RATIO = 100
+"""Largest compression ratio accepted (a gzip bomb is refused)."""
+
+
+class _CappedGzip:
+    """A gzip stream that refuses to inflate past a size or ratio cap."""
+
+    def __init__(self, raw: IO[bytes], compressed: int, source: str) -> None:
+        self._inner = gzip.GzipFile(fileobj=raw)
+        self._raw = raw
+        self._cap = min(MAX_GZIP_BYTES, MAX_GZIP_RATIO * compressed + (1 << 20))
+        self._total = 0
+        self._source = source
+
+    def readline(self, size: int = -1) -> bytes:
+        line = self._inner.readline(size)
+        self._total += len(line)
+        if self._total > self._cap:
+            raise DataError(
+                f"refused: the gzip stream inflates past {self._cap} bytes "
+                f"(more than {MAX_GZIP_RATIO} times its size, or over 1 GiB)",
+                source=self._source,
+            )
+        return line
+
+    def close(self) -> None:
+        self._inner.close()
+        self._raw.close()
+
+
+def _open_binary(path: Path) -> IO[bytes] | _CappedGzip:
     raw = path.open("rb")
     if raw.read(2) == b"\x1f\x8b":
         raw.seek(0)
-        return io.TextIOWrapper(
-            gzip.GzipFile(fileobj=raw), encoding="utf-8-sig", errors="replace", newline=""
-        )
+        return _CappedGzip(raw, path.stat().st_size, str(path))
     raw.seek(0)
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+    return raw
+
+
+def _decoded(stream: IO[bytes] | _CappedGzip) -> Iterator[str]:
+    for number, raw in enumerate(bounded_lines(stream), start=1):  # type: ignore[arg-type]
+        yield raw.decode("utf-8-sig" if number == 1 else "utf-8", errors="replace")
 
 
 def _head_text(head: bytes) -> str:
@@ -292,6 +327,19 @@ def _version(row: dict[str, str], code: str) -> dict[str, Any]:
     return version
 
 
+def _capped(row: dict[str, str], warn: Any) -> dict[str, str]:
+    """Cut over-long values (other than the name) to the text limit, each with a problem."""
+    out = dict(row)
+    for key, value in row.items():
+        if key == "name" or len(value) <= v.MAX_TEXT:
+            continue
+        parts = value.split(";")
+        if any(len(p) > v.MAX_TEXT for p in parts):
+            warn(key, f"a value over {v.MAX_TEXT} characters was cut to that length")
+            out[key] = ";".join(p[: v.MAX_TEXT] for p in parts)
+    return out
+
+
 def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, Any], list[Problem]]:
     problems: list[Problem] = []
 
@@ -300,6 +348,7 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
             Problem(source=source, record=number, field=field, reason=reason, fatal=False)
         )
 
+    row = _capped(row, warn)
     mapped = _list_code(row["source"])
     if mapped is None:
         raise DataError(f"unknown CSL source {row['source']!r}", path="source")
@@ -330,6 +379,9 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
     if programs:
         listing["programs"] = programs
     text = "; ".join(r for r in remarks if r)
+    if len(text) > v.MAX_TEXT:
+        warn("remarks", f"remarks of {len(text)} characters cut to {v.MAX_TEXT}")
+        text = text[: v.MAX_TEXT]
     if text:
         listing["remarks"] = text
     url = row["source_list_url"].strip() or row["source_information_url"].strip()
@@ -357,76 +409,92 @@ def _build(data: dict[str, Any]) -> Listing:
 def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every data row."""
     source = str(path)
-    csv.field_size_limit(_MAX_FIELD)
+    previous_limit = csv.field_size_limit(MAX_LINE_BYTES)
     try:
-        stream = _open_text(path)
+        stream = _open_binary(path)
     except OSError as exc:
+        csv.field_size_limit(previous_limit)
         raise DataError(f"cannot read: {exc.strerror}", source=source) from None
-    with stream:
-        reader = csv.reader(stream)
+    try:
+        yield from _records(source, csv.reader(_decoded(stream)))
+    finally:
+        stream.close()
+        csv.field_size_limit(previous_limit)
+
+
+def _records(source: str, reader: Any) -> Iterator[Record]:
+    """Every data row of a CSL CSV reader as a listing or a problem."""
+    try:
+        header = next(reader, None)
+    except (csv.Error, OSError, EOFError) as exc:
+        raise DataError(f"not a CSL CSV file: {exc}", source=source) from None
+    if header is None:
+        return
+    header = [h.strip() for h in header]
+    if header not in (COLUMNS, OLD_COLUMNS):
+        raise DataError(f"unexpected CSL columns: {header[:6]}...", source=source)
+    seen: dict[str, int] = {}
+    while True:
+        number = reader.line_num + 1  # the file line on which the row starts
         try:
-            header = next(reader, None)
-        except (csv.Error, OSError, EOFError) as exc:
-            raise DataError(f"not a CSL CSV file: {exc}", source=source) from None
-        if header is None:
+            cells = next(reader)
+        except StopIteration:
             return
-        header = [h.strip() for h in header]
-        if header not in (COLUMNS, OLD_COLUMNS):
-            raise DataError(f"unexpected CSL columns: {header[:6]}...", source=source)
-        seen: dict[str, int] = {}
-        while True:
-            number = reader.line_num + 1  # the file line on which the row starts
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except (csv.Error, OSError, EOFError) as exc:
-                yield Problem(
-                    source=source,
-                    record=number,
-                    field="",
-                    reason=f"unreadable row: {str(exc)[:200]}",
+        except (csv.Error, OSError, EOFError) as exc:
+            yield Problem(
+                source=source,
+                record=number,
+                field="",
+                reason=f"unreadable row: {str(exc)[:200]}",
+            )
+            continue
+        if cells and cells[0] == OVERLONG:
+            yield Problem(
+                source=source,
+                record=number,
+                field="",
+                reason=f"line longer than {MAX_LINE_BYTES} bytes",
+            )
+            continue
+        if [c.strip() for c in cells] == header:
+            yield Problem(
+                source=source,
+                record=number,
+                field="",
+                fatal=False,
+                reason="repeated header line ignored",
+            )
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            yield Problem(
+                source=source,
+                record=number,
+                field="",
+                reason=f"row has {len(cells)} fields, the header {len(header)} "
+                "(truncated or malformed row)",
+            )
+            continue
+        row = dict(zip(header, cells, strict=True))
+        try:
+            data, problems = _listing(row, number, source)
+            occurrence = seen.get(data["id"], 0) + 1
+            seen[data["id"]] = occurrence
+            if occurrence > 1:  # the CSL repeats some rows (e.g. a CAP entry twice)
+                data["id"] = f"{data['id']}~{occurrence}"
+                data["remarks"] = "; ".join(
+                    filter(None, [data.get("remarks"), "another row of the CSL has this _id"])
                 )
-                return
-            if [c.strip() for c in cells] == header:
-                yield Problem(
-                    source=source,
-                    record=number,
-                    field="",
-                    fatal=False,
-                    reason="repeated header line ignored",
-                )
-                continue
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                yield Problem(
-                    source=source,
-                    record=number,
-                    field="",
-                    reason=f"row has {len(cells)} fields, the header {len(header)} "
-                    "(truncated or malformed row)",
-                )
-                continue
-            row = dict(zip(header, cells, strict=True))
-            try:
-                data, problems = _listing(row, number, source)
-                occurrence = seen.get(data["id"], 0) + 1
-                seen[data["id"]] = occurrence
-                if occurrence > 1:  # the CSL repeats some rows (e.g. a CAP entry twice)
-                    data["id"] = f"{data['id']}~{occurrence}"
-                    data["remarks"] = "; ".join(
-                        filter(None, [data.get("remarks"), "another row of the CSL has this _id"])
-                    )
-                listing = _build(data)
-            except TradeControlError as exc:
-                yield Problem(
-                    source=source,
-                    record=number,
-                    field=exc.path,
-                    reason=exc.message,
-                    record_id=row.get("_id") or None,
-                )
-                continue
-            yield from problems
-            yield listing
+            listing = _build(data)
+        except TradeControlError as exc:
+            yield Problem(
+                source=source,
+                record=number,
+                field=exc.path,
+                reason=exc.message,
+                record_id=row.get("_id") or None,
+            )
+            continue
+        yield from problems
+        yield listing

@@ -68,6 +68,7 @@ from tradecontrol.listings import (
     RequirementScope,
 )
 from tradecontrol.lists._core import Problem, Published, Record
+from tradecontrol.lists._text import unique_keys
 
 NAME = "csl-json"
 
@@ -174,11 +175,11 @@ def read(path: Path) -> Iterator[Record]:
     if len(raw) > MAX_BYTES:
         raise DataError(f"larger than {MAX_BYTES} bytes; not read", source=source)
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=unique_keys)
     except UnicodeDecodeError as exc:
         yield Problem(source=source, record=0, field="", reason=f"not UTF-8 (byte {exc.start})")
         return
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSON errors, repeated keys, digit limits
         yield Problem(source=source, record=0, field="", reason=f"not valid JSON: {str(exc)[:200]}")
         return
     if isinstance(data, dict) and isinstance(data.get("results"), list):

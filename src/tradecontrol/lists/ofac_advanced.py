@@ -176,8 +176,18 @@ def read(path: Path) -> Iterator[Record]:
                 if isinstance(party, Problem):
                     yield party
                     continue
-                parties[_profile_id(elem) or party.draft.uid] = party
-                names[_profile_id(elem) or party.draft.uid] = party.draft.name
+                key = _profile_id(elem) or party.draft.uid
+                if key in parties:
+                    yield Problem(
+                        source=source,
+                        record=number,
+                        field="DistinctParty",
+                        record_id=key,
+                        reason=f"profile {key} appears twice; the second is not loaded",
+                    )
+                    continue
+                parties[key] = party
+                names[key] = party.draft.name
             elif name == "ProfileRelationship":
                 _relationship(elem, refs, parties, names)
             else:

@@ -74,6 +74,7 @@ from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import country_code
 from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Record
+from tradecontrol.lists._text import unique_keys
 from tradecontrol.lists.csl_json import (
     clean,
     csl_source,
@@ -200,10 +201,12 @@ def _parse(raw: bytes, number: int) -> _Entity | str:
     if len(raw) > MAX_LINE_BYTES:
         return f"line longer than {MAX_LINE_BYTES} bytes"
     try:
-        data = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+        data = json.loads(
+            raw.decode("utf-8-sig" if number == 1 else "utf-8"), object_pairs_hook=unique_keys
+        )
     except UnicodeDecodeError as exc:
         return f"not UTF-8 (byte {exc.start})"
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSON errors, repeated keys, digit limits
         return f"not valid JSON: {str(exc)[:200]}"
     if not isinstance(data, dict):
         return f"expected a JSON object, got {type(data).__name__}"
