@@ -628,6 +628,8 @@ class Draft:
             "region": clean(region) or None,
             "postal_code": clean(postal_code) or None,
         }
+        if any(x and len(x) > v.MAX_TEXT for x in parts.values()):
+            self.warn(field, f"address part longer than {v.MAX_TEXT} characters; cut")
         try:
             address = Address(
                 **{k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}, country=code
@@ -656,6 +658,8 @@ class Draft:
         code, _, known = country(country_name)
         if not known:
             self.warn(field, f"unknown country {clean(country_name)!r} of {type_name} {text}")
+        if len(text) > v.MAX_TEXT:
+            self.warn(field, f"{type_name} longer than {v.MAX_TEXT} characters; cut")
         try:
             ident = Identifier(scheme=kind, value=text[: v.MAX_TEXT], country=code)
         except InvalidInputError as exc:  # pragma: no cover - text is cleaned
