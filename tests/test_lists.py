@@ -251,15 +251,15 @@ def test_fuzzed_csl_files_only_raise_library_errors(
 
 
 def test_csl_citations_split_only_between_federal_register_cites() -> None:
-    from tradecontrol.lists.csl_csv import _citations
+    from tradecontrol.lists.csl_json import fr_citations
 
-    assert _citations("84 FR 22961, 84 FR 43495,\u00a085 FR 29852 ") == [
+    assert fr_citations(["84 FR 22961, 84 FR 43495,\u00a085 FR 29852 "]) == (
         "84 FR 22961",
         "84 FR 43495",
         "85 FR 29852",
-    ]
-    assert _citations("84 FR 54002; 85 FR 44159") == ["84 FR 54002", "85 FR 44159"]
-    assert _citations("Vol. 85, No. 193, 10/05/2020") == ["Vol. 85, No. 193, 10/05/2020"]
+    )
+    assert fr_citations(["84 FR 54002; 85 FR 44159"]) == ("84 FR 54002", "85 FR 44159")
+    assert fr_citations(["Vol. 85, No. 193, 10/05/2020"]) == ("Vol. 85, No. 193, 10/05/2020",)
 
 
 @needs_shared

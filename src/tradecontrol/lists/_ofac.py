@@ -48,7 +48,6 @@ import calendar
 import datetime
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -60,6 +59,7 @@ from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import country_code, is_known_code
 from tradecontrol.listings import Listing, ListingVersion
 from tradecontrol.lists._core import Problem
+from tradecontrol.lists._text import clean as _clean
 
 __all__ = [
     "AUTHORITY",
@@ -177,19 +177,8 @@ def split_programs(text: str) -> list[str]:
 
 
 def clean(text: str | None) -> str:
-    """Collapse white space; control characters and non-breaking spaces become spaces."""
-    if not text:
-        return ""
-    if text.isascii() and text.isprintable():  # fast path: no control characters
-        return " ".join(text.split())
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs") or ch in "\u00a0\u2028\u2029":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return " ".join("".join(out).split())
+    """:func:`tradecontrol.lists._text.clean`, with ``None`` as ``""``."""
+    return _clean(text) if text else ""
 
 
 def empty(text: str | None) -> bool:

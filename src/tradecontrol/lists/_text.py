@@ -47,7 +47,7 @@ def clean(text: str) -> str:
     for ch in text:
         if "\x80" <= ch <= "\x9f":
             out.append(_c1(ch))
-        elif unicodedata.category(ch) == "Cc" or ch == "\u00a0":
+        elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u00a0\u2028\u2029":
             out.append(" ")
         else:
             out.append(ch)

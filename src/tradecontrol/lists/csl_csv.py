@@ -38,6 +38,7 @@ from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._text import MAX_LINE_BYTES, OVERLONG, bounded_lines, partial_date
 from tradecontrol.lists._text import clean as _clean
+from tradecontrol.lists.csl_json import csl_source, fr_citations, review_policy
 
 NAME = "csl-csv"
 
@@ -74,12 +75,6 @@ COLUMNS = [
 ]
 OLD_COLUMNS = COLUMNS[1:]
 
-_SOURCE = re.compile(r"\((?P<code>[A-Z][A-Z0-9-]*)(?: List)?\)")
-_AUTHORITY = {
-    "Bureau of Industry and Security": "US-BIS",
-    "Treasury Department": "US-OFAC",
-    "State Department": "US-STATE",
-}
 _KINDS = {
     "individual": "person",
     "entity": "organization",
@@ -95,13 +90,6 @@ _SCHEMES = {
     "swift/bic": "swift_bic",
     "vessel registration identification": "imo",
 }
-_POLICIES = (  # most restrictive first
-    ("policy of denial", "policy_of_denial"),
-    ("presumption of denial", "presumption_of_denial"),
-    ("case-by-case", "case_by_case"),
-    ("case by case", "case_by_case"),
-    ("approval", "approval"),
-)
 _ALL_ITEMS = re.compile(r"all items subject to the EAR", re.IGNORECASE)
 PUBLICATION_DATED = frozenset({"EL", "MEU", "UVL"})
 """Lists whose CSL ``start_date`` is the Federal Register publication date of the rule
@@ -184,14 +172,6 @@ def _split(cell: str, sep: str = ";") -> list[str]:
     return [x for x in (_clean(p) for p in cell.split(sep)) if x]
 
 
-def _list_code(source: str) -> tuple[str, str] | None:
-    match = _SOURCE.search(source)
-    authority = next((a for k, a in _AUTHORITY.items() if source.endswith(k)), None)
-    if not match or authority is None:
-        return None
-    return match.group("code").removesuffix(" List"), authority
-
-
 def _address(text: str) -> dict[str, Any]:
     parts = [p.strip() for p in text.split(",")]
     if parts and len(parts[-1]) == 2 and is_known_code(parts[-1]):
@@ -215,30 +195,6 @@ def _identifier(text: str) -> dict[str, Any]:
     if country:
         out["country"] = country
     return out
-
-
-_FR = re.compile(r"\b\d+ FR \d+\b")
-
-
-def _citations(cell: str) -> list[str]:
-    """Split a citation cell on ``;``, and on ``,`` only between Federal Register cites.
-
-    ``84 FR 22961, 84 FR 43495`` gives two citations; ``Vol. 85, No. 193, 10/05/2020`` stays
-    one.
-    """
-    out: list[str] = []
-    for chunk in (_clean(c) for c in cell.split(";")):
-        parts = [_clean(p) for p in chunk.split(",")]
-        if len(_FR.findall(chunk)) > 1 and all(_FR.search(p) for p in parts if p):
-            out.extend(p for p in parts if p)
-        elif chunk:
-            out.append(chunk)
-    return list(dict.fromkeys(out))
-
-
-def _policy(text: str) -> str | None:
-    lowered = text.lower()
-    return next((code for phrase, code in _POLICIES if phrase in lowered), None)
 
 
 def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -> list[str]:
@@ -303,7 +259,7 @@ def _version(row: dict[str, str], code: str) -> dict[str, Any]:
         window["end"] = row["end_date"].strip()
     version: dict[str, Any] = {
         "window": window,
-        "citations": _citations(row["federal_register_notice"]),
+        "citations": list(fr_citations([row["federal_register_notice"]])),
         "note": (
             "listing date not stated in the source"
             if "start" not in window
@@ -323,7 +279,8 @@ def _version(row: dict[str, str], code: str) -> dict[str, Any]:
     policy_text = _clean(row["license_policy"])
     if policy_text:
         version["review_policy_text"] = policy_text
-        version["review_policy"] = _policy(policy_text)
+        policy, _ = review_policy(policy_text)
+        version["review_policy"] = policy.value if policy else None
     return version
 
 
@@ -349,7 +306,7 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
         )
 
     row = _capped(row, warn)
-    mapped = _list_code(row["source"])
+    mapped = csl_source(row["source"])
     if mapped is None:
         raise DataError(f"unknown CSL source {row['source']!r}", path="source")
     code, authority = mapped

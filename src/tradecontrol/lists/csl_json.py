@@ -50,7 +50,6 @@ import datetime
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,7 +67,7 @@ from tradecontrol.listings import (
     RequirementScope,
 )
 from tradecontrol.lists._core import Problem, Published, Record
-from tradecontrol.lists._text import unique_keys
+from tradecontrol.lists._text import clean, unique_keys
 
 NAME = "csl-json"
 
@@ -261,12 +260,6 @@ class _Where:
                 fatal=False,
             )
         )
-
-
-def clean(value: str) -> str:
-    """Collapse whitespace (non-breaking spaces, line breaks, controls) to single spaces."""
-    out = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
-    return " ".join(out.split())
 
 
 def csl_source(text: str) -> tuple[str, str] | None:

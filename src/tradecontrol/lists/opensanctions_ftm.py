@@ -74,9 +74,8 @@ from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import country_code
 from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Record
-from tradecontrol.lists._text import unique_keys
+from tradecontrol.lists._text import clean, unique_keys
 from tradecontrol.lists.csl_json import (
-    clean,
     csl_source,
     fr_citations,
     iso_date,
