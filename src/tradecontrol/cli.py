@@ -23,6 +23,7 @@ from tradecontrol.decision import Decision, Finding, Outcome
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.evaluation import evaluate
 from tradecontrol.listings import Listing
+from tradecontrol.lists._text import OVERLONG, bounded_lines, unique_keys
 from tradecontrol.rulebook import Rulebook
 from tradecontrol.transactions import Transaction
 
@@ -96,27 +97,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
     """Yield ``(line number, raw line)``; ``None`` for a line over :data:`MAX_LINE_BYTES`."""
-    number = 0
-    while True:
-        raw = stream.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
-                raw = stream.readline(MAX_LINE_BYTES)
-            yield number, None
-            continue
-        yield number, raw
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise InvalidInputError(f"key {key!r} appears twice in one object")
-        out[key] = value
-    return out
+    overlong = OVERLONG.encode() + b"\n"
+    for number, raw in enumerate(bounded_lines(stream, MAX_LINE_BYTES), start=1):
+        yield number, None if raw == overlong else raw
 
 
 def _parse(raw: bytes | None, first: bool) -> Transaction:
@@ -127,7 +110,7 @@ def _parse(raw: bytes | None, first: bool) -> Transaction:
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"not UTF-8 (byte {exc.start})") from None
     try:
-        data: Any = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        data: Any = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
