@@ -357,6 +357,9 @@ def _string(item: dict[str, Any], key: str, where: _Where) -> str | None:
         where.problem(key, f"expected a string, got {type(value).__name__}; left out")
         return None
     out = clean(value)
+    if len(out) > v.MAX_TEXT:
+        where.problem(key, f"{len(out)} characters, cut to {v.MAX_TEXT}")
+        out = out[: v.MAX_TEXT]
     return out or None
 
 

@@ -483,7 +483,7 @@ class _Reader:
             entity=built.entity,
             versions=[version],
             programs=_texts(programs, "programs", where),
-            source_url=clean(source_url)[: v.MAX_TEXT] or None,
+            source_url=_cut(clean(source_url), "sourceUrl", where) or None,
             remarks=join_remarks(list(dict.fromkeys(remarks)), "remarks", where.add),
         )
         return listing, problems + where.problems
@@ -914,7 +914,8 @@ def _version(primary: list[_Entity], authority: str, dataset: str, where: _Where
             for text in s.props.get("provisions", []):
                 found_policy, _ = review_policy(text)
                 if found_policy is not None:
-                    policy, policy_text = found_policy, clean(text)[: v.MAX_TEXT]
+                    policy = found_policy
+                    policy_text = _cut(clean(text), "properties.provisions", where)
                     break
     note = None
     if start is None:
@@ -948,3 +949,11 @@ def _sanction_remark(s: _Entity) -> str:
         parts.append(f"until {clean(end)}")
     detail = " ".join(parts) or "no programme stated"
     return f"Sanction ({', '.join(sorted(s.datasets)) or 'no dataset'}): {detail}"
+
+
+def _cut(text: str, field: str, where: Any) -> str:
+    """``text`` within the text limit; a longer one is cut and the cut is a problem."""
+    if len(text) <= v.MAX_TEXT:
+        return text
+    where.add(field, f"{len(text)} characters, cut to {v.MAX_TEXT}")
+    return text[: v.MAX_TEXT]
