@@ -195,6 +195,7 @@ class Rulebook:
     _licenses_by_id: dict[str, License] = attrs.field(init=False, repr=False, eq=False)
     _rules_by_id: dict[str, RuleInfo] = attrs.field(init=False, repr=False, eq=False)
     _listings_by_id: dict[str, Listing] = attrs.field(init=False, repr=False, eq=False)
+    _assessed: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
     _vocabulary: tuple[frozenset[str], frozenset[str]] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -215,6 +216,9 @@ class Rulebook:
         object.__setattr__(self, "_rules_by_id", {x.id: x for x in self.rules})
         object.__setattr__(self, "_listings_by_id", {x.id: x for x in self.listings})
         object.__setattr__(self, "_vocabulary", _vocabulary(self))
+        object.__setattr__(
+            self, "_assessed", frozenset(code for rule in self.rules for code in rule.list_codes)
+        )
 
     @classmethod
     def default(cls) -> Rulebook:
@@ -235,6 +239,11 @@ class Rulebook:
             return self._licenses_by_id[license_id]
         except KeyError:
             raise UnknownLicenseError(f"no licence {license_id!r} in rulebook {self.id}") from None
+
+    @property
+    def assessed_list_codes(self) -> frozenset[str]:
+        """List codes that some rule of this rulebook reads (``list_codes`` of its rules)."""
+        return self._assessed
 
     @property
     def fact_names(self) -> frozenset[str]:

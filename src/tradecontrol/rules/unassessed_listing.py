@@ -33,7 +33,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     Returns:
         One ``review_required`` finding per party and unassessed listing in force.
     """
-    assessed = {code for rule in rulebook.rules for code in rule.list_codes}
+    assessed = rulebook.assessed_list_codes
     findings: list[Finding] = []
     for party in transaction.parties:
         for match in rulebook.match_entity(party.entity):
