@@ -17,6 +17,7 @@ from tradecontrol._time import Position, Window, parse_moment
 from tradecontrol._validators import Percent
 from tradecontrol.conditions import Condition, ConditionTest
 from tradecontrol.decision import Decision, Finding, NearMiss, Outcome, ReviewPolicy, RulebookRef
+from tradecontrol.drawdown import Drawdown, LicenseUsage
 from tradecontrol.entities import Address, Entity, EntityKind, Identifier, Ownership
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError, UnknownLicenseError
 from tradecontrol.evaluation import evaluate
@@ -38,6 +39,7 @@ __all__ = [
     "ConditionTest",
     "DataError",
     "Decision",
+    "Drawdown",
     "Entity",
     "EntityKind",
     "Finding",
@@ -48,6 +50,7 @@ __all__ = [
     "License",
     "LicenseKind",
     "LicenseRequirement",
+    "LicenseUsage",
     "LicenseVersion",
     "Listing",
     "ListingVersion",

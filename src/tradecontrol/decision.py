@@ -25,6 +25,7 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, parse_moment
+from tradecontrol.drawdown import Drawdown
 
 __all__ = [
     "Decision",
@@ -183,8 +184,11 @@ class Decision(CanonicalJSON):
             end-use code that no rule of the rulebook reads, or an ``as_of`` after the
             rulebook's snapshot date.
         digest: ``sha256:`` hex digest over the canonical transaction JSON, the rulebook
-            version and the library version, so a stored decision can be tied to its inputs.
+            version and the library version (and the licence usage, when given), so a
+            stored decision can be tied to its inputs.
         library_version: ``tradecontrol.__version__`` that made the decision.
+        drawdowns: What this transaction takes from each specific licence with a value or
+            quantity limit that authorized it (the caller records it; 15 CFR 750.7).
 
     Example:
         >>> import datetime
@@ -207,6 +211,9 @@ class Decision(CanonicalJSON):
     cautions: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
     digest: str = ""
     library_version: str = ""
+    drawdowns: tuple[Drawdown, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(Drawdown)
+    )
 
     @property
     def deciding(self) -> Finding | None:
