@@ -170,7 +170,7 @@ class Rulebook:
     Example:
         >>> rb = Rulebook.default()
         >>> len(rb.listings), rb.license("TGL-744-SUPP7-C1").kind.value
-        (119, 'general')
+        (126, 'general')
     """
 
     id: str = attrs.field(converter=v.text)
@@ -222,7 +222,7 @@ class Rulebook:
 
     @classmethod
     def default(cls) -> Rulebook:
-        """The bundled rulebook (the 2019 Huawei Entity List entries and the TGL).
+        """The bundled rulebook (Huawei 2019 Entity List entries and TGL; ZTE 2016–2018 history).
 
         Returns:
             The same immutable rulebook on every call.
