@@ -9,6 +9,7 @@ import os
 from importlib.metadata import version
 
 import pytest
+from tools.gen_rulebook import CURATED
 
 from tests.conftest import ROOT, SHARED
 from tradecontrol import Rulebook
@@ -19,9 +20,8 @@ if os.environ.get("CI") == "true" and not (SHARED / "data").is_dir():
 
 CURATED_IDS = {
     x["id"]
-    for x in json.loads(
-        (ROOT / "tools" / "sources" / "zte-2016-2018-facts.json").read_text(encoding="utf-8")
-    )["listings"]
+    for path in CURATED
+    for x in json.loads(path.read_text(encoding="utf-8")).get("listings", [])
 }
 """Listings from curated facts files rather than from the CSL rows."""
 

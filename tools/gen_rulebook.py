@@ -10,7 +10,9 @@ Inputs:
 * further curated files (:data:`CURATED`), each holding rules, listings and licences in the
   rulebook's own JSON form with the ``sources`` of every object (dropped on output; an
   object without sources stops the script). ``tools/sources/zte-2016-2018-facts.json``:
-  the ZTE Entity List entries, TGL, denial order and July 2018 authorization; entries
+  the ZTE Entity List entries, TGL, denial order and July 2018 authorization;
+  ``tools/sources/telecom-supply-chain-facts.json``: the FCC, section 889 and EO 13873
+  rules and their dated producer listings. Entries
   marked ``csl_check`` must also appear in the CSL snapshot with that citation.
 
 Every selected CSV row becomes a listing or stops the script with the row number and the
@@ -37,7 +39,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT / "tools" / "sources" / "huawei-2019-facts.json"
-CURATED = (ROOT / "tools" / "sources" / "zte-2016-2018-facts.json",)
+CURATED = (
+    ROOT / "tools" / "sources" / "zte-2016-2018-facts.json",
+    ROOT / "tools" / "sources" / "telecom-supply-chain-facts.json",
+)
 OUT = ROOT / "src" / "tradecontrol" / "data" / "rulebook.json"
 DEFAULT_SHARED = ROOT.parent / "shared"
 ZONE = "America/New_York"

@@ -87,7 +87,8 @@ class RuleInfo:
         citations: Legal sources of the rule itself (``15 CFR 744.11``).
         transaction_kinds: Transaction kinds the rule applies to (``export``…).
         list_codes: Lists whose listings the rule reads (``EL``).
-        parameters: Further named values the rule reads (see each rule module).
+        parameters: Further named values the rule reads (see each rule module); a
+            parameter ``facts`` names the transaction facts the rule reads itself.
 
     Example:
         >>> Rulebook.default().rule("ear.entity_list").citations
@@ -170,7 +171,7 @@ class Rulebook:
     Example:
         >>> rb = Rulebook.default()
         >>> len(rb.listings), rb.license("TGL-744-SUPP7-C1").kind.value
-        (126, 'general')
+        (136, 'general')
     """
 
     id: str = attrs.field(converter=v.text)
@@ -387,7 +388,13 @@ def _vocabulary(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:
         for exc in ver.license_requirement.exceptions
         for c in exc.conditions
     ]
-    facts = frozenset(c.fact for c in conditions if c.fact is not None)
+    facts = frozenset(c.fact for c in conditions if c.fact is not None) | frozenset(
+        name
+        for rule in rulebook.rules
+        for p in rule.parameters
+        if p.key == "facts"
+        for name in p.values
+    )
     end_uses = frozenset(rulebook.end_use_codes) | frozenset(
         code for c in conditions if c.test is ConditionTest.END_USE_IN for code in c.values
     )

@@ -65,6 +65,16 @@ KNOWN_FACTS: Mapping[str, str] = {
     "recipient_certification": "bool",
     "enhances_functional_capacity": "bool",
     "third_party_network": "bool",
+    "usf_funded": "bool",
+    "federal_subsidy": "bool",
+    "fcc_authorized": "bool",
+    "fcc_authorization_date": "date",
+    "fcc_authorization_limited": "bool",
+    "security_purpose": "bool",
+    "furnished_to_government": "bool",
+    "used_by_contractor": "bool",
+    "third_party_interconnection": "bool",
+    "cannot_route_user_data": "bool",
 }
 """Facts the bundled licence conditions test, with the type each must have."""
 
@@ -89,7 +99,11 @@ class Role(enum.Enum):
 
 
 class TransactionKind(enum.Enum):
-    """What the transaction is: export, reexport, in-country transfer, import, service, payment.
+    """What the transaction is: export, reexport, transfer, import, service, payment, procurement.
+
+    ``import`` also covers a U.S. buyer obtaining equipment for use in the United States
+    (the FCC Covered List and equipment-authorization rules); ``procurement`` is a federal
+    contract action (section 889).
 
     Example:
         >>> TransactionKind("reexport")
@@ -102,6 +116,9 @@ class TransactionKind(enum.Enum):
     IMPORT = "import"
     SERVICE = "service"
     PAYMENT = "payment"
+    PROCUREMENT = "procurement"
+    """A U.S. federal procurement action: an agency buys, or awards, extends or renews a
+    contract (NDAA FY2019 section 889); the parties are the agency and the contractor."""
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -133,6 +150,8 @@ class Item:
         quantity: Number of units.
         origin: Country where the item was made (ISO 3166).
         us_content_percent: U.S.-controlled content, percent 0–100 of the item's value.
+        producer: Name of the company that produced the item (the FCC Covered List and
+            section 889 name producers, e.g. ``ZTE Corporation``).
 
     Example:
         >>> Item(eccn="5d992.C", value="1200.00", currency="usd").eccn
@@ -146,6 +165,7 @@ class Item:
     quantity: int | None = attrs.field(default=None, converter=v.opt_non_negative_int)
     origin: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
     us_content_percent: v.Percent | None = attrs.field(default=None, converter=v.opt_percent)
+    producer: str | None = attrs.field(default=None, converter=v.optional_text)
 
     def __attrs_post_init__(self) -> None:
         if self.value is not None and self.currency is None:

@@ -10,7 +10,15 @@ from collections.abc import Callable
 
 from tradecontrol._time import Moment
 from tradecontrol.decision import Finding
-from tradecontrol.rules import denied_persons, entity_list, unassessed_listing
+from tradecontrol.rules import (
+    denied_persons,
+    entity_list,
+    fcc_covered_list,
+    fcc_equipment_authorization,
+    icts_eo13873,
+    ndaa_889,
+    unassessed_listing,
+)
 from tradecontrol.transactions import Transaction
 
 TYPE_CHECKING = False
@@ -22,6 +30,10 @@ Rule = Callable[[Transaction, "Rulebook", Moment], tuple[Finding, ...]]
 RULES: tuple[tuple[str, Rule], ...] = (
     (entity_list.RULE_ID, entity_list.evaluate),
     (denied_persons.RULE_ID, denied_persons.evaluate),
+    (fcc_covered_list.RULE_ID, fcc_covered_list.evaluate),
+    (fcc_equipment_authorization.RULE_ID, fcc_equipment_authorization.evaluate),
+    (ndaa_889.RULE_ID, ndaa_889.evaluate),
+    (icts_eo13873.RULE_ID, icts_eo13873.evaluate),
     (unassessed_listing.RULE_ID, unassessed_listing.evaluate),
 )
 """``(rule id, function)`` pairs, in evaluation order."""
