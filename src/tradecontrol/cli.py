@@ -1,6 +1,7 @@
 """Command-line interface.
 
-``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--format table|json]``,
+``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--licenses FILE]
+[--usage FILE] [--format table|json]``,
 ``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
@@ -20,8 +21,10 @@ from typing import IO, Any, TextIO
 from tradecontrol import __version__, lists
 from tradecontrol._time import Moment, parse_moment
 from tradecontrol.decision import Decision, Finding, Outcome
+from tradecontrol.drawdown import LicenseUsage, usage_from_dict
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.evaluation import evaluate
+from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
 from tradecontrol.lists._text import OVERLONG, bounded_lines, unique_keys
 from tradecontrol.rulebook import Rulebook
@@ -31,6 +34,9 @@ __all__ = ["main"]
 
 MAX_LINE_BYTES = 1 << 20
 """Longest accepted input line (1 MiB); longer lines are reported as bad, not read."""
+
+MAX_SIDE_FILE_BYTES = 16 << 20
+"""Largest accepted --licenses / --usage file (16 MiB)."""
 
 _TABLE = "{id:<28} {outcome:<16} {rule:<17} {ref:<34} {citation}"
 
@@ -77,6 +83,19 @@ def _parser() -> argparse.ArgumentParser:
         dest="lists",
         help="add the listings of an official list file to the bundled rulebook (repeatable)",
     )
+    ev.add_argument(
+        "--licenses",
+        default=None,
+        metavar="FILE",
+        help="JSON array of licences (e.g. your specific licences) to add to the rulebook",
+    )
+    ev.add_argument(
+        "--usage",
+        default=None,
+        metavar="FILE",
+        help='JSON object of prior usage per licence id, {"D123456": {"value": "95000", '
+        '"quantity": 3}}; each decision reports the drawdown it would add',
+    )
     lst = sub.add_parser("lists", help="inspect and compare list files")
     lsub = lst.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
     summary = lsub.add_parser("summary", help="what a list file holds and what it could not load")
@@ -120,6 +139,64 @@ def _parse(raw: bytes | None, first: bool) -> Transaction:
     return Transaction.from_dict(data)
 
 
+def _read_json_file(path: str) -> Any:
+    """Parse a whole JSON file (size-capped, repeated keys refused)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_SIDE_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_SIDE_FILE_BYTES:
+        raise InvalidInputError(f"larger than {MAX_SIDE_FILE_BYTES} bytes")
+    try:
+        return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=unique_keys)
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"not UTF-8 (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        raise InvalidInputError(f"not valid JSON: {str(exc)[:120]}") from None
+
+
+def _licences(path: str) -> list[License]:
+    data = _read_json_file(path)
+    if not isinstance(data, list):
+        raise InvalidInputError(f"expected a JSON array of licences, got {type(data).__name__}")
+    out = []
+    for i, item in enumerate(data):
+        try:
+            out.append(License.from_dict(item))
+        except InvalidInputError as exc:
+            raise InvalidInputError(
+                exc.message, path=f"[{i}].{exc.path}" if exc.path else f"[{i}]"
+            ) from None
+    return out
+
+
+class _SideFileError(Exception):
+    """A --licenses or --usage file could not be used (message names option and file)."""
+
+
+def _side_files(
+    args: argparse.Namespace, rulebook: Rulebook
+) -> tuple[Rulebook, dict[str, LicenseUsage] | None]:
+    """Add --licenses to the rulebook and read --usage."""
+    usage: dict[str, LicenseUsage] | None = None
+    for option, side in (("--licenses", args.licenses), ("--usage", args.usage)):
+        if side is None:
+            continue
+        try:
+            if option == "--licenses":
+                rulebook = rulebook.with_licenses(_licences(side))
+            else:
+                usage = usage_from_dict(_read_json_file(side))
+        except TradeControlError as exc:
+            raise _SideFileError(f"{option} {exc.located(source=side)}") from None
+    return rulebook, usage
+
+
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -138,7 +215,15 @@ def _table_notes(decision: Decision) -> list[str]:
     notes = list(decision.cautions)
     if deciding is not None:
         notes.extend(deciding.cautions)
-    return [f"    ! {note}" for note in dict.fromkeys(notes)]
+    out = [f"    ! {note}" for note in dict.fromkeys(notes)]
+    for d in decision.drawdowns:
+        parts = []
+        if d.value is not None:
+            parts.append(f"{d.currency} {d.value} ({d.currency} {d.value_remaining} left)")
+        if d.quantity is not None:
+            parts.append(f"{d.quantity} units ({d.quantity_remaining} left)")
+        out.append(f"    = drawdown of {d.license_id}: {', '.join(parts)}")
+    return out
 
 
 def _table_row(decision: Decision) -> str:
@@ -159,6 +244,29 @@ def _table_row(decision: Decision) -> str:
     )
 
 
+def _with_lists(paths: list[str], err: TextIO) -> Rulebook:
+    """The bundled rulebook plus the listings of the --list files."""
+    rulebook = Rulebook.default()
+    if not paths:
+        return rulebook
+    extra: list[Listing] = []
+    published: list[date] = []
+    for list_path in paths:
+        snapshot = lists.load(list_path)
+        if snapshot.problems:
+            refused = sum(p.fatal for p in snapshot.problems)
+            print(
+                f"tradecontrol: {list_path}: {refused} record(s) refused, "
+                f"{len(snapshot.problems) - refused} partly loaded "
+                "(see `tradecontrol lists summary`)",
+                file=err,
+            )
+        extra.extend(snapshot.listings)
+        if snapshot.published is not None:
+            published.append(snapshot.published)
+    return rulebook.with_listings(extra, snapshot=max(published, default=None))
+
+
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = "-" if args.file == "-" else args.file
     try:
@@ -166,24 +274,13 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
-    rulebook = Rulebook.default()
-    if args.lists:
-        extra: list[Listing] = []
-        published: list[date] = []
-        for list_path in args.lists:
-            snapshot = lists.load(list_path)
-            if snapshot.problems:
-                refused = sum(p.fatal for p in snapshot.problems)
-                print(
-                    f"tradecontrol: {list_path}: {refused} record(s) refused, "
-                    f"{len(snapshot.problems) - refused} partly loaded "
-                    "(see `tradecontrol lists summary`)",
-                    file=err,
-                )
-            extra.extend(snapshot.listings)
-            if snapshot.published is not None:
-                published.append(snapshot.published)
-        rulebook = rulebook.with_listings(extra, snapshot=max(published, default=None))
+    try:
+        rulebook, usage = _side_files(args, _with_lists(args.lists, err))
+    except _SideFileError as exc:
+        print(f"tradecontrol: {exc}", file=err)
+        if stream is not sys.stdin.buffer:
+            stream.close()
+        return 1
     bad = 0
     checked: tuple[str, ...] = ()
     if args.format == "table":
@@ -207,7 +304,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 bad += 1
                 print(f"tradecontrol: {exc.located(source=name, line=number)}", file=err)
                 continue
-            decision = evaluate(transaction, rulebook, as_of=args.as_of)
+            decision = evaluate(transaction, rulebook, as_of=args.as_of, usage=usage)
             if args.format == "json":
                 print(json.dumps(decision.to_dict(), ensure_ascii=False), file=out)
             else:
