@@ -117,8 +117,8 @@ class TransactionKind(enum.Enum):
     SERVICE = "service"
     PAYMENT = "payment"
     PROCUREMENT = "procurement"
-    """A U.S. federal procurement action: an agency buys, or awards, extends or renews a
-    contract (NDAA FY2019 section 889); the parties are the agency and the contractor."""
+    """A U.S. federal procurement action (an agency buys, or awards, extends or renews a
+    contract; NDAA FY2019 section 889)."""
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
