@@ -31,6 +31,7 @@ import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
+from tradecontrol._reasons import reason_codes
 from tradecontrol._time import Moment, parse_moment
 from tradecontrol.entities import Entity
 from tradecontrol.errors import InvalidInputError
@@ -153,10 +154,17 @@ class Item:
         quantity: Number of units.
         origin: Country where the item was made (ISO 3166).
         us_content_percent: U.S.-controlled content, percent 0–100 of the item's value.
+        reasons_for_control: Commerce Country Chart columns the ECCN's licence requirements
+            name for this item (``NS2``, ``RS2``, ``AT1``…, 15 CFR 738.2(d)); when empty,
+            the rule reads the rulebook's CCL subset by ECCN.
+        food_or_medicine: The item is food or medicine, as the Part 746 exclusions for
+            EAR99 food and medicine use the terms (15 CFR 746.4, 746.6, 746.9).
 
     Example:
         >>> Item(eccn="5d992.C", value="1200.00", currency="usd").eccn
         '5D992.c'
+        >>> Item(eccn="3A001", reasons_for_control=["NS 2", "AT1"]).reasons_for_control
+        ('NS2', 'AT1')
     """
 
     description: str | None = attrs.field(default=None, converter=v.optional_text)
@@ -166,6 +174,8 @@ class Item:
     quantity: int | None = attrs.field(default=None, converter=v.opt_non_negative_int)
     origin: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
     us_content_percent: v.Percent | None = attrs.field(default=None, converter=v.opt_percent)
+    reasons_for_control: tuple[str, ...] = attrs.field(default=(), converter=reason_codes)
+    food_or_medicine: bool = attrs.field(default=False, validator=v.instance(bool))
 
     def __attrs_post_init__(self) -> None:
         if self.value is not None and self.currency is None:
