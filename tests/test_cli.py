@@ -72,7 +72,13 @@ def test_as_of_applies_to_every_line(capsys: pytest.CaptureFixture[str]) -> None
         ["evaluate", str(EXAMPLES), "--format", "json", "--as-of", "2019-05-01"], capsys
     )
     assert code == 0
-    assert {json.loads(line)["outcome"] for line in out.splitlines()} == {"not_restricted"}
+    outcomes = {
+        json.loads(line)["transaction_id"]: json.loads(line)["outcome"] for line in out.splitlines()
+    }
+    # before the Huawei listing nothing is restricted, except the shipment to Cuba, which
+    # needs a licence under the embargo (15 CFR 746.2) whatever the date
+    assert outcomes.pop("HW-12-cuba-affiliate-network") == "license_required"
+    assert set(outcomes.values()) == {"not_restricted"}
 
 
 def test_bad_lines_are_reported_and_the_rest_decided(
@@ -219,7 +225,7 @@ def _specific_licence_file(tmp_path: Path) -> Path:
         "kind": "specific",
         "issuer": "US-BIS",
         "title": "BIS licence D123456",
-        "authorizes": ["ear.entity_list"],
+        "authorizes": ["ear.entity_list", "ear.country_chart"],
         "versions": [
             {
                 "window": {"start": "2023-01-01", "end": "2026-12-31"},
@@ -245,7 +251,15 @@ def test_usage_file_draws_down_a_licence(
         "2024-06-01",
         destination="HK",
         parties=[party("Huawei International Co., Limited", country="HK")],
-        items=[{"eccn": "3D001", "value": "5000", "currency": "USD", "origin": "US"}],
+        items=[
+            {
+                "eccn": "3D001",
+                "value": "5000",
+                "currency": "USD",
+                "origin": "US",
+                "reasons_for_control": ["NS1"],
+            }
+        ],
         licenses=["D123456"],
     )
     deals = tmp_path / "deals.jsonl"

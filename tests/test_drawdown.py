@@ -57,7 +57,7 @@ def _licence(
             "kind": kind,
             "issuer": "US-BIS",
             "title": "BIS licence D123456",
-            "authorizes": ["ear.entity_list"],
+            "authorizes": ["ear.entity_list", "ear.country_chart"],
             "holder": "NetSoft Inc.",
             "versions": [version],
         }
@@ -67,13 +67,30 @@ def _licence(
 def _deal(
     items: list[dict[str, Any]] | None = None, date: str = "2024-06-01", **fields: Any
 ) -> dict[str, Any]:
+    """A 3D001 shipment to a listed Huawei affiliate in Hong Kong (treated as China).
+
+    3D001 items carry reason for control NS1, marked for China in the Country Chart, so the
+    Country Chart rule and the Entity List both require the licence.
+    """
+    for item in items or []:
+        if item.get("eccn") == "3D001":
+            item.setdefault("reasons_for_control", ["NS1"])
     return transaction(
         date,
         destination="HK",
         parties=[party(AFFILIATE, country="HK")],
         items=items
         if items is not None
-        else [{"eccn": "3D001", "value": "5000", "currency": "USD", "quantity": 1, "origin": "US"}],
+        else [
+            {
+                "eccn": "3D001",
+                "value": "5000",
+                "currency": "USD",
+                "quantity": 1,
+                "origin": "US",
+                "reasons_for_control": ["NS1"],
+            }
+        ],
         licenses=["D123456"],
         **fields,
     )

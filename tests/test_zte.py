@@ -3,8 +3,7 @@
 Entity List 2016-03-08 (81 FR 12004), the ZTE TGL and its extensions, removal 2017-03-29
 (82 FR 15458), the denial order 2018-04-15 to 2018-07-13 (83 FR 17644, 83 FR 34825) and the
 July 2018 authorization under 15 CFR 764.3(a)(2), from the bundled rulebook; both sides of
-every date. Parts that need another rule of issue 6 (Country Chart, Iran embargo, de minimis)
-are strict ``xfail`` tests naming the rule, so they flip to failures the day it lands.
+every date, together with the Country Chart and embargo rules where a case needs them.
 """
 
 from __future__ import annotations
@@ -33,8 +32,6 @@ NR, AU, LR, PR, RR = (
 )
 POD, PD = ReviewPolicy.PRESUMPTION_OF_DENIAL, ReviewPolicy.POLICY_OF_DENIAL
 
-CCL = "needs the Commerce Country Chart rule (destinations engineer, issue 6 item 6)"
-IRAN = "needs the Iran embargo rule (Part 746 / OFAC ITSR; destinations engineer, issue 6 item 5)"
 DE_MINIMIS = "needs de minimis for foreign-made items (15 CFR 734.4; nexus engineer, item 3)"
 
 
@@ -143,12 +140,10 @@ def test_wc46_parsian_entity_list_finding(name: str, rulebook: Rulebook) -> None
         assert "81 FR 12004" in el.citations
 
 
-@pytest.mark.xfail(strict=True, reason=IRAN)
 def test_wc46_b_parsian_is_prohibited_overall(rulebook: Rulebook) -> None:
     assert decide(zte_deal("2016-04-15", PARSIAN, "IR"), rulebook).outcome is PR
 
 
-@pytest.mark.xfail(strict=True, reason=CCL)
 def test_wc45_f_tgl_does_not_lift_the_country_chart(rulebook: Rulebook) -> None:
     items = [{"description": "integrated circuits", "eccn": "3A001.a", "origin": "US"}]
     assert decide(zte_deal("2016-04-15", items=items), rulebook).outcome is LR
@@ -218,7 +213,11 @@ def test_denied_person_without_items_needs_review(rulebook: Rulebook) -> None:
     assert decide(zte_deal("2018-05-01", items=[]), rulebook).outcome is RR
 
 
-PATCH = {"description": "security patch for ZTE equipment in a carrier network", "origin": "US"}
+PATCH = {
+    "description": "security patch for ZTE equipment in a carrier network",
+    "eccn": "5D992.c",
+    "origin": "US",
+}
 AUTH_CASES: list[tuple[str, str, dict[str, Any], str, Outcome, str | None]] = [
     ("WC-50-a", "2018-07-05", {"contract_date": "2017-11-01"}, "US", AU, NETWORKS),
     ("WC-50-a-first-day", "2018-07-02", {"contract_date": "2017-11-01"}, "US", AU, NETWORKS),
@@ -274,9 +273,8 @@ def test_wc50_no_authorization_needed_after_the_termination(rulebook: Rulebook) 
     assert rule_findings(decision, "ear.denied_persons") == []
 
 
-@pytest.mark.xfail(strict=True, reason=CCL)
 def test_wc50_e_authorization_does_not_lift_the_country_chart(rulebook: Rulebook) -> None:
-    items = [{**PATCH, "eccn": "5D002"}]
+    items = [{**PATCH, "eccn": "5D002", "reasons_for_control": ["NS1"]}]
     data = zte_deal(
         "2018-07-05",
         items=items,

@@ -5,6 +5,8 @@ Inputs:
 * ``tools/sources/huawei-2019-facts.json`` — curated, cited facts: effective dates and
   times of the Entity List rules, the Huawei Temporary General License chain and terms,
   rule parameters (every fact names its Federal Register rule and source id);
+* ``tools/sources/nexus-facts.json`` — cited facts for the regime (nexus) checks, de
+  minimis and the foreign direct product rules (rules appended to the rulebook);
 * the trade.gov Consolidated Screening List snapshot in ``../shared`` — every Entity List
   row citing 84 FR 22961/22963 (May 2019) or 84 FR 43495 (August 2019);
 * further curated files (:data:`CURATED`), each holding rules, listings and licences in the
@@ -43,6 +45,7 @@ CURATED = (
     ROOT / "tools" / "sources" / "zte-2016-2018-facts.json",
     ROOT / "tools" / "sources" / "telecom-supply-chain-facts.json",
 )
+NEXUS_FACTS = ROOT / "tools" / "sources" / "nexus-facts.json"
 OUT = ROOT / "src" / "tradecontrol" / "data" / "rulebook.json"
 DEFAULT_SHARED = ROOT.parent / "shared"
 ZONE = "America/New_York"
@@ -270,7 +273,10 @@ def build(shared: Path) -> dict[str, Any]:
             continue
         listings.append(_listing(row, rownum, facts))
     licences = [_licence(spec, facts) for spec in facts["licenses"]]
-    rules = [{k: val for k, val in r.items() if k != "sources"} for r in facts["rules"]]
+    nexus = json.loads(NEXUS_FACTS.read_text(encoding="utf-8"))
+    rules = [
+        {k: val for k, val in r.items() if k != "sources"} for r in facts["rules"] + nexus["rules"]
+    ]
     curated_sources = []
     for path in CURATED:
         more_rules, more_listings, more_licences, title = _curated(path, el_rows)
@@ -302,6 +308,11 @@ def build(shared: Path) -> dict[str, Any]:
                 "name": "tradecontrol curated facts: " + facts["rulebook"]["title"],
                 "path": "tools/sources/huawei-2019-facts.json",
                 "sha256": hashlib.sha256(FACTS.read_bytes()).hexdigest(),
+            },
+            {
+                "name": "tradecontrol curated facts: regimes, de minimis, direct product rules",
+                "path": "tools/sources/nexus-facts.json",
+                "sha256": hashlib.sha256(NEXUS_FACTS.read_bytes()).hexdigest(),
             },
             *curated_sources,
         ],

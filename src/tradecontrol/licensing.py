@@ -297,7 +297,12 @@ def drawdowns(
     seen: set[str] = set()
     for finding in findings:
         lid = finding.license_id
-        if finding.outcome is not Outcome.AUTHORIZED or lid is None or lid in seen:
+        if (
+            finding.outcome is not Outcome.AUTHORIZED
+            or lid is None
+            or lid in seen
+            or not rulebook.has_license(lid)
+        ):
             continue
         seen.add(lid)
         version = rulebook.license(lid).version_at(as_of)

@@ -11,12 +11,15 @@ from collections.abc import Callable
 from tradecontrol._time import Moment
 from tradecontrol.decision import Finding
 from tradecontrol.rules import (
+    country_chart,
     denied_persons,
+    embargo,
     entity_list,
     fcc_covered_list,
     fcc_equipment_authorization,
     icts_eo13873,
     ndaa_889,
+    ofac_comprehensive,
     unassessed_listing,
 )
 from tradecontrol.transactions import Transaction
@@ -29,6 +32,9 @@ Rule = Callable[[Transaction, "Rulebook", Moment], tuple[Finding, ...]]
 
 RULES: tuple[tuple[str, Rule], ...] = (
     (entity_list.RULE_ID, entity_list.evaluate),
+    (country_chart.RULE_ID, country_chart.evaluate),
+    (embargo.RULE_ID, embargo.evaluate),
+    (ofac_comprehensive.RULE_ID, ofac_comprehensive.evaluate),
     (denied_persons.RULE_ID, denied_persons.evaluate),
     (fcc_covered_list.RULE_ID, fcc_covered_list.evaluate),
     (fcc_equipment_authorization.RULE_ID, fcc_equipment_authorization.evaluate),

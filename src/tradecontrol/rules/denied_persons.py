@@ -113,7 +113,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                 findings.append(base)
                 continue
             for index, item in enumerate(transaction.items):
-                subjection = subject_to_ear(transaction, item, rulebook)
+                subjection = subject_to_ear(transaction, item, rulebook, as_of)
                 citations = merge_citations(base.citations, subjection.citations)
                 if subjection.subject is None:
                     findings.append(
