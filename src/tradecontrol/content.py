@@ -128,5 +128,5 @@ class DirectProduct:
 
     @property
     def inputs(self) -> tuple[str, ...]:
-        """The ECCNs of :attr:`of` and :attr:`plant_of` together."""
+        """The ECCNs of ``of`` and ``plant_of`` together."""
         return self.of + self.plant_of

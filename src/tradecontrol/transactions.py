@@ -156,11 +156,11 @@ class Item:
         us_content_percent: U.S.-controlled content, percent 0–100 of the item's value:
             the share of U.S.-origin content that would need a licence to the destination
             (15 CFR 734.4, Supplement No. 2 to Part 734), for a foreign-made item.
-        us_content: The U.S.-origin inputs (:class:`~tradecontrol.content.UsContent`), from
+        us_content: The U.S.-origin inputs (:class:`~tradecontrol.UsContent`), from
             which the controlled share is worked out when ``us_content_percent`` is not
             given (and which decide the inputs with no de minimis level, such as 5E002).
         direct_product: Facts for the foreign direct product rules
-            (:class:`~tradecontrol.content.DirectProduct`); absent means unknown.
+            (:class:`~tradecontrol.DirectProduct`); absent means unknown.
 
     Example:
         >>> Item(eccn="5d992.C", value="1200.00", currency="usd").eccn

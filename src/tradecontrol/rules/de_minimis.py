@@ -65,6 +65,7 @@ def de_minimis_level(
     Example:
         >>> import datetime
         >>> from tradecontrol import Rulebook
+        >>> from tradecontrol.rules.de_minimis import de_minimis_level
         >>> rb = Rulebook.default()
         >>> de_minimis_level("CU", rb, datetime.date(2019, 10, 1))[0]
         Decimal('25')
@@ -125,6 +126,7 @@ def de_minimis(
 
     Example:
         >>> from tradecontrol import Item, Rulebook, Transaction
+        >>> from tradecontrol.rules.de_minimis import de_minimis
         >>> t = Transaction(id="T", date="2019-07-01", destination="CN")
         >>> item = Item(origin="TW", us_content_percent="25")
         >>> de_minimis(t, item, Rulebook.default(), t.date).subject

@@ -60,6 +60,7 @@ def footnote1_match(
     Example:
         >>> import datetime
         >>> from tradecontrol import Rulebook
+        >>> from tradecontrol.rules.foreign_direct_product import footnote1_match
         >>> rb = Rulebook.default()
         >>> footnote1_match("HiSilicon Technologies Co., Ltd (HiSilicon)", rb,
         ...                 datetime.date(2020, 3, 1)) is None
@@ -101,6 +102,7 @@ def national_security_fdp(
     Example:
         >>> from tradecontrol import Item, Rulebook, Transaction
         >>> from tradecontrol.content import DirectProduct
+        >>> from tradecontrol.rules.foreign_direct_product import national_security_fdp
         >>> t = Transaction(id="T", date="2020-03-01", destination="CN")
         >>> chip = Item(origin="TW", direct_product=DirectProduct(plant_of=["3E001"],
         ...                                                        ns_controlled=True))
@@ -172,6 +174,7 @@ def huawei_fdp(
     Example:
         >>> from tradecontrol import Item, Rulebook, Transaction
         >>> from tradecontrol.content import DirectProduct
+        >>> from tradecontrol.rules.foreign_direct_product import huawei_fdp
         >>> t = Transaction(id="T", date="2020-09-20", destination="KR")
         >>> chip = Item(origin="TW", direct_product=DirectProduct(
         ...     plant_of=["3E001"], incorporated_for="Huawei Technologies Co., Ltd."))

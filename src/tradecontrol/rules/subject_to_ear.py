@@ -65,6 +65,7 @@ def subject_to_ear(
 
     Example:
         >>> from tradecontrol import Item, Rulebook, Transaction
+        >>> from tradecontrol.rules.subject_to_ear import subject_to_ear
         >>> t = Transaction(id="T", date="2019-07-01", origin="TW", destination="CN")
         >>> router = Item(origin="TW", us_content_percent="30")
         >>> subject_to_ear(t, router, Rulebook.default(), t.date).reason
