@@ -255,12 +255,20 @@ def _router(pct: str | None, **extra: Any) -> dict[str, Any]:
 
 
 def _chip(**direct_product: Any) -> dict[str, Any]:
+    ns = direct_product.get("ns_controlled")
     return {
         "description": "integrated circuits",
+        "eccn": "3A001.a" if ns else "3A991.a",
+        "reasons_for_control": ["NS2", "AT1"] if ns else ["AT1"],
         "origin": "TW",
         "us_content_percent": "0",
         "direct_product": {"plant_of": ["3E001"]} | direct_product,
     }
+
+
+def _unclassified(item: dict[str, Any]) -> dict[str, Any]:
+    """The item without ECCN or reasons for control: whether it is NS-controlled is unknown."""
+    return {k: v for k, v in item.items() if k not in ("eccn", "reasons_for_control")}
 
 
 HISILICON_DESIGN = {"designed_by": HISILICON, "ns_controlled": False}
@@ -388,7 +396,7 @@ CASES: list[tuple[str, Transaction, Outcome, str | None]] = [
         "WC-26-a-ns-unknown",
         _foreign(
             "2020-03-01",
-            _chip(designed_by=HISILICON),
+            _unclassified(_chip(designed_by=HISILICON)),
             consignee=(HISILICON, "CN"),
             exporter=("FabCo", "TW"),
         ),
@@ -552,7 +560,7 @@ def test_wc24b_germany_to_france_is_eu_only(rulebook: Rulebook) -> None:
 def test_savings_clause_does_not_cover_an_item_the_ns_rule_may_reach(rulebook: Rulebook) -> None:
     t = _foreign(
         "2020-06-01",
-        _chip(designed_by=HISILICON, production_started="2020-04-01"),
+        _unclassified(_chip(designed_by=HISILICON, production_started="2020-04-01")),
         consignee=(HISILICON, "CN"),
         exporter=("FabCo", "TW"),
     )

@@ -263,6 +263,7 @@ def _rules(facts: dict[str, Any]) -> list[dict[str, Any]]:
             "transaction_kinds": ALL_KINDS,
             "parameters": [
                 {"key": "exceptions_note", "values": [facts["ofac_exceptions_note"]]},
+                {"key": "exports_review_note", "values": [facts["ofac_exports_review_note"]]},
             ],
         },
     ]
@@ -294,6 +295,7 @@ def build(shared: Path) -> dict[str, Any]:
                 "places": p["places"],
                 "citations": p["citations"],
                 "window": _window(p["start"], None),
+                "exports_review": p.get("exports") == "review",
             }
             for p in facts["ofac_programs"]
         ],

@@ -37,6 +37,7 @@ from tradecontrol._time import Moment, Window
 from tradecontrol.decision import ReviewPolicy
 from tradecontrol.errors import DataError
 from tradecontrol.jurisdictions import Jurisdiction
+from tradecontrol.transactions import Role, Transaction
 
 __all__ = [
     "CclEntry",
@@ -49,9 +50,11 @@ __all__ = [
     "GroupMembership",
     "LicenseExceptionRef",
     "OfacProgram",
+    "Place",
     "Region",
     "Territory",
     "day_of",
+    "transaction_places",
 ]
 
 
@@ -288,6 +291,9 @@ class OfacProgram:
         places: ISO codes or region names.
         citations: Legal sources (``31 CFR 560``, ``E.O. 13685``).
         window: When the program is in force.
+        exports_review: Exports, reexports and transfers of items give ``review_required``
+            instead of ``prohibited`` (Cuba, North Korea: the fact base does not record how
+            the program treats exports the EAR licenses; other dealings stay prohibited).
 
     Example:
         >>> OfacProgram(id="ofac.iran", title="ITSR", places=["IR"]).window.start is None
@@ -299,6 +305,7 @@ class OfacProgram:
     places: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     window: Window = attrs.field(factory=Window, validator=v.instance(Window))
+    exports_review: bool = attrs.field(default=False, validator=v.instance(bool))
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -564,3 +571,74 @@ class Destinations:
             m.country == code and (m.eu_law_window or m.window).contains(as_of)
             for m in self.eu_members
         )
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Place:
+    """A place a transaction touches, and where the transaction says so.
+
+    Args:
+        code: ISO 3166 code (a country or a subdivision).
+        where: ``"destination"``, ``"origin"`` or ``"ultimate consignee 'X'"`` (for messages).
+        party_role: Role of the party whose country or address it is, if any.
+        party_name: That party's name.
+
+    Example:
+        >>> Place(code="UA-43", where="destination").code
+        'UA-43'
+    """
+
+    code: str
+    where: str
+    party_role: str | None = None
+    party_name: str | None = None
+
+
+def transaction_places(
+    transaction: Transaction, *, roles: Iterable[Role] | None = None, origin: bool = False
+) -> tuple[Place, ...]:
+    """The places ``transaction`` touches: its destination, and the parties' countries.
+
+    Args:
+        transaction: The transaction.
+        roles: Roles whose entity country and address countries count (``None``: every
+            role).
+        origin: Whether the transaction's origin counts too (imports from a sanctioned
+            country).
+
+    Returns:
+        Each distinct ISO code once, destination first. A place inside a region is given as
+        the region's code (``UA-43``); :meth:`Destinations.place_matches` tells whether it
+        lies in a country or a named region.
+
+    Example:
+        >>> from tradecontrol import Transaction
+        >>> t = Transaction.from_dict({"id": "T", "date": "2023-05-01", "destination": "UA-43",
+        ...     "parties": [{"role": "ultimate_consignee",
+        ...                  "entity": {"name": "Simferopol Market LLC", "country": "UA-43"}}]})
+        >>> [p.code for p in transaction_places(t)]
+        ['UA-43']
+    """
+    wanted = None if roles is None else frozenset(roles)
+    out: dict[str, Place] = {}
+    if transaction.destination is not None:
+        out[transaction.destination.code] = Place(
+            code=transaction.destination.code, where="destination"
+        )
+    if origin and transaction.origin is not None:
+        out.setdefault(transaction.origin.code, Place(code=transaction.origin.code, where="origin"))
+    for party in transaction.parties:
+        if wanted is not None and party.role not in wanted:
+            continue
+        entity = party.entity
+        codes = [entity.country] + [a.country for a in entity.addresses]
+        for code in codes:
+            if code is None or code.code in out:
+                continue
+            out[code.code] = Place(
+                code=code.code,
+                where=f"{party.role.value.replace('_', ' ')} {entity.name!r}",
+                party_role=party.role.value,
+                party_name=entity.name,
+            )
+    return tuple(out.values())

@@ -10,7 +10,14 @@ from collections.abc import Callable
 
 from tradecontrol._time import Moment
 from tradecontrol.decision import Finding
-from tradecontrol.rules import entity_list, foreign_direct_product, unassessed_listing
+from tradecontrol.rules import (
+    country_chart,
+    embargo,
+    entity_list,
+    foreign_direct_product,
+    ofac_comprehensive,
+    unassessed_listing,
+)
 from tradecontrol.transactions import Transaction
 
 TYPE_CHECKING = False
@@ -21,6 +28,9 @@ Rule = Callable[[Transaction, "Rulebook", Moment], tuple[Finding, ...]]
 
 RULES: tuple[tuple[str, Rule], ...] = (
     (entity_list.RULE_ID, entity_list.evaluate),
+    (country_chart.RULE_ID, country_chart.evaluate),
+    (embargo.RULE_ID, embargo.evaluate),
+    (ofac_comprehensive.RULE_ID, ofac_comprehensive.evaluate),
     (unassessed_listing.RULE_ID, unassessed_listing.evaluate),
     (foreign_direct_product.RULE_ID, foreign_direct_product.evaluate),
 )

@@ -90,6 +90,20 @@ def _fn1_parties(transaction: Transaction, rulebook: Rulebook, as_of: Moment) ->
     return out
 
 
+def _item_ns(item: Item, rulebook: Rulebook) -> bool | None:
+    """Whether the item itself is controlled for national security, from its reasons."""
+    if item.eccn == "EAR99":
+        return False
+    reasons = item.reasons_for_control
+    if not reasons and item.eccn is not None and rulebook.destinations is not None:
+        entry = rulebook.destinations.ccl_entry(item.eccn)
+        if entry is not None and not any(r.startswith("NS") for r in entry.partial):
+            reasons = entry.reasons
+    if not reasons:
+        return None
+    return any(r.startswith("NS") for r in reasons)
+
+
 def national_security_fdp(
     transaction: Transaction, item: Item, rulebook: Rulebook, as_of: Moment
 ) -> Subjection:
@@ -132,7 +146,7 @@ def national_security_fdp(
             "security direct product rule) is not given",
             citations=citations,
         )
-    if not dp.inputs or item.eccn == "EAR99" or dp.ns_controlled is False:
+    if not dp.inputs or dp.ns_controlled is False or _item_ns(item, rulebook) is False:
         return Subjection(
             subject=False,
             reason="it is not an NS-controlled direct product of NS-controlled U.S. "
