@@ -7,14 +7,18 @@ WC-55, WC-56 of ../shared/docs/worked-cases.md (Corrections win).
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import build, party, transaction
 from tradecontrol import (
     Decision,
     InvalidInputError,
+    Item,
     Outcome,
     Regime,
     RegimeCheck,
@@ -24,7 +28,7 @@ from tradecontrol import (
     check_regime,
     evaluate,
 )
-from tradecontrol.rules.de_minimis import de_minimis_level
+from tradecontrol.rules.de_minimis import de_minimis, de_minimis_level
 from tradecontrol.rules.subject_to_ear import subject_to_ear
 
 FOREIGN_ITEM = {"description": "German-made controller", "origin": "DE", "us_content_percent": "0"}
@@ -90,6 +94,21 @@ REGIME_ROWS: list[tuple[str, Regime, Transaction, bool, str]] = [
         _deal(parties=[party("Client SARL", "ultimate_consignee", "FR")]),
         True,
         "U.S. exporter is assumed",
+    ),
+    (
+        "ofac-person-in-the-us-by-address",
+        Regime.OFAC,
+        _deal(
+            parties=[
+                DE_EXPORTER,
+                {
+                    "role": "purchaser",
+                    "entity": {"name": "Buyer", "addresses": [{"city": "Austin", "country": "US"}]},
+                },
+            ]
+        ),
+        True,
+        "the purchaser 'Buyer' is a U.S. person by its country",
     ),
     ("ofac-none", Regime.OFAC, _deal(parties=[DE_EXPORTER]), False, "no party is a U.S."),
     (
@@ -602,3 +621,31 @@ def test_bad_content_fields_are_refused_with_their_path(bad: dict[str, Any]) -> 
 def test_item_content_round_trips() -> None:
     t = _foreign("2020-06-01", _chip(**HISILICON_DESIGN, production_started="2020-04-01"))
     assert Transaction.from_dict(t.to_dict()) == t
+
+
+DESTINATIONS = st.sampled_from(["CN", "FR", "IR", "CU", "SD", "KP", "SY", "RU", "DE", "IN"])
+SHARES = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False)
+LEVEL_DAYS = st.dates(min_value=datetime.date(2014, 1, 1), max_value=datetime.date(2026, 1, 1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(destination=DESTINATIONS, day=LEVEL_DAYS, a=SHARES, b=SHARES)
+def test_de_minimis_is_a_strict_threshold_and_monotone(
+    destination: str, day: datetime.date, a: Decimal, b: Decimal
+) -> None:
+    rulebook = Rulebook.default()
+    level, _ = de_minimis_level(destination, rulebook, day)
+    low, high = sorted((a, b))
+    answers = []
+    for share in (low, high):
+        t = Transaction(
+            id="P",
+            date=day,
+            origin="JP",
+            destination=destination,
+            items=[Item(origin="JP", us_content_percent=share)],
+        )
+        answer = de_minimis(t, t.items[0], rulebook, day)
+        assert answer.subject is (share > level), answer.reason
+        answers.append(answer.subject)
+    assert not answers[0] or answers[1]
