@@ -62,6 +62,8 @@ def day_of(moment: Moment) -> date:
     """The calendar date of a moment (the date itself, or an aware datetime's own date).
 
     Example:
+        >>> from datetime import date
+        >>> from tradecontrol.destinations import day_of
         >>> day_of(date(2022, 2, 24))
         datetime.date(2022, 2, 24)
     """
@@ -99,6 +101,7 @@ class GroupMembership:
         citations: Where the membership or its change is stated.
 
     Example:
+        >>> from tradecontrol.destinations import GroupMembership
         >>> GroupMembership(country="cu", group="E:2", window=Window(start="2015-07-22")).country
         'CU'
     """
@@ -122,6 +125,7 @@ class ChartRow:
             pointer to Part 746; such rows carry no marks.
 
     Example:
+        >>> from tradecontrol.destinations import ChartRow
         >>> ChartRow(country="CN", name="China", marks=["NS 2", "NS1"]).marks
         ('NS1', 'NS2')
     """
@@ -146,6 +150,7 @@ class Territory:
         citations: Legal sources.
 
     Example:
+        >>> from tradecontrol.destinations import Territory
         >>> Territory(code="LI", follows="CH", basis="738.3(b)", tables=["chart"]).follows
         'CH'
     """
@@ -168,6 +173,7 @@ class Region:
         name: Human name.
 
     Example:
+        >>> from tradecontrol.destinations import Region
         >>> Region(code="UA-43", region="crimea", name="Crimea").code
         'UA-43'
     """
@@ -181,6 +187,7 @@ class EmbargoScope(enum.Enum):
     """Which items a Part 746 control reaches.
 
     Example:
+        >>> from tradecontrol.destinations import EmbargoScope
         >>> EmbargoScope("ccl_categories")
         <EmbargoScope.CCL_CATEGORIES: 'ccl_categories'>
     """
@@ -207,6 +214,7 @@ class LicenseExceptionRef:
         barred_by_rules: Rules whose findings bar it (``ear.entity_list``: 15 CFR 740.2).
 
     Example:
+        >>> from tradecontrol.destinations import LicenseExceptionRef
         >>> LicenseExceptionRef(id="LE-SPP-740.5", title="SPP", eccns=["EAR99"]).eccns
         ('EAR99',)
     """
@@ -232,6 +240,7 @@ class EmbargoVersion:
         license_exception: A licence exception available in this version.
 
     Example:
+        >>> from tradecontrol.destinations import EmbargoVersion
         >>> EmbargoVersion(scope="all_items", review_policy="general_policy_of_denial",
         ...                text="licence for all items").scope.value
         'all_items'
@@ -259,9 +268,10 @@ class Embargo:
         versions: Dated versions, in order.
         ear99_review: For controls that reach listed EAR99 items the transaction cannot
             identify (Russia/Belarus HTS lists; Iran's OFAC authorization), why an EAR99 item
-            needs review; ``None`` when EAR99 items are decided by :attr:`EmbargoVersion.scope`.
+            needs review; ``None`` when EAR99 items are decided by the version's ``scope``.
 
     Example:
+        >>> from tradecontrol.destinations import Embargo
         >>> Embargo(id="x", authority="US-BIS", title="Cuba", places=["CU"]).places
         ('CU',)
     """
@@ -296,6 +306,7 @@ class OfacProgram:
             the program treats exports the EAR licenses; other dealings stay prohibited).
 
     Example:
+        >>> from tradecontrol.destinations import OfacProgram
         >>> OfacProgram(id="ofac.iran", title="ITSR", places=["IR"]).window.start is None
         True
     """
@@ -319,6 +330,7 @@ class EuMembership:
             the transition period, 2020-12-31); defaults to the membership.
 
     Example:
+        >>> from tradecontrol.destinations import EuMembership
         >>> EuMembership(country="HR", window=Window(start="2013-07-01")).country
         'HR'
     """
@@ -338,6 +350,7 @@ class CclEntry:
         partial: Columns that apply only to some paragraphs (cautions, not requirements).
 
     Example:
+        >>> from tradecontrol.destinations import CclEntry
         >>> CclEntry(eccn="3A001", reasons=["NS2", "AT1"]).reasons
         ('NS2', 'AT1')
     """
@@ -369,6 +382,7 @@ class Destinations:
         DataError: A country group or region is unknown (in the query methods).
 
     Example:
+        >>> from datetime import date
         >>> from tradecontrol import Rulebook
         >>> d = Rulebook.default().destinations
         >>> d.eu_member("GB", date(2020, 1, 31)), d.eu_member("GB", date(2020, 2, 1))
@@ -584,6 +598,7 @@ class Place:
         party_name: That party's name.
 
     Example:
+        >>> from tradecontrol.destinations import Place
         >>> Place(code="UA-43", where="destination").code
         'UA-43'
     """
@@ -612,6 +627,7 @@ def transaction_places(
         lies in a country or a named region.
 
     Example:
+        >>> from tradecontrol.destinations import transaction_places
         >>> from tradecontrol import Transaction
         >>> t = Transaction.from_dict({"id": "T", "date": "2023-05-01", "destination": "UA-43",
         ...     "parties": [{"role": "ultimate_consignee",
