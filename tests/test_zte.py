@@ -32,8 +32,6 @@ NR, AU, LR, PR, RR = (
 )
 POD, PD = ReviewPolicy.PRESUMPTION_OF_DENIAL, ReviewPolicy.POLICY_OF_DENIAL
 
-DE_MINIMIS = "needs de minimis for foreign-made items (15 CFR 734.4; nexus engineer, item 3)"
-
 
 def zte_deal(
     date: str,
@@ -191,22 +189,32 @@ def test_wc49_d_servicing_a_zte_owned_router_is_barred(rulebook: Rulebook) -> No
 
 
 @pytest.mark.parametrize(
-    ("content", "expected"), [("0", NR), ("30", PR)], ids=["WC-49-b", "WC-49-c"]
+    ("content", "expected"), [("0", NR), ("25", NR), ("30", PR)], ids=["WC-49-b", "25%", "WC-49-c"]
 )
-@pytest.mark.xfail(strict=True, reason=DE_MINIMIS)
 def test_wc49_foreign_made_modules(content: str, expected: Outcome, rulebook: Rulebook) -> None:
+    """A Taiwanese maker, no direct product nexus: the order reaches it above 25% (China)."""
     items = [
-        {"description": "module", "eccn": "EAR99", "origin": "TW", "us_content_percent": content}
+        {
+            "description": "module",
+            "eccn": "EAR99",
+            "origin": "TW",
+            "us_content_percent": content,
+            "direct_product": {},
+        }
     ]
     data = zte_deal("2018-05-01", items=items, origin="TW")
     data["parties"][0]["entity"]["country"] = "TW"
     assert decide(data, rulebook).outcome is expected
 
 
-def test_wc49_foreign_made_modules_need_review_until_de_minimis(rulebook: Rulebook) -> None:
-    items = [{"description": "module", "eccn": "EAR99", "origin": "TW", "us_content_percent": "30"}]
+def test_wc49_foreign_made_modules_with_unknown_facts_need_review(rulebook: Rulebook) -> None:
+    """Below de minimis, but whether a direct product rule reaches it is not given."""
+    items = [{"description": "module", "eccn": "EAR99", "origin": "TW", "us_content_percent": "0"}]
     data = zte_deal("2018-05-01", items=items, origin="TW")
-    assert decide(data, rulebook).outcome is RR
+    decision = decide(data, rulebook)
+    assert decision.outcome is RR
+    (dpl,) = rule_findings(decision, "ear.denied_persons")
+    assert dpl.outcome is RR and "direct product" in dpl.message
 
 
 def test_denied_person_without_items_needs_review(rulebook: Rulebook) -> None:

@@ -108,9 +108,16 @@ def _eu_places(rulebook: Rulebook, transaction: Transaction, day: date) -> froze
 
 
 def _homes(party: Party) -> tuple[Jurisdiction, ...]:
-    """Where the party belongs: its country (incorporation or residence) and nationalities."""
+    """Where the party belongs: country, else addresses' countries; and nationalities.
+
+    A person in a country is that country's person (31 CFR 560.314: any person in the
+    United States), so the addresses count when no country is given.
+    """
     entity = party.entity
-    homes = [entity.country] if entity.country is not None else []
+    if entity.country is not None:
+        homes = [entity.country]
+    else:
+        homes = [a.country for a in entity.addresses if a.country is not None]
     if entity.kind is EntityKind.PERSON:
         homes.extend(entity.nationalities)
     return tuple(h.country for h in homes)

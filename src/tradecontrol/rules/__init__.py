@@ -17,6 +17,7 @@ from tradecontrol.rules import (
     entity_list,
     fcc_covered_list,
     fcc_equipment_authorization,
+    foreign_direct_product,
     icts_eo13873,
     ndaa_889,
     ofac_comprehensive,
@@ -41,6 +42,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     (ndaa_889.RULE_ID, ndaa_889.evaluate),
     (icts_eo13873.RULE_ID, icts_eo13873.evaluate),
     (unassessed_listing.RULE_ID, unassessed_listing.evaluate),
+    (foreign_direct_product.RULE_ID, foreign_direct_product.evaluate),
 )
 """``(rule id, function)`` pairs, in evaluation order."""
 
