@@ -192,6 +192,7 @@ PURE_MODULES = [
     "rules",
     "nexus.py",
     "content.py",
+    "drawdown.py",
 ]
 FORBIDDEN_CALLS = {
     "open",

