@@ -278,7 +278,8 @@ def test_wc50_no_authorization_needed_after_the_termination(rulebook: Rulebook) 
     data = zte_deal("2018-08-01", items=[PATCH], end_use="existing-network-support")
     decision = decide(data, rulebook)
     assert decision.outcome is NR
-    assert rule_findings(decision, "ear.denied_persons") == []
+    # only the suspended order remains, as information
+    assert [f.outcome for f in rule_findings(decision, "ear.denied_persons")] == [NR]
 
 
 def test_wc50_e_authorization_does_not_lift_the_country_chart(rulebook: Rulebook) -> None:
@@ -357,3 +358,36 @@ def test_wc52_german_switch_to_parsian(content: str, listed: bool, rulebook: Rul
     # WC-52-c expects PROHIBITED overall through the Iran rules for a non-U.S. reexporter
     # (WC-24-a); that part belongs to the embargo rules, which give at least LR here.
     assert decision.outcome >= LR
+
+
+@pytest.mark.parametrize(
+    ("date", "on_file"),
+    [
+        ("2017-03-22", False),
+        ("2017-03-23", True),
+        ("2017-07-01", True),
+        ("2018-04-14", True),
+        ("2018-07-14", True),
+        ("2018-08-01", True),
+        ("2026-11-30", True),
+    ],
+    ids=[
+        "before-settlement",
+        "settlement-day",
+        "WC-48-a",
+        "eve-of-activation",
+        "day-after-termination",
+        "WC-51-a",
+        "WC-51-b",
+    ],
+)
+def test_suspended_denial_order_is_information_only(
+    date: str, on_file: bool, rulebook: Rulebook
+) -> None:
+    """A suspended denial order restricts no one (WC-48-a, WC-51-a): NR with a caution."""
+    decision = decide(zte_deal(date), rulebook)
+    # until 2017-03-28 ZTE was still on the Entity List, under the TGL
+    assert decision.outcome is (AU if date < "2017-03-29" else NR)
+    notes = [c for f in decision.findings for c in f.cautions if "suspended" in c]
+    assert bool(notes) is on_file
+    assert rule_findings(decision, "lists.unassessed") == []

@@ -174,7 +174,7 @@ class Rulebook:
     Example:
         >>> rb = Rulebook.default()
         >>> len(rb.listings), rb.license("TGL-744-SUPP7-C1").kind.value
-        (136, 'general')
+        (138, 'general')
     """
 
     id: str = attrs.field(converter=v.text)

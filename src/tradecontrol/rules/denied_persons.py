@@ -15,6 +15,10 @@ cannot tell → ``review_required``. The rule reads the lists named by its ``lis
 (``DPL``), in force at ``as_of``. On the first or last day of an order given only as a date
 (effective immediately, time of day unknown) the finding counts the order as in force and
 cautions that the time should be checked.
+
+A *suspended* denial order (list codes in the rule parameter ``suspended_list_codes``, e.g.
+ZTE's under its 2017 and 2018 settlements) restricts no one until BIS activates it: it
+gives a ``not_restricted`` finding with a caution, so the decision shows it is on file.
 """
 
 from __future__ import annotations
@@ -80,6 +84,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     info = rulebook.rule(RULE_ID)
     if transaction.kind.value not in info.transaction_kinds:
         return ()
+    suspended = info.param("suspended_list_codes")
     findings: list[Finding] = []
     for party in transaction.parties:
         for match in rulebook.match_entity(party.entity):
@@ -91,6 +96,27 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                 continue
             version, _ = found
             who = f"{party.role.value.replace('_', ' ')} {party.entity.name!r}"
+            if listing.list_code in suspended:
+                findings.append(
+                    Finding(
+                        rule=RULE_ID,
+                        authority=listing.authority,
+                        outcome=Outcome.NOT_RESTRICTED,
+                        citations=merge_citations(info.citations, version.citations),
+                        message=f"The {who} is subject to a suspended denial order "
+                        f"({match.matched_name!r}), which restricts no one unless BIS "
+                        f"activates it. {version.note or ''}".strip(),
+                        party_role=party.role.value,
+                        party_name=party.entity.name,
+                        listing_id=listing.id,
+                        matched_name=match.matched_name,
+                        cautions=(
+                            "a suspended BIS denial order is on file for this party: check "
+                            "the current Denied Persons List before shipping",
+                        ),
+                    )
+                )
+                continue
             denied = (
                 f"The {who} is a denied person ({match.matched_name!r}, "
                 f"{listing.list_code}, {listing.authority})"
