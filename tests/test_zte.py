@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import build, party, transaction
-from tradecontrol import Decision, Outcome, ReviewPolicy, Rulebook, evaluate
+from tests._intl_lists import needs_shared
+from tests.conftest import SHARED, build, party, transaction
+from tradecontrol import Decision, Outcome, ReviewPolicy, Rulebook, evaluate, lists
 
 ZTE = "ZTE Corporation"
 KANGXUN = "ZTE Kangxun Telecommunications Ltd."
@@ -391,3 +392,22 @@ def test_suspended_denial_order_is_information_only(
     notes = [c for f in decision.findings for c in f.cautions if "suspended" in c]
     assert bool(notes) is on_file
     assert rule_findings(decision, "lists.unassessed") == []
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [("2017-10-15", NR), ("2017-10-16", PR), ("2020-10-13", PR), ("2020-10-14", NR)],
+    ids=["eve", "first-day", "last-day", "day-after"],
+)
+def test_official_dpl_file_is_assessed(date: str, expected: Outcome, rulebook: Rulebook) -> None:
+    """A row of the real BIS DPL file, loaded with lists.load, bars the export while in force."""
+    snap = lists.load(SHARED / "data" / "bis" / "watchman" / "dpl.txt")
+    rb = rulebook.with_listings(snap.listings)
+    data = zte_deal(date, "ADRIAN MANUEL HERNANDEZ", "MX")
+    decision = evaluate(build(data), rb)
+    assert decision.outcome is expected
+    assert rule_findings(decision, "lists.unassessed") == []
+    if expected is PR:
+        (dpl,) = rule_findings(decision, "ear.denied_persons")
+        assert dpl.listing_id == "us-dpl-380fbfe79d58abdb"
