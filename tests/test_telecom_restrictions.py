@@ -75,8 +75,8 @@ CASES: list[tuple[str, dict[str, Any], Outcome, str | None, str | None]] = [
     (
         "WC-53-subsidy-pre-list",
         carrier("2021-03-11", usf_funded=False, federal_subsidy=True),
-        NR,
-        None,
+        RR,  # only the ICTS review: other subsidies are barred from the Covered List
+        "us.icts_eo13873",
         None,
     ),
     (
@@ -94,12 +94,20 @@ CASES: list[tuple[str, dict[str, Any], Outcome, str | None, str | None]] = [
         "86 FR 4909",
     ),
     (
-        "WC-53-d-eve",
-        carrier("2021-03-21", HUAWEI, usf_funded=False, fcc_authorization_date="2018-03-01"),
+        "ICTS-covers-from",
+        carrier("2021-01-19", HUAWEI, usf_funded=False, fcc_authorization_date="2018-03-01"),
+        RR,
+        "us.icts_eo13873",
+        "86 FR 4909",
+    ),
+    (
+        "ICTS-eve",
+        carrier("2021-01-18", HUAWEI, usf_funded=False, fcc_authorization_date="2018-03-01"),
         NR,
         None,
         None,
     ),
+    ("USF-rule-eve", carrier("2020-01-02", usf_funded=True), NR, None, None),
     (
         "WC-53-e",
         carrier("2023-03-01", usf_funded=False, fcc_authorized=False),
@@ -212,11 +220,12 @@ def test_wc53_a_cautions_that_the_order_has_no_rule_yet(rulebook: Rulebook) -> N
     decision = decide(carrier("2019-06-01", fcc_authorization_date="2018-03-01"), rulebook)
     (icts,) = [f for f in decision.findings if f.rule == "us.icts_eo13873"]
     assert icts.outcome is NR
-    assert "2021-03-22" in icts.cautions[0]
+    assert "2021-01-19" in icts.cautions[0] and "2021-03-22" in icts.cautions[0]
 
 
-def test_wc53_b_initial_designation_is_a_caution(rulebook: Rulebook) -> None:
-    decision = decide(carrier("2020-03-01", usf_funded=True), rulebook)
+@pytest.mark.parametrize("date", ["2020-01-03", "2020-03-01", "2020-06-29"])
+def test_wc53_b_initial_designation_is_a_caution(date: str, rulebook: Rulebook) -> None:
+    decision = decide(carrier(date, usf_funded=True), rulebook)
     (usf,) = [f for f in decision.findings if f.rule == "us.fcc_covered_list"]
     assert usf.outcome is NR and "initial designation" in usf.cautions[0]
     assert "2020-06-30" in usf.message

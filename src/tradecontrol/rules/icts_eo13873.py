@@ -3,11 +3,12 @@
 EO 13873 (2019-05-15, 84 FR 22689) lets the Secretary of Commerce prohibit or mitigate
 transactions in information and communications technology and services from persons owned
 by, controlled by or subject to a foreign adversary; it names no company. Its rule (15 CFR
-part 7, 86 FR 4909) took effect on 2021-03-22 for transactions from 2021-01-19, case by
-case. No determination prohibiting Huawei or ZTE equipment as a class was found, so the
-rule never prohibits by itself: it asks for review of imports of equipment made by
-producers the U.S. has named under section 889 or the FCC Covered List (rule data
-``list_codes``), and before the rule took effect it cautions.
+part 7, 86 FR 4909) took effect on 2021-03-22 and reaches transactions initiated, pending
+or completed on or after 2021-01-19, case by case. No determination prohibiting Huawei or
+ZTE equipment as a class was found, so the rule never prohibits by itself: from
+2021-01-19 it asks for review of imports of equipment made by producers the U.S. has named
+under section 889 or the FCC Covered List (rule data ``list_codes``); between the order
+and that date it cautions.
 
 Example:
     >>> from tradecontrol import Rulebook, Transaction
@@ -46,8 +47,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
 
     Returns:
         One finding per item whose producer is named (once per item): ``review_required``
-        from the rule's effective date, ``not_restricted`` with a caution between the order
-        and its rule.
+        for transactions the rule reaches (from 2021-01-19), ``not_restricted`` with a
+        caution between the order and that date.
     """
     info = rulebook.rule(RULE_ID)
     if transaction.kind.value not in info.transaction_kinds:
@@ -56,7 +57,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     if day < param_date(info, "order_signed"):
         return ()
     effective = info.param("rule_effective")[0]
-    in_force = day >= param_date(info, "rule_effective")
+    covers = info.param("rule_covers_from")[0]
+    in_force = day >= param_date(info, "rule_covers_from")
     findings = []
     seen: set[int] = set()
     for hit in covered_items(transaction, rulebook, info, as_of):
@@ -70,13 +72,13 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
             citations=merge_citations(info.citations, hit.version.citations),
             message=f"Item {hit.index} is made by {hit.item.producer!r}, a producer the U.S. "
             f"has named ({hit.match.matched_name!r}, {hit.listing.list_code}); EO 13873 "
-            f"has no implementing rule in force until {effective}.",
+            f"has no implementing rule reaching transactions before {covers}.",
             item_index=hit.index,
             listing_id=hit.listing.id,
             matched_name=hit.match.matched_name,
             cautions=(
-                f"EO 13873 was signed on {info.param('order_signed')[0]}; ICTS transactions "
-                f"become reviewable case by case when 15 CFR part 7 takes effect on {effective}",
+                f"EO 13873 was signed on {info.param('order_signed')[0]}; 15 CFR part 7 "
+                f"(effective {effective}) reviews ICTS transactions from {covers} case by case",
             ),
         )
         if not in_force:
@@ -91,8 +93,9 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                 message=f"Item {hit.index} is made by {hit.item.producer!r}, a producer the "
                 f"U.S. has named ({hit.match.matched_name!r}, {hit.listing.list_code}): an "
                 "ICTS transaction with a foreign-adversary supplier that Commerce may "
-                "prohibit or mitigate case by case (15 CFR part 7); no class-wide "
-                "determination is recorded, so a person must review it.",
+                f"prohibit or mitigate case by case (15 CFR part 7, effective {effective}, "
+                f"for transactions from {covers}); no class-wide determination is recorded, "
+                "so a person must review it.",
                 cautions=(),
             )
         )
