@@ -14,6 +14,7 @@ from tradecontrol.rules import (
     country_chart,
     embargo,
     entity_list,
+    foreign_direct_product,
     ofac_comprehensive,
     unassessed_listing,
 )
@@ -31,6 +32,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     (embargo.RULE_ID, embargo.evaluate),
     (ofac_comprehensive.RULE_ID, ofac_comprehensive.evaluate),
     (unassessed_listing.RULE_ID, unassessed_listing.evaluate),
+    (foreign_direct_product.RULE_ID, foreign_direct_product.evaluate),
 )
 """``(rule id, function)`` pairs, in evaluation order."""
 
