@@ -345,6 +345,12 @@ CASES: list[Case] = [
         {"ear.country_chart": None, "ear.embargo": (LR, GPOD)},
     ),
     (
+        "chart-domestic-transfer",
+        deal("2024-05-01", "US", AMPLIFIER, kind="transfer"),
+        NR,
+        {"ear.country_chart": None},
+    ),
+    (
         "chart-import",
         deal("2024-05-01", "CN", AMPLIFIER, kind="import"),
         NR,
