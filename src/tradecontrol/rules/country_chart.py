@@ -157,10 +157,7 @@ def _item_finding(
     marked = tuple(r for r in row.marks if r in reasons)
     partly = tuple(r for r in row.marks if r in partial and r not in marked)
     notes = tuple(f"chart footnote {n}: {data.footnote(n)}" for n in row.footnotes)
-    sources = (
-        "15 CFR 738 Supp. 1",
-        *((info.param("ccl")) if entry is not None else ()),
-    )
+    sources = info.param("ccl") if entry is not None else ()
     if subjection.subject is None and (marked or partly):
         return _review(
             info,
