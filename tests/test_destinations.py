@@ -74,16 +74,18 @@ CASES: list[Case] = [
         {"ofac.comprehensive": (PR, None), "ear.embargo": (RR, None)},
     ),
     (
+        # a non-U.S. person reexporting U.S.-origin goods to Iran is within the ITSR
+        # (31 CFR 560.205; U.S. content of 10% or more, 560.420; worked cases WC-24-a, WC-52-c)
         "WC-27-foreign-exporter",
         deal("2024-05-01", "IR", EAR99, foreign=True),
-        RR,
-        {"ofac.comprehensive": None, "ear.embargo": (RR, None)},
+        PR,
+        {"ofac.comprehensive": (PR, None), "ear.embargo": (RR, None)},
     ),
     (
         "WC-27-ccl-item",
         deal("2024-05-01", "IR", AMPLIFIER, foreign=True),
-        LR,
-        {"ear.embargo": (LR, POD), "ear.country_chart": None},
+        PR,
+        {"ear.embargo": (LR, POD), "ear.country_chart": None, "ofac.comprehensive": (PR, None)},
     ),
     # WC-28 Cuba: EAR99 pump -> licence, general policy of denial (OFAC: check)
     (
@@ -272,6 +274,25 @@ CASES: list[Case] = [
         NR,
         {"ear.embargo": None},
     ),
+    (
+        "cuba-no-items-described",
+        {**deal("2024-05-01", "CU", EAR99), "items": []},
+        RR,
+        {"ear.embargo": (RR, GPOD), "ofac.comprehensive": (RR, None)},
+    ),
+    (
+        "iran-end-user-behind-a-dubai-consignee",
+        {
+            **deal("2024-05-01", "AE", AMPLIFIER, foreign=True),
+            "parties": [
+                party("Berlin Export GmbH", "exporter", "DE"),
+                party("Dubai Trading FZE", country="AE"),
+                party("Tehran Office Supply Co.", "end_user", "IR"),
+            ],
+        },
+        LR,
+        {"ear.embargo": (LR, POD), "ear.country_chart": (LR, None)},
+    ),
     # OFAC beyond exports: payments, services, imports
     (
         "ofac-payment-to-cuba",
@@ -341,6 +362,12 @@ CASES: list[Case] = [
         deal("2024-05-01", "SY", AMPLIFIER),
         LR,
         {"ear.country_chart": None, "ear.embargo": (LR, GPOD)},
+    ),
+    (
+        "chart-domestic-transfer",
+        deal("2024-05-01", "US", AMPLIFIER, kind="transfer"),
+        NR,
+        {"ear.country_chart": None},
     ),
     (
         "chart-import",
