@@ -685,3 +685,14 @@ def test_ofac_reaches_us_goods_reexported_to_iran_from_10_percent(
     t = _iran(share)
     check = check_regime(Regime.OFAC, t, rulebook, t.date)
     assert check.applies is applies, check.reason
+
+
+def test_group_parameters_name_real_country_groups(rulebook: Rulebook) -> None:
+    de_minimis_info = rulebook.rule("ear.de_minimis")
+    groups = [
+        *(g.partition(" from ")[0] for g in de_minimis_info.param("reduced_groups")),
+        *de_minimis_info.param("embargo_groups"),
+        *rulebook.rule("ear.foreign_direct_product").param("ns_groups"),
+    ]
+    for group in groups:  # in_country_group refuses a name that is not a Country Group
+        assert isinstance(rulebook.in_country_group("CN", group, datetime.date(2024, 1, 1)), bool)
