@@ -696,3 +696,15 @@ def test_group_parameters_name_real_country_groups(rulebook: Rulebook) -> None:
     ]
     for group in groups:  # in_country_group refuses a name that is not a Country Group
         assert isinstance(rulebook.in_country_group("CN", group, datetime.date(2024, 1, 1)), bool)
+
+
+@pytest.mark.parametrize("place", ["US", "PR", "GU"])
+def test_items_made_or_located_in_us_territory_are_subject(place: str, rulebook: Rulebook) -> None:
+    made = Transaction(
+        id="T", date="2024-05-01", origin="DE", destination="CN", items=[Item(origin=place)]
+    )
+    located = Transaction(
+        id="T", date="2024-05-01", origin=place, destination="CN", items=[Item(origin="DE")]
+    )
+    for t in (made, located):
+        assert subject_to_ear(t, t.items[0], rulebook, t.date).subject is True
