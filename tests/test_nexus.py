@@ -19,6 +19,7 @@ from tradecontrol import (
     Decision,
     InvalidInputError,
     Item,
+    Listing,
     Outcome,
     Regime,
     RegimeCheck,
@@ -708,3 +709,59 @@ def test_items_made_or_located_in_us_territory_are_subject(place: str, rulebook:
     )
     for t in (made, located):
         assert subject_to_ear(t, t.items[0], rulebook, t.date).subject is True
+
+
+# WC-52-b/c: a German company's German-made switch to ZTE Parsian (Entity List since
+# 2016-03-08, 81 FR 12004); the listing is built here since the bundled rulebook holds only
+# the Huawei entries.
+PARSIAN = Listing.from_dict(
+    {
+        "id": "test-el-zte-parsian",
+        "list_code": "EL",
+        "authority": "US-BIS",
+        "entity": {"name": "ZTE Parsian", "country": "IR"},
+        "versions": [
+            {
+                "window": {"start": "2016-03-08"},
+                "license_requirement": {
+                    "scope": "all_items_subject_to_ear",
+                    "text": "For all items subject to the EAR.",
+                },
+                "review_policy": "presumption_of_denial",
+                "citations": ["81 FR 12004"],
+            }
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("share", "outcome", "ear"),
+    [("5", Outcome.NOT_RESTRICTED, False), ("15", Outcome.PROHIBITED, True)],
+    ids=["WC-52-b", "WC-52-c"],
+)
+def test_wc52_parsian_switch_from_germany(
+    share: str, outcome: Outcome, ear: bool, rulebook: Rulebook
+) -> None:
+    book = rulebook.with_listings([PARSIAN])
+    t = _foreign(
+        "2026-11-30",
+        {
+            "description": "German-made switch",
+            "origin": "DE",
+            "us_content": [{"eccn": "5A991", "percent": share, "license_required": True}],
+            "direct_product": {},
+        },
+        exporter=("Berlin Netz GmbH", "DE"),
+        consignee=("ZTE Parsian", "IR"),
+        destination="IR",
+    )
+    d = evaluate(t, book)
+    assert d.outcome is outcome, [f.message for f in d.findings]
+    assert d.regimes[0].applies is ear
+    entity_list = [f for f in d.findings if f.rule == "ear.entity_list"]
+    if ear:
+        assert entity_list and entity_list[0].outcome is Outcome.LICENSE_REQUIRED
+        assert entity_list[0].review_policy is ReviewPolicy.PRESUMPTION_OF_DENIAL
+    else:
+        assert not entity_list  # the Entity List reaches only items subject to the EAR
