@@ -692,7 +692,6 @@ def test_group_parameters_name_real_country_groups(rulebook: Rulebook) -> None:
     de_minimis_info = rulebook.rule("ear.de_minimis")
     groups = [
         *(g.partition(" from ")[0] for g in de_minimis_info.param("reduced_groups")),
-        *de_minimis_info.param("embargo_groups"),
         *rulebook.rule("ear.foreign_direct_product").param("ns_groups"),
     ]
     for group in groups:  # in_country_group refuses a name that is not a Country Group
@@ -765,3 +764,36 @@ def test_wc52_parsian_switch_from_germany(
         assert entity_list[0].review_policy is ReviewPolicy.PRESUMPTION_OF_DENIAL
     else:
         assert not entity_list  # the Entity List reaches only items subject to the EAR
+
+
+# Part 746 identifies controlled content too (Supplement No. 2 to Part 734, (a)(1)).
+PART_746: list[tuple[str, str, dict[str, Any], bool | None]] = [
+    ("crimea-ear99-counts", "UA-43", {"eccn": "EAR99", "percent": "30"}, True),
+    ("cuba-ear99-counts", "CU", {"eccn": "EAR99", "percent": "15"}, True),
+    ("north-korea-ear99-counts", "KP", {"eccn": "EAR99", "percent": "15"}, True),
+    ("russia-ccl-category-counts", "RU", {"eccn": "5A992.c", "percent": "30"}, True),
+    ("russia-ear99-cannot-be-told", "RU", {"eccn": "EAR99", "percent": "30"}, None),
+    ("russia-ear99-below-the-level", "RU", {"eccn": "EAR99", "percent": "20"}, False),
+    ("iran-ear99-cannot-be-told", "IR", {"eccn": "EAR99", "percent": "15"}, None),
+    ("iran-ccl-item-counts", "IR", {"eccn": "5A992.c", "percent": "15"}, True),
+    ("france-ear99-does-not-count", "FR", {"eccn": "EAR99", "percent": "90"}, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("destination", "content", "subject"),
+    [row[1:] for row in PART_746],
+    ids=[row[0] for row in PART_746],
+)
+def test_part_746_identifies_controlled_content(
+    destination: str, content: dict[str, Any], subject: bool | None, rulebook: Rulebook
+) -> None:
+    t = _foreign(
+        "2024-05-01",
+        {"description": "machine", "origin": "DE", "us_content": [content], "direct_product": {}},
+        exporter=("EuroMach GmbH", "DE"),
+        consignee=("Customer", destination),
+        destination=destination,
+    )
+    answer = de_minimis(t, t.items[0], rulebook, t.date)
+    assert answer.subject is subject, answer.reason
