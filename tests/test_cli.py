@@ -301,3 +301,30 @@ def test_bad_usage_file_is_a_bad_input(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 1 and "D1" in err
     code, _, err = _run(["evaluate", str(deals), "--licenses", str(tmp_path / "none")], capsys)
     assert code == 1 and "cannot read" in err
+
+
+def test_zte_and_telecom_example(capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/zte-telecom.jsonl: the ZTE history and the import/procurement bars."""
+    example = ROOT / "examples" / "zte-telecom.jsonl"
+    code, out, err = _run(["evaluate", str(example), "--format", "json"], capsys)
+    assert code == 0, err
+    got = {d["transaction_id"]: d for d in map(json.loads, out.splitlines())}
+    expected = {
+        "ZTE-01-before-listing": ("not_restricted", None),
+        "ZTE-02-listed-no-tgl-yet": ("license_required", "ear.entity_list"),
+        "ZTE-03-under-the-tgl": ("authorized", "ear.entity_list"),
+        "ZTE-04-8-star-not-in-tgl": ("license_required", "ear.entity_list"),
+        "ZTE-05-after-removal": ("not_restricted", "ear.denied_persons"),
+        "ZTE-06-denial-order": ("prohibited", "ear.denied_persons"),
+        "ZTE-07-july-2018-network-patch": ("authorized", "ear.denied_persons"),
+        "ZTE-08-after-termination": ("not_restricted", "ear.denied_persons"),
+        "FCC-01-usf-funded-base-stations": ("prohibited", "us.fcc_covered_list"),
+        "FCC-02-new-model-no-authorization": ("prohibited", "us.fcc_equipment_authorization"),
+        "889-01-contractor-uses-huawei-cameras": ("prohibited", "us.ndaa_889"),
+    }
+    assert set(got) == set(expected)
+    for tid, (outcome, rule) in expected.items():
+        decision = got[tid]
+        assert decision["outcome"] == outcome, tid
+        rules = [f["rule"] for f in decision.get("findings", []) if f["outcome"] == outcome]
+        assert (rules[0] if rules else None) == rule, tid

@@ -38,7 +38,7 @@ MAX_LINE_BYTES = 1 << 20
 MAX_SIDE_FILE_BYTES = 16 << 20
 """Largest accepted --licenses / --usage file (16 MiB)."""
 
-_TABLE = "{id:<28} {outcome:<16} {rule:<17} {ref:<34} {citation}"
+_TABLE = "{id:<28} {outcome:<16} {rule:<22} {ref:<34} {citation}"
 
 
 def _as_of(text: str) -> Moment:
@@ -238,7 +238,7 @@ def _table_row(decision: Decision) -> str:
     return _TABLE.format(
         id=_fit(decision.transaction_id, 28),
         outcome=decision.outcome.value,
-        rule=rule,
+        rule=_fit(rule, 22),
         ref=_fit(ref, 34),
         citation=citation,
     )

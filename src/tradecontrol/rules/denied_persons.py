@@ -109,7 +109,6 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                         party_role=party.role.value,
                         party_name=party.entity.name,
                         listing_id=listing.id,
-                        matched_name=match.matched_name,
                         cautions=(
                             "a suspended BIS denial order is on file for this party: check "
                             "the current Denied Persons List before shipping",
