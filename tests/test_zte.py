@@ -8,9 +8,12 @@ every date, together with the Country Chart and embargo rules where a case needs
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests._intl_lists import needs_shared
 from tests.conftest import SHARED, build, party, transaction
@@ -410,3 +413,18 @@ def test_official_dpl_file_is_assessed(date: str, expected: Outcome, rulebook: R
     if expected is PR:
         (dpl,) = rule_findings(decision, "ear.denied_persons")
         assert dpl.listing_id == "us-dpl-380fbfe79d58abdb"
+
+
+@settings(max_examples=40, deadline=None)
+@given(day=st.dates(min_value=datetime.date(2015, 1, 1), max_value=datetime.date(2026, 11, 30)))
+def test_denial_order_prohibits_exactly_inside_its_window(day: datetime.date) -> None:
+    """Any date: the ZTE export is prohibited exactly while the 2018 order was in force."""
+    decision = decide(zte_deal(day.isoformat()), Rulebook.default())
+    inside = datetime.date(2018, 4, 15) <= day <= datetime.date(2018, 7, 13)
+    assert (decision.outcome is PR) is inside
+    listed = datetime.date(2016, 3, 8) <= day <= datetime.date(2017, 3, 28)
+    tgl = datetime.date(2016, 3, 24) <= day
+    if listed:
+        assert decision.outcome is (AU if tgl else LR)
+    elif not inside:
+        assert decision.outcome is NR
