@@ -5,6 +5,9 @@ Inputs:
 * ``tools/sources/huawei-2019-facts.json`` — curated, cited facts: effective dates and
   times of the Entity List rules, the Huawei Temporary General License chain and terms,
   rule parameters (every fact names its Federal Register rule and source id);
+* ``tools/sources/ownership-facts.json`` — cited facts of the ownership-and-control rules
+  (OFAC 50 Percent Rule, EU and UK ownership or control, BIS Affiliates rule) and the
+  general licences that authorize them, already in the rulebook's JSON form;
 * the trade.gov Consolidated Screening List snapshot in ``../shared`` — every Entity List
   row citing 84 FR 22961/22963 (May 2019) or 84 FR 43495 (August 2019).
 
@@ -32,6 +35,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT / "tools" / "sources" / "huawei-2019-facts.json"
+OWNERSHIP_FACTS = ROOT / "tools" / "sources" / "ownership-facts.json"
 OUT = ROOT / "src" / "tradecontrol" / "data" / "rulebook.json"
 DEFAULT_SHARED = ROOT.parent / "shared"
 ZONE = "America/New_York"
@@ -216,7 +220,12 @@ def build(shared: Path) -> dict[str, Any]:
             continue
         listings.append(_listing(row, rownum, facts))
     licences = [_licence(spec, facts) for spec in facts["licenses"]]
-    rules = [{k: val for k, val in r.items() if k != "sources"} for r in facts["rules"]]
+    ownership = json.loads(OWNERSHIP_FACTS.read_text(encoding="utf-8"))
+    rules = [
+        {k: val for k, val in r.items() if k != "sources"}
+        for r in facts["rules"] + ownership["rules"]
+    ]
+    licences += ownership["licenses"]
     body = {
         "format": "tradecontrol.rulebook",
         "format_version": 1,
@@ -236,11 +245,16 @@ def build(shared: Path) -> dict[str, Any]:
                 "path": "tools/sources/huawei-2019-facts.json",
                 "sha256": hashlib.sha256(FACTS.read_bytes()).hexdigest(),
             },
+            {
+                "name": "tradecontrol curated facts: ownership and control rules",
+                "path": "tools/sources/ownership-facts.json",
+                "sha256": hashlib.sha256(OWNERSHIP_FACTS.read_bytes()).hexdigest(),
+            },
         ],
         "rules": rules,
         "listings": listings,
         "licenses": licences,
-        "end_use_codes": facts["end_use_codes"],
+        "end_use_codes": facts["end_use_codes"] + ownership["end_use_codes"],
     }
     content = json.dumps({**body, "sources": None}, sort_keys=True).encode()
     body["version"] = (

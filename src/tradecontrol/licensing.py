@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.rulebook import Rulebook
 
 RULE_ID = "licensing.license_ids"
+_LICENSABLE = (Outcome.LICENSE_REQUIRED, Outcome.PROHIBITED)
+"""Requirements a licence can authorize: a licence requirement, or a prohibition (e.g. an
+OFAC blocking) that a general or specific licence of the rule's authority lifts."""
 MAX_NEAR_MISSES = 3
 
 __all__ = ["apply_licenses", "unknown_license_findings"]
@@ -68,9 +71,7 @@ def apply_licenses(
     Returns:
         The finding, unchanged when it requires nothing a licence can give.
     """
-    if finding.requirement is not Outcome.LICENSE_REQUIRED or finding.outcome is not (
-        Outcome.LICENSE_REQUIRED
-    ):
+    if finding.requirement not in _LICENSABLE or finding.outcome is not finding.requirement:
         return finding
     listing_citations: tuple[str, ...] = ()
     exceptions_available = True

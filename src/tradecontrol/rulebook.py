@@ -32,6 +32,7 @@ from tradecontrol.entities import Entity
 from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseError
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
+from tradecontrol.ownership import OwnershipEdge, OwnershipIndex
 from tradecontrol.screening.normalize import name_keys, normalize_name
 
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
@@ -163,9 +164,12 @@ class Rulebook:
         sources: Provenance of the data.
         end_use_codes: Activity codes the rulebook recognises in ``Transaction.end_use``
             (those its conditions test are added automatically).
+        ownership: Known ownership edges (:class:`~tradecontrol.ownership.OwnershipEdge`),
+            indexed once for the ownership rules.
 
     Raises:
-        DataError: Duplicate listing or licence ids.
+        DataError: Duplicate listing or licence ids; owners' shares of one entity above
+            100%.
 
     Example:
         >>> rb = Rulebook.default()
@@ -189,6 +193,10 @@ class Rulebook:
         default=(), converter=v.freeze, validator=v.each(Source)
     )
     end_use_codes: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    ownership: tuple[OwnershipEdge, ...] = attrs.field(
+        default=(), converter=v.freeze_all, validator=v.each(OwnershipEdge)
+    )
+    _ownership_index: OwnershipIndex = attrs.field(init=False, repr=False, eq=False)
     _name_index: dict[str, tuple[tuple[int, str], ...]] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -219,6 +227,7 @@ class Rulebook:
         object.__setattr__(
             self, "_assessed", frozenset(code for rule in self.rules for code in rule.list_codes)
         )
+        object.__setattr__(self, "_ownership_index", OwnershipIndex(self.ownership))
 
     @classmethod
     def default(cls) -> Rulebook:
@@ -244,6 +253,11 @@ class Rulebook:
     def assessed_list_codes(self) -> frozenset[str]:
         """List codes that some rule of this rulebook reads (``list_codes`` of its rules)."""
         return self._assessed
+
+    @property
+    def ownership_index(self) -> OwnershipIndex:
+        """The known ownership edges, indexed (built once with the rulebook)."""
+        return self._ownership_index
 
     @property
     def fact_names(self) -> frozenset[str]:
@@ -335,6 +349,30 @@ class Rulebook:
             version=_derived_version(self.version, "licenses", [x.to_dict() for x in extra]),
         )
 
+    def with_ownership(self, edges: Iterable[OwnershipEdge]) -> Rulebook:
+        """Return a new rulebook with more known ownership edges (its version says so).
+
+        Args:
+            edges: :class:`~tradecontrol.ownership.OwnershipEdge` objects, e.g. read from a
+                company register extract with ``OwnershipEdge.from_dict``.
+
+        Raises:
+            DataError: The owners' shares of one entity would add up to more than 100%.
+
+        Example:
+            >>> from tradecontrol.ownership import OwnershipEdge
+            >>> rb = Rulebook.default().with_ownership([OwnershipEdge.from_dict(
+            ...     {"owned": {"name": "B"}, "owner": {"name": "A"}, "share_percent": 60})])
+            >>> len(rb.ownership)
+            1
+        """
+        extra = _only(edges, OwnershipEdge, "ownership")
+        return attrs.evolve(
+            self,
+            ownership=self.ownership + extra,
+            version=_derived_version(self.version, "ownership", [x.to_dict() for x in extra]),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Return the documented JSON form (``format: tradecontrol.rulebook``, version 1)."""
         from tradecontrol._json import unstructure
@@ -351,6 +389,8 @@ class Rulebook:
             "licenses": unstructure(self.licenses),
             "end_use_codes": list(self.end_use_codes),
         }
+        if self.ownership:
+            body["ownership"] = unstructure(self.ownership)
         return body
 
     @classmethod

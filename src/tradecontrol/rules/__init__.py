@@ -10,7 +10,14 @@ from collections.abc import Callable
 
 from tradecontrol._time import Moment
 from tradecontrol.decision import Finding
-from tradecontrol.rules import entity_list, unassessed_listing
+from tradecontrol.rules import (
+    ear_affiliates,
+    entity_list,
+    eu_ownership_control,
+    ofac_fifty_percent,
+    uk_ownership_control,
+    unassessed_listing,
+)
 from tradecontrol.transactions import Transaction
 
 TYPE_CHECKING = False
@@ -21,6 +28,10 @@ Rule = Callable[[Transaction, "Rulebook", Moment], tuple[Finding, ...]]
 
 RULES: tuple[tuple[str, Rule], ...] = (
     (entity_list.RULE_ID, entity_list.evaluate),
+    (ear_affiliates.RULE_ID, ear_affiliates.evaluate),
+    (ofac_fifty_percent.RULE_ID, ofac_fifty_percent.evaluate),
+    (eu_ownership_control.RULE_ID, eu_ownership_control.evaluate),
+    (uk_ownership_control.RULE_ID, uk_ownership_control.evaluate),
     (unassessed_listing.RULE_ID, unassessed_listing.evaluate),
 )
 """``(rule id, function)`` pairs, in evaluation order."""
