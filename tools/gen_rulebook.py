@@ -5,6 +5,8 @@ Inputs:
 * ``tools/sources/huawei-2019-facts.json`` — curated, cited facts: effective dates and
   times of the Entity List rules, the Huawei Temporary General License chain and terms,
   rule parameters (every fact names its Federal Register rule and source id);
+* ``tools/sources/nexus-facts.json`` — cited facts for the regime (nexus) checks, de
+  minimis and the foreign direct product rules (rules appended to the rulebook);
 * ``tools/sources/ownership-facts.json`` — cited facts of the ownership-and-control rules
   (OFAC 50 Percent Rule, EU and UK ownership or control, BIS Affiliates rule) and the
   general licences that authorize them, already in the rulebook's JSON form;
@@ -35,6 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT / "tools" / "sources" / "huawei-2019-facts.json"
+NEXUS_FACTS = ROOT / "tools" / "sources" / "nexus-facts.json"
 OWNERSHIP_FACTS = ROOT / "tools" / "sources" / "ownership-facts.json"
 OUT = ROOT / "src" / "tradecontrol" / "data" / "rulebook.json"
 DEFAULT_SHARED = ROOT.parent / "shared"
@@ -221,9 +224,10 @@ def build(shared: Path) -> dict[str, Any]:
         listings.append(_listing(row, rownum, facts))
     licences = [_licence(spec, facts) for spec in facts["licenses"]]
     ownership = json.loads(OWNERSHIP_FACTS.read_text(encoding="utf-8"))
+    nexus = json.loads(NEXUS_FACTS.read_text(encoding="utf-8"))
     rules = [
         {k: val for k, val in r.items() if k != "sources"}
-        for r in facts["rules"] + ownership["rules"]
+        for r in facts["rules"] + nexus["rules"] + ownership["rules"]
     ]
     licences += ownership["licenses"]
     body = {
@@ -244,6 +248,11 @@ def build(shared: Path) -> dict[str, Any]:
                 "name": "tradecontrol curated facts: " + facts["rulebook"]["title"],
                 "path": "tools/sources/huawei-2019-facts.json",
                 "sha256": hashlib.sha256(FACTS.read_bytes()).hexdigest(),
+            },
+            {
+                "name": "tradecontrol curated facts: regimes, de minimis, direct product rules",
+                "path": "tools/sources/nexus-facts.json",
+                "sha256": hashlib.sha256(NEXUS_FACTS.read_bytes()).hexdigest(),
             },
             {
                 "name": "tradecontrol curated facts: ownership and control rules",

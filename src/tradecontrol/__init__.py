@@ -29,6 +29,7 @@ from tradecontrol.listings import (
     RequirementException,
     RequirementScope,
 )
+from tradecontrol.nexus import Regime, RegimeCheck, check_regime, regimes
 from tradecontrol.rulebook import NameMatch, Rulebook, RuleInfo, RuleParameter, Source
 from tradecontrol.transactions import Item, Party, Role, Transaction, TransactionKind
 
@@ -58,6 +59,8 @@ __all__ = [
     "Party",
     "Percent",
     "Position",
+    "Regime",
+    "RegimeCheck",
     "RequirementException",
     "RequirementScope",
     "ReviewPolicy",
@@ -73,6 +76,8 @@ __all__ = [
     "UnknownLicenseError",
     "Window",
     "__version__",
+    "check_regime",
     "evaluate",
     "parse_moment",
+    "regimes",
 ]

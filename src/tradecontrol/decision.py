@@ -25,6 +25,7 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, parse_moment
+from tradecontrol.nexus import RegimeCheck
 
 __all__ = [
     "Decision",
@@ -185,6 +186,8 @@ class Decision(CanonicalJSON):
         digest: ``sha256:`` hex digest over the canonical transaction JSON, the rulebook
             version and the library version, so a stored decision can be tied to its inputs.
         library_version: ``tradecontrol.__version__`` that made the decision.
+        regimes: The regimes checked (EAR, OFAC, EU, UK), each with whether it reaches the
+            transaction and why (:class:`~tradecontrol.nexus.RegimeCheck`).
 
     Example:
         >>> import datetime
@@ -207,6 +210,9 @@ class Decision(CanonicalJSON):
     cautions: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
     digest: str = ""
     library_version: str = ""
+    regimes: tuple[RegimeCheck, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(RegimeCheck)
+    )
 
     @property
     def deciding(self) -> Finding | None:

@@ -18,6 +18,8 @@ from tradecontrol._time import Moment
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.licensing import Memo, apply_licenses, unknown_license_findings
+from tradecontrol.nexus import RULE_ID as NEXUS_RULE_ID
+from tradecontrol.nexus import Regime, RegimeCheck, check_regime
 from tradecontrol.rulebook import Rulebook
 from tradecontrol.rules import RULES
 from tradecontrol.transactions import Transaction
@@ -110,7 +112,35 @@ def evaluate(
         cautions=_cautions(transaction, rulebook, moment),
         digest=transaction_digest(transaction, rulebook, moment),
         library_version=__version__,
+        regimes=_regimes(transaction, rulebook, moment),
     )
+
+
+def _regimes(
+    transaction: Transaction, rulebook: Rulebook, moment: Moment
+) -> tuple[RegimeCheck, ...]:
+    """The regime checks; none for a rulebook without the ``nexus.regimes`` rule.
+
+    A check that fails counts as applying (fail closed) and says why.
+    """
+    try:
+        rulebook.rule(NEXUS_RULE_ID)
+    except TradeControlError:
+        return ()
+    out = []
+    for regime in Regime:
+        try:
+            out.append(check_regime(regime, transaction, rulebook, moment))
+        except Exception as exc:
+            out.append(
+                RegimeCheck(
+                    regime=regime,
+                    applies=True,
+                    reason=f"{regime.value} could not be checked ({type(exc).__name__}: "
+                    f"{exc}); it is treated as applying.",
+                )
+            )
+    return tuple(out)
 
 
 def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> tuple[str, ...]:

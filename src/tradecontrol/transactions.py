@@ -104,6 +104,12 @@ class TransactionKind(enum.Enum):
     PAYMENT = "payment"
 
 
+def _opt_bool(value: Any) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInputError(f"must be true, false or null, got {_json_type(value)}")
+    return value
+
+
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
 class Party:
     """A party to the transaction: an entity in a role.
@@ -111,14 +117,28 @@ class Party:
     Args:
         role: A :class:`Role` (``"ultimate_consignee"``).
         entity: The :class:`~tradecontrol.entities.Entity`.
+        us_person: Whether the party is a U.S. person (31 CFR 560.314: U.S. citizen or
+            permanent resident, entity organized under U.S. law or its foreign branch, any
+            person in the United States); ``None`` (default) derives it from the entity's
+            country or, for persons, nationality. Decides whether OFAC reaches the deal.
+        eu_person: Whether the party is an EU person (national of a Member State, or body
+            incorporated under a Member State's law — Regulation (EU) No 269/2014 Art. 17);
+            ``None`` derives it as for ``us_person``, with membership as of the date.
+        uk_person: Whether the party is a UK person (Sanctions and Anti-Money Laundering
+            Act 2018 s. 21); ``None`` derives it as for ``us_person``.
 
     Example:
         >>> Party(role="purchaser", entity=Entity(name="Acme")).role
         <Role.PURCHASER: 'purchaser'>
+        >>> Party(role="exporter", entity=Entity(name="Acme"), us_person=False).us_person
+        False
     """
 
     role: Role = attrs.field(converter=Role)
     entity: Entity = attrs.field(validator=v.instance(Entity))
+    us_person: bool | None = attrs.field(default=None, converter=_opt_bool)
+    eu_person: bool | None = attrs.field(default=None, converter=_opt_bool)
+    uk_person: bool | None = attrs.field(default=None, converter=_opt_bool)
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)

@@ -8,7 +8,6 @@ control blocks, and citations — all rule parameters in the rulebook.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,9 +16,9 @@ import attrs
 from tradecontrol._time import Moment, Window
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.errors import DataError
-from tradecontrol.jurisdictions import Jurisdiction
+from tradecontrol.nexus import Regime, check_regime
 from tradecontrol.ownership import OwnershipResult, OwnershipTest, assess
-from tradecontrol.transactions import Party, Role, Transaction
+from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,34 +91,14 @@ def ownership_test(info: RuleInfo, as_of: Moment, list_codes: tuple[str, ...]) -
 
 def regime_applies(
     info: RuleInfo, transaction: Transaction, rulebook: Rulebook, as_of: Moment
-) -> tuple[bool, str]:
-    """Whether the rule's regime (parameter ``regime``) applies, and why.
+) -> tuple[bool, str, tuple[str, ...]]:
+    """Whether the rule's regime (parameter ``regime``) applies: (applies, reason, citations).
 
-    Asks :func:`tradecontrol.nexus.check_regime` when that module is present. Without
-    it: the regime applies when a party's country or nationality, the origin or the
-    destination lies in one of the countries of parameter ``persons_countries``; for
-    OFAC a transaction with no exporter stated is taken to have a U.S. exporter (the
-    worked cases' convention).
+    The answer comes from :func:`tradecontrol.nexus.check_regime` (U.S., EU or UK persons
+    and territory).
     """
-    regime = info.param("regime")[0]
-    try:
-        nexus = importlib.import_module("tradecontrol.nexus")
-    except ImportError:
-        nexus = None
-    if nexus is not None:
-        check = nexus.check_regime(nexus.Regime(regime), transaction, rulebook, as_of)
-        return bool(check.applies), str(check.reason)
-    countries = [Jurisdiction(c) for c in opt_param(info, "persons_countries")]
-    places = [p for p in (transaction.origin, transaction.destination) if p is not None]
-    for party in transaction.parties:
-        entity = party.entity
-        places.extend(x for x in (entity.country, *entity.nationalities) if x is not None)
-    for place in places:
-        if any(place.within(c) for c in countries):
-            return True, f"{place.code} is involved (a {regime} person or territory)"
-    if regime == "OFAC" and not any(p.role is Role.EXPORTER for p in transaction.parties):
-        return True, "no exporter is stated, so a U.S. exporter is assumed"
-    return False, f"no {regime} person or territory is involved"
+    check = check_regime(Regime(info.param("regime")[0]), transaction, rulebook, as_of)
+    return check.applies, check.reason.rstrip("."), check.citations
 
 
 def _who(party: Party) -> str:
@@ -148,7 +127,7 @@ def blocking_findings(
     info = rulebook.rule(rule_id)
     if transaction.kind.value not in info.transaction_kinds:
         return ()
-    applies, why = regime_applies(info, transaction, rulebook, as_of)
+    applies, why, nexus_citations = regime_applies(info, transaction, rulebook, as_of)
     if not applies:
         return ()
     test = ownership_test(info, as_of, info.list_codes)
@@ -157,6 +136,8 @@ def blocking_findings(
     findings: list[Finding] = []
     for party, result in zip(transaction.parties, results, strict=True):
         found = _party_finding(rule_id, info, party, result, test, as_of, regime, why)
+        if found is not None and found.outcome is not Outcome.NOT_RESTRICTED:
+            found = attrs.evolve(found, citations=merge_citations(found.citations, nexus_citations))
         if found is not None:
             findings.append(found)
     return tuple(findings)

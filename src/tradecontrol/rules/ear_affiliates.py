@@ -170,7 +170,7 @@ def _party(
         ]
     out = []
     for index, item in enumerate(transaction.items):
-        subjection = subject_to_ear(transaction, item, rulebook)
+        subjection = subject_to_ear(transaction, item, rulebook, as_of)
         if subjection.subject is False:
             continue
         outcome = Outcome.LICENSE_REQUIRED if subjection.subject else Outcome.REVIEW_REQUIRED

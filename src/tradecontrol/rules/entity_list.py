@@ -84,7 +84,9 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                 continue
             version, position = found
             findings.extend(
-                _party_findings(transaction, rulebook, party, match, listing, version, position)
+                _party_findings(
+                    transaction, rulebook, party, match, listing, version, position, as_of
+                )
             )
     return tuple(findings)
 
@@ -136,6 +138,7 @@ def _party_findings(
     listing: Listing,
     version: ListingVersion,
     position: Position,
+    as_of: Moment,
 ) -> list[Finding]:
     info = rulebook.rule(RULE_ID)
     citations = merge_citations(info.citations, version.citations)
@@ -160,7 +163,7 @@ def _party_findings(
         return [base]
     out = []
     for index, item in enumerate(transaction.items):
-        subjection = subject_to_ear(transaction, item, rulebook)
+        subjection = subject_to_ear(transaction, item, rulebook, as_of)
         if subjection.subject is None:
             out.append(
                 attrs.evolve(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import attrs
 
+from tradecontrol._time import Moment
 from tradecontrol.transactions import Item, Transaction
 
 TYPE_CHECKING = False
@@ -37,13 +38,16 @@ class Subjection:
     citations: tuple[str, ...]
 
 
-def subject_to_ear(transaction: Transaction, item: Item, rulebook: Rulebook) -> Subjection:
+def subject_to_ear(
+    transaction: Transaction, item: Item, rulebook: Rulebook, as_of: Moment
+) -> Subjection:
     """Decide whether ``item`` is subject to the EAR in ``transaction``.
 
     Args:
         transaction: Gives where the item leaves from (``origin``).
         item: Gives where it was made (``origin``).
         rulebook: Supplies the rule's citations.
+        as_of: The moment to decide for (date or aware datetime).
 
     Returns:
         A :class:`Subjection`.
