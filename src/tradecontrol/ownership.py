@@ -237,17 +237,24 @@ class _Graph:
             return self.entities[node]
         return self.base._resolver.nodes[node]
 
-    def add_owners(self, entity: Entity, seen: set[int] | None = None) -> int:
-        seen = set() if seen is None else seen
+    def add_owners(self, entity: Entity) -> int:
+        """Add ``entity`` and every owner it states (at any depth); return its node.
+
+        An entity stated several times has the union of its stated owners; the same
+        owner stated twice with different terms is a problem (review), whatever the order.
+        """
         me = self.node(entity)
-        if me in seen:
-            return me
-        seen.add(me)
         for own in entity.owners:
-            owner = self.add_owners(own.owner, seen)
-            self.stated.setdefault(me, {})[owner] = _Edge(
-                owner, own.share_percent, own.control, own.joint_arrangement
-            )
+            owner = self.add_owners(own.owner)
+            edge = _Edge(owner, own.share_percent, own.control, own.joint_arrangement)
+            stated = self.stated.setdefault(me, {})
+            if owner in stated and stated[owner] != edge:
+                self.problems.setdefault(
+                    me,
+                    f"{own.owner.name!r} is stated twice as an owner of {entity.name!r} "
+                    "with different terms",
+                )
+            stated.setdefault(owner, edge)
         return me
 
     def owners(self, node: int) -> tuple[_Edge, ...]:
@@ -573,7 +580,14 @@ class _Assessment:
             controllers=tuple(controllers),
             owner_listings=tuple(roots),
             paths=tuple(dict.fromkeys(paths)),
-            problem=self.graph.problems.get(node),
+            problem=next(
+                (
+                    self.graph.problems[n]
+                    for n in _reach(self.graph, [node])
+                    if n in self.graph.problems
+                ),
+                None,
+            ),
         )
 
 
