@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import random
 from decimal import Decimal
 from typing import Any
@@ -36,7 +37,11 @@ RB = Rulebook.default().with_listings(
     ]
 )
 DATES = st.sampled_from(["2013-06-01", "2014-08-13", "2023-01-10"])
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("OWNERSHIP_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def owners_strategy(depth: int) -> st.SearchStrategy[list[dict[str, Any]]]:

@@ -220,6 +220,7 @@ class _Graph:
         self.entities: dict[int, Entity] = {}
         self.stated: dict[int, dict[int, _Edge]] = {}
         self.problems: dict[int, str] = {}
+        self.conflicts: dict[int, set[str]] = {}
 
     def node(self, entity: Entity) -> int:
         found = self.base._resolver.find(entity)
@@ -249,13 +250,23 @@ class _Graph:
             edge = _Edge(owner, own.share_percent, own.control, own.joint_arrangement)
             stated = self.stated.setdefault(me, {})
             if owner in stated and stated[owner] != edge:
-                self.problems.setdefault(
-                    me,
-                    f"{own.owner.name!r} is stated twice as an owner of {entity.name!r} "
-                    "with different terms",
-                )
+                self.conflicts.setdefault(me, set()).add(self.entity(owner).name)
             stated.setdefault(owner, edge)
         return me
+
+    def problem(self, nodes: Iterable[int]) -> str | None:
+        """Why the graph over ``nodes`` cannot be trusted (all reasons, sorted), if so."""
+        found = set()
+        for n in nodes:
+            if n in self.problems:
+                found.add(self.problems[n])
+            if n in self.conflicts:
+                names = ", ".join(repr(x) for x in sorted(self.conflicts[n]))
+                found.add(
+                    f"{names} stated more than once as owner(s) of {self.entity(n).name!r} "
+                    "with different terms"
+                )
+        return "; ".join(sorted(found)) or None
 
     def owners(self, node: int) -> tuple[_Edge, ...]:
         base = self.base._owners.get(node, ())
@@ -265,7 +276,7 @@ class _Graph:
         merged = {e.owner: e for e in base}
         merged.update(stated)  # what the transaction states wins, owner by owner
         edges = tuple(merged.values())
-        if node not in self.problems:
+        if node not in self.problems and node not in self.conflicts:
             problem = _check_total(edges, repr(self.entity(node).name))
             if problem:
                 self.problems[node] = problem + " (transaction and rulebook combined)"
@@ -580,14 +591,7 @@ class _Assessment:
             controllers=tuple(controllers),
             owner_listings=tuple(roots),
             paths=tuple(dict.fromkeys(paths)),
-            problem=next(
-                (
-                    self.graph.problems[n]
-                    for n in _reach(self.graph, [node])
-                    if n in self.graph.problems
-                ),
-                None,
-            ),
+            problem=self.graph.problem(_reach(self.graph, [node])),
         )
 
 

@@ -172,7 +172,9 @@ def _party_finding(
             base,
             outcome=Outcome.REVIEW_REQUIRED,
             requirement=Outcome.REVIEW_REQUIRED,
-            citations=base_citations,
+            citations=info.citations,
+            listing_id=None,
+            matched_name=None,
             message=f"The ownership of the {who} cannot be assessed: {result.problem}.",
         )
     if result.listed:

@@ -71,7 +71,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     results = assess([p.entity for p in transaction.parties], rulebook, as_of, test)
     findings: list[Finding] = []
     for party, result in zip(transaction.parties, results, strict=True):
-        if result.listed or not result.holdings:
+        if result.listed or not (result.holdings or result.problem):
             continue  # listed parties are for ear.entity_list
         findings.extend(_party(transaction, rulebook, info, party, result, as_of))
     return tuple(findings)
@@ -100,6 +100,17 @@ def _party(
         matched_name=anchor.matched_name if anchor is not None else None,
         message="",
     )
+    if result.problem is not None:
+        return [
+            attrs.evolve(
+                base,
+                outcome=Outcome.REVIEW_REQUIRED,
+                requirement=Outcome.REVIEW_REQUIRED,
+                listing_id=None,
+                matched_name=None,
+                message=f"The ownership of the {who} cannot be assessed: {result.problem}.",
+            )
+        ]
     in_force = windows(info, "in_force", US_EASTERN)
     suspended = windows(info, "suspended", US_EASTERN)
     if not any(w.contains(as_of) for w in in_force):
