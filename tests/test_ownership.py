@@ -585,3 +585,40 @@ def test_cycles_terminate_and_do_not_block_by_themselves() -> None:
         ]
     )
     assert rule_outcome(run(deal("2023-01-10", {"name": "A"}), listed), OFAC, "A") is PR
+
+
+def _files(tmp_path: Any) -> tuple[str, str]:
+    import json
+
+    lines = tmp_path / "deals.jsonl"
+    lines.write_text(json.dumps(deal("2023-06-01", LIMASSOL)) + "\n{not json}\n", encoding="utf-8")
+    listed = tmp_path / "list.jsonl"
+    listed.write_text(
+        "".join(json.dumps(listing(n, "SDN").to_dict()) + "\n" for n in ("Person P", "Person Q")),
+        encoding="utf-8",
+    )
+    return str(lines), str(listed)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("dot", 'n1 [label="Limassol Trading Ltd\\n(beneficiary)\\nblocked: OFAC"'),
+        ("mermaid", 'n1["Limassol Trading Ltd<br/>(beneficiary)<br/>blocked: OFAC"]:::blocked'),
+    ],
+)
+def test_cli_explain_prints_paths_and_graph(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str], fmt: str, expected: str
+) -> None:
+    from tradecontrol.cli import main
+
+    deals, listed = _files(tmp_path)
+    status = main(["explain", deals, "--list", listed, "--graph", fmt])
+    out, err = capsys.readouterr()
+    assert (
+        status == 1 and "deals.jsonl:2:" in err
+    )  # the bad line is reported, the good one explained
+    assert "T: prohibited as of 2023-06-01" in out
+    assert "Person P 30% + Person Q 25% → Limassol Trading Ltd = 55% ≥ 50%" in out
+    assert expected in out
+    assert ("n2 -> n1" if fmt == "dot" else "n2 -->|30%| n1") in out

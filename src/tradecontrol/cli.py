@@ -1,7 +1,8 @@
 """Command-line interface.
 
 ``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--format table|json]``,
-``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``.
+``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``,
+``tradecontrol explain FILE|- [--as-of DATE] [--list PATH ...] [--graph dot|mermaid]``.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
 was bad (each reported on standard error with file, line and field; the other lines are
@@ -76,6 +77,24 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         dest="lists",
         help="add the listings of an official list file to the bundled rulebook (repeatable)",
+    )
+    ex = sub.add_parser(
+        "explain",
+        help="each decision with its reasoning (ownership paths, near misses)",
+        description="Decide each transaction and print its reasoning: regimes, findings with "
+        "ownership paths and aggregated shares, citations, near misses, cautions; "
+        "--graph writes the ownership graph with blocked nodes marked.",
+    )
+    ex.add_argument("file", metavar="FILE", help="JSON-lines file of transactions, or - for stdin")
+    ex.add_argument("--as-of", type=_as_of, default=None, metavar="DATE", help="decide as of")
+    ex.add_argument(
+        "--list", action="append", default=[], metavar="PATH", dest="lists", help="add a list"
+    )
+    ex.add_argument(
+        "--graph",
+        choices=("dot", "mermaid"),
+        default=None,
+        help="also write each transaction's ownership graph as Graphviz DOT or Mermaid text",
     )
     lst = sub.add_parser("lists", help="inspect and compare list files")
     lsub = lst.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
@@ -159,18 +178,13 @@ def _table_row(decision: Decision) -> str:
     )
 
 
-def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    name = "-" if args.file == "-" else args.file
-    try:
-        stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
-    except OSError as exc:
-        print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
-        return 1
+def _rulebook(paths: Sequence[str], err: TextIO) -> Rulebook:
+    """The bundled rulebook with the listings of ``paths`` added (problems reported)."""
     rulebook = Rulebook.default()
-    if args.lists:
+    if paths:
         extra: list[Listing] = []
         published: list[date] = []
-        for list_path in args.lists:
+        for list_path in paths:
             snapshot = lists.load(list_path)
             if snapshot.problems:
                 refused = sum(p.fatal for p in snapshot.problems)
@@ -184,6 +198,55 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if snapshot.published is not None:
                 published.append(snapshot.published)
         rulebook = rulebook.with_listings(extra, snapshot=max(published, default=None))
+    return rulebook
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from tradecontrol.explain import explain_lines, ownership_view, to_dot, to_mermaid
+
+    name = "-" if args.file == "-" else args.file
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    except OSError as exc:
+        print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
+        return 1
+    rulebook = _rulebook(args.lists, err)
+    bad = 0
+    try:
+        for number, raw in _lines(stream):
+            if raw is not None and not raw.strip():
+                continue
+            try:
+                transaction = _parse(raw, number == 1)
+            except TradeControlError as exc:
+                bad += 1
+                print(f"tradecontrol: {exc.located(source=name, line=number)}", file=err)
+                continue
+            decision = evaluate(transaction, rulebook, as_of=args.as_of)
+            for line in explain_lines(decision):
+                print(line, file=out)
+            if args.graph is not None:
+                view = ownership_view(transaction, rulebook, decision.as_of)
+                render = to_dot if args.graph == "dot" else to_mermaid
+                print(render(view), file=out)
+            print(file=out)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if bad:
+        print(f"tradecontrol: {bad} bad line(s) in {name}; the others were explained", file=err)
+        return 1
+    return 0
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    name = "-" if args.file == "-" else args.file
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    except OSError as exc:
+        print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
+        return 1
+    rulebook = _rulebook(args.lists, err)
     bad = 0
     checked: tuple[str, ...] = ()
     if args.format == "table":
@@ -241,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "lists":
             return _lists(args, sys.stdout)
+        if args.command == "explain":
+            return _explain(args, sys.stdout, sys.stderr)
         return _evaluate(args, sys.stdout, sys.stderr)
     except TradeControlError as exc:
         print(f"tradecontrol: {exc}", file=sys.stderr)

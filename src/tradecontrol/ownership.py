@@ -314,16 +314,13 @@ def ownership_graph(
 
 
 def _reach(graph: _Graph, starts: Iterable[int]) -> list[int]:
-    order: list[int] = []
-    seen: set[int] = set()
-    stack = list(starts)
-    while stack:
-        n = stack.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        order.append(n)
-        stack.extend(e.owner for e in graph.owners(n) if e.owner not in seen)
+    order = list(dict.fromkeys(starts))
+    seen = set(order)
+    for n in order:  # breadth first; the list grows while it is read
+        for e in graph.owners(n):
+            if e.owner not in seen:
+                seen.add(e.owner)
+                order.append(e.owner)
     return order
 
 
