@@ -10,6 +10,7 @@ functions: ``tradecontrol explain`` (the CLI) prints them.
 
 Example:
     >>> from tradecontrol import Rulebook, Transaction
+    >>> from tradecontrol.explain import ownership_view, to_mermaid
     >>> t = Transaction.from_dict({"id": "T", "date": "2023-01-10", "parties": [
     ...     {"role": "beneficiary", "entity": {"name": "Gamma Industrial LLC", "owners": [
     ...         {"owner": {"name": "Holding A"}, "share_percent": "30"}]}}]})
@@ -167,6 +168,7 @@ def to_dot(view: OwnershipView) -> str:
     """Graphviz DOT text: owners point to what they own; blocked nodes filled red.
 
     Example:
+        >>> from tradecontrol.explain import GraphNode, OwnershipView, to_dot
         >>> print(to_dot(OwnershipView(nodes=(GraphNode(key="n0", name="A&B"),), edges=())))
         digraph ownership {
           rankdir=BT;
@@ -214,6 +216,7 @@ def explain_lines(decision: Decision) -> list[str]:
 
     Example:
         >>> from tradecontrol import Rulebook, Transaction, evaluate
+        >>> from tradecontrol.explain import explain_lines
         >>> t = Transaction.from_dict({"id": "T-9", "date": "2019-05-10", "parties": []})
         >>> explain_lines(evaluate(t, Rulebook.default()))[0]
         'T-9: not_restricted as of 2019-05-10'

@@ -9,7 +9,7 @@ edges ("owner holds ``share_percent`` of owned", percent 0–100, Decimal, with 
   when the rulebook is built (:meth:`tradecontrol.Rulebook.with_ownership`).
 
 Entities are identified across the graph by identifier first (scheme and value), then by
-normalised name (:func:`~tradecontrol.screening.normalize.normalize_name`) and country.
+normalised name (``normalize_name``) and country.
 
 :func:`assess` applies an :class:`OwnershipTest` — threshold, whether an owner's share at
 exactly the threshold counts, whether different owners' shares are aggregated, whether
@@ -29,6 +29,7 @@ Example:
     >>> gamma = Entity.from_dict({"name": "Gamma Industrial LLC", "owners": [
     ...     {"owner": {"name": "SDN A"}, "share_percent": "30%"},
     ...     {"owner": {"name": "SDN B"}, "share_percent": "25"}]})
+    >>> from tradecontrol.ownership import OwnershipTest, assess
     >>> test = OwnershipTest(list_codes=frozenset({"SDN"}), threshold=Decimal(50))
     >>> import datetime
     >>> result = assess([gamma], rb, datetime.date(2023, 1, 10), test)[0]
@@ -170,6 +171,7 @@ class OwnershipIndex:
         DataError: The shares of one entity's owners add up to more than 100%.
 
     Example:
+        >>> from tradecontrol.ownership import OwnershipEdge, OwnershipIndex
         >>> idx = OwnershipIndex([OwnershipEdge.from_dict({"owned": {"name": "B"},
         ...     "owner": {"name": "A"}, "share_percent": "60"})])
         >>> len(idx)
@@ -296,7 +298,8 @@ def ownership_graph(
         ``(start nodes, {node: entity}, {owned node: ((owner node, share, control), ...)})``.
 
     Example:
-        >>> from tradecontrol import Rulebook
+        >>> from tradecontrol import Entity, Rulebook
+        >>> from tradecontrol.ownership import ownership_graph
         >>> starts, nodes, edges = ownership_graph(
         ...     [Entity.from_dict({"name": "B", "owners": [{"owner": {"name": "A"},
         ...      "share_percent": 60}]})], Rulebook.default())
@@ -339,6 +342,8 @@ class OwnershipTest:
         control_blocks: True when a blocked owner's control blocks whatever its share.
 
     Example:
+        >>> from decimal import Decimal
+        >>> from tradecontrol.ownership import OwnershipTest
         >>> OwnershipTest(list_codes=frozenset({"UK"}), threshold=Decimal(50),
         ...               at_threshold=False, aggregate=False).describe()
         'more than 50%, not aggregated'
