@@ -72,7 +72,13 @@ def test_as_of_applies_to_every_line(capsys: pytest.CaptureFixture[str]) -> None
         ["evaluate", str(EXAMPLES), "--format", "json", "--as-of", "2019-05-01"], capsys
     )
     assert code == 0
-    assert {json.loads(line)["outcome"] for line in out.splitlines()} == {"not_restricted"}
+    outcomes = {
+        json.loads(line)["transaction_id"]: json.loads(line)["outcome"] for line in out.splitlines()
+    }
+    # before the Huawei listing nothing is restricted, except the shipment to Cuba, which
+    # needs a licence under the embargo (15 CFR 746.2) whatever the date
+    assert outcomes.pop("HW-12-cuba-affiliate-network") == "license_required"
+    assert set(outcomes.values()) == {"not_restricted"}
 
 
 def test_bad_lines_are_reported_and_the_rest_decided(

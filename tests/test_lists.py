@@ -167,6 +167,7 @@ def test_evaluate_against_the_full_csl() -> None:
         snapshot=datetime.date(2022, 5, 5),
         rules=default.rules,
         licenses=default.licenses,
+        destinations=default.destinations,
     )
     rb = empty.with_listings(snap.listings)
     later = build(transaction("2019-06-10", end_use="new-product-production"))

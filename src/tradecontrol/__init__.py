@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 from tradecontrol._time import Position, Window, parse_moment
 from tradecontrol._validators import Percent
 from tradecontrol.conditions import Condition, ConditionTest
+from tradecontrol.content import DirectProduct, UsContent
 from tradecontrol.decision import Decision, Finding, NearMiss, Outcome, ReviewPolicy, RulebookRef
 from tradecontrol.entities import Address, Entity, EntityKind, Identifier, Ownership
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError, UnknownLicenseError
@@ -40,6 +41,7 @@ __all__ = [
     "ConditionTest",
     "DataError",
     "Decision",
+    "DirectProduct",
     "Entity",
     "EntityKind",
     "Finding",
@@ -76,6 +78,7 @@ __all__ = [
     "Transaction",
     "TransactionKind",
     "UnknownLicenseError",
+    "UsContent",
     "Window",
     "__version__",
     "check_regime",

@@ -84,6 +84,7 @@ class ReviewPolicy(enum.Enum):
 
     PRESUMPTION_OF_DENIAL = "presumption_of_denial"
     POLICY_OF_DENIAL = "policy_of_denial"
+    GENERAL_POLICY_OF_DENIAL = "general_policy_of_denial"
     CASE_BY_CASE = "case_by_case"
     APPROVAL = "approval"
 

@@ -18,8 +18,9 @@ Each regime is checked on its own jurisdictional hook:
   transaction date) or the deal leaving from or going to a Member State.
 * **UK** follows *UK persons* and *UK territory*, the same way (``Party.uk_person``, ``GB``).
 
-The tests are data: citations, the U.S. territories and the dated EU membership are
-parameters of the rule ``nexus.regimes`` in the rulebook (``tools/sources/nexus-facts.json``).
+The tests are data: citations and the U.S. territories are parameters of the rule
+``nexus.regimes`` in the rulebook (``tools/sources/nexus-facts.json``); EU membership by
+date, with the United Kingdom's transition period, is the rulebook's destination data.
 
 Example:
     >>> from tradecontrol import Rulebook, Transaction
@@ -43,6 +44,7 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment
 from tradecontrol.entities import EntityKind
+from tradecontrol.errors import DataError
 from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.transactions import Party, Role, Transaction
 
@@ -95,21 +97,27 @@ def _day(moment: Moment) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def _eu_members(info: RuleInfo, day: date) -> frozenset[str]:
-    """Member States on ``day`` from values ``"AT:1995-01-01"`` / ``"GB:1973-01-01/2020-12-31"``."""
-    out = set()
-    for value in info.param("eu_member_states"):
-        code, _, span = value.partition(":")
-        start, _, end = span.partition("/")
-        if date.fromisoformat(start) <= day and (not end or day <= date.fromisoformat(end)):
-            out.add(code)
-    return frozenset(out)
+def _eu_places(rulebook: Rulebook, transaction: Transaction, day: date) -> frozenset[str]:
+    """Countries of the transaction where Union law applies on ``day`` (membership by date)."""
+    data = rulebook.destinations
+    if data is None:
+        raise DataError(f"rulebook {rulebook.id} has no EU membership data (destinations)")
+    places = [p.country for p in (transaction.origin, transaction.destination) if p is not None]
+    places += [h for party in transaction.parties for h in _homes(party)]
+    return frozenset(p.code for p in places if p.code != "EU" and data.eu_law_applies(p.code, day))
 
 
 def _homes(party: Party) -> tuple[Jurisdiction, ...]:
-    """Where the party belongs: its country (incorporation or residence) and nationalities."""
+    """Where the party belongs: country, else addresses' countries; and nationalities.
+
+    A person in a country is that country's person (31 CFR 560.314: any person in the
+    United States), so the addresses count when no country is given.
+    """
     entity = party.entity
-    homes = [entity.country] if entity.country is not None else []
+    if entity.country is not None:
+        homes = [entity.country]
+    else:
+        homes = [a.country for a in entity.addresses if a.country is not None]
     if entity.kind is EntityKind.PERSON:
         homes.extend(entity.nationalities)
     return tuple(h.country for h in homes)
@@ -157,8 +165,6 @@ def _persons_check(
             "no exporter is named, so a U.S. exporter is assumed (state the exporter "
             "party to change this)"
         )
-    if regime is Regime.EU:
-        citations = (*citations, *info.param("eu_member_states_citations"))
     if hooks:
         return RegimeCheck(
             regime=regime,
@@ -221,7 +227,8 @@ def check_regime(
         transaction: The transaction; its parties' ``us_person``/``eu_person``/``uk_person``
             flags win over what their entity's country or nationality suggests.
         rulebook: Supplies the parameters of rule ``nexus.regimes`` (citations, U.S.
-            territories, EU Member States by date) and of ``ear.subject_to_ear``.
+            territories), EU membership by date (``rulebook.destinations``) and the data
+            of ``ear.subject_to_ear``.
         as_of: The moment to decide for (date or aware datetime); EU membership and the
             de minimis / direct product rules are read as of its date.
 
@@ -229,7 +236,8 @@ def check_regime(
         A :class:`RegimeCheck` with a one-sentence reason and the citations of the test.
 
     Raises:
-        DataError: The rulebook lacks the ``nexus.regimes`` parameters.
+        DataError: The rulebook lacks the ``nexus.regimes`` parameters, or (for the EU)
+            destination data.
 
     Example:
         >>> from tradecontrol import Item, Rulebook, Transaction
@@ -247,7 +255,7 @@ def check_regime(
         codes = frozenset(info.param("us_territory"))
         return _persons_check(regime, transaction, info, "us_person", codes, "U.S.")
     if regime is Regime.EU:
-        codes = _eu_members(info, _day(as_of))
+        codes = _eu_places(rulebook, transaction, _day(as_of))
         return _persons_check(regime, transaction, info, "eu_person", codes, "EU")
     codes = frozenset(info.param("uk_territory"))
     return _persons_check(regime, transaction, info, "uk_person", codes, "UK")

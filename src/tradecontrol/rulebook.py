@@ -28,6 +28,7 @@ import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol.conditions import ConditionTest
+from tradecontrol.destinations import Destinations
 from tradecontrol.entities import Entity
 from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseError
 from tradecontrol.licenses import License
@@ -164,6 +165,8 @@ class Rulebook:
         sources: Provenance of the data.
         end_use_codes: Activity codes the rulebook recognises in ``Transaction.end_use``
             (those its conditions test are added automatically).
+        destinations: Country Groups, Commerce Country Chart, embargoes and EU membership
+            (:class:`~tradecontrol.destinations.Destinations`), if the rulebook has them.
         ownership: Known ownership edges (:class:`~tradecontrol.ownership.OwnershipEdge`),
             indexed once for the ownership rules.
 
@@ -193,6 +196,9 @@ class Rulebook:
         default=(), converter=v.freeze, validator=v.each(Source)
     )
     end_use_codes: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    destinations: Destinations | None = attrs.field(
+        default=None, validator=attrs.validators.optional(v.instance(Destinations))
+    )
     ownership: tuple[OwnershipEdge, ...] = attrs.field(
         default=(), converter=v.freeze_all, validator=v.each(OwnershipEdge)
     )
@@ -295,6 +301,60 @@ class Rulebook:
         except KeyError:
             raise DataError(f"rulebook {self.id} has no parameters for rule {rule_id!r}") from None
 
+    def _destinations(self) -> Destinations:
+        if self.destinations is None:
+            raise DataError(f"rulebook {self.id} has no destination data (Country Groups, chart)")
+        return self.destinations
+
+    def in_country_group(self, country: str, group: str, as_of: date) -> bool:
+        """True when ``country`` is in Country Group ``group`` (15 CFR 740 Supp. 1) at ``as_of``.
+
+        Args:
+            country: ISO 3166-1 alpha-2 (``"CN"``) or ISO 3166-2 subdivision (``"UA-43"``,
+                which takes its country's groups).
+            group: ``"A:1"`` … ``"A:6"``, ``"B"``, ``"D:1"`` … ``"D:5"``, ``"E:1"``, ``"E:2"``.
+            as_of: Date (or aware datetime) the membership is asked for.
+
+        Raises:
+            InvalidInputError: ``country`` is not an ISO 3166 code.
+            DataError: Unknown group, no destination data, or the data cannot answer for
+                that date (Hong Kong before 2020-12-23).
+
+        Example:
+            >>> import datetime
+            >>> rb = Rulebook.default()
+            >>> rb.in_country_group("CU", "E:1", datetime.date(2015, 7, 21))
+            True
+            >>> rb.in_country_group("CU", "E:2", datetime.date(2015, 7, 22))
+            True
+        """
+        return self._destinations().in_country_group(country, group, as_of)
+
+    def chart_reasons(
+        self, destination: str, reasons: Iterable[str], as_of: date
+    ) -> tuple[str, ...]:
+        """The ``reasons`` marked X for ``destination`` in the Commerce Country Chart.
+
+        Args:
+            destination: ISO 3166 code; a subdivision uses its country's row; Hong Kong
+                uses China's from 2020-12-23 (85 FR 83788).
+            reasons: Reasons for control, e.g. ``("NS2", "RS2", "AT1")``.
+            as_of: Date (or aware datetime).
+
+        Returns:
+            The marked reasons in chart order (Supplement No. 1 to 15 CFR Part 738).
+
+        Raises:
+            InvalidInputError: A reason is not one of the 16 chart columns.
+            DataError: No row governs the destination (indeterminate, 15 CFR 738.3(b)).
+
+        Example:
+            >>> import datetime
+            >>> Rulebook.default().chart_reasons("UA-43", ["NS2", "RS2"], datetime.date(2024, 1, 1))
+            ('NS2', 'RS2')
+        """
+        return self._destinations().chart_reasons(destination, reasons, as_of)
+
     def match_entity_name(self, name: str) -> tuple[NameMatch, ...]:
         """Listings whose name or alias equals ``name`` after normalisation.
 
@@ -389,6 +449,8 @@ class Rulebook:
             "licenses": unstructure(self.licenses),
             "end_use_codes": list(self.end_use_codes),
         }
+        if self.destinations is not None:
+            body["destinations"] = unstructure(self.destinations)
         if self.ownership:
             body["ownership"] = unstructure(self.ownership)
         return body
@@ -465,4 +527,14 @@ def _derived_version(base: str, what: str, payload: list[Any]) -> str:
 def _default() -> Rulebook:
     from tradecontrol.data import read_json
 
-    return Rulebook.from_dict(read_json("rulebook.json"))
+    base = read_json("rulebook.json")
+    extra = read_json("destinations.json")
+    return Rulebook.from_dict(
+        {
+            **base,
+            "version": f"{base['version']}+{extra['version']}",
+            "sources": [*base["sources"], *extra["sources"]],
+            "rules": [*base["rules"], *extra["rules"]],
+            "destinations": extra["destinations"],
+        }
+    )

@@ -31,7 +31,9 @@ import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
+from tradecontrol._reasons import reason_codes
 from tradecontrol._time import Moment, parse_moment
+from tradecontrol.content import DirectProduct, UsContent
 from tradecontrol.entities import Entity
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, opt_jurisdiction
@@ -152,11 +154,25 @@ class Item:
         currency: ISO 4217 code; required when ``value`` is given.
         quantity: Number of units.
         origin: Country where the item was made (ISO 3166).
-        us_content_percent: U.S.-controlled content, percent 0–100 of the item's value.
+        us_content_percent: U.S.-controlled content, percent 0–100 of the item's value:
+            the share of U.S.-origin content that would need a licence to the destination
+            (15 CFR 734.4, Supplement No. 2 to Part 734), for a foreign-made item.
+        us_content: The U.S.-origin inputs (:class:`~tradecontrol.UsContent`), from
+            which the controlled share is worked out when ``us_content_percent`` is not
+            given (and which decide the inputs with no de minimis level, such as 5E002).
+        direct_product: Facts for the foreign direct product rules
+            (:class:`~tradecontrol.DirectProduct`); absent means unknown.
+        reasons_for_control: Commerce Country Chart columns the ECCN's licence requirements
+            name for this item (``NS2``, ``RS2``, ``AT1``…, 15 CFR 738.2(d)); when empty,
+            the rule reads the rulebook's CCL subset by ECCN.
+        food_or_medicine: The item is food or medicine, as the Part 746 exclusions for
+            EAR99 food and medicine use the terms (15 CFR 746.4, 746.6, 746.9).
 
     Example:
         >>> Item(eccn="5d992.C", value="1200.00", currency="usd").eccn
         '5D992.c'
+        >>> Item(eccn="3A001", reasons_for_control=["NS 2", "AT1"]).reasons_for_control
+        ('NS2', 'AT1')
     """
 
     description: str | None = attrs.field(default=None, converter=v.optional_text)
@@ -166,6 +182,14 @@ class Item:
     quantity: int | None = attrs.field(default=None, converter=v.opt_non_negative_int)
     origin: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
     us_content_percent: v.Percent | None = attrs.field(default=None, converter=v.opt_percent)
+    us_content: tuple[UsContent, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=[v.each(UsContent), v.at_most(v.MAX_LIST)]
+    )
+    direct_product: DirectProduct | None = attrs.field(
+        default=None, validator=attrs.validators.optional(v.instance(DirectProduct))
+    )
+    reasons_for_control: tuple[str, ...] = attrs.field(default=(), converter=reason_codes)
+    food_or_medicine: bool = attrs.field(default=False, validator=v.instance(bool))
 
     def __attrs_post_init__(self) -> None:
         if self.value is not None and self.currency is None:

@@ -11,9 +11,13 @@ from collections.abc import Callable
 from tradecontrol._time import Moment
 from tradecontrol.decision import Finding
 from tradecontrol.rules import (
+    country_chart,
     ear_affiliates,
+    embargo,
     entity_list,
     eu_ownership_control,
+    foreign_direct_product,
+    ofac_comprehensive,
     ofac_fifty_percent,
     uk_ownership_control,
     unassessed_listing,
@@ -29,10 +33,14 @@ Rule = Callable[[Transaction, "Rulebook", Moment], tuple[Finding, ...]]
 RULES: tuple[tuple[str, Rule], ...] = (
     (entity_list.RULE_ID, entity_list.evaluate),
     (ear_affiliates.RULE_ID, ear_affiliates.evaluate),
+    (country_chart.RULE_ID, country_chart.evaluate),
+    (embargo.RULE_ID, embargo.evaluate),
+    (ofac_comprehensive.RULE_ID, ofac_comprehensive.evaluate),
     (ofac_fifty_percent.RULE_ID, ofac_fifty_percent.evaluate),
     (eu_ownership_control.RULE_ID, eu_ownership_control.evaluate),
     (uk_ownership_control.RULE_ID, uk_ownership_control.evaluate),
     (unassessed_listing.RULE_ID, unassessed_listing.evaluate),
+    (foreign_direct_product.RULE_ID, foreign_direct_product.evaluate),
 )
 """``(rule id, function)`` pairs, in evaluation order."""
 

@@ -176,6 +176,21 @@ def _party_findings(
             continue
         if not subjection.subject:
             continue
+        if subjection.authorized_by is not None:
+            out.append(
+                attrs.evolve(
+                    base,
+                    outcome=Outcome.AUTHORIZED,
+                    requirement=Outcome.LICENSE_REQUIRED,
+                    item_index=index,
+                    license_id=subjection.authorized_by,
+                    citations=merge_citations(citations, subjection.citations),
+                    message=f"The {who} {listed}: the item is subject to the EAR "
+                    f"({subjection.reason}), so a licence would be required; the savings "
+                    f"clause {subjection.authorized_by} authorizes it.",
+                )
+            )
+            continue
         requirement = version.license_requirement
         if requirement is not None and requirement.scope is RequirementScope.AS_STATED:
             out.append(
