@@ -622,3 +622,10 @@ def test_cli_explain_prints_paths_and_graph(
     assert "Person P 30% + Person Q 25% → Limassol Trading Ltd = 55% ≥ 50%" in out
     assert expected in out
     assert ("n2 -> n1" if fmt == "dot" else "n2 -->|30%| n1") in out
+
+
+def test_wc36_c_cautions_about_stakes_through_unblocked_intermediaries() -> None:
+    data = next(c[1] for c in CASES if c[0] == "WC-36-c")
+    finding = next(f for f in run(data).findings if f.rule == OFAC and f.party_name == "C Trading")
+    assert finding.outcome is NR
+    assert "SDN X" in finding.message and finding.cautions

@@ -411,6 +411,8 @@ class OwnershipResult:
         paths: The arithmetic, deepest first
             (``SDN A 30% + SDN B 25% → Gamma Industrial LLC = 55% ≥ 50%``).
         problem: Why the graph cannot be trusted (shares above 100%), if so.
+        indirect: Names of blocked entities further up the graph that are not direct
+            owners (their stakes pass through intermediaries, blocked or not).
     """
 
     entity: Entity
@@ -425,6 +427,7 @@ class OwnershipResult:
     owner_listings: tuple[NameMatch, ...] = ()
     paths: tuple[str, ...] = ()
     problem: str | None = None
+    indirect: tuple[str, ...] = ()
 
 
 def _pct(value: Decimal) -> str:
@@ -569,6 +572,8 @@ class _Assessment:
                 key=lambda e: (-(e.share or Decimal(0)), self.graph.entity(e.owner).name),
             )
             paths.append(self.line(node, edges))
+        reach = _reach(self.graph, [node])
+        direct = {e.owner for e in self.graph.owners(node)}
         roots = _unique(self.roots(node, set())) if blocked and not listed else ()
         if not blocked:
             roots = _unique(
@@ -593,7 +598,16 @@ class _Assessment:
             controllers=tuple(controllers),
             owner_listings=tuple(roots),
             paths=tuple(dict.fromkeys(paths)),
-            problem=self.graph.problem(_reach(self.graph, [node])),
+            problem=self.graph.problem(reach),
+            indirect=tuple(
+                sorted(
+                    {
+                        self.graph.entity(n).name
+                        for n in reach[1:]
+                        if n in self.blocked and n not in direct
+                    }
+                )
+            ),
         )
 
 

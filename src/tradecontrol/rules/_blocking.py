@@ -204,7 +204,19 @@ def _party_finding(
             message=f"The {who} is blocked as an entity {reason} ({why}).",
         )
     if not result.holdings:
-        return None
+        if not result.indirect:
+            return None
+        return attrs.evolve(
+            base,
+            citations=merge_citations(info.citations, info.param("citations_indirect")),
+            message=f"The {who} is not blocked by ownership: blocked parties "
+            f"({', '.join(result.indirect)}) hold stakes in it only through intermediaries "
+            "that are not blocked, which are not looked through.",
+            cautions=(
+                "blocked persons have indirect interests through unblocked intermediaries: "
+                "check for control and for changes in ownership",
+            ),
+        )
     if result.unknown:
         return attrs.evolve(
             base,
