@@ -629,3 +629,40 @@ def test_wc36_c_cautions_about_stakes_through_unblocked_intermediaries() -> None
     finding = next(f for f in run(data).findings if f.rule == OFAC and f.party_name == "C Trading")
     assert finding.outcome is NR
     assert "SDN X" in finding.message and finding.cautions
+
+
+def test_cli_reads_known_ownership_edges(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from tradecontrol.cli import main
+
+    deals, listed = _files(tmp_path)
+    (tmp_path / "deals.jsonl").write_text(
+        json.dumps(deal("2023-06-01", {"name": "Gamma Industrial LLC", "country": "CY"})) + "\n",
+        encoding="utf-8",
+    )
+    edges = tmp_path / "edges.jsonl"
+    edges.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "owned": {"name": "Gamma Industrial LLC", "country": "CY"},
+                        "owner": {"name": n},
+                        "share_percent": s,
+                    }
+                )
+                for n, s in (("Person P", "30%"), ("Person Q", 25))
+            ]
+            + ['{"owned": {"name": "X"}, "owner": {"name": "Y"}, "share_percent": "lots"}']
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    status = main(["explain", deals, "--list", listed, "--ownership", str(edges)])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert "edges.jsonl:3: share_percent" in err and "(edge not loaded)" in err
+    assert "Person P 30% + Person Q 25% → Gamma Industrial LLC = 55% ≥ 50%" in out
+    status = main(["evaluate", deals, "--list", listed, "--ownership", str(edges)])
+    assert status == 0 and "prohibited" in capsys.readouterr().out

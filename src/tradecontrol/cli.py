@@ -78,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
         dest="lists",
         help="add the listings of an official list file to the bundled rulebook (repeatable)",
     )
+    ev.add_argument(
+        "--ownership",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
+    )
     ex = sub.add_parser(
         "explain",
         help="each decision with its reasoning (ownership paths, near misses)",
@@ -89,6 +96,13 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--as-of", type=_as_of, default=None, metavar="DATE", help="decide as of")
     ex.add_argument(
         "--list", action="append", default=[], metavar="PATH", dest="lists", help="add a list"
+    )
+    ex.add_argument(
+        "--ownership",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
     )
     ex.add_argument(
         "--graph",
@@ -178,9 +192,28 @@ def _table_row(decision: Decision) -> str:
     )
 
 
-def _rulebook(paths: Sequence[str], err: TextIO) -> Rulebook:
-    """The bundled rulebook with the listings of ``paths`` added (problems reported)."""
+def _rulebook(paths: Sequence[str], err: TextIO, ownership: Sequence[str] = ()) -> Rulebook:
+    """The bundled rulebook plus the listings of ``paths`` and the edges of ``ownership``.
+
+    Records that could not be loaded are reported on ``err``.
+    """
     rulebook = Rulebook.default()
+    if ownership:
+        from tradecontrol.lists.ownership_edges import read_ownership
+        from tradecontrol.ownership import OwnershipEdge
+
+        edges: list[OwnershipEdge] = []
+        for edge_path in ownership:
+            found, problems = read_ownership(edge_path)
+            for problem in problems:
+                where = f"{problem.field}: " if problem.field else ""
+                print(
+                    f"tradecontrol: {edge_path}:{problem.record}: {where}{problem.reason} "
+                    "(edge not loaded)",
+                    file=err,
+                )
+            edges.extend(found)
+        rulebook = rulebook.with_ownership(edges)
     if paths:
         extra: list[Listing] = []
         published: list[date] = []
@@ -210,7 +243,7 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
-    rulebook = _rulebook(args.lists, err)
+    rulebook = _rulebook(args.lists, err, args.ownership)
     bad = 0
     try:
         for number, raw in _lines(stream):
@@ -246,7 +279,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
-    rulebook = _rulebook(args.lists, err)
+    rulebook = _rulebook(args.lists, err, args.ownership)
     bad = 0
     checked: tuple[str, ...] = ()
     if args.format == "table":
