@@ -148,6 +148,20 @@ HW_SUB = entity("HW-Sub Malaysia Sdn Bhd", "MY", [owner(HUAWEI, 100)])
 CASES: list[tuple[str, dict[str, Any], str | None, str, Outcome]] = [
     ("WC-19-a", deal("2021-03-01", HW_SUB, kind="export"), None, "", NR),
     ("WC-19-a-rule", deal("2021-03-01", HW_SUB, kind="export"), AFF, HW_SUB["name"], NR),
+    # WC-19-e: the exporter knows the goods are for the listed parent, so the parent is
+    # stated as a party (end user) and the Entity List rule itself requires a licence.
+    (
+        "WC-19-e",
+        deal(
+            "2021-03-01",
+            HW_SUB,
+            kind="export",
+            others=[{"role": "end_user", "entity": {"name": HUAWEI, "country": "CN"}}],
+        ),
+        "ear.entity_list",
+        HUAWEI,
+        LR,
+    ),
     ("WC-19-b", deal("2025-10-15", HW_SUB, kind="export"), None, "", LR),
     ("WC-19-c", deal("2025-12-01", HW_SUB, kind="export"), None, "", NR),
     ("WC-19-d", deal("2026-11-10", HW_SUB, kind="export"), None, "", LR),
