@@ -346,7 +346,7 @@ class OwnershipTest:
         >>> from tradecontrol.ownership import OwnershipTest
         >>> OwnershipTest(list_codes=frozenset({"UK"}), threshold=Decimal(50),
         ...               at_threshold=False, aggregate=False).describe()
-        'more than 50%, not aggregated'
+        'more than 50%, each owner or joint arrangement alone'
     """
 
     list_codes: frozenset[str]
@@ -369,7 +369,8 @@ class OwnershipTest:
         """The test in words."""
         more = "or more" if self.at_threshold else ""
         words = f"{self.threshold}% {more}" if more else f"more than {self.threshold}%"
-        return f"{words}, {'aggregated' if self.aggregate else 'not aggregated'}"
+        how = "aggregated" if self.aggregate else "each owner or joint arrangement alone"
+        return f"{words}, {how}"
 
 
 @attrs.frozen(kw_only=True, slots=True)
