@@ -634,11 +634,9 @@ def assess(
 
     Returns:
         One :class:`OwnershipResult` per entity, in order. Cost grows with the part of
-        the graph reachable upwards from ``entities``.
-
-    Raises:
-        InvalidInputError: Never for a valid rulebook; malformed input is rejected when the
-            entities are built.
+        the graph reachable upwards from ``entities``. Malformed input is rejected earlier,
+        when the entities and the rulebook are built; inconsistent statements (shares above
+        100% across transaction and rulebook) are reported in ``OwnershipResult.problem``.
     """
     graph = _Graph(rulebook.ownership_index)
     starts = [graph.add_owners(e) for e in entities]
