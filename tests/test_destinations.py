@@ -74,16 +74,18 @@ CASES: list[Case] = [
         {"ofac.comprehensive": (PR, None), "ear.embargo": (RR, None)},
     ),
     (
+        # a non-U.S. person reexporting U.S.-origin goods to Iran is within the ITSR
+        # (31 CFR 560.205; U.S. content of 10% or more, 560.420; worked cases WC-24-a, WC-52-c)
         "WC-27-foreign-exporter",
         deal("2024-05-01", "IR", EAR99, foreign=True),
-        RR,
-        {"ofac.comprehensive": None, "ear.embargo": (RR, None)},
+        PR,
+        {"ofac.comprehensive": (PR, None), "ear.embargo": (RR, None)},
     ),
     (
         "WC-27-ccl-item",
         deal("2024-05-01", "IR", AMPLIFIER, foreign=True),
-        LR,
-        {"ear.embargo": (LR, POD), "ear.country_chart": None},
+        PR,
+        {"ear.embargo": (LR, POD), "ear.country_chart": None, "ofac.comprehensive": (PR, None)},
     ),
     # WC-28 Cuba: EAR99 pump -> licence, general policy of denial (OFAC: check)
     (

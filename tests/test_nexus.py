@@ -649,3 +649,62 @@ def test_de_minimis_is_a_strict_threshold_and_monotone(
         assert answer.subject is (share > level), answer.reason
         answers.append(answer.subject)
     assert not answers[0] or answers[1]
+
+
+def _iran(share: str | None) -> Transaction:
+    item: dict[str, Any] = {
+        "description": "German-made machine controller",
+        "origin": "DE",
+        "direct_product": {},
+    }
+    if share is not None:
+        item["us_content"] = [{"eccn": "3A001", "percent": share, "license_required": True}]
+    return _foreign(
+        "2024-05-01",
+        item,
+        exporter=("EuroMach GmbH", "DE"),
+        consignee=("Isfahan Machine Works", "IR"),
+        destination="IR",
+    )
+
+
+def test_wc24a_iran_reexport_by_a_non_us_person_is_prohibited(rulebook: Rulebook) -> None:
+    d = evaluate(_iran("15"), rulebook)
+    assert d.outcome is Outcome.PROHIBITED
+    ear, ofac = d.regimes[0], d.regimes[1]
+    assert ear.applies and "10% de minimis level for IR" in ear.reason
+    assert ofac.applies and "31 CFR 560.205" in ofac.citations
+
+
+@pytest.mark.parametrize(
+    ("share", "applies"), [("9.99", False), ("10", True), (None, True)], ids=str
+)
+def test_ofac_reaches_us_goods_reexported_to_iran_from_10_percent(
+    share: str | None, applies: bool, rulebook: Rulebook
+) -> None:
+    t = _iran(share)
+    check = check_regime(Regime.OFAC, t, rulebook, t.date)
+    assert check.applies is applies, check.reason
+
+
+def test_group_parameters_name_real_country_groups(rulebook: Rulebook) -> None:
+    de_minimis_info = rulebook.rule("ear.de_minimis")
+    groups = [
+        *(g.partition(" from ")[0] for g in de_minimis_info.param("reduced_groups")),
+        *de_minimis_info.param("embargo_groups"),
+        *rulebook.rule("ear.foreign_direct_product").param("ns_groups"),
+    ]
+    for group in groups:  # in_country_group refuses a name that is not a Country Group
+        assert isinstance(rulebook.in_country_group("CN", group, datetime.date(2024, 1, 1)), bool)
+
+
+@pytest.mark.parametrize("place", ["US", "PR", "GU"])
+def test_items_made_or_located_in_us_territory_are_subject(place: str, rulebook: Rulebook) -> None:
+    made = Transaction(
+        id="T", date="2024-05-01", origin="DE", destination="CN", items=[Item(origin=place)]
+    )
+    located = Transaction(
+        id="T", date="2024-05-01", origin=place, destination="CN", items=[Item(origin="DE")]
+    )
+    for t in (made, located):
+        assert subject_to_ear(t, t.items[0], rulebook, t.date).subject is True

@@ -424,6 +424,12 @@ class Destinations:
     )
     _rows: dict[str, ChartRow] = attrs.field(init=False, repr=False, eq=False)
     _ccl: dict[str, CclEntry] = attrs.field(init=False, repr=False, eq=False)
+    _regions_by_code: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False, eq=False)
+    _labels: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    _territory_codes: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    _by_place: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         by_country: dict[str, list[GroupMembership]] = {}
@@ -437,12 +443,30 @@ class Destinations:
             rows[row.country] = row
         object.__setattr__(self, "_rows", rows)
         object.__setattr__(self, "_ccl", {e.eccn: e for e in self.ccl})
+        regions: dict[str, list[str]] = {}
+        for r in self.regions:
+            regions.setdefault(r.code, []).append(r.region)
+        object.__setattr__(self, "_regions_by_code", {k: tuple(x) for k, x in regions.items()})
+        object.__setattr__(self, "_labels", frozenset(k for k, _ in self.group_labels))
+        object.__setattr__(self, "_territory_codes", frozenset(t.code for t in self.territories))
+        by_place: dict[str, tuple[list[int], list[int]]] = {}
+        for i, embargo in enumerate(self.embargoes):
+            for name in embargo.places:
+                by_place.setdefault(name, ([], []))[0].append(i)
+        for i, program in enumerate(self.ofac_programs):
+            for name in program.places:
+                by_place.setdefault(name, ([], []))[1].append(i)
+        object.__setattr__(
+            self, "_by_place", {k: (tuple(e), tuple(o)) for k, (e, o) in by_place.items()}
+        )
 
     # --- places ------------------------------------------------------------------------
 
     def _governing(self, code: str, as_of: Moment, table: str) -> str:
         """The country whose entries govern ``code`` (a subdivision → its country)."""
         country = Jurisdiction(code).country.code
+        if country not in self._territory_codes:
+            return country
         own = self._rows if table == "chart" else self._groups_by_country
         what = "Commerce Country Chart" if table == "chart" else "Country Group"
         for territory in self.territories:
@@ -466,7 +490,7 @@ class Destinations:
             >>> Rulebook.default().destinations.regions_of("UA-40")
             ('crimea',)
         """
-        return tuple(r.region for r in self.regions if r.code == code.upper())
+        return self._regions_by_code.get(code.upper(), ())
 
     def place_matches(self, code: str, places: Iterable[str]) -> bool:
         """True when ``code`` lies in one of ``places`` (ISO codes or region names).
@@ -474,13 +498,38 @@ class Destinations:
         A subdivision lies in its country (``UA-43`` in ``UA``) and in the regions it is
         (``UA-43`` in ``crimea``); a country does not lie in a region of it.
         """
-        place = Jurisdiction(code)
-        wanted = set(places)
-        return bool(
-            place.code in wanted
-            or place.country.code in wanted
-            or wanted.intersection(self.regions_of(place.code))
-        )
+        code = code.strip().upper()
+        country = code.partition("-")[0]  # ISO 3166-2: the country code, a hyphen, the part
+        for place in places:
+            if place in (code, country) or place in self._regions_by_code.get(code, ()):
+                return True
+        return False
+
+    def _at(self, code: str, which: int) -> tuple[int, ...]:
+        code = code.strip().upper()
+        keys = (code, code.partition("-")[0], *self._regions_by_code.get(code, ()))
+        found = {i for key in keys for i in self._by_place.get(key, ((), ()))[which]}
+        return tuple(sorted(found))
+
+    def embargoes_at(self, code: str) -> tuple[Embargo, ...]:
+        """The Part 746 controls whose places include ``code`` (any date), in data order.
+
+        Example:
+            >>> from tradecontrol import Rulebook
+            >>> [e.id for e in Rulebook.default().destinations.embargoes_at("UA-14")]
+            ['ear.746.6-covered-regions']
+        """
+        return tuple(self.embargoes[i] for i in self._at(code, 0))
+
+    def ofac_programs_at(self, code: str) -> tuple[OfacProgram, ...]:
+        """The OFAC programs whose places include ``code`` (any date), in data order.
+
+        Example:
+            >>> from tradecontrol import Rulebook
+            >>> [p.id for p in Rulebook.default().destinations.ofac_programs_at("UA-43")]
+            ['ofac.crimea']
+        """
+        return tuple(self.ofac_programs[i] for i in self._at(code, 1))
 
     # --- Country Groups ----------------------------------------------------------------
 
@@ -502,7 +551,7 @@ class Destinations:
                 {
                     m.group
                     for m in self._groups_by_country.get(governing, ())
-                    if m.window.contains(as_of)
+                    if (m.window.start is None and m.window.end is None) or m.window.contains(as_of)
                 }
             )
         )
@@ -520,12 +569,17 @@ class Destinations:
             DataError: ``group`` is not a Country Group, or the data cannot answer for
                 that date.
         """
-        if group not in dict(self.group_labels):
+        if group not in self._labels:
             raise DataError(
                 f"{group!r} is not a Country Group of 15 CFR 740 Supp. 1 "
                 f"({', '.join(k for k, _ in self.group_labels)})"
             )
-        return group in self.country_groups(country, as_of)
+        governing = self._governing(country, as_of, "groups")
+        return any(
+            m.group == group
+            and ((m.window.start is None and m.window.end is None) or m.window.contains(as_of))
+            for m in self._groups_by_country.get(governing, ())
+        )
 
     # --- Commerce Country Chart --------------------------------------------------------
 

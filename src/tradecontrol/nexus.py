@@ -10,9 +10,10 @@ Each regime is checked on its own jurisdictional hook:
   decided makes the EAR apply (fail closed).
 * **OFAC** follows *U.S. persons* and *U.S. territory*: a party that is a U.S. person
   (``Party.us_person``, or derived from the entity's country or nationality), or the deal
-  leaving from or going to the United States or a U.S. territory. A transaction that names
-  no exporter is taken to have a U.S. exporter (the worked-cases convention; failing
-  closed), and the reason says so.
+  leaving from or going to the United States or a U.S. territory; and, for Iran, U.S.-origin
+  *goods* reexported by anyone (31 CFR 560.205: 10% U.S. content or more, 560.420). A
+  transaction that names no exporter is taken to have a U.S. exporter (the worked-cases
+  convention; failing closed), and the reason says so.
 * **EU** follows *EU persons* and *Union territory*: a party that is an EU person
   (``Party.eu_person``, or an entity of, or national of, a Member State as of the
   transaction date) or the deal leaving from or going to a Member State.
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 import attrs
 
@@ -46,7 +48,7 @@ from tradecontrol._time import Moment
 from tradecontrol.entities import EntityKind
 from tradecontrol.errors import DataError
 from tradecontrol.jurisdictions import Jurisdiction
-from tradecontrol.transactions import Party, Role, Transaction
+from tradecontrol.transactions import Item, Party, Role, Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -146,6 +148,45 @@ def _places(transaction: Transaction, codes: frozenset[str]) -> list[str]:
     return out
 
 
+def _us_share(item: Item) -> Decimal | None:
+    """U.S.-origin content of an item, percent of its value (all of it when U.S.-made)."""
+    if item.origin is not None and item.origin.country.code == "US":
+        return Decimal(100)
+    if item.us_content:
+        shares = [c.percent for c in item.us_content]
+        if any(x is None for x in shares):
+            return None
+        return sum((Decimal(x) for x in shares if x is not None), Decimal(0))
+    if item.us_content_percent is not None:
+        return Decimal(item.us_content_percent)
+    return None
+
+
+def _us_goods(transaction: Transaction, info: RuleInfo) -> list[str]:
+    """OFAC's reach over U.S.-origin goods reexported by anyone (ITSR 31 CFR 560.205).
+
+    Values ``"IR:10"``: to that destination, items whose U.S.-origin content is that percent
+    of their value or more (less is exempt, 31 CFR 560.420) bring the program in; an item
+    whose U.S. content is not known is taken to reach it (fail closed).
+    """
+    if transaction.destination is None:
+        return []
+    out = []
+    for value in info.param("ofac_reexport_content"):
+        code, _, level = value.partition(":")
+        if transaction.destination.country.code != code:
+            continue
+        for index, item in enumerate(transaction.items):
+            share = _us_share(item)
+            if share is None or share >= Decimal(level):
+                told = "unknown" if share is None else f"{share}%"
+                out.append(
+                    f"item {index} going to {code} has U.S.-origin content ({told}) not below "
+                    f"{level}% of its value"
+                )
+    return out
+
+
 def _persons_check(
     regime: Regime,
     transaction: Transaction,
@@ -165,6 +206,11 @@ def _persons_check(
             "no exporter is named, so a U.S. exporter is assumed (state the exporter "
             "party to change this)"
         )
+    if regime is Regime.OFAC:
+        goods = _us_goods(transaction, info)
+        if goods:
+            hooks += goods
+            citations = (*citations, *info.param("ofac_reexport_citations"))
     if hooks:
         return RegimeCheck(
             regime=regime,

@@ -103,22 +103,37 @@ def _item_finding(
     as_of: Moment,
 ) -> Finding | None:
     what = _what(index, item)
-    entry: CclEntry | None = None
-    partial: tuple[str, ...] = ()
+    if item.eccn == "EAR99" and not item.reasons_for_control:
+        return None  # EAR99 items have no reasons for control
     subjection = subject_to_ear(transaction, item, rulebook, as_of)
     if subjection.subject is False:
-        return None  # not subject to the EAR (e.g. foreign-made below de minimis)
-    if item.reasons_for_control:
-        reasons, partial, basis = item.reasons_for_control, (), "as stated on the item"
-    elif item.eccn == "EAR99":
         return None
+    if destination is None:
+        return _review(
+            info,
+            index,
+            f"The {what} may be controlled for reasons the Commerce Country Chart marks by "
+            "destination, but the transaction names no destination.",
+            subjection.citations,
+        )
+    try:
+        row = data.chart_row(destination.code, as_of)
+    except DataError as exc:
+        return _review(info, index, f"The {what}: {exc.message}.", subjection.citations)
+    if row.pointer is not None or not row.marks:
+        return None  # no X for any reason; embargoed rows: Part 746 (rule ear.embargo)
+    entry: CclEntry | None = None
+    partial: tuple[str, ...] = ()
+    if item.reasons_for_control:
+        reasons, basis = item.reasons_for_control, "as stated on the item"
     elif item.eccn is None:
         return _review(
             info,
             index,
-            f"The {what} has no ECCN and no reasons for control: classify it to tell whether "
-            "the Commerce Country Chart requires a licence.",
-            (),
+            f"The {what} has no ECCN and no reasons for control, and {row.name}'s row of the "
+            "Commerce Country Chart has marks: classify the item to tell whether a licence is "
+            "required.",
+            subjection.citations,
         )
     else:
         entry = data.ccl_entry(item.eccn)
@@ -128,23 +143,9 @@ def _item_finding(
                 index,
                 f"The {what} is not in this rulebook's subset of the Commerce Control List: "
                 "give the item's reasons for control to apply the Commerce Country Chart.",
-                info.param("ccl"),
+                merge_citations(info.param("ccl"), subjection.citations),
             )
         reasons, partial, basis = entry.reasons, entry.partial, f"ECCN {entry.eccn}"
-    if destination is None:
-        return _review(
-            info,
-            index,
-            f"The {what} has reasons for control {', '.join(reasons)}, but the transaction "
-            "names no destination, so the Commerce Country Chart cannot be read.",
-            subjection.citations,
-        )
-    try:
-        row = data.chart_row(destination.code, as_of)
-    except DataError as exc:
-        return _review(info, index, f"The {what}: {exc.message}.", subjection.citations)
-    if row.pointer is not None:
-        return None  # Cuba, Iran, North Korea, Syria: Part 746 (rule ear.embargo)
     marked = tuple(r for r in row.marks if r in reasons)
     partly = tuple(r for r in row.marks if r in partial and r not in marked)
     notes = tuple(f"chart footnote {n}: {data.footnote(n)}" for n in row.footnotes)

@@ -29,7 +29,7 @@ from tradecontrol._time import Moment
 from tradecontrol.content import UsContent
 from tradecontrol.decision import merge_citations
 from tradecontrol.destinations import day_of
-from tradecontrol.errors import TradeControlError
+from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.rules.subject_to_ear import Subjection
 from tradecontrol.transactions import Item, Transaction
 
@@ -39,11 +39,22 @@ if TYPE_CHECKING:  # pragma: no cover
 
 RULE_ID = "ear.de_minimis"
 
-__all__ = ["RULE_ID", "de_minimis", "de_minimis_level"]
+__all__ = ["RULE_ID", "country_groups", "de_minimis", "de_minimis_level"]
 
 
 def _head(eccn: str) -> str:
     return eccn.split(".", 1)[0]
+
+
+def country_groups(rulebook: Rulebook, country: str, as_of: Moment) -> frozenset[str]:
+    """The Country Groups ``country`` is in at ``as_of`` (one look-up for several tests).
+
+    Raises:
+        DataError: The rulebook has no destination data, or it cannot answer for the date.
+    """
+    if rulebook.destinations is None:
+        raise DataError(f"rulebook {rulebook.id} has no Country Group data")
+    return frozenset(rulebook.destinations.country_groups(country, as_of))
 
 
 def de_minimis_level(
@@ -74,11 +85,12 @@ def de_minimis_level(
     """
     info = rulebook.rule(RULE_ID)
     day = day_of(as_of)
+    groups = country_groups(rulebook, destination, day)
     for entry in info.param("reduced_groups"):
         group, _, since = entry.partition(" from ")
         if since and day.isoformat() < since:
             continue
-        if rulebook.in_country_group(destination, group, day):
+        if group in groups:
             return Decimal(info.param("reduced_level")[0]), info.param("reduced_citations")
     return Decimal(info.param("general_level")[0]), info.param("general_citations")
 
@@ -90,10 +102,7 @@ def _controlled(
     if content.license_required is not None:
         return content.license_required
     day = day_of(as_of)
-    embargoed = any(
-        rulebook.in_country_group(destination, g, day) for g in info.param("embargo_groups")
-    )
-    if embargoed:
+    if country_groups(rulebook, destination, day).intersection(info.param("embargo_groups")):
         return None  # Part 746 controls reach EAR99 and most CCL content: ask the caller
     if content.eccn == "EAR99":
         return False

@@ -74,10 +74,11 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         raise DataError(f"rulebook {rulebook.id} has no embargo data")
     places = transaction_places(transaction, roles=PLACE_ROLES)
     findings: list[Finding] = []
-    for embargo in data.embargoes:
-        place = next((p for p in places if data.place_matches(p.code, embargo.places)), None)
-        if place is None:
-            continue
+    hits: dict[str, tuple[Embargo, Place]] = {}
+    for place in places:
+        for embargo in data.embargoes_at(place.code):
+            hits.setdefault(embargo.id, (embargo, place))
+    for embargo, place in hits.values():
         version = embargo.version_at(as_of)
         if version is None:
             continue

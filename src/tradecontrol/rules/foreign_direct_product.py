@@ -35,6 +35,7 @@ from tradecontrol._time import Moment
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.destinations import day_of
 from tradecontrol.errors import TradeControlError
+from tradecontrol.rules.de_minimis import country_groups
 from tradecontrol.rules.subject_to_ear import Subjection, subject_to_ear
 from tradecontrol.transactions import Item, Transaction
 
@@ -130,7 +131,7 @@ def national_security_fdp(
     else:
         day = day_of(as_of)
         code = transaction.destination.code
-        reached = any(rulebook.in_country_group(code, g, day) for g in info.param("ns_groups"))
+        reached = bool(country_groups(rulebook, code, day).intersection(info.param("ns_groups")))
     if reached is False:
         return Subjection(
             subject=False,

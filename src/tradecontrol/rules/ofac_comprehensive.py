@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from tradecontrol._time import Moment
 from tradecontrol.decision import Finding, Outcome, merge_citations
-from tradecontrol.destinations import transaction_places
+from tradecontrol.destinations import OfacProgram, Place, transaction_places
 from tradecontrol.errors import DataError
 from tradecontrol.nexus import Regime, check_regime
 from tradecontrol.transactions import Transaction
@@ -59,13 +59,12 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     if data is None:
         raise DataError(f"rulebook {rulebook.id} has no OFAC program data")
     places = transaction_places(transaction, origin=True)
-    hits = []
-    for program in data.ofac_programs:
-        if not program.window.contains(as_of):
-            continue
-        place = next((p for p in places if data.place_matches(p.code, program.places)), None)
-        if place is not None:
-            hits.append((program, place))
+    found: dict[str, tuple[OfacProgram, Place]] = {}
+    for place in places:
+        for program in data.ofac_programs_at(place.code):
+            if program.id not in found and program.window.contains(as_of):
+                found[program.id] = (program, place)
+    hits = list(found.values())
     if not hits:
         return ()
     nexus = check_regime(Regime.OFAC, transaction, rulebook, as_of)

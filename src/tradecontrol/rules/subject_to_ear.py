@@ -46,6 +46,16 @@ class Subjection:
     authorized_by: str | None = None
 
 
+def _united_states(rulebook: Rulebook) -> frozenset[str]:
+    """The States and the U.S. territories (15 CFR 772.1 "United States"), as ISO codes."""
+    from tradecontrol.errors import DataError
+
+    try:
+        return frozenset(rulebook.rule("nexus.regimes").param("us_territory"))
+    except DataError:
+        return frozenset({"US"})
+
+
 def subject_to_ear(
     transaction: Transaction, item: Item, rulebook: Rulebook, as_of: Moment
 ) -> Subjection:
@@ -75,13 +85,14 @@ def subject_to_ear(
     from tradecontrol.rules.foreign_direct_product import huawei_fdp, national_security_fdp
 
     info = rulebook.rule(RULE_ID)
-    if transaction.origin is not None and transaction.origin.country.code == "US":
+    united_states = _united_states(rulebook)
+    if transaction.origin is not None and transaction.origin.country.code in united_states:
         return Subjection(
             subject=True,
             reason="the item is in the United States",
             citations=info.param("in_united_states"),
         )
-    if item.origin is not None and item.origin.country.code == "US":
+    if item.origin is not None and item.origin.country.code in united_states:
         return Subjection(
             subject=True, reason="the item is of U.S. origin", citations=info.param("us_origin")
         )
