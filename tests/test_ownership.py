@@ -680,3 +680,48 @@ def test_cli_reads_known_ownership_edges(tmp_path: Any, capsys: pytest.CaptureFi
     assert "Person P 30% + Person Q 25% → Gamma Industrial LLC = 55% ≥ 50%" in out
     status = main(["evaluate", deals, "--list", listed, "--ownership", str(edges)])
     assert status == 0 and "prohibited" in capsys.readouterr().out
+
+
+def _dated(owner_name: str, share: int, start: str | None, end: str | None) -> OwnershipEdge:
+    return OwnershipEdge.from_dict(
+        {
+            "owned": {"name": "Company D", "country": "CY"},
+            "owner": {"name": owner_name},
+            "share_percent": share,
+            "window": {k: v for k, v in (("start", start), ("end", end)) if v},
+            "citations": ["company register extract"],
+        }
+    )
+
+
+def test_wc37_b_divestment_with_dated_rulebook_edges() -> None:
+    rb = RB.with_ownership(
+        [
+            _dated("SDN X", 60, None, "2023-02-28"),
+            _dated("SDN X", 40, "2023-03-01", None),
+            _dated("Unrelated Buyer", 20, "2023-03-01", None),
+        ]
+    )
+    d = {"name": "Company D", "country": "CY"}
+    assert rule_outcome(run(deal("2022-06-01", d), rb), OFAC, "Company D") is PR
+    after = run(deal("2023-04-01", d), rb)
+    assert rule_outcome(after, OFAC, "Company D") is NR
+    assert Rulebook.from_dict(rb.to_dict()).ownership == rb.ownership
+
+
+def test_overlapping_dated_edges_need_review() -> None:
+    rb = RB.with_ownership(
+        [_dated("SDN X", 30, None, "2023-06-30"), _dated("SDN X", 20, "2023-01-01", None)]
+    )
+    finding = next(
+        f
+        for f in run(deal("2023-03-01", {"name": "Company D", "country": "CY"}), rb).findings
+        if f.rule == OFAC and f.party_name == "Company D"
+    )
+    assert finding.outcome is RR and "overlapping" in finding.message
+
+
+def test_undated_edge_given_twice_is_a_data_error() -> None:
+    edge = {"owned": {"name": "B"}, "owner": {"name": "A"}, "share_percent": 10}
+    with pytest.raises(DataError, match="twice"):
+        RB.with_ownership([OwnershipEdge.from_dict(edge), OwnershipEdge.from_dict(edge)])

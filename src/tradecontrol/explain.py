@@ -106,7 +106,7 @@ def ownership_view(transaction: Transaction, rulebook: Rulebook, as_of: Moment) 
         An :class:`OwnershipView`; nodes in discovery order from the parties.
     """
     entities = [p.entity for p in transaction.parties]
-    starts, nodes, edges = ownership_graph(entities, rulebook)
+    starts, nodes, edges = ownership_graph(entities, rulebook, as_of)
     order = list(dict.fromkeys([*starts, *nodes]))
     keys = {n: f"n{i}" for i, n in enumerate(order)}
     ordered = [nodes[n] for n in order]

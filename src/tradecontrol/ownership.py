@@ -49,7 +49,7 @@ import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
-from tradecontrol._time import Moment
+from tradecontrol._time import Moment, Window
 from tradecontrol.entities import Entity
 from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.screening.normalize import normalize_name
@@ -84,6 +84,9 @@ class OwnershipEdge(CanonicalJSON):
             (UK OFSI guidance para 4.14).
         citations: Where the edge is stated (company register extract, designation
             notice, ...).
+        window: When the holding existed (e.g. through the day before a divestment, OFAC
+            FAQ 402); ``None`` when not dated. Evaluation uses the edges in force at
+            ``as_of``.
 
     Raises:
         InvalidInputError: A field is malformed.
@@ -101,6 +104,9 @@ class OwnershipEdge(CanonicalJSON):
     control: bool = attrs.field(default=False)
     joint_arrangement: str | None = attrs.field(default=None, converter=v.optional_text)
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    window: Window | None = attrs.field(
+        default=None, validator=attrs.validators.optional(v.instance(Window))
+    )
 
     @control.validator
     def _check_control(self, _: attrs.Attribute[bool], value: bool) -> None:
@@ -114,6 +120,7 @@ class _Edge:
     share: Decimal | None
     control: bool
     joint: str | None
+    window: Window | None = None
 
 
 def _name_key(entity: Entity) -> tuple[str, str]:
@@ -168,7 +175,8 @@ class OwnershipIndex:
         edges: The rulebook's :class:`OwnershipEdge` objects.
 
     Raises:
-        DataError: The shares of one entity's owners add up to more than 100%.
+        DataError: The shares of one entity's undated owners add up to more than 100%, or
+            an undated edge is given twice (dated edges are checked as of each evaluation).
 
     Example:
         >>> from tradecontrol.ownership import OwnershipEdge, OwnershipIndex
@@ -182,7 +190,7 @@ class OwnershipIndex:
 
     def __init__(self, edges: Sequence[OwnershipEdge]) -> None:
         resolver = _Resolver()
-        owners: dict[int, dict[int, _Edge]] = {}
+        owners: dict[int, list[_Edge]] = {}
 
         def node(entity: Entity) -> int:
             found = resolver.find(entity)
@@ -194,14 +202,21 @@ class OwnershipIndex:
 
         for i, edge in enumerate(edges):
             owned, owner = node(edge.owned), node(edge.owner)
-            owners.setdefault(owned, {})[owner] = _Edge(
-                owner, edge.share_percent, edge.control, edge.joint_arrangement
+            known = owners.setdefault(owned, [])
+            if edge.window is None and any(e.owner == owner and e.window is None for e in known):
+                raise DataError(
+                    f"{edge.owner.name!r} is given twice as an undated owner of "
+                    f"{edge.owned.name!r}",
+                    path=f"ownership[{i}]",
+                )
+            known.append(
+                _Edge(owner, edge.share_percent, edge.control, edge.joint_arrangement, edge.window)
             )
-            problem = _check_total(owners[owned].values(), repr(edge.owned.name))
+            problem = _check_total((e for e in known if e.window is None), repr(edge.owned.name))
             if problem:
                 raise DataError(problem, path=f"ownership[{i}]")
         self._resolver = resolver
-        self._owners = {k: tuple(d.values()) for k, d in owners.items()}
+        self._owners = {k: tuple(d) for k, d in owners.items()}
 
     def __len__(self) -> int:
         return len(self._resolver.nodes)
@@ -216,8 +231,10 @@ class OwnershipIndex:
 class _Graph:
     """The rulebook's index overlaid with the owners a transaction states (per call)."""
 
-    def __init__(self, index: OwnershipIndex) -> None:
+    def __init__(self, index: OwnershipIndex, as_of: Moment | None = None) -> None:
         self.base = index
+        self.as_of = as_of
+        self.cache: dict[int, tuple[_Edge, ...]] = {}
         self.extra = _Resolver()
         self.entities: dict[int, Entity] = {}
         self.stated: dict[int, dict[int, _Edge]] = {}
@@ -271,28 +288,51 @@ class _Graph:
         return "; ".join(sorted(found)) or None
 
     def owners(self, node: int) -> tuple[_Edge, ...]:
-        base = self.base._owners.get(node, ())
-        stated = self.stated.get(node)
-        if not stated:
-            return base
-        merged = {e.owner: e for e in base}
-        merged.update(stated)  # what the transaction states wins, owner by owner
+        """The owners of ``node`` in force at ``as_of``: the transaction's win, owner by owner."""
+        if node in self.cache:
+            return self.cache[node]
+        merged: dict[int, _Edge] = {}
+        twice: set[str] = set()
+        for e in self.base._owners.get(node, ()):
+            if (
+                e.window is not None
+                and self.as_of is not None
+                and not e.window.contains(self.as_of)
+            ):
+                continue
+            if e.owner in merged:
+                twice.add(self.entity(e.owner).name)
+            merged[e.owner] = e
+        dated = any(e.window is not None for e in merged.values())
+        stated = self.stated.get(node, {})
+        merged.update(stated)
         edges = tuple(merged.values())
-        if node not in self.problems and node not in self.conflicts:
+        if twice:
+            names = ", ".join(repr(x) for x in sorted(twice))
+            self.problems[node] = (
+                f"the rulebook has overlapping dated holdings of {names} in "
+                f"{self.entity(node).name!r}"
+            )
+        elif (stated or dated) and node not in self.conflicts:
             problem = _check_total(edges, repr(self.entity(node).name))
             if problem:
-                self.problems[node] = problem + " (transaction and rulebook combined)"
+                self.problems[node] = problem + (
+                    " (transaction and rulebook combined)" if stated else ""
+                )
+        self.cache[node] = edges
         return edges
 
 
 def ownership_graph(
-    entities: Sequence[Entity], rulebook: Rulebook
+    entities: Sequence[Entity], rulebook: Rulebook, as_of: Moment | None = None
 ) -> tuple[list[int], dict[int, Entity], dict[int, tuple[tuple[int, Decimal | None, bool], ...]]]:
     """The part of the ownership graph reachable upwards from ``entities``.
 
     Args:
         entities: Starting entities (e.g. the transaction's parties).
         rulebook: Supplies the known ownership edges.
+        as_of: When given, only dated edges in force then are used (date or aware
+            datetime); ``None`` uses every edge.
 
     Returns:
         ``(start nodes, {node: entity}, {owned node: ((owner node, share, control), ...)})``.
@@ -306,7 +346,7 @@ def ownership_graph(
         >>> [nodes[n].name for n in sorted(nodes)], edges[starts[0]][0][1]
         (['B', 'A'], Decimal('60'))
     """
-    graph = _Graph(rulebook.ownership_index)
+    graph = _Graph(rulebook.ownership_index, as_of)
     starts = [graph.add_owners(e) for e in entities]
     reach = _reach(graph, starts)
     return (
@@ -638,7 +678,7 @@ def assess(
         when the entities and the rulebook are built; inconsistent statements (shares above
         100% across transaction and rulebook) are reported in ``OwnershipResult.problem``.
     """
-    graph = _Graph(rulebook.ownership_index)
+    graph = _Graph(rulebook.ownership_index, as_of)
     starts = [graph.add_owners(e) for e in entities]
     run = _Assessment(graph, rulebook, as_of, test)
     run.run(starts)
