@@ -2,11 +2,12 @@
 
 After the rules have said what is required, each ``license_required`` finding (and each
 ``prohibited`` finding of a rule that some licence names in ``authorizes``, e.g. an OFAC
-blocking lifted by a wind-down general licence) is checked against the rulebook's licences: general licences and savings clauses apply by themselves
-when in scope, specific licences only when the transaction lists their id, licence
-exceptions only where the listing allows them (15 CFR 744.16(b) bars them for the Entity
-List). A licence that authorizes the finding turns it ``authorized`` and is named; licences
-that almost applied are kept as near misses with the conditions that failed.
+blocking lifted by a wind-down general licence) is checked against the rulebook's
+licences: general licences and savings clauses apply by themselves when in scope, specific
+licences only when the transaction lists their id, licence exceptions only where the
+listing allows them (15 CFR 744.16(b) bars them for the Entity List). A licence that
+authorizes the finding turns it ``authorized`` and is named; licences that almost applied
+are kept as near misses with the conditions that failed.
 """
 
 from __future__ import annotations
