@@ -7,6 +7,7 @@ finding for one party, as the case states it per regime.
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -725,3 +726,19 @@ def test_undated_edge_given_twice_is_a_data_error() -> None:
     edge = {"owned": {"name": "B"}, "owner": {"name": "A"}, "share_percent": 10}
     with pytest.raises(DataError, match="twice"):
         RB.with_ownership([OwnershipEdge.from_dict(edge), OwnershipEdge.from_dict(edge)])
+
+
+def test_a_long_chain_is_decided_without_recursion_and_explained_briefly() -> None:
+    names = ["SDN X", *(f"Chain Co {i}" for i in range(3000))]
+    rb = RB.with_ownership(
+        OwnershipEdge(owned=Entity(name=b), owner=Entity(name=a), share_percent=60)
+        for a, b in itertools.pairwise(names)
+    )
+    finding = next(
+        f
+        for f in run(deal("2023-01-10", {"name": names[-1]}), rb).findings
+        if f.rule == OFAC and f.party_name == names[-1]
+    )
+    assert finding.outcome is PR
+    assert "earlier steps omitted" in finding.message
+    assert finding.message.count("→") <= 20

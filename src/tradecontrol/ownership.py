@@ -68,6 +68,8 @@ __all__ = [
 ]
 
 HUNDRED = Decimal(100)
+MAX_PATH_LINES = 20
+"""Most arithmetic lines an explanation keeps (the ones nearest the entity)."""
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -531,31 +533,43 @@ class _Assessment:
                     work.append(child)
         return reach
 
-    def roots(self, node: int, seen: set[int]) -> list[NameMatch]:
-        if node in seen:
-            return []
-        seen.add(node)
-        own = list(self.listings(node))
-        if own:
-            return own
-        out: list[NameMatch] = []
-        for e in self.graph.owners(node):
-            if e.owner in self.blocked:
-                out.extend(self.roots(e.owner, seen))
-        return out
-
-    def paths(self, node: int, seen: set[int]) -> list[str]:
-        if node in seen or node not in self.blocked or self.listings(node):
-            return []
-        seen.add(node)
-        out: list[str] = []
-        edges = sorted(
+    def blocked_edges(self, node: int) -> list[_Edge]:
+        """Edges from blocked owners, largest share first, then by owner name."""
+        return sorted(
             (e for e in self.graph.owners(node) if e.owner in self.blocked),
             key=lambda e: (-(e.share or Decimal(0)), self.graph.entity(e.owner).name),
         )
-        for e in edges:
-            out.extend(self.paths(e.owner, seen))
-        out.append(self.line(node, edges))
+
+    def roots(self, node: int, seen: set[int]) -> list[NameMatch]:
+        """Listings of the listed owners at the top of the blocking paths (iterative)."""
+        out: list[NameMatch] = []
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            own = self.listings(n)
+            if own:
+                out.extend(own)
+                continue
+            stack.extend(e.owner for e in self.graph.owners(n) if e.owner in self.blocked)
+        return out
+
+    def paths(self, node: int, seen: set[int]) -> list[str]:
+        """Arithmetic lines of the entities blocked through ownership, deepest first."""
+        out: list[str] = []
+        stack: list[tuple[int, bool]] = [(node, False)]
+        while stack:  # iterative post-order: owners' lines before the owned entity's
+            n, done = stack.pop()
+            if done:
+                out.append(self.line(n, self.blocked_edges(n)))
+                continue
+            if n in seen or n not in self.blocked or self.listings(n):
+                continue
+            seen.add(n)
+            stack.append((n, True))
+            stack.extend((e.owner, False) for e in reversed(self.blocked_edges(n)))
         return out
 
     def line(self, node: int, edges: Sequence[_Edge]) -> str:
@@ -608,11 +622,11 @@ class _Assessment:
             for e in self.graph.owners(node):
                 if e.owner in self.blocked:
                     paths.extend(self.paths(e.owner, seen))
-            edges = sorted(
-                (e for e in self.graph.owners(node) if e.owner in self.blocked),
-                key=lambda e: (-(e.share or Decimal(0)), self.graph.entity(e.owner).name),
-            )
-            paths.append(self.line(node, edges))
+            paths.append(self.line(node, self.blocked_edges(node)))
+            paths = list(dict.fromkeys(paths))
+            if len(paths) > MAX_PATH_LINES:
+                omitted = len(paths) - MAX_PATH_LINES + 1
+                paths = [f"({omitted} earlier steps omitted)", *paths[-MAX_PATH_LINES + 1 :]]
         reach = _reach(self.graph, [node])
         direct = {e.owner for e in self.graph.owners(node)}
         roots = _unique(self.roots(node, set())) if blocked and not listed else ()
