@@ -13,9 +13,12 @@ import os
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import SHARED
 from tradecontrol import Rulebook
+from tradecontrol._reasons import CHART_COLUMNS
 from tradecontrol.errors import DataError, InvalidInputError
 
 EAR = SHARED / "data" / "ear"
@@ -220,3 +223,53 @@ def test_destinations_regenerate_identically() -> None:
         "src/tradecontrol/data/destinations.json differs from a fresh build: run "
         "python tools/gen_country_chart.py"
     )
+
+
+def test_destinations_survive_the_rulebook_json_round_trip(rulebook: Rulebook) -> None:
+    again = Rulebook.from_dict(json.loads(json.dumps(rulebook.to_dict())))
+    assert again.destinations == rulebook.destinations
+    assert again.in_country_group("CU", "E:1", D(2015, 7, 21)) is True
+    assert again.chart_reasons("CN", ["NS2"], TODAY) == ("NS2",)
+
+
+def test_a_bad_reason_for_control_names_the_field() -> None:
+    from tradecontrol import Transaction
+
+    with pytest.raises(InvalidInputError) as info:
+        Transaction.from_dict(
+            {"id": "T", "date": "2024-01-01", "items": [{"reasons_for_control": ["NS9"]}]}
+        )
+    assert info.value.path == "items[0].reasons_for_control"
+
+
+_ROWS = [r.country for r in Rulebook.default().destinations.chart]  # type: ignore[union-attr]
+_COLUMNS = list(CHART_COLUMNS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(_ROWS),
+    st.lists(st.sampled_from(_COLUMNS), max_size=16),
+    st.dates(min_value=D(2021, 1, 1), max_value=D(2030, 1, 1)),
+)
+def test_chart_reasons_are_the_marked_subset_of_the_asked(
+    country: str, reasons: list[str], day: datetime.date
+) -> None:
+    rb = Rulebook.default()
+    got = rb.chart_reasons(country, reasons, day)
+    assert set(got) <= set(reasons)
+    row = rb.destinations.chart_row(country, day)  # type: ignore[union-attr]
+    assert set(got) == set(reasons) & set(row.marks)
+    assert list(got) == [c for c in _COLUMNS if c in got]  # chart order
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(["UA-43", "UA-40", "UA-14", "UA-09"]),
+    st.sampled_from(["A:1", "A:2", "A:3", "A:4", "A:5", "A:6", "B", "D:1", "D:5", "E:1"]),
+    st.dates(min_value=D(2010, 1, 1), max_value=D(2030, 1, 1)),
+)
+def test_a_region_answers_as_its_country(code: str, group: str, day: datetime.date) -> None:
+    rb = Rulebook.default()
+    assert rb.in_country_group(code, group, day) == rb.in_country_group("UA", group, day)
+    assert rb.chart_reasons(code, _COLUMNS, day) == rb.chart_reasons("UA", _COLUMNS, day)

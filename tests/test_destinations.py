@@ -274,6 +274,25 @@ CASES: list[Case] = [
         NR,
         {"ear.embargo": None},
     ),
+    (
+        "cuba-no-items-described",
+        {**deal("2024-05-01", "CU", EAR99), "items": []},
+        RR,
+        {"ear.embargo": (RR, GPOD), "ofac.comprehensive": (RR, None)},
+    ),
+    (
+        "iran-end-user-behind-a-dubai-consignee",
+        {
+            **deal("2024-05-01", "AE", AMPLIFIER, foreign=True),
+            "parties": [
+                party("Berlin Export GmbH", "exporter", "DE"),
+                party("Dubai Trading FZE", country="AE"),
+                party("Tehran Office Supply Co.", "end_user", "IR"),
+            ],
+        },
+        LR,
+        {"ear.embargo": (LR, POD), "ear.country_chart": (LR, None)},
+    ),
     # OFAC beyond exports: payments, services, imports
     (
         "ofac-payment-to-cuba",
@@ -343,6 +362,12 @@ CASES: list[Case] = [
         deal("2024-05-01", "SY", AMPLIFIER),
         LR,
         {"ear.country_chart": None, "ear.embargo": (LR, GPOD)},
+    ),
+    (
+        "chart-domestic-transfer",
+        deal("2024-05-01", "US", AMPLIFIER, kind="transfer"),
+        NR,
+        {"ear.country_chart": None},
     ),
     (
         "chart-import",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.rulebook import Rulebook, RuleInfo
 
 RULE_ID = "ear.country_chart"
+NEXUS_RULE = "nexus.regimes"
 
 __all__ = ["RULE_ID", "evaluate"]
 
@@ -40,6 +41,11 @@ def _destination(transaction: Transaction) -> Jurisdiction | None:
             if party.role is role and party.entity.country is not None:
                 return party.entity.country
     return None
+
+
+def _us_territory(rulebook: Rulebook) -> tuple[str, ...]:
+    """The United States and its territories (parameter of rule ``nexus.regimes``)."""
+    return rulebook.rule(NEXUS_RULE).param("us_territory")
 
 
 def _sections(info: RuleInfo, reasons: tuple[str, ...]) -> tuple[str, ...]:
@@ -116,6 +122,8 @@ def _item_finding(
             "destination, but the transaction names no destination.",
             subjection.citations,
         )
+    if destination.country.code in _us_territory(rulebook):
+        return None  # not an export: the chart governs destinations abroad (15 CFR 738.4)
     try:
         row = data.chart_row(destination.code, as_of)
     except DataError as exc:
@@ -149,10 +157,7 @@ def _item_finding(
     marked = tuple(r for r in row.marks if r in reasons)
     partly = tuple(r for r in row.marks if r in partial and r not in marked)
     notes = tuple(f"chart footnote {n}: {data.footnote(n)}" for n in row.footnotes)
-    sources = (
-        "15 CFR 738 Supp. 1",
-        *((info.param("ccl")) if entry is not None else ()),
-    )
+    sources = info.param("ccl") if entry is not None else ()
     if subjection.subject is None and (marked or partly):
         return _review(
             info,

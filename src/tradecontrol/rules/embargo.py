@@ -192,7 +192,7 @@ def _item_finding(
         return attrs.evolve(
             found,
             message=f"{found.message} {exception.title} is unavailable: {listed!r} is on the "
-            "Entity List (15 CFR 740.2, Part 744).",
+            "Entity List.",
             citations=merge_citations(found.citations, exception.citations),
         )
     return attrs.evolve(

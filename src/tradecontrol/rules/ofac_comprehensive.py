@@ -72,7 +72,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         return ()
     food = any(item.food_or_medicine for item in transaction.items)
     cautions = tuple(info.param("exceptions_note")) if food else ()
-    exporting = transaction.kind.value in EXPORT_KINDS and bool(transaction.items)
+    exporting = transaction.kind.value in EXPORT_KINDS
     out = []
     for program, place in hits:
         where = f"The {place.where} ({place.code}) is under the {program.title}"
