@@ -19,6 +19,7 @@ from tradecontrol import (
     Decision,
     InvalidInputError,
     Item,
+    Listing,
     Outcome,
     Regime,
     RegimeCheck,
@@ -29,6 +30,7 @@ from tradecontrol import (
     evaluate,
 )
 from tradecontrol.rules.de_minimis import de_minimis, de_minimis_level
+from tradecontrol.rules.foreign_direct_product import russia_belarus_fdp
 from tradecontrol.rules.subject_to_ear import subject_to_ear
 
 FOREIGN_ITEM = {"description": "German-made controller", "origin": "DE", "us_content_percent": "0"}
@@ -691,7 +693,6 @@ def test_group_parameters_name_real_country_groups(rulebook: Rulebook) -> None:
     de_minimis_info = rulebook.rule("ear.de_minimis")
     groups = [
         *(g.partition(" from ")[0] for g in de_minimis_info.param("reduced_groups")),
-        *de_minimis_info.param("embargo_groups"),
         *rulebook.rule("ear.foreign_direct_product").param("ns_groups"),
     ]
     for group in groups:  # in_country_group refuses a name that is not a Country Group
@@ -708,3 +709,118 @@ def test_items_made_or_located_in_us_territory_are_subject(place: str, rulebook:
     )
     for t in (made, located):
         assert subject_to_ear(t, t.items[0], rulebook, t.date).subject is True
+
+
+# WC-52-b/c: a German company's German-made switch to ZTE Parsian (Entity List since
+# 2016-03-08, 81 FR 12004); the listing is built here since the bundled rulebook holds only
+# the Huawei entries.
+PARSIAN = Listing.from_dict(
+    {
+        "id": "test-el-zte-parsian",
+        "list_code": "EL",
+        "authority": "US-BIS",
+        "entity": {"name": "ZTE Parsian", "country": "IR"},
+        "versions": [
+            {
+                "window": {"start": "2016-03-08"},
+                "license_requirement": {
+                    "scope": "all_items_subject_to_ear",
+                    "text": "For all items subject to the EAR.",
+                },
+                "review_policy": "presumption_of_denial",
+                "citations": ["81 FR 12004"],
+            }
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("share", "outcome", "ear"),
+    [("5", Outcome.NOT_RESTRICTED, False), ("15", Outcome.PROHIBITED, True)],
+    ids=["WC-52-b", "WC-52-c"],
+)
+def test_wc52_parsian_switch_from_germany(
+    share: str, outcome: Outcome, ear: bool, rulebook: Rulebook
+) -> None:
+    book = rulebook.with_listings([PARSIAN])
+    t = _foreign(
+        "2026-11-30",
+        {
+            "description": "German-made switch",
+            "origin": "DE",
+            "us_content": [{"eccn": "5A991", "percent": share, "license_required": True}],
+            "direct_product": {},
+        },
+        exporter=("Berlin Netz GmbH", "DE"),
+        consignee=("ZTE Parsian", "IR"),
+        destination="IR",
+    )
+    d = evaluate(t, book)
+    assert d.outcome is outcome, [f.message for f in d.findings]
+    assert d.regimes[0].applies is ear
+    entity_list = [f for f in d.findings if f.rule == "ear.entity_list"]
+    if ear:
+        assert entity_list and entity_list[0].outcome is Outcome.LICENSE_REQUIRED
+        assert entity_list[0].review_policy is ReviewPolicy.PRESUMPTION_OF_DENIAL
+    else:
+        assert not entity_list  # the Entity List reaches only items subject to the EAR
+
+
+# Part 746 identifies controlled content too (Supplement No. 2 to Part 734, (a)(1)).
+PART_746: list[tuple[str, str, dict[str, Any], bool | None]] = [
+    ("crimea-ear99-counts", "UA-43", {"eccn": "EAR99", "percent": "30"}, True),
+    ("cuba-ear99-counts", "CU", {"eccn": "EAR99", "percent": "15"}, True),
+    ("north-korea-ear99-counts", "KP", {"eccn": "EAR99", "percent": "15"}, True),
+    ("russia-ccl-category-counts", "RU", {"eccn": "5A992.c", "percent": "30"}, True),
+    ("russia-ear99-cannot-be-told", "RU", {"eccn": "EAR99", "percent": "30"}, None),
+    ("russia-ear99-below-the-level", "RU", {"eccn": "EAR99", "percent": "20"}, False),
+    ("iran-ear99-cannot-be-told", "IR", {"eccn": "EAR99", "percent": "15"}, None),
+    ("iran-ccl-item-counts", "IR", {"eccn": "5A992.c", "percent": "15"}, True),
+    ("france-ear99-does-not-count", "FR", {"eccn": "EAR99", "percent": "90"}, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("destination", "content", "subject"),
+    [row[1:] for row in PART_746],
+    ids=[row[0] for row in PART_746],
+)
+def test_part_746_identifies_controlled_content(
+    destination: str, content: dict[str, Any], subject: bool | None, rulebook: Rulebook
+) -> None:
+    t = _foreign(
+        "2024-05-01",
+        {"description": "machine", "origin": "DE", "us_content": [content], "direct_product": {}},
+        exporter=("EuroMach GmbH", "DE"),
+        consignee=("Customer", destination),
+        destination=destination,
+    )
+    answer = de_minimis(t, t.items[0], rulebook, t.date)
+    assert answer.subject is subject, answer.reason
+
+
+@pytest.mark.parametrize(
+    ("destination", "day", "item", "subject"),
+    [
+        ("RU", "2022-02-23", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, False),
+        ("RU", "2022-02-24", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, None),
+        ("BY", "2022-03-01", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, False),
+        ("BY", "2022-03-02", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, None),
+        ("RU", "2024-05-01", {"eccn": "5A991"}, None),
+        ("RU", "2024-05-01", {"eccn": "5A991", "direct_product": {}}, False),
+        ("RU", "2024-05-01", {"eccn": "EAR99", "direct_product": {"of": ["5E991"]}}, False),
+        ("KZ", "2024-05-01", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, False),
+    ],
+    ids=lambda x: x if isinstance(x, str) else None,
+)
+def test_russia_belarus_direct_product_rule_fails_closed(
+    destination: str, day: str, item: dict[str, Any], subject: bool | None, rulebook: Rulebook
+) -> None:
+    t = _foreign(
+        day,
+        {"description": "part", "origin": "TW"} | item,
+        consignee=("Customer", destination),
+        destination=destination,
+    )
+    assert russia_belarus_fdp(t, t.items[0], rulebook, t.date).subject is subject

@@ -14,7 +14,9 @@ level leaves it outside the EAR. The levels, as dated data (rule ``ear.de_minimi
   technology in foreign encryption technology, §734.4(a)).
 
 Controlled content is content that would itself need a licence to the destination: the
-caller's ``license_required``, else its reasons for control against the destination's
+caller's ``license_required``, else a Part 746 control in force there (Cuba, North Korea,
+Syria, the covered regions of Ukraine reach every input, EAR99 included; Iran and
+Russia/Belarus their CCL inputs), else its reasons for control against the destination's
 Commerce Country Chart row (:meth:`tradecontrol.Rulebook.chart_reasons`). The Entity List
 is never used for this (Supplement No. 2, (a)(1)). A share that cannot be pinned down
 either side of the level gives "cannot tell" (``None``), which callers turn into
@@ -23,12 +25,13 @@ either side of the level gives "cannot tell" (``None``), which callers turn into
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from tradecontrol._time import Moment
 from tradecontrol.content import UsContent
 from tradecontrol.decision import merge_citations
-from tradecontrol.destinations import day_of
+from tradecontrol.destinations import EmbargoScope, day_of
 from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.rules.subject_to_ear import Subjection
 from tradecontrol.transactions import Item, Transaction
@@ -95,15 +98,50 @@ def de_minimis_level(
     return Decimal(info.param("general_level")[0]), info.param("general_citations")
 
 
+def _part746(content: UsContent, destination: str, rulebook: Rulebook, day: date) -> bool | None:
+    """Whether a Part 746 control in force reaches the input; ``False``: none does.
+
+    Cuba (all items), North Korea, Syria and the covered regions of Ukraine (all items but
+    EAR99 food and medicine) reach every input; Iran (CCL items) and Russia/Belarus (CCL
+    categories) reach classified inputs, and their EAR99 or unclassified inputs cannot be
+    told (OFAC authorization, HTS lists).
+    """
+    data = rulebook.destinations
+    if data is None:
+        return None
+    answers: list[bool | None] = []
+    for embargo in data.embargoes_at(destination):
+        version = embargo.version_at(day)
+        if version is None:
+            continue
+        scope = version.scope
+        if scope in (EmbargoScope.ALL_ITEMS, EmbargoScope.ALL_ITEMS_EXCEPT_EAR99_FOOD_MEDICINE):
+            answers.append(True)
+        elif content.eccn is None or content.eccn == "EAR99":
+            answers.append(None)
+        elif scope is EmbargoScope.CCL_ITEMS:
+            answers.append(True)
+        else:
+            answers.append(content.eccn[0] in version.categories)
+    if True in answers:
+        return True
+    return None if None in answers else False
+
+
 def _controlled(
     content: UsContent, destination: str, rulebook: Rulebook, as_of: Moment, info: RuleInfo
 ) -> bool | None:
-    """Whether one input would need a licence to the destination; ``None``: cannot tell."""
+    """Whether one input would need a licence to the destination; ``None``: cannot tell.
+
+    Supplement No. 2 to Part 734, (a)(1): the Commerce Country Chart and Part 746 decide;
+    Part 744 (the Entity List) never does.
+    """
     if content.license_required is not None:
         return content.license_required
     day = day_of(as_of)
-    if country_groups(rulebook, destination, day).intersection(info.param("embargo_groups")):
-        return None  # Part 746 controls reach EAR99 and most CCL content: ask the caller
+    embargoed = _part746(content, destination, rulebook, day)
+    if embargoed is not False:
+        return embargoed
     if content.eccn == "EAR99":
         return False
     reasons = content.reasons_for_control
