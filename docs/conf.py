@@ -23,6 +23,7 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.intersphinx",
     "huawei_timeline",
+    "ownership_graph",
 ]
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
@@ -50,4 +51,6 @@ nitpick_ignore_regex = [
     # the date-or-aware-datetime alias tradecontrol._time.Moment, unresolved where the
     # signature also names a type imported only for type checking (circular imports)
     (r"py:class", r"Moment"),
+    # Decimal in attrs fields of modules whose type hints name TYPE_CHECKING-only imports
+    (r"py:class", r"Decimal"),
 ]

@@ -30,6 +30,7 @@ from tradecontrol import (
     evaluate,
 )
 from tradecontrol.rules.de_minimis import de_minimis, de_minimis_level
+from tradecontrol.rules.foreign_direct_product import russia_belarus_fdp
 from tradecontrol.rules.subject_to_ear import subject_to_ear
 
 FOREIGN_ITEM = {"description": "German-made controller", "origin": "DE", "us_content_percent": "0"}
@@ -797,3 +798,29 @@ def test_part_746_identifies_controlled_content(
     )
     answer = de_minimis(t, t.items[0], rulebook, t.date)
     assert answer.subject is subject, answer.reason
+
+
+@pytest.mark.parametrize(
+    ("destination", "day", "item", "subject"),
+    [
+        ("RU", "2022-02-23", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, False),
+        ("RU", "2022-02-24", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, None),
+        ("BY", "2022-03-01", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, False),
+        ("BY", "2022-03-02", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, None),
+        ("RU", "2024-05-01", {"eccn": "5A991"}, None),
+        ("RU", "2024-05-01", {"eccn": "5A991", "direct_product": {}}, False),
+        ("RU", "2024-05-01", {"eccn": "EAR99", "direct_product": {"of": ["5E991"]}}, False),
+        ("KZ", "2024-05-01", {"eccn": "5A991", "direct_product": {"of": ["5E991"]}}, False),
+    ],
+    ids=lambda x: x if isinstance(x, str) else None,
+)
+def test_russia_belarus_direct_product_rule_fails_closed(
+    destination: str, day: str, item: dict[str, Any], subject: bool | None, rulebook: Rulebook
+) -> None:
+    t = _foreign(
+        day,
+        {"description": "part", "origin": "TW"} | item,
+        consignee=("Customer", destination),
+        destination=destination,
+    )
+    assert russia_belarus_fdp(t, t.items[0], rulebook, t.date).subject is subject

@@ -192,6 +192,8 @@ PURE_MODULES = [
     "rules",
     "nexus.py",
     "content.py",
+    "ownership.py",
+    "explain.py",
     "drawdown.py",
 ]
 FORBIDDEN_CALLS = {

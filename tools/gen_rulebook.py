@@ -7,6 +7,9 @@ Inputs:
   rule parameters (every fact names its Federal Register rule and source id);
 * ``tools/sources/nexus-facts.json`` — cited facts for the regime (nexus) checks, de
   minimis and the foreign direct product rules (rules appended to the rulebook);
+* ``tools/sources/ownership-facts.json`` — cited facts of the ownership-and-control rules
+  (OFAC 50 Percent Rule, EU and UK ownership or control, BIS Affiliates rule) and the
+  general licences that authorize them, already in the rulebook's JSON form;
 * the trade.gov Consolidated Screening List snapshot in ``../shared`` — every Entity List
   row citing 84 FR 22961/22963 (May 2019) or 84 FR 43495 (August 2019);
 * further curated files (:data:`CURATED`), each holding rules, listings and licences in the
@@ -46,6 +49,7 @@ CURATED = (
     ROOT / "tools" / "sources" / "telecom-supply-chain-facts.json",
 )
 NEXUS_FACTS = ROOT / "tools" / "sources" / "nexus-facts.json"
+OWNERSHIP_FACTS = ROOT / "tools" / "sources" / "ownership-facts.json"
 OUT = ROOT / "src" / "tradecontrol" / "data" / "rulebook.json"
 DEFAULT_SHARED = ROOT.parent / "shared"
 ZONE = "America/New_York"
@@ -273,10 +277,13 @@ def build(shared: Path) -> dict[str, Any]:
             continue
         listings.append(_listing(row, rownum, facts))
     licences = [_licence(spec, facts) for spec in facts["licenses"]]
+    ownership = json.loads(OWNERSHIP_FACTS.read_text(encoding="utf-8"))
     nexus = json.loads(NEXUS_FACTS.read_text(encoding="utf-8"))
     rules = [
-        {k: val for k, val in r.items() if k != "sources"} for r in facts["rules"] + nexus["rules"]
+        {k: val for k, val in r.items() if k != "sources"}
+        for r in facts["rules"] + nexus["rules"] + ownership["rules"]
     ]
+    licences += ownership["licenses"]
     curated_sources = []
     for path in CURATED:
         more_rules, more_listings, more_licences, title = _curated(path, el_rows)
@@ -314,12 +321,17 @@ def build(shared: Path) -> dict[str, Any]:
                 "path": "tools/sources/nexus-facts.json",
                 "sha256": hashlib.sha256(NEXUS_FACTS.read_bytes()).hexdigest(),
             },
+            {
+                "name": "tradecontrol curated facts: ownership and control rules",
+                "path": "tools/sources/ownership-facts.json",
+                "sha256": hashlib.sha256(OWNERSHIP_FACTS.read_bytes()).hexdigest(),
+            },
             *curated_sources,
         ],
         "rules": rules,
         "listings": listings,
         "licenses": licences,
-        "end_use_codes": facts["end_use_codes"],
+        "end_use_codes": facts["end_use_codes"] + ownership["end_use_codes"],
     }
     content = json.dumps({**body, "sources": None}, sort_keys=True).encode()
     body["version"] = (

@@ -32,6 +32,7 @@ from tradecontrol.listings import (
     RequirementScope,
 )
 from tradecontrol.nexus import Regime, RegimeCheck, check_regime, regimes
+from tradecontrol.ownership import OwnershipEdge
 from tradecontrol.rulebook import NameMatch, Rulebook, RuleInfo, RuleParameter, Source
 from tradecontrol.transactions import Item, Party, Role, Transaction, TransactionKind
 
@@ -61,6 +62,7 @@ __all__ = [
     "NearMiss",
     "Outcome",
     "Ownership",
+    "OwnershipEdge",
     "Party",
     "Percent",
     "Position",

@@ -1,8 +1,9 @@
 """Command-line interface.
 
-``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--licenses FILE]
-[--usage FILE] [--format table|json]``,
-``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``.
+``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--ownership PATH ...]
+[--licenses FILE] [--usage FILE] [--format table|json]``,
+``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``,
+``tradecontrol explain FILE|- [--as-of DATE] [--list PATH ...] [--graph dot|mermaid]``.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
 was bad (each reported on standard error with file, line and field; the other lines are
@@ -95,6 +96,38 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help='JSON object of prior usage per licence id, {"D123456": {"value": "95000", '
         '"quantity": 3}}; each decision reports the drawdown it would add',
+    )
+    ev.add_argument(
+        "--ownership",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
+    )
+    ex = sub.add_parser(
+        "explain",
+        help="each decision with its reasoning (ownership paths, near misses)",
+        description="Decide each transaction and print its reasoning: regimes, findings with "
+        "ownership paths and aggregated shares, citations, near misses, cautions; "
+        "--graph writes the ownership graph with blocked nodes marked.",
+    )
+    ex.add_argument("file", metavar="FILE", help="JSON-lines file of transactions, or - for stdin")
+    ex.add_argument("--as-of", type=_as_of, default=None, metavar="DATE", help="decide as of")
+    ex.add_argument(
+        "--list", action="append", default=[], metavar="PATH", dest="lists", help="add a list"
+    )
+    ex.add_argument(
+        "--ownership",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
+    )
+    ex.add_argument(
+        "--graph",
+        choices=("dot", "mermaid"),
+        default=None,
+        help="also write each transaction's ownership graph as Graphviz DOT or Mermaid text",
     )
     lst = sub.add_parser("lists", help="inspect and compare list files")
     lsub = lst.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
@@ -244,27 +277,84 @@ def _table_row(decision: Decision) -> str:
     )
 
 
-def _with_lists(paths: list[str], err: TextIO) -> Rulebook:
-    """The bundled rulebook plus the listings of the --list files."""
+def _rulebook(paths: Sequence[str], err: TextIO, ownership: Sequence[str] = ()) -> Rulebook:
+    """The bundled rulebook plus the listings of ``paths`` and the edges of ``ownership``.
+
+    Records that could not be loaded are reported on ``err``.
+    """
     rulebook = Rulebook.default()
-    if not paths:
-        return rulebook
-    extra: list[Listing] = []
-    published: list[date] = []
-    for list_path in paths:
-        snapshot = lists.load(list_path)
-        if snapshot.problems:
-            refused = sum(p.fatal for p in snapshot.problems)
-            print(
-                f"tradecontrol: {list_path}: {refused} record(s) refused, "
-                f"{len(snapshot.problems) - refused} partly loaded "
-                "(see `tradecontrol lists summary`)",
-                file=err,
-            )
-        extra.extend(snapshot.listings)
-        if snapshot.published is not None:
-            published.append(snapshot.published)
-    return rulebook.with_listings(extra, snapshot=max(published, default=None))
+    if ownership:
+        from tradecontrol.lists.ownership_edges import read_ownership
+        from tradecontrol.ownership import OwnershipEdge
+
+        edges: list[OwnershipEdge] = []
+        for edge_path in ownership:
+            found, problems = read_ownership(edge_path)
+            for problem in problems:
+                where = f"{problem.field}: " if problem.field else ""
+                print(
+                    f"tradecontrol: {edge_path}:{problem.record}: {where}{problem.reason} "
+                    "(edge not loaded)",
+                    file=err,
+                )
+            edges.extend(found)
+        rulebook = rulebook.with_ownership(edges)
+    if paths:
+        extra: list[Listing] = []
+        published: list[date] = []
+        for list_path in paths:
+            snapshot = lists.load(list_path)
+            if snapshot.problems:
+                refused = sum(p.fatal for p in snapshot.problems)
+                print(
+                    f"tradecontrol: {list_path}: {refused} record(s) refused, "
+                    f"{len(snapshot.problems) - refused} partly loaded "
+                    "(see `tradecontrol lists summary`)",
+                    file=err,
+                )
+            extra.extend(snapshot.listings)
+            if snapshot.published is not None:
+                published.append(snapshot.published)
+        rulebook = rulebook.with_listings(extra, snapshot=max(published, default=None))
+    return rulebook
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from tradecontrol.explain import explain_lines, ownership_view, to_dot, to_mermaid
+
+    name = "-" if args.file == "-" else args.file
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    except OSError as exc:
+        print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
+        return 1
+    rulebook = _rulebook(args.lists, err, args.ownership)
+    bad = 0
+    try:
+        for number, raw in _lines(stream):
+            if raw is not None and not raw.strip():
+                continue
+            try:
+                transaction = _parse(raw, number == 1)
+            except TradeControlError as exc:
+                bad += 1
+                print(f"tradecontrol: {exc.located(source=name, line=number)}", file=err)
+                continue
+            decision = evaluate(transaction, rulebook, as_of=args.as_of)
+            for line in explain_lines(decision):
+                print(line, file=out)
+            if args.graph is not None:
+                view = ownership_view(transaction, rulebook, decision.as_of)
+                render = to_dot if args.graph == "dot" else to_mermaid
+                print(render(view), file=out)
+            print(file=out)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if bad:
+        print(f"tradecontrol: {bad} bad line(s) in {name}; the others were explained", file=err)
+        return 1
+    return 0
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -275,7 +365,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
     try:
-        rulebook, usage = _side_files(args, _with_lists(args.lists, err))
+        rulebook, usage = _side_files(args, _rulebook(args.lists, err, args.ownership))
     except _SideFileError as exc:
         print(f"tradecontrol: {exc}", file=err)
         if stream is not sys.stdin.buffer:
@@ -338,6 +428,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "lists":
             return _lists(args, sys.stdout)
+        if args.command == "explain":
+            return _explain(args, sys.stdout, sys.stderr)
         return _evaluate(args, sys.stdout, sys.stderr)
     except TradeControlError as exc:
         print(f"tradecontrol: {exc}", file=sys.stderr)

@@ -174,7 +174,11 @@ class Ownership:
     Args:
         owner: The owning entity.
         share_percent: Share, percent 0–100 (``"30"`` or ``"30%"``); ``None`` when unknown.
-        control: True when the owner controls the entity whatever its share.
+        control: True when the owner controls the entity whatever its share (e.g. the
+            right to appoint or remove a majority of the board; EU and UK control tests).
+        joint_arrangement: A label shared by owners who act under a joint arrangement
+            (OFSI guidance para 4.14): the UK test adds up the shares of owners with the
+            same label; ``None`` when the owner acts alone.
 
     Example:
         >>> Ownership(owner=Entity(name="Holding A"), share_percent="30%").share_percent
@@ -184,6 +188,7 @@ class Ownership:
     owner: Entity = attrs.field(validator=v.instance(Entity))
     share_percent: v.Percent | None = attrs.field(default=None, converter=v.opt_percent)
     control: bool = attrs.field(default=False)
+    joint_arrangement: str | None = attrs.field(default=None, converter=v.optional_text)
 
     @control.validator
     def _check_control(self, _: attrs.Attribute[bool], value: bool) -> None:

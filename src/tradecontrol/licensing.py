@@ -1,11 +1,13 @@
 """Applying licences to restriction findings.
 
-After the rules have said what is required, each ``license_required`` finding is checked
-against the rulebook's licences: general licences and savings clauses apply by themselves
-when in scope, specific licences only when the transaction lists their id, licence
-exceptions only where the listing allows them (15 CFR 744.16(b) bars them for the Entity
-List). A licence that authorizes the finding turns it ``authorized`` and is named; licences
-that almost applied are kept as near misses with the conditions that failed.
+After the rules have said what is required, each ``license_required`` finding (and each
+``prohibited`` finding of a rule that some licence names in ``authorizes``, e.g. an OFAC
+blocking lifted by a wind-down general licence) is checked against the rulebook's
+licences: general licences and savings clauses apply by themselves when in scope, specific
+licences only when the transaction lists their id, licence exceptions only where the
+listing allows them (15 CFR 744.16(b) bars them for the Entity List). A licence that
+authorizes the finding turns it ``authorized`` and is named; licences that almost applied
+are kept as near misses with the conditions that failed.
 
 ``prohibited`` findings (a denial order, a procurement bar) are checked the same way
 against the licences that name their rule in ``authorizes`` (e.g. a 15 CFR 764.3(a)(2)
@@ -35,14 +37,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.rulebook import Rulebook
 
 RULE_ID = "licensing.license_ids"
+_LICENSABLE = (Outcome.LICENSE_REQUIRED, Outcome.PROHIBITED)
+"""Requirements a licence can authorize: a licence requirement, or a prohibition (e.g. an
+OFAC blocking) that a general or specific licence of the rule's authority lifts."""
 MAX_NEAR_MISSES = 3
 
 __all__ = ["apply_licenses", "drawdowns", "unknown_license_findings"]
 
 Usage = Mapping[str, LicenseUsage]
 """Prior usage per licence id (see :class:`~tradecontrol.LicenseUsage`)."""
-
-_LICENSABLE = (Outcome.LICENSE_REQUIRED, Outcome.PROHIBITED)
 
 
 def unknown_license_findings(transaction: Transaction, rulebook: Rulebook) -> tuple[Finding, ...]:

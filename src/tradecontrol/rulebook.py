@@ -33,6 +33,7 @@ from tradecontrol.entities import Entity
 from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseError
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
+from tradecontrol.ownership import OwnershipEdge, OwnershipIndex
 from tradecontrol.screening.normalize import name_keys, normalize_name
 
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
@@ -167,9 +168,12 @@ class Rulebook:
             (those its conditions test are added automatically).
         destinations: Country Groups, Commerce Country Chart, embargoes and EU membership
             (:class:`~tradecontrol.destinations.Destinations`), if the rulebook has them.
+        ownership: Known ownership edges (:class:`~tradecontrol.ownership.OwnershipEdge`),
+            indexed once for the ownership rules.
 
     Raises:
-        DataError: Duplicate listing or licence ids.
+        DataError: Duplicate listing or licence ids; owners' shares of one entity above
+            100%.
 
     Example:
         >>> rb = Rulebook.default()
@@ -196,6 +200,10 @@ class Rulebook:
     destinations: Destinations | None = attrs.field(
         default=None, validator=attrs.validators.optional(v.instance(Destinations))
     )
+    ownership: tuple[OwnershipEdge, ...] = attrs.field(
+        default=(), converter=v.freeze_all, validator=v.each(OwnershipEdge)
+    )
+    _ownership_index: OwnershipIndex = attrs.field(init=False, repr=False, eq=False)
     _name_index: dict[str, tuple[tuple[int, str], ...]] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -226,6 +234,7 @@ class Rulebook:
         object.__setattr__(
             self, "_assessed", frozenset(code for rule in self.rules for code in rule.list_codes)
         )
+        object.__setattr__(self, "_ownership_index", OwnershipIndex(self.ownership))
 
     @classmethod
     def default(cls) -> Rulebook:
@@ -251,6 +260,11 @@ class Rulebook:
     def assessed_list_codes(self) -> frozenset[str]:
         """List codes that some rule of this rulebook reads (``list_codes`` of its rules)."""
         return self._assessed
+
+    @property
+    def ownership_index(self) -> OwnershipIndex:
+        """The known ownership edges, indexed (built once with the rulebook)."""
+        return self._ownership_index
 
     @property
     def fact_names(self) -> frozenset[str]:
@@ -396,6 +410,30 @@ class Rulebook:
             version=_derived_version(self.version, "licenses", [x.to_dict() for x in extra]),
         )
 
+    def with_ownership(self, edges: Iterable[OwnershipEdge]) -> Rulebook:
+        """Return a new rulebook with more known ownership edges (its version says so).
+
+        Args:
+            edges: :class:`~tradecontrol.ownership.OwnershipEdge` objects, e.g. read from a
+                company register extract with ``OwnershipEdge.from_dict``.
+
+        Raises:
+            DataError: The owners' shares of one entity would add up to more than 100%.
+
+        Example:
+            >>> from tradecontrol.ownership import OwnershipEdge
+            >>> rb = Rulebook.default().with_ownership([OwnershipEdge.from_dict(
+            ...     {"owned": {"name": "B"}, "owner": {"name": "A"}, "share_percent": 60})])
+            >>> len(rb.ownership)
+            1
+        """
+        extra = _only(edges, OwnershipEdge, "ownership")
+        return attrs.evolve(
+            self,
+            ownership=self.ownership + extra,
+            version=_derived_version(self.version, "ownership", [x.to_dict() for x in extra]),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Return the documented JSON form (``format: tradecontrol.rulebook``, version 1)."""
         from tradecontrol._json import unstructure
@@ -414,6 +452,8 @@ class Rulebook:
         }
         if self.destinations is not None:
             body["destinations"] = unstructure(self.destinations)
+        if self.ownership:
+            body["ownership"] = unstructure(self.ownership)
         return body
 
     @classmethod

@@ -46,7 +46,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 RULE_ID = "ear.foreign_direct_product"
 
-__all__ = ["RULE_ID", "evaluate", "footnote1_match", "huawei_fdp", "national_security_fdp"]
+__all__ = [
+    "RULE_ID",
+    "evaluate",
+    "footnote1_match",
+    "huawei_fdp",
+    "national_security_fdp",
+    "russia_belarus_fdp",
+]
 
 
 def _head(eccn: str) -> str:
@@ -166,6 +173,56 @@ def national_security_fdp(
         subject=True,
         reason="it is an NS-controlled direct product of NS-controlled U.S. technology or "
         f"software going to {transaction.destination}, in Country Group D:1, E:1 or E:2",
+        citations=citations,
+    )
+
+
+def russia_belarus_fdp(
+    transaction: Transaction, item: Item, rulebook: Rulebook, as_of: Moment
+) -> Subjection:
+    """The Russia/Belarus direct product rule (15 CFR 734.9(f)), as far as it is modelled.
+
+    From 2022-02-24 (Belarus 2022-03-02) a CCL-classified direct product of U.S. technology
+    or software going to Russia or Belarus may be subject to the EAR; the rule's exact
+    product scope and its exclusion of partner countries (Supplement No. 3 to Part 746) are
+    not modelled, so such an item gets "cannot tell" (review), never a silent clear.
+
+    Example:
+        >>> from tradecontrol import Item, Rulebook, Transaction
+        >>> from tradecontrol.content import DirectProduct
+        >>> from tradecontrol.rules.foreign_direct_product import russia_belarus_fdp
+        >>> t = Transaction(id="T", date="2022-05-01", destination="RU")
+        >>> part = Item(origin="TW", eccn="5A991", direct_product=DirectProduct(of=["5E991"]))
+        >>> russia_belarus_fdp(t, part, Rulebook.default(), t.date).subject is None
+        True
+    """
+    info = rulebook.rule(RULE_ID)
+    citations = info.param("russia_belarus_citations")
+    day = day_of(as_of).isoformat()
+    where = transaction.destination.country.code if transaction.destination else None
+    reached = any(
+        code == where and day >= since
+        for code, _, since in (v.partition(":") for v in info.param("russia_belarus_from"))
+    )
+    if not reached:
+        return Subjection(
+            subject=False,
+            reason="the Russia/Belarus direct product rule does not reach the destination "
+            "on that date",
+            citations=citations,
+        )
+    dp = item.direct_product
+    if dp is not None and (not dp.inputs or item.eccn == "EAR99"):
+        return Subjection(
+            subject=False,
+            reason="it is not a CCL-classified direct product of U.S. technology or software "
+            "(Russia/Belarus direct product rule)",
+            citations=citations,
+        )
+    return Subjection(
+        subject=None,
+        reason="the Russia/Belarus direct product rule may reach it (its product scope and "
+        "the partner-country exclusion are not modelled): check 15 CFR 734.9(f)",
         citations=citations,
     )
 

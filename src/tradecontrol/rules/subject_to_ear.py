@@ -82,7 +82,11 @@ def subject_to_ear(
         'its U.S.-controlled content (30% as stated) exceeds the 25% de minimis level for CN'
     """
     from tradecontrol.rules.de_minimis import de_minimis
-    from tradecontrol.rules.foreign_direct_product import huawei_fdp, national_security_fdp
+    from tradecontrol.rules.foreign_direct_product import (
+        huawei_fdp,
+        national_security_fdp,
+        russia_belarus_fdp,
+    )
 
     info = rulebook.rule(RULE_ID)
     united_states = _united_states(rulebook)
@@ -104,7 +108,7 @@ def subject_to_ear(
             citations=info.param("foreign_made"),
         )
     answers: list[Subjection] = []
-    for test in (de_minimis, national_security_fdp, huawei_fdp):
+    for test in (de_minimis, national_security_fdp, russia_belarus_fdp, huawei_fdp):
         answer = test(transaction, item, rulebook, as_of)
         if answer.subject is True:
             if answer.authorized_by and any(a.subject is None for a in answers):
