@@ -76,8 +76,13 @@ def optional_text(value: Any) -> str | None:
 
 def text_tuple(values: Iterable[Any]) -> tuple[str, ...]:
     """A tuple of :func:`text` values (lists are accepted)."""
+    items = freeze(values)
+    try:
+        return tuple(map(text, items))
+    except InvalidInputError:
+        pass  # find the element at fault, below
     out = []
-    for i, value in enumerate(freeze(values)):
+    for i, value in enumerate(items):
         try:
             out.append(text(value))
         except InvalidInputError as exc:
@@ -181,6 +186,11 @@ def freeze(values: Iterable[Any]) -> tuple[Any, ...]:
     Raises:
         InvalidInputError: A string, mapping or non-iterable; or too many elements.
     """
+    kind = type(values)
+    if kind is tuple or kind is list:  # fast path: no ABC check, no islice
+        if len(values) > MAX_LIST:  # type: ignore[arg-type]
+            raise InvalidInputError(f"has more than {MAX_LIST} elements")
+        return values if kind is tuple else tuple(values)  # type: ignore[return-value]
     if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
         raise InvalidInputError(f"expected a list, got {type(values).__name__}")
     out = tuple(itertools.islice(values, MAX_LIST + 1))

@@ -241,11 +241,20 @@ _COUNTRIES: dict[str, str | None] = {
 def country(text: str | None) -> tuple[str | None, str | None, bool]:
     """Map an OFAC country name to an ISO 3166 code.
 
+    Pure, and cached (bounded): a file names the same few hundred countries many times.
+
     Returns:
         ``(code, region, known)``: the code (None when there is none); the region OFAC
         named with ``Region: ...`` (``Gaza``); ``known`` is False when the name is not
         recognised (the caller reports it).
     """
+    if not text:
+        return None, None, True
+    return _country(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _country(text: str) -> tuple[str | None, str | None, bool]:
     raw = clean(text)
     if not raw:
         return None, None, True
@@ -288,6 +297,7 @@ def _one_date(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def ofac_date(text: str | None) -> str | None:
     """An OFAC date in tradecontrol's partial-date form, or None when unreadable.
 
@@ -443,6 +453,7 @@ def is_identifier_type(name: str) -> bool:
     return not _DESCRIPTIVE.search(name)
 
 
+@functools.lru_cache(maxsize=1024)
 def scheme(type_name: str) -> str:
     """The identifier scheme for an OFAC type name: known ones mapped, else snake case."""
     key = clean(type_name).lower()
@@ -743,10 +754,10 @@ class Draft:
             identifiers=self.identifiers,
             **self._person_facts(),  # type: ignore[arg-type]
         )
-        version = ListingVersion(
-            window=Window(start=self.start),
-            citations=list(dict.fromkeys(clean(c) for c in self.citations if clean(c))),
-            note=self.note or (None if self.start else NO_DATE_NOTE),
+        version = _version(
+            self.start,
+            tuple(dict.fromkeys(clean(c) for c in self.citations if clean(c))),
+            self.note or (None if self.start else NO_DATE_NOTE),
         )
         programs = list(dict.fromkeys(p for p in (clean(x) for x in self.programs) if p))
         return Listing(
@@ -769,3 +780,11 @@ class Draft:
             reason=exc.message,
             record_id=self.uid,
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _version(
+    start: datetime.date | None, citations: tuple[str, ...], note: str | None
+) -> ListingVersion:
+    """The version terms (cached: equal terms share one frozen object; errors are not cached)."""
+    return ListingVersion(window=Window(start=start), citations=citations, note=note)

@@ -41,6 +41,8 @@ def clean(text: str) -> str:
         >>> clean(" CAST Xi\x92an  Engine\u00a0Factory ")
         'CAST Xi’an Engine Factory'
     """
+    if not text:
+        return ""
     if text.isascii() and text.isprintable():  # fast path
         return " ".join(text.split())
     out = []

@@ -144,6 +144,8 @@ def _find(folder: Path, name: str) -> Path | None:
 
 def _cell(cells: list[str], index: int) -> str | None:
     value = cells[index]
+    if not value or value == "-0-":  # the common cases, without a call
+        return None
     return None if _ofac.empty(value) else _ofac.clean(value)
 
 
@@ -178,18 +180,15 @@ def _companions(
 def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every record (primary rows, then companion problems)."""
     source = str(path)
+    primary = list(_rows(path, len(COLUMNS)))  # read once: the programmes decide the list
     non_sdn = _ofac.is_non_sdn_file(
-        (
-            _ofac.split_programs(cells[3])
-            for _, cells in _rows(path, len(COLUMNS))
-            if not isinstance(cells, str)
-        ),
+        (_ofac.split_programs(cells[3]) for _, cells in primary if not isinstance(cells, str)),
         path.name,
     )
     companions, problems = _companions(path, non_sdn)
     (add_file, adds), (alt_file, alts), (_, comments) = companions
     seen: set[str] = set()
-    for number, cells in _rows(path, len(COLUMNS)):
+    for number, cells in primary:
         if isinstance(cells, str):
             yield Problem(source=source, record=number, field="", reason=cells)
             continue
@@ -212,13 +211,13 @@ def read(path: Path) -> Iterator[Record]:
                 country_name=_cell(add, 4),
                 field=f"{add_file.name}:{row}",
             )
-            if _cell(add, 5):
-                draft.remark(f"Address remarks: {_cell(add, 5)}")
+            if note := _cell(add, 5):
+                draft.remark(f"Address remarks: {note}")
         for row, alt in alts.get(uid, ()):
             kind = (_cell(alt, 2) or "").lower()
             draft.add_alias(_cell(alt, 3), weak="weak" in kind, field=f"{alt_file.name}:{row}")
-            if _cell(alt, 4):
-                draft.remark(f"Alias remarks: {_cell(alt, 4)}")
+            if note := _cell(alt, 4):
+                draft.remark(f"Alias remarks: {note}")
         remarks = "" if _ofac.empty(cells[11]) else cells[11]
         for _, comment in comments.get(uid, ()):
             remarks += comment[1]
@@ -266,15 +265,15 @@ def _draft(source: str, number: int, uid: str, cells: list[str], non_sdn: bool) 
         draft.warn("SDN_Type", f"unknown SDN_Type {cells[2].strip()[:40]!r}; kind unknown")
     if not matched:
         draft.warn("Program", f"programmes {programs} name no non-SDN list; listed as NON-SDN")
-    if _cell(cells, 4):
-        draft.remark(f"Title: {_cell(cells, 4)}")
-    if _cell(cells, 5):
-        draft.add_identifier("Vessel Call Sign", _cell(cells, 5), field="Call_Sign")
+    if title := _cell(cells, 4):
+        draft.remark(f"Title: {title}")
+    if call_sign := _cell(cells, 5):
+        draft.add_identifier("Vessel Call Sign", call_sign, field="Call_Sign")
     draft.vessel_flag = _cell(cells, 9)
     for index, label in ((6, "Vessel type"), (7, "Tonnage"), (8, "GRT"), (9, "Vessel flag"),
                          (10, "Vessel owner")):  # fmt: skip
-        if _cell(cells, index):
-            draft.remark(f"{label}: {_cell(cells, index)}")
+        if value := _cell(cells, index):
+            draft.remark(f"{label}: {value}")
     return draft
 
 
