@@ -172,7 +172,7 @@ def sniff(head: bytes, path: Path) -> bool:
 def _split(cell: str, sep: str = ";") -> list[str]:
     if not cell:
         return []
-    return [x for x in (_clean(p) for p in cell.split(sep)) if x]
+    return [x for x in map(_clean, cell.split(sep)) if x]
 
 
 # Bounded caches of pure conversions: the CSL repeats the same addresses, identifiers,
@@ -233,6 +233,13 @@ def _identifier(text: str) -> dict[str, Any]:
 
 def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -> list[str]:
     """Birth dates and nationalities into ``entity``; returns remarks for what does not fit."""
+    if not (
+        row["dates_of_birth"]
+        or row["nationalities"]
+        or row["citizenships"]
+        or row["places_of_birth"]
+    ):
+        return []  # most rows: nothing to read
     remarks: list[str] = []
     births: list[str] = []
     for text in _split(row["dates_of_birth"]):

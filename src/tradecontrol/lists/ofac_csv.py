@@ -44,6 +44,7 @@ from typing import IO
 from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.lists import _ofac
 from tradecontrol.lists._core import Problem, Record
+from tradecontrol.lists._text import clean as _clean
 
 NAME = "ofac-csv"
 
@@ -144,9 +145,10 @@ def _find(folder: Path, name: str) -> Path | None:
 
 def _cell(cells: list[str], index: int) -> str | None:
     value = cells[index]
-    if not value or value == "-0-":  # the common cases, without a call
+    if not value or value == "-0-":  # the common cases first
         return None
-    return None if _ofac.empty(value) else _ofac.clean(value)
+    stripped = value.strip()
+    return None if not stripped or stripped == "-0-" else _clean(value)
 
 
 def _companions(
