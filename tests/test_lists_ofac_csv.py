@@ -265,3 +265,11 @@ def _mutated(draw: st.DrawFn) -> bytes:
 def test_fuzz_only_library_errors(data: bytes) -> None:
     load_bytes(data, "sdn.csv", {"add.csv": ADD.encode(), "alt.csv": ALT.encode()})
     load_bytes(data, "sdn.csv", format="ofac-csv")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=',"ab -0\r\x00\u00e9'), max_size=8))
+def test_reused_line_reader_parses_like_a_reader_per_line(lines: list[str]) -> None:
+    """The loader's one reusable csv reader gives, line by line, what a fresh reader gives."""
+    reused = ofac_csv._LineCells()
+    assert [reused(line) for line in lines] == [ofac_csv._cells(line) for line in lines]

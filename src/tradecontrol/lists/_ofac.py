@@ -169,16 +169,20 @@ def _id_type_re() -> re.Pattern[str]:
 
 def split_programs(text: str) -> list[str]:
     """``"SDGT] [NS-PLC"`` (legacy CSV) -> ``["SDGT", "NS-PLC"]``."""
+    return list(_split_programs(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_programs(text: str) -> tuple[str, ...]:
     inner = clean(text).strip("[] ")
-    return [p for p in (clean(x) for x in inner.split("] [")) if p]
+    return tuple(p for p in (clean(x) for x in inner.split("] [")) if p)
 
 
 # --- text -----------------------------------------------------------------------------
 
 
-def clean(text: str | None) -> str:
-    """:func:`tradecontrol.lists._text.clean`, with ``None`` as ``""``."""
-    return _clean(text) if text else ""
+clean = _clean
+""":func:`tradecontrol.lists._text.clean` (``None`` gives ``""``)."""
 
 
 def empty(text: str | None) -> bool:
@@ -533,6 +537,7 @@ _KINDS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def entity_kind(text: str | None) -> str | None:
     """``individual``/``Entity``/``Vessel``/``Aircraft`` (or ``-0-``) -> an EntityKind value."""
     return _KINDS.get(clean(text).lower())
@@ -628,12 +633,12 @@ class Draft:
             "region": clean(region) or None,
             "postal_code": clean(postal_code) or None,
         }
+        fitted = parts
         if any(x and len(x) > v.MAX_TEXT for x in parts.values()):
             self.warn(field, f"address part longer than {v.MAX_TEXT} characters; cut")
+            fitted = {k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}
         try:
-            address = Address(
-                **{k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}, country=code
-            )
+            address = Address(**fitted, country=code)
         except InvalidInputError as exc:
             self.warn(field, f"{exc.message}; kept in remarks")
             self.remark("Address: " + ", ".join(x for x in parts.values() if x))

@@ -81,6 +81,34 @@ def _cells(line: str) -> list[str] | None:
         return None
 
 
+class _LineCells:
+    """Parse one physical line at a time with one reusable ``csv.reader``.
+
+    Same result as :func:`_cells` (a quoted field never continues on the next line: an
+    unbalanced quote is an error), without building a reader per line.
+    """
+
+    def __init__(self) -> None:
+        self._line: str | None = None
+        self._reader = csv.reader(self)
+
+    def __iter__(self) -> _LineCells:
+        return self
+
+    def __next__(self) -> str:
+        line, self._line = self._line, None
+        if line is None:
+            raise StopIteration
+        return line
+
+    def __call__(self, line: str) -> list[str] | None:
+        self._line = line
+        try:
+            return next(self._reader, [])
+        except csv.Error:
+            return None
+
+
 def sniff(head: bytes, path: Path) -> bool:
     """The first line has 12 CSV fields, a numeric first field and OFAC's ``-0-`` or a type."""
     text = head.lstrip(b"\xef\xbb\xbf")
@@ -117,6 +145,7 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
         fh = path.open("rb")
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    cells_of = _LineCells()
     with fh:
         for number, text in _lines(fh):
             if text is None:
@@ -125,7 +154,7 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
             line = text.replace("\x1a", "")
             if not line.strip():
                 continue
-            cells = _cells(line)
+            cells = cells_of(line)
             if cells is None:
                 yield number, "not a CSV line (NUL byte or unbalanced quotes)"
             elif len(cells) != width:
@@ -251,7 +280,8 @@ def _draft(source: str, number: int, uid: str, cells: list[str], non_sdn: bool) 
         code, matched = _ofac.list_code_for_programs(programs)
     else:
         code, matched = "SDN", True
-    kind = _ofac.entity_kind(cells[2]) or "unknown"
+    known_kind = _ofac.entity_kind(cells[2])
+    kind = known_kind or "unknown"
     draft = _ofac.Draft(
         source=source,
         record=number,
@@ -263,7 +293,7 @@ def _draft(source: str, number: int, uid: str, cells: list[str], non_sdn: bool) 
         programs=programs,
         facts_in_remarks=True,
     )
-    if not _ofac.entity_kind(cells[2]):
+    if not known_kind:
         draft.warn("SDN_Type", f"unknown SDN_Type {cells[2].strip()[:40]!r}; kind unknown")
     if not matched:
         draft.warn("Program", f"programmes {programs} name no non-SDN list; listed as NON-SDN")
