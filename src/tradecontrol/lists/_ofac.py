@@ -167,6 +167,27 @@ def _id_type_re() -> re.Pattern[str]:
     return re.compile("(" + "|".join(re.escape(t) for t in _ID_TYPES) + ") ")
 
 
+@functools.cache
+def _id_types_by_word() -> dict[str, tuple[str, ...]]:
+    """``_ID_TYPES`` grouped by their first word, in ``_ID_TYPES`` order within a group."""
+    groups: dict[str, list[str]] = {}
+    for name in _ID_TYPES:
+        groups.setdefault(name.split(" ", 1)[0], []).append(name)
+    return {word: tuple(names) for word, names in groups.items()}
+
+
+def _id_type(segment: str) -> str | None:
+    """The first of ``_ID_TYPES`` (longest first) that opens ``segment``, followed by a space.
+
+    The same answer as ``_id_type_re().match(segment)``, looking only at the types that
+    share the segment's first word.
+    """
+    for name in _id_types_by_word().get(segment.split(" ", 1)[0], ()):
+        if segment.startswith(name) and segment[len(name) : len(name) + 1] == " ":
+            return name
+    return None
+
+
 def split_programs(text: str) -> list[str]:
     """``"SDGT] [NS-PLC"`` (legacy CSV) -> ``["SDGT", "NS-PLC"]``."""
     return list(_split_programs(text))
@@ -499,7 +520,8 @@ def parse_remarks(text: str) -> Facts:
     """
     facts = Facts()
     body = clean(text)
-    facts.weak_aliases = [clean(m) for m in _ALIAS.findall(body) if clean(m)]
+    if "k.a." in body:  # the only place an a.k.a. can be
+        facts.weak_aliases = [clean(m) for m in _ALIAS.findall(body) if clean(m)]
     for raw in body.removesuffix(".").split(";"):
         segment = raw.strip()
         if segment.startswith("(") and segment.endswith(")"):
@@ -510,8 +532,7 @@ def parse_remarks(text: str) -> Facts:
         elif segment.startswith(("nationality ", "citizen ")):
             facts.nationalities.append(segment.split(" ", 1)[1].strip())
         else:
-            found = _id_type_re().match(segment)
-            kind = found.group(1) if found else None
+            kind = _id_type(segment)
             if kind is None and segment.startswith("Digital Currency Address - "):
                 kind = " ".join(segment.split(" ", 5)[:5])
             if kind is None:
