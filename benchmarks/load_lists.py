@@ -5,7 +5,8 @@ memory (maximum resident set size of a fresh child process) of ``tradecontrol.li
 and of a bare ``csv.DictReader`` pass over the same bytes, measured in the same run, and
 the ratio of the two times. Each side's imports happen before its clock starts (``csv``
 for the bare pass, ``tradecontrol.lists`` for the load; the import time is printed apart).
-The best of ``--repeat`` runs is kept for each.
+The best of ``--repeat`` runs is kept for each. Wall-clock ``seconds`` and process ``cpu s``
+are both printed: on a shared, loaded machine the CPU time is the steadier figure.
 
 Usage::
 
@@ -43,6 +44,7 @@ imported = time.perf_counter()
 if mode != "bare":
     from tradecontrol import lists
 start = time.perf_counter()
+cpu = time.process_time()
 if mode == "bare":
     rows = 0
     names = [path] if kind != "ofac" else [
@@ -60,8 +62,9 @@ else:
     snap = lists.load(path)
     records = snap.records
 seconds = time.perf_counter() - start
+cpu = time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"records": records, "seconds": seconds, "peak_mib": peak,
+print(json.dumps({"records": records, "seconds": seconds, "cpu": cpu, "peak_mib": peak,
                   "import_s": start - imported}))
 """
 
@@ -82,8 +85,10 @@ def measure(
             env=env,
         ).stdout
         result = json.loads(out)
+        cpu = min(result["cpu"], best["cpu"]) if best is not None else result["cpu"]
         if best is None or result["seconds"] < best["seconds"]:
             best = result
+        best["cpu"] = cpu  # the least CPU time of the runs, as for the wall-clock time
     assert best is not None
     return best
 
@@ -96,7 +101,7 @@ def main() -> int:
     args = parser.parse_args()
     header = (
         f"{'file':<46} {'what':<26} {'records':>8} {'seconds':>8} {'rows/s':>9} "
-        f"{'peak MiB':>9} {'x bare':>7} {'import s':>9}"
+        f"{'peak MiB':>9} {'x bare':>7} {'import s':>9} {'cpu s':>7} {'x bare cpu':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -105,7 +110,7 @@ def main() -> int:
         if not path.exists():
             print(f"{label:<46} missing: {path}")
             continue
-        bare = None
+        bare = bare_cpu = None
         runs: list[tuple[str, str, Path | None]] = [
             ("bare", "bare csv pass (baseline)", None),
             ("load", "tradecontrol.lists.load", None),
@@ -120,12 +125,14 @@ def main() -> int:
                 continue
             rate = r["records"] / r["seconds"] if r["seconds"] else float("inf")
             if mode == "bare":
-                bare = r["seconds"]
+                bare, bare_cpu = r["seconds"], r["cpu"]
             ratio = r["seconds"] / bare if bare else float("nan")
+            cpu_ratio = r["cpu"] / bare_cpu if bare_cpu else float("nan")
             imported = f"{r['import_s']:>9.3f}" if mode == "load" else f"{'':>9}"
             print(
                 f"{label:<46} {what:<26} {r['records']:>8.0f} {r['seconds']:>8.3f} "
-                f"{rate:>9.0f} {r['peak_mib']:>9.1f} {ratio:>7.1f} {imported}"
+                f"{rate:>9.0f} {r['peak_mib']:>9.1f} {ratio:>7.1f} {imported} "
+                f"{r['cpu']:>7.3f} {cpu_ratio:>10.1f}"
             )
     print("\nTarget (issue 3): load within 4x of the bare pass, peak memory under 300 MiB.")
     return 0
