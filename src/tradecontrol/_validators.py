@@ -325,6 +325,18 @@ def unique(values: tuple[T, ...], what: str) -> tuple[T, ...]:
     return values
 
 
+def join_path(name: str, path: str) -> str:
+    """``name`` followed by a relative JSON ``path`` (``aliases`` + ``[1]`` → ``aliases[1]``).
+
+    Example:
+        >>> join_path("aliases", "[1]"), join_path("entity", "country"), join_path("x", "")
+        ('aliases[1]', 'entity.country', 'x')
+    """
+    if not path:
+        return name
+    return f"{name}{path}" if path.startswith("[") else f"{name}.{path}"
+
+
 def _located(name: str, fn: Any, default: Any = None, settled: bool = False) -> Any:
     if settled:  # the default converts to itself: pass it through without a call
 
@@ -334,7 +346,7 @@ def _located(name: str, fn: Any, default: Any = None, settled: bool = False) -> 
             try:
                 return fn(value)
             except InvalidInputError as exc:
-                path = name if not exc.path else f"{name}.{exc.path}"
+                path = join_path(name, exc.path)
                 raise InvalidInputError(exc.message, path=path) from None
 
         return convert_or_default
@@ -343,7 +355,7 @@ def _located(name: str, fn: Any, default: Any = None, settled: bool = False) -> 
         try:
             return fn(value)
         except InvalidInputError as exc:
-            path = name if not exc.path else f"{name}.{exc.path}"
+            path = join_path(name, exc.path)
             raise InvalidInputError(exc.message, path=path) from None
 
     return convert
