@@ -138,6 +138,16 @@ class Entity(CanonicalJSON):
     _depth: int = attrs.field(init=False, repr=False, eq=False, default=1)
 
     def __attrs_post_init__(self) -> None:
+        if self.owners:
+            self._check_owners()
+        if self.kind is not EntityKind.PERSON and (
+            self.birth_date or self.birth_dates or self.nationalities
+        ):
+            raise InvalidInputError(
+                "birth dates and nationalities are for entities of kind 'person'"
+            )
+
+    def _check_owners(self) -> None:
         for i, own in enumerate(self.owners):
             if not isinstance(own, Ownership):
                 raise InvalidInputError(
@@ -149,12 +159,6 @@ class Entity(CanonicalJSON):
                 f"ownership chain deeper than {MAX_OWNERSHIP_DEPTH} levels", path="owners"
             )
         object.__setattr__(self, "_depth", depth)
-        if self.kind is not EntityKind.PERSON and (
-            self.birth_date or self.birth_dates or self.nationalities
-        ):
-            raise InvalidInputError(
-                "birth dates and nationalities are for entities of kind 'person'"
-            )
         total = sum((o.share_percent or Decimal(0) for o in self.owners), Decimal(0))
         if total > 100:
             raise InvalidInputError(
