@@ -276,3 +276,34 @@ def test_purpose_limited_producers_need_the_purpose(rulebook: Rulebook) -> None:
 def test_facts_are_known_to_the_rulebook(rulebook: Rulebook) -> None:
     decision = decide(carrier("2020-07-15", usf_funded=True), rulebook)
     assert not any("facts not read" in c for c in decision.cautions)
+
+
+@pytest.mark.parametrize(
+    ("facts", "outcome", "part"),
+    [
+        ({"cannot_route_user_data": True, "used_by_contractor": True}, NR, None),
+        ({"furnished_to_government": True, "used_by_contractor": True}, PR, "84 FR 40216"),
+        ({"furnished_to_government": False, "used_by_contractor": True}, PR, "85 FR 42665"),
+        ({"furnished_to_government": False, "used_by_contractor": False}, NR, None),
+        ({"furnished_to_government": False}, RR, None),
+    ],
+    ids=[
+        "no-user-data-exception",
+        "both-parts-cite-A",
+        "part-B-only",
+        "neither-part",
+        "part-B-unstated",
+    ],
+)
+def test_section_889_parts_and_exceptions(
+    facts: dict[str, Any], outcome: Outcome, part: str | None, rulebook: Rulebook
+) -> None:
+    decision = decide(contractor("2020-09-01", **facts), rulebook)
+    assert decision.outcome is outcome
+    if part is not None:
+        assert decision.deciding is not None and part in decision.deciding.citations
+
+
+def test_unlisted_producer_in_procurement_is_clear(rulebook: Rulebook) -> None:
+    data = contractor("2020-09-01", "Axis Communications AB", used_by_contractor=True)
+    assert decide(data, rulebook).outcome is NR

@@ -116,6 +116,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
             )
             continue
         engaged = [(part, why) for part, fact, why in parts if fact is True]
+        if not engaged and all(fact is False for _, fact, _ in parts):
+            continue  # the facts say neither part is engaged
         if not engaged:
             findings.append(
                 attrs.evolve(
