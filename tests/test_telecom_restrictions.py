@@ -88,10 +88,23 @@ CASES: list[tuple[str, dict[str, Any], Outcome, str | None, str | None]] = [
     ),
     (
         "WC-53-d",
-        carrier("2021-06-01", HUAWEI, usf_funded=False, fcc_authorization_date="2018-03-01"),
+        carrier(
+            "2021-06-01",
+            HUAWEI,
+            usf_funded=False,
+            federal_subsidy=False,
+            fcc_authorization_date="2018-03-01",
+        ),
         RR,
         "us.icts_eo13873",
         "86 FR 4909",
+    ),
+    (
+        "WC-53-d-subsidy-unstated",
+        carrier("2021-06-01", HUAWEI, usf_funded=False, fcc_authorization_date="2018-03-01"),
+        RR,
+        "us.fcc_covered_list",
+        "Pub. L. 116-124",
     ),
     (
         "ICTS-covers-from",
@@ -125,7 +138,12 @@ CASES: list[tuple[str, dict[str, Any], Outcome, str | None, str | None]] = [
     ("WC-53-e-eve", carrier("2023-02-05", usf_funded=False, fcc_authorized=False), RR, None, None),
     (
         "WC-53-f",
-        carrier("2026-01-15", usf_funded=False, fcc_authorization_date="2021-01-10"),
+        carrier(
+            "2026-01-15",
+            usf_funded=False,
+            federal_subsidy=False,
+            fcc_authorization_date="2021-01-10",
+        ),
         RR,
         "us.fcc_equipment_authorization",
         "90 FR 53227",
@@ -144,7 +162,12 @@ CASES: list[tuple[str, dict[str, Any], Outcome, str | None, str | None]] = [
     ),
     (
         "WC-53-f-eve",
-        carrier("2025-12-25", usf_funded=False, fcc_authorization_date="2021-01-10"),
+        carrier(
+            "2025-12-25",
+            usf_funded=False,
+            federal_subsidy=False,
+            fcc_authorization_date="2021-01-10",
+        ),
         RR,
         "us.icts_eo13873",
         None,

@@ -66,7 +66,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     usf = transaction.fact("usf_funded")
     other = transaction.fact("federal_subsidy")
     funded = usf is True or (covered_list and other is True)
-    unknown = usf is None and (not covered_list or other is None)
+    unknown = not funded and (usf is None or (covered_list and other is None))
     findings = []
     for hit in covered_items(transaction, rulebook, info, as_of):
         producer = f"{hit.item.producer!r} (covered as {hit.match.matched_name!r})"
