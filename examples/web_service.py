@@ -22,11 +22,13 @@ import os
 from typing import Any
 
 from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 import tradecontrol as tc
 from tradecontrol import lists
 
 app = Flask(__name__)
+app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # one transaction per request: 1 MiB is plenty
 
 
 def build_rulebook(paths: list[str]) -> tc.Rulebook:
@@ -50,8 +52,14 @@ RULEBOOK = build_rulebook(
 )
 
 
-def _error(message: str, path: str = "") -> Any:
-    return jsonify({"error": message, "path": path}), 400
+def _error(message: str, path: str = "", status: int = 400) -> Any:
+    return jsonify({"error": message, "path": path}), status
+
+
+@app.errorhandler(HTTPException)
+def http_error(exc: HTTPException) -> Any:
+    """Answer every HTTP error (404, 405, 413, ...) as JSON too, never as an HTML page."""
+    return _error(exc.description or exc.name, status=exc.code or 500)
 
 
 @app.post("/evaluate")

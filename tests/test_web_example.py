@@ -84,3 +84,14 @@ def test_lists_loaded_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
         f"{listed} (EXP)"
     ]
     assert "+listings." in client.get("/rulebook").get_json()["version"]
+
+
+def test_http_errors_are_json() -> None:
+    client = _app().test_client()
+    too_big = client.post("/evaluate", data=b" " * (1 << 21), content_type="application/json")
+    wrong_method = client.get("/evaluate")
+    unknown = client.get("/nowhere")
+    for response, status in ((too_big, 413), (wrong_method, 405), (unknown, 404)):
+        assert response.status_code == status
+        assert response.is_json and response.get_json()["path"] == ""
+        assert response.get_json()["error"]
