@@ -128,7 +128,7 @@ def percent(value: Any) -> Percent:
     out = decimal(value)
     if not Decimal(0) <= out <= Decimal(100):
         raise InvalidInputError(f"{out} is not a percentage between 0 and 100")
-    return Percent(out)
+    return Percent(abs(out))  # abs: "-0" is zero, not a negative share
 
 
 def eccn(value: Any) -> str:
@@ -319,7 +319,10 @@ def _located(name: str, fn: Any) -> Any:
         try:
             return fn(value)
         except InvalidInputError as exc:
-            path = name if not exc.path else f"{name}.{exc.path}"
+            if not exc.path:
+                path = name
+            else:
+                path = f"{name}{exc.path}" if exc.path.startswith("[") else f"{name}.{exc.path}"
             raise InvalidInputError(exc.message, path=path) from None
 
     return convert

@@ -33,7 +33,7 @@ from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._reasons import reason_codes
 from tradecontrol._time import Moment, parse_moment
-from tradecontrol.content import DirectProduct, UsContent
+from tradecontrol.content import DirectProduct, UsContent, check_content_shares
 from tradecontrol.entities import Entity
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, opt_jurisdiction
@@ -142,6 +142,15 @@ class Party:
     eu_person: bool | None = attrs.field(default=None, converter=_opt_bool)
     uk_person: bool | None = attrs.field(default=None, converter=_opt_bool)
 
+    def __attrs_post_init__(self) -> None:
+        country = self.entity.country
+        if self.us_person is False and country is not None and country.country.code == "US":
+            raise InvalidInputError(
+                f"contradicts entity.country {country.code!r}: an entity incorporated or "
+                "resident in the United States is a U.S. person (31 CFR 560.314)",
+                path="us_person",
+            )
+
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
 class Item:
@@ -194,6 +203,13 @@ class Item:
     def __attrs_post_init__(self) -> None:
         if self.value is not None and self.currency is None:
             raise InvalidInputError("an item with a value needs a currency", path="currency")
+        if self.eccn == "EAR99" and self.reasons_for_control:
+            raise InvalidInputError(
+                "an EAR99 item has no reasons for control (it is not on the Commerce "
+                "Control List, 15 CFR 734.3(c))",
+                path="reasons_for_control",
+            )
+        check_content_shares(self.us_content_percent, self.us_content)
 
 
 def _fact(name: str, value: Any) -> FactValue:
