@@ -38,6 +38,7 @@ MAX_MAGNITUDE = 18
 """Largest accepted decimal exponent: numbers are below 10**18 (and above 10**-18)."""
 
 _ECCN = re.compile(r"^([0-9][A-E][0-9]{3})((?:\.[a-z0-9]+)*)$", re.IGNORECASE | re.ASCII)
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$", re.ASCII)
 
 
@@ -46,7 +47,8 @@ def text(value: Any) -> str:
 
     Raises:
         InvalidInputError: Not a string; empty or only invisible characters; too long;
-            control characters (line breaks, escapes) or unpaired surrogates.
+            control characters (line breaks, escapes), bidirectional overrides (which can
+            make an id or a name display as other text) or unpaired surrogates.
     """
     if not isinstance(value, str):
         raise InvalidInputError(f"expected a string, got {type(value).__name__}")
@@ -62,6 +64,11 @@ def text(value: Any) -> str:
         raise InvalidInputError("contains an unpaired surrogate (invalid Unicode)")
     if "Cc" in categories:
         raise InvalidInputError("contains control characters (line breaks, tabs, escapes)")
+    if "Cf" in categories and _BIDI_CONTROLS.search(out):
+        raise InvalidInputError(
+            "contains bidirectional embedding, override or isolate characters (U+202A-U+202E, "
+            "U+2066-U+2069), which can make text display as something else"
+        )
     if not out or categories <= {"Cf", "Zs", "Zl", "Zp"}:
         raise InvalidInputError("must not be empty")
     return out

@@ -212,6 +212,17 @@ class Item:
         check_content_shares(self.us_content_percent, self.us_content)
 
 
+def _place(value: Any) -> Jurisdiction | None:
+    """A transaction's origin or destination: a country or subdivision, not ``EU``."""
+    place = opt_jurisdiction(value)
+    if place is not None and place.code == "EU":
+        raise InvalidInputError(
+            "'EU' is a union of countries, not a place goods leave from or go to: "
+            "give the Member State (ISO 3166-1)"
+        )
+    return place
+
+
 def _fact(name: str, value: Any) -> FactValue:
     kind = KNOWN_FACTS.get(name)
     try:
@@ -283,8 +294,8 @@ class Transaction(CanonicalJSON):
         date: When it happens: a date (``2019-05-17``) or an aware datetime; the default
             ``as_of`` of :func:`~tradecontrol.evaluate`. Naive datetimes are rejected.
         kind: A :class:`TransactionKind`.
-        origin: Where the items leave from (ISO 3166).
-        destination: Where they go (ISO 3166; ``UA-43`` for Crimea).
+        origin: Where the items leave from (ISO 3166; a country or subdivision, not ``EU``).
+        destination: Where they go (ISO 3166; ``UA-43`` for Crimea; not ``EU``).
         parties: The parties and their roles.
         items: The items.
         end_use: Activity code (``existing-network-support``, ``new-product-production``…).
@@ -304,8 +315,8 @@ class Transaction(CanonicalJSON):
     id: str = attrs.field(converter=v.text)
     date: Moment = attrs.field(converter=parse_moment)
     kind: TransactionKind = attrs.field(default=TransactionKind.EXPORT, converter=TransactionKind)
-    origin: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
-    destination: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
+    origin: Jurisdiction | None = attrs.field(default=None, converter=_place)
+    destination: Jurisdiction | None = attrs.field(default=None, converter=_place)
     parties: tuple[Party, ...] = attrs.field(
         default=(), converter=v.freeze, validator=[v.each(Party), v.at_most(MAX_PARTIES)]
     )
