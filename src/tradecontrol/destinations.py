@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -73,6 +74,18 @@ def day_of(moment: Moment) -> date:
 
 def _code(value: str) -> str:
     return Jurisdiction(value).code
+
+
+@functools.lru_cache(maxsize=4096)
+def _known_code(value: str) -> str:
+    return Jurisdiction(value).code
+
+
+def _query_code(value: object) -> str:
+    """A query's place argument as its ISO code (cached: the rules ask for few places)."""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"expected an ISO 3166 code string, got {type(value).__name__}")
+    return _known_code(value)
 
 
 def _check_moment(as_of: object) -> None:
@@ -677,7 +690,7 @@ class Destinations:
             >>> Rulebook.default().destinations.regions_of("UA-40")
             ('crimea',)
         """
-        return self._regions_by_code.get(_code(code), ())
+        return self._regions_by_code.get(_query_code(code), ())
 
     def place_matches(self, code: str, places: Iterable[str]) -> bool:
         """True when ``code`` lies in one of ``places`` (ISO codes or region names).
@@ -685,7 +698,7 @@ class Destinations:
         A subdivision lies in its country (``UA-43`` in ``UA``) and in the regions it is
         (``UA-43`` in ``crimea``); a country does not lie in a region of it.
         """
-        code = _code(code)
+        code = _query_code(code)
         country = code.partition("-")[0]  # ISO 3166-2: the country code, a hyphen, the part
         for place in places:
             if place in (code, country) or place in self._regions_by_code.get(code, ()):
@@ -693,7 +706,7 @@ class Destinations:
         return False
 
     def _at(self, code: str, which: int) -> tuple[int, ...]:
-        code = _code(code)
+        code = _query_code(code)
         keys = (code, code.partition("-")[0], *self._regions_by_code.get(code, ()))
         found = {i for key in keys for i in self._by_place.get(key, ((), ()))[which]}
         return tuple(sorted(found))
@@ -807,7 +820,8 @@ class Destinations:
                 f"expected a list of reasons for control, got the string {reasons!r}",
                 path="reasons",
             )
-        wanted = {reason_code(r) for r in v.freeze(reasons)}
+        given = reasons if isinstance(reasons, tuple | list) else v.freeze(reasons)
+        wanted = {reason_code(r) for r in given}
         return tuple(m for m in self.chart_row(destination, as_of).marks if m in wanted)
 
     def footnote(self, number: int) -> str:
