@@ -281,6 +281,18 @@ def test_bad_destination_data_is_refused(
     assert message in info.value.message
 
 
+def test_a_licence_exception_barred_by_an_unknown_rule_is_refused() -> None:
+    data = _mutated(
+        lambda d: d["embargoes"][3]["versions"][1]["license_exception"].update(
+            barred_by_rules=["ear.entitylist"]
+        )
+    )
+    with pytest.raises(DataError) as info:
+        Rulebook.from_dict(data)
+    assert info.value.path.endswith("versions[1].license_exception.barred_by_rules")
+    assert "'ear.entitylist' is not a rule" in info.value.message
+
+
 def test_the_case_of_a_country_group_is_normalised() -> None:
     data = _mutated(lambda d: d["groups"].insert(0, {"country": "SD", "group": "e:2"}))
     rb = Rulebook.from_dict(data)
