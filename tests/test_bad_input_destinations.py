@@ -512,3 +512,33 @@ def test_fuzzed_transactions_are_refused_cleanly_or_decided(data: dict[str, Any]
     # other exception is an input the constructor should have refused
     assert set(crashes) <= {"DataError"}, texts
     assert Transaction.from_dict(json.loads(json.dumps(t.to_dict()))) == t
+
+
+def _paths(node: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, child in node.items():
+            out += _paths(child, (*prefix, key))
+    elif isinstance(node, list):
+        for i, child in enumerate(node[:2]):
+            out += _paths(child, (*prefix, i))
+    return out
+
+
+DESTINATION_PATHS = _paths(BASE["destinations"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(DESTINATION_PATHS), WEIRD)
+def test_fuzzed_destination_data_is_refused_with_a_data_error(
+    path: tuple[str | int, ...], value: Any
+) -> None:
+    data = copy.deepcopy(BASE)
+    node = data["destinations"]
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    try:
+        Rulebook.from_dict(data)
+    except DataError as exc:
+        assert "invalid value (" not in exc.message  # no raw Python exception text
