@@ -66,6 +66,11 @@ def _exporter(**flags: Any) -> dict[str, Any]:
         (_item(us_content_percent="NaN"), "items[0].us_content_percent", "not a decimal"),
         (_item(us_content_percent="Infinity"), "items[0].us_content_percent", "not a decimal"),
         (_item(us_content_percent=True), "items[0].us_content_percent", "boolean"),
+        (
+            _item(us_content=[{"percent": "25." + "0" * 30 + "1", "license_required": True}]),
+            "items[0].us_content[0].percent",
+            "digits after the decimal point",
+        ),
         (_item(us_content_percent=""), "items[0].us_content_percent", "not a decimal"),
         # U.S. content shares that cannot all be true
         (

@@ -93,7 +93,11 @@ def text_tuple(values: Iterable[Any]) -> tuple[str, ...]:
 
 
 def decimal(value: Any) -> Decimal:
-    """A finite Decimal from a string, int or float (``"1200.00"``, ``1200``)."""
+    """A finite Decimal from a string, int or float (``"1200.00"``, ``1200``).
+
+    At most :data:`MAX_MAGNITUDE` digits on either side of the decimal point, so that sums
+    of such numbers stay exact in Python's default 28-digit decimal context.
+    """
     if isinstance(value, bool):
         raise InvalidInputError("expected a decimal number, got a boolean")
     if isinstance(value, Decimal):
@@ -116,6 +120,13 @@ def decimal(value: Any) -> Decimal:
     if out and not -MAX_MAGNITUDE <= out.adjusted() < MAX_MAGNITUDE:
         raise InvalidInputError(
             f"{str(value)[:30]!r} is out of range (10**-{MAX_MAGNITUDE} to 10**{MAX_MAGNITUDE})"
+        )
+    exponent = out.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_MAGNITUDE:
+        # more would be rounded away in sums (28 significant digits): 25.000…01 + 0 == 25
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+        raise InvalidInputError(
+            f"{shown!r} has more than {MAX_MAGNITUDE} digits after the decimal point"
         )
     return out
 
