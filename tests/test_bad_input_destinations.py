@@ -152,6 +152,41 @@ def _exporter(**flags: Any) -> dict[str, Any]:
         (_exporter(us_person="yes"), "parties[1].us_person", "true or false"),
         (_exporter(us_person=1), "parties[1].us_person", "true or false"),
         (_exporter(us_person=False), "parties[1].us_person", "31 CFR 560.314"),
+        (
+            _tx(parties=[{"role": "end_user", "entity": {"name": "A", "country": "EU"}}]),
+            "parties[1].entity.country",
+            "union of countries",
+        ),
+        (
+            _tx(
+                parties=[
+                    {
+                        "role": "end_user",
+                        "entity": {
+                            "name": "A",
+                            "addresses": [
+                                {"city": "Brussels", "country": "BE"},
+                                {"city": "x", "country": "eu"},
+                            ],
+                        },
+                    }
+                ]
+            ),
+            "parties[1].entity.addresses[1].country",
+            "union of countries",
+        ),
+        (
+            _tx(
+                parties=[
+                    {
+                        "role": "end_user",
+                        "entity": {"name": "A", "kind": "person", "nationalities": ["EU"]},
+                    }
+                ]
+            ),
+            "parties[1].entity.nationalities[0]",
+            "union of countries",
+        ),
         # Unicode display tricks
         (_tx(id="T-1\u202e;detcirtser_ton"), "id", "bidirectional"),
         (

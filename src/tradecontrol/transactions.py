@@ -143,7 +143,23 @@ class Party:
     uk_person: bool | None = attrs.field(default=None, converter=_opt_bool)
 
     def __attrs_post_init__(self) -> None:
-        country = self.entity.country
+        entity = self.entity
+        places = [
+            ("entity.country", entity.country),
+            *(
+                (f"entity.addresses[{i}].country", a.country)
+                for i, a in enumerate(entity.addresses)
+            ),
+            *((f"entity.nationalities[{i}]", n) for i, n in enumerate(entity.nationalities)),
+        ]
+        for path, place in places:
+            if place is not None and place.code == "EU":
+                raise InvalidInputError(
+                    "'EU' is a union of countries, not a party's country, address or "
+                    "nationality: give the Member State (ISO 3166-1)",
+                    path=path,
+                )
+        country = entity.country
         if self.us_person is False and country is not None and country.country.code == "US":
             raise InvalidInputError(
                 f"contradicts entity.country {country.code!r}: an entity incorporated or "
