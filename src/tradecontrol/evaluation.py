@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import json
 from datetime import date, datetime
 
 from tradecontrol import __version__
 from tradecontrol._time import Moment
-from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef
+from tradecontrol.context import EvaluationContext
+from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.licensing import Memo, apply_licenses, unknown_license_findings
 from tradecontrol.rulebook import Rulebook
@@ -91,16 +93,22 @@ def evaluate(
         raise InvalidInputError("must be a date or an aware datetime", path="as_of")
     findings: list[Finding] = []
     memo: Memo = {}
+    context = EvaluationContext.build(transaction, rulebook, moment)
     for rule_id, rule in RULES:
         try:
-            found = rule(transaction, rulebook, moment)
+            if rule in _CONTEXT_RULES:
+                found = rule(transaction, rulebook, moment, context=context)  # type: ignore[call-arg]
+            else:
+                found = rule(transaction, rulebook, moment)
             licensed = [apply_licenses(f, transaction, rulebook, moment, memo) for f in found]
         except Exception as exc:
             licensed = [_rule_error(rule_id, rulebook, exc)]
         findings.extend(licensed)
     findings.extend(unknown_license_findings(transaction, rulebook))
     outcome = max((f.outcome for f in findings), default=Outcome.NOT_RESTRICTED)
-    return Decision(
+    # Every value below was built and checked by this function, the rules (Finding's own
+    # validators) or the validated inputs, so the Decision skips its input converters.
+    return _trusted_decision(
         transaction_id=transaction.id,
         outcome=outcome,
         as_of=moment,
@@ -111,6 +119,12 @@ def evaluate(
         digest=transaction_digest(transaction, rulebook, moment),
         library_version=__version__,
     )
+
+
+_CONTEXT_RULES = frozenset(
+    rule for _, rule in RULES if "context" in inspect.signature(rule).parameters
+)
+"""Rules that take the shared :class:`EvaluationContext` (a keyword parameter ``context``)."""
 
 
 def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> tuple[str, ...]:

@@ -32,7 +32,7 @@ from tradecontrol.entities import Entity
 from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseError
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
-from tradecontrol.screening.normalize import name_keys, normalize_name
+from tradecontrol.screening.normalize import name_keys
 
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
 
@@ -286,20 +286,29 @@ class Rulebook:
 
         This is the matching seam: fuzzy screening will plug in here.
         """
-        out = []
-        for key in dict.fromkeys((normalize_name(name), *name_keys(name))):
-            for pos, listed in self._name_index.get(key, ()):
-                out.append(
-                    NameMatch(listing=self.listings[pos], matched_name=listed, query_name=name)
-                )
-        return _dedupe(out)
+        out: list[NameMatch] = []
+        self._collect(name, set(), out)
+        return tuple(out)
 
     def match_entity(self, entity: Entity) -> tuple[NameMatch, ...]:
         """Listings matching any of the entity's names (exact after normalisation)."""
-        matches: list[NameMatch] = []
-        for name in entity.names:
-            matches.extend(self.match_entity_name(name))
-        return _dedupe(matches)
+        seen: set[int] = set()
+        out: list[NameMatch] = []
+        self._collect(entity.name, seen, out)
+        for alias in entity.aliases:
+            self._collect(alias, seen, out)
+        return tuple(out)
+
+    def _collect(self, name: str, seen: set[int], out: list[NameMatch]) -> None:
+        """Append a match for each listing not in ``seen`` indexed under a key of ``name``."""
+        index = self._name_index
+        for key in name_keys(name):
+            for pos, listed in index.get(key, ()):
+                if pos not in seen:
+                    seen.add(pos)
+                    out.append(
+                        NameMatch(listing=self.listings[pos], matched_name=listed, query_name=name)
+                    )
 
     def with_listings(
         self, listings: Iterable[Listing], *, snapshot: date | None = None
@@ -404,16 +413,6 @@ def _only(values: Iterable[Any], kind: type[Any], what: str) -> tuple[Any, ...]:
                 path=f"{what}[{i}]",
             )
     return out
-
-
-def _dedupe(matches: list[NameMatch]) -> tuple[NameMatch, ...]:
-    seen: set[str] = set()
-    out = []
-    for m in matches:
-        if m.listing.id not in seen:
-            seen.add(m.listing.id)
-            out.append(m)
-    return tuple(out)
 
 
 def _derived_version(base: str, what: str, payload: list[Any]) -> str:
