@@ -40,11 +40,81 @@ ROLES = (
 )
 COUNTRIES = ("CN", "DE", "FR", "GB", "IN", "JP", "KR", "RU", "AE", "TR", "BR", "MX", "SG", "CA")
 ECCNS = ("EAR99", "EAR99", "EAR99", "5A992.c", "5D992.c", "3A001", "4A994", "9A991.d", None)
-WORDS = ["Northwind", "Harbor", "Cedar", "Summit", "Blue", "River", "Alpine", "Meridian", "Coastal", "Granite", "Pioneer", "Atlas", "Orion", "Lakeside", "Silver", "Maple", "Evergreen", "Sterling", "Horizon", "Redwood", "Falcon", "Vertex", "Nimbus", "Zenith", "Aurora", "Keystone", "Lumen", "Polar", "Crescent", "Beacon", "Harvest", "Ironwood", "Quarry", "Solstice"]
-TRADES = ["Trading", "Logistics", "Electronics", "Components", "Systems", "Industrial", "Machinery", "Imports"]
+WORDS = (
+    "Northwind",
+    "Harbor",
+    "Cedar",
+    "Summit",
+    "Blue",
+    "River",
+    "Alpine",
+    "Meridian",
+    "Coastal",
+    "Granite",
+    "Pioneer",
+    "Atlas",
+    "Orion",
+    "Lakeside",
+    "Silver",
+    "Maple",
+    "Evergreen",
+    "Sterling",
+    "Horizon",
+    "Redwood",
+    "Falcon",
+    "Vertex",
+    "Nimbus",
+    "Zenith",
+    "Aurora",
+    "Keystone",
+    "Lumen",
+    "Polar",
+    "Crescent",
+    "Beacon",
+    "Harvest",
+    "Ironwood",
+    "Quarry",
+    "Solstice",
+)
+TRADES = (
+    "Trading",
+    "Logistics",
+    "Electronics",
+    "Components",
+    "Systems",
+    "Industrial",
+    "Machinery",
+    "Imports",
+)
 FORMS = ("GmbH", "Ltd.", "Co., Ltd.", "LLC", "S.A.", "Inc.", "B.V.", "Pvt. Ltd.", "AG", "")
-PERSON_FIRST = ["Anna", "Marco", "Li", "Wei", "Olga", "Rahul", "Fatima", "Jonas", "Elena", "Kenji", "Sara", "Omar", "Lucia"]
-PERSON_LAST = ["Schmidt", "Rossi", "Zhang", "Ivanova", "Sharma", "Haddad", "Berg", "Novak", "Tanaka", "Silva", "Costa"]
+PERSON_FIRST = (
+    "Anna",
+    "Marco",
+    "Li",
+    "Wei",
+    "Olga",
+    "Rahul",
+    "Fatima",
+    "Jonas",
+    "Elena",
+    "Kenji",
+    "Sara",
+    "Omar",
+    "Lucia",
+)
+PERSON_LAST = (
+    "Schmidt",
+    "Rossi",
+    "Zhang",
+    "Ivanova",
+    "Sharma",
+    "Haddad",
+    "Berg",
+    "Novak",
+    "Tanaka",
+    "Silva",
+    "Costa",
+)
 DESCRIPTIONS = ("USB cables", "routers", "servo motors", "laptops", "software", "sensors")
 
 
