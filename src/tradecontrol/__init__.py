@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 from tradecontrol._time import Position, Window, parse_moment
 from tradecontrol._validators import Percent
+from tradecontrol.batch import BadTransaction, evaluate_many
 from tradecontrol.conditions import Condition, ConditionTest
 from tradecontrol.decision import Decision, Finding, NearMiss, Outcome, ReviewPolicy, RulebookRef
 from tradecontrol.entities import Address, Entity, EntityKind, Identifier, Ownership
@@ -34,6 +35,7 @@ from tradecontrol.transactions import Item, Party, Role, Transaction, Transactio
 
 __all__ = [
     "Address",
+    "BadTransaction",
     "Condition",
     "ConditionTest",
     "DataError",
@@ -74,5 +76,6 @@ __all__ = [
     "Window",
     "__version__",
     "evaluate",
+    "evaluate_many",
     "parse_moment",
 ]

@@ -27,15 +27,19 @@ from tradecontrol.transactions import Transaction
 __all__ = ["evaluate", "transaction_digest"]
 
 
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
+).encode
+"""Canonical JSON text: sorted keys, no spaces, UTF-8 (to_dict output has no cycles)."""
+
+
 def transaction_digest(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> str:
     """``sha256:<hex>`` over the canonical transaction JSON, ``as_of``, rulebook and library.
 
     The canonical JSON is :meth:`Transaction.to_dict` serialised with sorted keys, no
     spaces and UTF-8; the rulebook is identified by id and version.
     """
-    canonical = json.dumps(
-        transaction.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    canonical = _CANONICAL(transaction.to_dict())
     blob = "\n".join(
         [canonical, as_of.isoformat(), rulebook.id, rulebook.version, __version__]
     ).encode("utf-8")
