@@ -63,10 +63,13 @@ def _depth_exceeds(data: Any, limit: int) -> bool:
         node, depth = stack.pop()
         if depth > limit:
             return True
-        if isinstance(node, Mapping):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list | tuple):
-            stack.extend((child, depth + 1) for child in node)
+        kind = type(node)
+        if kind is str or kind is int or kind is bool or kind is float or node is None:
+            continue  # the leaves of parsed JSON, tested first: most nodes are leaves
+        if kind is dict or isinstance(node, Mapping):
+            stack.extend([(child, depth + 1) for child in node.values()])
+        elif kind is list or isinstance(node, list | tuple):
+            stack.extend([(child, depth + 1) for child in node])
     return False
 
 

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -361,6 +363,68 @@ class Rulebook:
             "end_use_codes": list(self.end_use_codes),
         }
         return body
+
+    def save(self, path: str | os.PathLike[str], *, compress: bool | None = None) -> Path:
+        """Write the rulebook to ``path`` as data, so it can be built once and shipped.
+
+        The file is the JSON of :meth:`to_dict` (``"format": "tradecontrol.rulebook"``,
+        ``"format_version": 1``; see :doc:`/scale`), UTF-8, gzip-compressed when
+        ``compress`` is true or, by default, when ``path`` ends in ``.gz``. Never a pickle:
+        :meth:`load` parses and validates it and cannot run code. The file is written
+        beside ``path`` and renamed into place, so readers never see half of it.
+
+        Args:
+            path: Target file (``rulebook.json`` or ``rulebook.json.gz``).
+            compress: Force gzip on or off.
+
+        Returns:
+            The path written.
+
+        Raises:
+            OSError: The file cannot be written.
+
+        Example:
+            >>> import pathlib, tempfile
+            >>> folder = pathlib.Path(tempfile.mkdtemp())
+            >>> rb = Rulebook.default()
+            >>> path = rb.save(folder / "rulebook.json.gz")
+            >>> Rulebook.load(path) == rb
+            True
+        """
+        from tradecontrol import _rulebook_io
+
+        return _rulebook_io.save(self, path, compress=compress)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Rulebook:
+        """Read a rulebook written by :meth:`save` (plain or gzip JSON, detected).
+
+        Every value is validated as in :meth:`from_dict`; the indexes are rebuilt.
+
+        Args:
+            path: The file.
+
+        Returns:
+            The rulebook, equal to the one saved (same id and version).
+
+        Raises:
+            DataError: The file cannot be read, is not JSON, has another ``format`` or an
+                unsupported ``format_version``, or holds an invalid value (the error names
+                the file and the JSON path).
+
+        Example:
+            >>> import pathlib, tempfile
+            >>> path = pathlib.Path(tempfile.mkdtemp()) / "rb.json"
+            >>> _ = path.write_text('{"format": "tradecontrol.rulebook", "format_version": 9}')
+            >>> try:
+            ...     Rulebook.load(path)
+            ... except DataError as exc:
+            ...     print(exc.message)
+            rulebook format_version 9 is not supported (this library reads 1)
+        """
+        from tradecontrol import _rulebook_io
+
+        return _rulebook_io.load(cls, path)
 
     @classmethod
     def from_dict(cls, data: Any) -> Rulebook:
