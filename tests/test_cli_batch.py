@@ -72,3 +72,26 @@ def test_progress_bar_on_a_terminal_only(
     monkeypatch.undo()
     assert main(["evaluate", str(path), "--format", "json"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_saved_rulebook_is_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tradecontrol import Listing, Rulebook
+
+    internal = Listing.from_dict(
+        {
+            "id": "internal-1",
+            "list_code": "INTERNAL",
+            "authority": "ACME",
+            "entity": {"name": "Acme Widgets Ltd."},
+            "versions": [{"window": {"start": "2019-01-01"}}],
+        }
+    )
+    rb = Rulebook.default().with_listings([internal])
+    saved = rb.save(tmp_path / "rb.json.gz")
+    path = _file(tmp_path, 4)
+    assert main(["evaluate", str(path), "--format", "json", "--rulebook", str(saved)]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {d["rulebook"]["version"] for d in out} == {rb.version}
+    assert out[0]["outcome"] == "review_required"  # the internal list, unassessed
+    assert main(["evaluate", str(path), "--rulebook", str(tmp_path / "absent.json")]) == 1
+    assert "cannot read rulebook" in capsys.readouterr().err

@@ -1,7 +1,7 @@
 """Command-line interface.
 
 ``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--format table|json]
-[--jobs N]``,
+[--jobs N] [--rulebook FILE]``,
 ``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``.
 
 ``evaluate`` streams: it reads, decides and writes one line at a time (``--jobs N`` spreads
@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("table", "json"),
         default="table",
         help="table (default) or one Decision JSON per line",
+    )
+    ev.add_argument(
+        "--rulebook",
+        default=None,
+        metavar="FILE",
+        help="use a rulebook saved with Rulebook.save() instead of the bundled one",
     )
     ev.add_argument(
         "--jobs",
@@ -255,7 +261,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
-    rulebook = Rulebook.default()
+    rulebook = Rulebook.default() if args.rulebook is None else Rulebook.load(args.rulebook)
     if args.lists:
         extra: list[Listing] = []
         published: list[date] = []
