@@ -258,3 +258,43 @@ def base_parser(doc: str | None) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(
         description=(doc or "").split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
     )
+
+
+CACHE = Path(os.environ.get("TRADECONTROL_BENCH_CACHE", "/tmp/tradecontrol-bench"))
+
+
+def rulebook_file() -> Path:
+    """The CSL 2022 + UN + OFAC 2021 rulebook saved with ``Rulebook.save`` (built once)."""
+    import tradecontrol
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    stamp = "-".join(str((shared_or_exit() / rel).stat().st_size) for rel in LIST_FILES)
+    path = CACHE / f"rulebook-{tradecontrol.__version__}-{stamp}.json.gz"
+    if not path.exists():
+        rulebook, _ = big_rulebook()
+        rulebook.save(path)
+    return path
+
+
+def write_jsonl(path: Path, count: int, names: list[str], *, seed: int = 7) -> Path:
+    """Write ``count`` generated transactions to ``path`` (streamed, flat memory)."""
+    import json
+
+    with path.open("w", encoding="utf-8") as out:
+        for data in transactions(count, names, seed=seed):
+            out.write(json.dumps(data, ensure_ascii=False))
+            out.write("\n")
+    return path
+
+
+def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    """A plain text table (first column left-aligned, the others right-aligned)."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        cells = [
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
