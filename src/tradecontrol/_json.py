@@ -8,6 +8,7 @@ empty collections left out, Decimals and dates as strings).
 from __future__ import annotations
 
 import enum
+import functools
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -58,19 +59,25 @@ def _key(name: str) -> str:
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
     """True when ``data`` nests objects and lists deeper than ``limit`` (iterative walk)."""
+    if not _is_container(data):
+        return False
     stack = [(data, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > limit:
             return True
-        kind = type(node)
-        if kind is str or kind is int or kind is bool or kind is float or node is None:
-            continue  # the leaves of parsed JSON, tested first: most nodes are leaves
-        if kind is dict or isinstance(node, Mapping):
-            stack.extend([(child, depth + 1) for child in node.values()])
-        elif kind is list or isinstance(node, list | tuple):
-            stack.extend([(child, depth + 1) for child in node])
+        children = node.values() if isinstance(node, Mapping) else node
+        stack.extend([(child, depth + 1) for child in children if _is_container(child)])
     return False
+
+
+def _is_container(node: Any) -> bool:
+    kind = type(node)
+    if kind is dict or kind is list:
+        return True
+    if kind is str or kind is int or kind is bool or kind is float or node is None:
+        return False  # the leaves of parsed JSON, tested first: most nodes are leaves
+    return isinstance(node, Mapping | list | tuple)
 
 
 def _walk(exc: BaseException, path: str) -> list[tuple[str, str]]:
@@ -152,7 +159,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(Decimal, lambda x, _: v.decimal(x))
     conv.register_structure_hook(v.Percent, lambda x, _: v.percent(x))
-    conv.register_structure_hook(Jurisdiction, lambda x, _: Jurisdiction(x))
+    conv.register_structure_hook(Jurisdiction, lambda x, _: _jurisdiction(x))
     conv.register_structure_hook_func(_is_moment, _moment)
     conv.register_structure_hook(date, lambda x, _: _plain_date(x))
     conv.register_structure_hook_func(
@@ -201,6 +208,18 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(_is_moment, lambda d: None if d is None else d.isoformat())
     conv.register_unstructure_hook_func(_is_fact_tuple, _unstructure_facts)
     return conv
+
+
+@functools.lru_cache(maxsize=4096)
+def _known_jurisdiction(code: str) -> Jurisdiction:
+    return Jurisdiction(code)
+
+
+def _jurisdiction(value: Any) -> Jurisdiction:
+    """A Jurisdiction; instances are immutable, so each valid code text is built once."""
+    if type(value) is str and len(value) <= 16:
+        return _known_jurisdiction(value)
+    return Jurisdiction(value)
 
 
 def _is_fact_pair(t: Any) -> bool:
