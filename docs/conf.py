@@ -48,4 +48,7 @@ nitpick_ignore_regex = [
     (r"py:(class|obj)", r"(Self|ExceptionGroup|attrs\..*)"),
     # documented as tradecontrol.Percent (a NewType of Decimal)
     (r"py:class", r"tradecontrol\._validators\.Percent"),
+    # other libraries (no inventories) and the date-or-datetime alias in attrs fields
+    (r"py:(class|obj|func)", r"(os|dask)\..*"),
+    (r"py:class", r"Moment"),
 ]

@@ -1,12 +1,12 @@
 """Evaluate Dask bags of transactions on a cluster (extra ``tradecontrol[dask]``).
 
-:func:`evaluate_bag` maps :func:`~tradecontrol.evaluate` over a :class:`dask.bag.Bag` of
+:func:`evaluate_bag` maps :func:`~tradecontrol.evaluate` over a ``dask.bag.Bag`` of
 transactions (objects or canonical-JSON mappings) partition by partition. The rulebook is
 one node of the task graph: each worker receives it once (the first time one of its tasks
 needs it) and keeps it for every partition it runs, instead of receiving it with every
 task. Results keep the bag's order, so ``evaluate_bag(bag, rb).compute()`` equals
 ``list(evaluate_many(bag.compute(), rb))`` element for element (for a bad transaction,
-:class:`~tradecontrol.BadTransaction.index` counts within its partition).
+the ``index`` of a :class:`~tradecontrol.BadTransaction` counts within its partition).
 
 On an existing cluster, connect a client first; the collection then runs there::
 
@@ -43,7 +43,7 @@ __all__ = ["evaluate_bag", "rulebook_node"]
 
 
 def rulebook_node(rulebook: Rulebook) -> Any:
-    """The rulebook as one :func:`dask.delayed` node, named after its id and version.
+    """The rulebook as one ``dask.delayed`` node, named after its id and version.
 
     Pass the node (rather than the rulebook) to several collections to share one copy
     per worker between them.
@@ -52,11 +52,12 @@ def rulebook_node(rulebook: Rulebook) -> Any:
         rulebook: The rulebook.
 
     Returns:
-        A :class:`dask.delayed.Delayed` whose key is
+        A ``dask.delayed.Delayed`` whose key is
         ``tradecontrol-rulebook-<sha256 of id and version, 16 hex digits>``.
 
     Example:
         >>> from tradecontrol import Rulebook
+        >>> from tradecontrol.dask import rulebook_node
         >>> rulebook_node(Rulebook.default()).key.startswith("tradecontrol-rulebook-")
         True
     """
@@ -94,6 +95,7 @@ def evaluate_bag(
     Example:
         >>> import dask, dask.bag as db
         >>> from tradecontrol import Rulebook
+        >>> from tradecontrol.dask import evaluate_bag
         >>> deals = [{"id": f"T-{i}", "date": "2019-06-10", "origin": "US",
         ...           "parties": [{"role": "end_user",
         ...                        "entity": {"name": "Huawei Technologies Co., Ltd."}}]}
