@@ -9,7 +9,7 @@ lines decided): flat memory means the later rows stay close to it.
 
 Usage::
 
-    python benchmarks/memory.py [--count 1000000] [--jobs 1] [--keep]
+    python benchmarks/memory.py [--count 1000000] [--jobs 1] [--keep] [--input FILE]
 """
 
 from __future__ import annotations
@@ -63,21 +63,25 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    parser.add_argument("--input", type=Path, help="reuse a file written by an earlier run")
     args = parser.parse_args()
 
     from tradecontrol import Rulebook
 
     rulebook = c.rulebook_file()
     names = c.listed_names(list(Rulebook.load(rulebook).listings))
-    work = Path(tempfile.mkdtemp(prefix="tc-memory-"))
-    jsonl = work / "tx.jsonl"
-    start = time.perf_counter()
-    c.write_jsonl(jsonl, args.count, names)
-    print(
-        f"generated {args.count:,} transactions, {jsonl.stat().st_size / 2**20:,.0f} MiB, "
-        f"in {time.perf_counter() - start:.0f} s",
-        file=sys.stderr,
-    )
+    if args.input is not None:
+        jsonl = args.input
+        args.keep = True
+    else:
+        jsonl = Path(tempfile.mkdtemp(prefix="tc-memory-")) / "tx.jsonl"
+        start = time.perf_counter()
+        c.write_jsonl(jsonl, args.count, names)
+        print(
+            f"generated {args.count:,} transactions, {jsonl.stat().st_size / 2**20:,.0f} MiB, "
+            f"in {time.perf_counter() - start:.0f} s",
+            file=sys.stderr,
+        )
     # count output lines by reading the CLI's stdout (the decisions) as it writes them
     cmd = [sys.executable, "-m", "tradecontrol", "evaluate", str(jsonl), "--format", "json"]
     cmd += ["--rulebook", str(rulebook), "--jobs", str(args.jobs)]
@@ -89,6 +93,9 @@ def main() -> None:
         targets = [x for x in CHECKPOINTS if x <= args.count]
         for _ in proc.stdout:
             done += 1
+            if done % 100_000 == 0:
+                rss, _peak = _rss(proc.pid)
+                print(f"  {done:,} decided, RSS {rss:,.0f} MiB", file=sys.stderr, flush=True)
             if targets and done == targets[0]:
                 rss, peak = _rss(proc.pid)
                 rows.append((f"{done:,}", f"{rss:,.0f}", f"{peak:,.0f}", time.perf_counter()))

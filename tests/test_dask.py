@@ -39,24 +39,6 @@ def client() -> Iterator[Any]:
         yield c
 
 
-def test_local_cluster_equals_evaluate_many_line_for_line(client: Any) -> None:
-    rb = Rulebook.default()
-    deals = _deals(60)
-    bag = db.from_sequence(deals, partition_size=10)  # 6 partitions over 2 workers
-    got = evaluate_bag(bag, rb).compute()
-    want = list(evaluate_many(deals, rb))
-    assert len(got) == len(want) == 60
-    for g, w in zip(got, want, strict=True):
-        if isinstance(w, BadTransaction):
-            assert isinstance(g, BadTransaction)
-            assert (g.transaction_id, g.error.path, g.index) == ("BAD", "origin", 7)
-        else:
-            assert g == w
-    assert sum(isinstance(g, Decision) and g.outcome.value == "license_required" for g in got)
-    # both workers took part
-    assert len(client.scheduler_info()["workers"]) == 2
-
-
 def test_the_rulebook_is_one_node_of_the_graph() -> None:
     rb = Rulebook.default()
     bag = evaluate_bag(db.from_sequence(_deals(20), npartitions=4), rb)
@@ -81,3 +63,27 @@ def test_as_of_and_bad_arguments() -> None:
     with pytest.raises(InvalidInputError) as info:
         evaluate_bag(db.from_sequence(deals), Rulebook.default(), as_of="2019-13-01")
     assert info.value.path == "as_of"
+
+
+def test_local_cluster_equals_evaluate_many_line_for_line(client: Any) -> None:
+    rb = Rulebook.default()
+    deals = _deals(60)
+    bag = db.from_sequence(deals, partition_size=10)  # 6 partitions over 2 workers
+    decided = evaluate_bag(bag, rb)  # scatters the rulebook to both workers now
+    got = decided.compute()
+    want = list(evaluate_many(deals, rb))
+    assert len(got) == len(want) == 60
+    for g, w in zip(got, want, strict=True):
+        if isinstance(w, BadTransaction):
+            assert isinstance(g, BadTransaction)
+            assert (g.transaction_id, g.error.path, g.index) == ("BAD", "origin", 7)
+        else:
+            assert g == w
+    assert sum(isinstance(g, Decision) and g.outcome.value == "license_required" for g in got)
+    # both workers took part, and each holds the rulebook (scattered once, broadcast)
+    workers = client.scheduler_info()["workers"]
+    assert len(workers) == 2
+    held = client.run(
+        lambda dask_worker: sum(isinstance(v, Rulebook) for v in dask_worker.data.values())
+    )
+    assert sorted(held.values()) == [1, 1]

@@ -2,11 +2,13 @@
 
 :func:`evaluate_bag` maps :func:`~tradecontrol.evaluate` over a ``dask.bag.Bag`` of
 transactions (objects or canonical-JSON mappings) partition by partition. The rulebook is
-one node of the task graph: each worker receives it once (the first time one of its tasks
-needs it) and keeps it for every partition it runs, instead of receiving it with every
-task. Results keep the bag's order, so ``evaluate_bag(bag, rb).compute()`` equals
-``list(evaluate_many(bag.compute(), rb))`` element for element (for a bad transaction,
-the ``index`` of a :class:`~tradecontrol.BadTransaction` counts within its partition).
+sent once per worker and kept for every partition the worker runs, instead of travelling
+with every task: with a ``dask.distributed`` client it is scattered to all workers when
+:func:`evaluate_bag` is called (``client.scatter(..., broadcast=True)``); with a local
+scheduler it is one node of the task graph. Results keep the bag's order, so
+``evaluate_bag(bag, rb).compute()`` equals ``list(evaluate_many(bag.compute(), rb))``
+element for element (for a bad transaction, the ``index`` of a
+:class:`~tradecontrol.BadTransaction` counts within its partition).
 
 On an existing cluster, connect a client first; the collection then runs there::
 
@@ -111,5 +113,20 @@ def evaluate_bag(
         moment = parse_moment(as_of) if as_of is not None else None
     except InvalidInputError as exc:
         raise InvalidInputError(exc.message, path="as_of") from None
-    node = rulebook_node(rulebook) if isinstance(rulebook, Rulebook) else rulebook
+    node = _shipped(rulebook) if isinstance(rulebook, Rulebook) else rulebook
     return bag.map_partitions(_evaluate_partition, node, moment)
+
+
+def _shipped(rulebook: Rulebook) -> Any:
+    """With a distributed client, scatter the rulebook to every worker now (broadcast).
+
+    The workers then hold it before any task runs, and the scheduler never carries it in
+    the task graph. Without a client (local schedulers), it is one graph node.
+    """
+    try:
+        from distributed import default_client
+
+        client = default_client()
+    except (ImportError, ValueError):  # no distributed, or no client
+        return rulebook_node(rulebook)
+    return client.scatter(rulebook, broadcast=True, hash=False)
