@@ -181,6 +181,8 @@ def freeze(values: Iterable[Any]) -> tuple[Any, ...]:
     Raises:
         InvalidInputError: A string, mapping or non-iterable; or too many elements.
     """
+    if type(values) is tuple and len(values) <= MAX_LIST:
+        return values  # already frozen (the common case inside the library)
     if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
         raise InvalidInputError(f"expected a list, got {type(values).__name__}")
     out = tuple(itertools.islice(values, MAX_LIST + 1))
@@ -191,6 +193,8 @@ def freeze(values: Iterable[Any]) -> tuple[Any, ...]:
 
 def freeze_all(values: Iterable[Any]) -> tuple[Any, ...]:
     """Like :func:`freeze` without the length limit (rulebook contents)."""
+    if type(values) is tuple:
+        return values
     if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
         raise InvalidInputError(f"expected a list, got {type(values).__name__}")
     return tuple(values)
