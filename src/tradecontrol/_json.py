@@ -60,24 +60,29 @@ def _key(name: str) -> str:
 def _depth_exceeds(data: Any, limit: int) -> bool:
     """True when ``data`` nests objects and lists deeper than ``limit`` (iterative walk)."""
     if not _is_container(data):
-        return False
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, Mapping) else node
-        stack.extend([(child, depth + 1) for child in children if _is_container(child)])
+        return limit < 1
+    level = [data]
+    depth = 1
+    while level:  # breadth first, one list per level; leaves are never queued
+        if depth > limit or (depth == limit and any(len(node) for node in level)):
+            return True  # a node (container or leaf) sits at depth limit + 1
+        below = []
+        for node in level:
+            for child in node.values() if isinstance(node, Mapping) else node:
+                kind = type(child)
+                if kind is dict or kind is list:
+                    below.append(child)
+                elif kind is str or kind is int or kind is bool or kind is float or child is None:
+                    continue
+                elif isinstance(child, Mapping | list | tuple):
+                    below.append(child)
+        level = below
+        depth += 1
     return False
 
 
 def _is_container(node: Any) -> bool:
-    kind = type(node)
-    if kind is dict or kind is list:
-        return True
-    if kind is str or kind is int or kind is bool or kind is float or node is None:
-        return False  # the leaves of parsed JSON, tested first: most nodes are leaves
-    return isinstance(node, Mapping | list | tuple)
+    return isinstance(node, Mapping | list | tuple) and not isinstance(node, str)
 
 
 def _walk(exc: BaseException, path: str) -> list[tuple[str, str]]:
