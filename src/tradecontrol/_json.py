@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
+import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -22,6 +24,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn
 
 from tradecontrol import _validators as v
@@ -212,7 +215,29 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(datetime, lambda d: d.isoformat())
     conv.register_unstructure_hook_func(_is_moment, lambda d: None if d is None else d.isoformat())
     conv.register_unstructure_hook_func(_is_fact_tuple, _unstructure_facts)
+    # Hot path of to_dict (every Decision's digest): hooks the generated code inlines
+    # (identity for optional text) or calls without the generic Optional wrapper.
+    conv.register_unstructure_hook_func(lambda t: _is_optional(t, str), identity)
+    conv.register_unstructure_hook_func(
+        lambda t: _is_optional(t, Jurisdiction), lambda j: None if j is None else j.code
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: _is_optional(t, Decimal), lambda d: None if d is None else str(d)
+    )
+    conv.register_unstructure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum),
+        lambda _: operator.attrgetter("_value_"),
+    )
     return conv
+
+
+def _is_optional(t: Any, inner: type) -> bool:
+    """True for ``inner | None`` (and ``Optional[inner]``)."""
+    origin = typing.get_origin(t)
+    return (origin is typing.Union or origin is types.UnionType) and set(typing.get_args(t)) == {
+        inner,
+        type(None),
+    }
 
 
 @functools.lru_cache(maxsize=4096)
