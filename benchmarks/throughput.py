@@ -6,7 +6,8 @@ half of them perturbed). Rates "per core" divide by CPU seconds, so they hold on
 machine; the --jobs and Dask rows compare wall-clock times of the same run.
 
 Rows:
-  evaluate            objects pre-built; baseline: the same code at --baseline-rev
+  evaluate            objects pre-built, best of three passes with a cold name cache;
+                      baseline: the same code at --baseline-rev
   CLI jobs=1          JSON lines in and out, minus the fixed start-up (rulebook load);
                       baseline: a bare json.loads/json.dumps pass over the same lines,
                       and the evaluate figure (target: CLI within 3x of evaluate)
@@ -43,15 +44,21 @@ from tradecontrol import Rulebook, Transaction, evaluate
 rb = Rulebook.from_dict(json.loads(gzip.open(sys.argv[1]).read()))
 with open(sys.argv[2], encoding="utf-8") as f:
     txs = [Transaction.from_dict(json.loads(line)) for line in f]
+from tradecontrol.screening.normalize import normalize_name
 for t in txs[:200]:
     evaluate(t, rb)
-outcomes = {}
-cpu, wall = time.process_time(), time.perf_counter()
-for t in txs:
-    d = evaluate(t, rb)
-    outcomes[d.outcome.value] = outcomes.get(d.outcome.value, 0) + 1
-print(json.dumps({"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
-                  "n": len(txs), "outcomes": outcomes}))
+best = None
+for _ in range(3):  # best of three, each with a cold name cache
+    normalize_name.cache_clear()
+    outcomes = {}
+    cpu, wall = time.process_time(), time.perf_counter()
+    for t in txs:
+        d = evaluate(t, rb)
+        outcomes[d.outcome.value] = outcomes.get(d.outcome.value, 0) + 1
+    run = {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
+           "n": len(txs), "outcomes": outcomes}
+    best = run if best is None or run["cpu"] < best["cpu"] else best
+print(json.dumps(best))
 """
 
 BARE_JSON = (
