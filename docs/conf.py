@@ -53,4 +53,6 @@ nitpick_ignore_regex = [
     (r"py:class", r"Moment"),
     # Decimal in attrs fields of modules whose type hints name TYPE_CHECKING-only imports
     (r"py:class", r"Decimal"),
+    # dask (no inventory here)
+    (r"py:(class|obj|func)", r"dask\..*"),
 ]

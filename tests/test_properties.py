@@ -195,6 +195,7 @@ PURE_MODULES = [
     "ownership.py",
     "explain.py",
     "drawdown.py",
+    "context.py",
 ]
 FORBIDDEN_CALLS = {
     "open",

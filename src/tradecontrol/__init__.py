@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 from tradecontrol._time import Position, Window, parse_moment
 from tradecontrol._validators import Percent
+from tradecontrol.batch import BadTransaction, evaluate_many
 from tradecontrol.conditions import Condition, ConditionTest
 from tradecontrol.content import DirectProduct, UsContent
 from tradecontrol.decision import Decision, Finding, NearMiss, Outcome, ReviewPolicy, RulebookRef
@@ -38,6 +39,7 @@ from tradecontrol.transactions import Item, Party, Role, Transaction, Transactio
 
 __all__ = [
     "Address",
+    "BadTransaction",
     "Condition",
     "ConditionTest",
     "DataError",
@@ -86,6 +88,7 @@ __all__ = [
     "__version__",
     "check_regime",
     "evaluate",
+    "evaluate_many",
     "parse_moment",
     "regimes",
 ]

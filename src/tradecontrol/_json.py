@@ -8,6 +8,9 @@ empty collections left out, Decimals and dates as strings).
 from __future__ import annotations
 
 import enum
+import functools
+import operator
+import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -21,6 +24,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn
 
 from tradecontrol import _validators as v
@@ -58,16 +62,30 @@ def _key(name: str) -> str:
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
     """True when ``data`` nests objects and lists deeper than ``limit`` (iterative walk)."""
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, Mapping):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list | tuple):
-            stack.extend((child, depth + 1) for child in node)
+    if not _is_container(data):
+        return limit < 1
+    level = [data]
+    depth = 1
+    while level:  # breadth first, one list per level; leaves are never queued
+        if depth > limit or (depth == limit and any(len(node) for node in level)):
+            return True  # a node (container or leaf) sits at depth limit + 1
+        below = []
+        for node in level:
+            for child in node.values() if isinstance(node, Mapping) else node:
+                kind = type(child)
+                if kind is dict or kind is list:
+                    below.append(child)
+                elif kind is str or kind is int or kind is bool or kind is float or child is None:
+                    continue
+                elif isinstance(child, Mapping | list | tuple):
+                    below.append(child)
+        level = below
+        depth += 1
     return False
+
+
+def _is_container(node: Any) -> bool:
+    return isinstance(node, Mapping | list | tuple) and not isinstance(node, str)
 
 
 def _walk(exc: BaseException, path: str) -> list[tuple[str, str]]:
@@ -180,7 +198,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(Decimal, lambda x, _: v.decimal(x))
     conv.register_structure_hook(v.Percent, lambda x, _: v.percent(x))
-    conv.register_structure_hook(Jurisdiction, lambda x, _: Jurisdiction(x))
+    conv.register_structure_hook(Jurisdiction, lambda x, _: _jurisdiction(x))
     conv.register_structure_hook_func(_is_moment, _moment)
     conv.register_structure_hook(date, lambda x, _: _plain_date(x))
     conv.register_structure_hook_func(
@@ -230,7 +248,41 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(datetime, lambda d: d.isoformat())
     conv.register_unstructure_hook_func(_is_moment, lambda d: None if d is None else d.isoformat())
     conv.register_unstructure_hook_func(_is_fact_tuple, _unstructure_facts)
+    # Hot path of to_dict (every Decision's digest): hooks the generated code inlines
+    # (identity for optional text) or calls without the generic Optional wrapper.
+    conv.register_unstructure_hook_func(lambda t: _is_optional(t, str), identity)
+    conv.register_unstructure_hook_func(
+        lambda t: _is_optional(t, Jurisdiction), lambda j: None if j is None else j.code
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: _is_optional(t, Decimal), lambda d: None if d is None else str(d)
+    )
+    conv.register_unstructure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum),
+        lambda _: operator.attrgetter("_value_"),
+    )
     return conv
+
+
+def _is_optional(t: Any, inner: type) -> bool:
+    """True for ``inner | None`` (and ``Optional[inner]``)."""
+    origin = typing.get_origin(t)
+    return (origin is typing.Union or origin is types.UnionType) and set(typing.get_args(t)) == {
+        inner,
+        type(None),
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def _known_jurisdiction(code: str) -> Jurisdiction:
+    return Jurisdiction(code)
+
+
+def _jurisdiction(value: Any) -> Jurisdiction:
+    """A Jurisdiction; instances are immutable, so each valid code text is built once."""
+    if type(value) is str and len(value) <= 16:
+        return _known_jurisdiction(value)
+    return Jurisdiction(value)
 
 
 def _is_fact_pair(t: Any) -> bool:

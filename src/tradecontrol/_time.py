@@ -9,6 +9,7 @@ measures), so a window that ends on a date lasts through the end of that day the
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -85,10 +86,16 @@ _IANA_NAME = re.compile(r"^(?:UTC|[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z0-9_+-]+){1,2})
 
 def _zone(name: str) -> tzinfo:
     """An IANA zone by name (``America/New_York``, ``UTC``); never a path or the local zone."""
-    zone = tz.gettz(name) if isinstance(name, str) and _IANA_NAME.match(name) else None
+    zone = _known_zone(name) if isinstance(name, str) and _IANA_NAME.match(name) else None
     if zone is None:
         raise InvalidInputError(f"unknown time zone {name!r} (expected an IANA name)", path="zone")
     return zone
+
+
+@functools.lru_cache(maxsize=64)
+def _known_zone(name: str) -> tzinfo | None:
+    """``tz.gettz`` once per zone name (zones are immutable; evaluation asks often)."""
+    return tz.gettz(name)
 
 
 def _start_of(day: date, zone: tzinfo) -> datetime:
@@ -137,12 +144,30 @@ class Window:
     end: Moment | None = attrs.field(default=None, converter=opt_moment)
     zone: str = attrs.field(default=US_EASTERN)
     _tz: tzinfo = attrs.field(init=False, repr=False, eq=False)
+    _days: tuple[date | None, bool, date | None, bool] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    """(local start day, starts at a clock time, local end day, ends at a clock time)."""
 
     def __attrs_post_init__(self) -> None:
         _check_bound(self.start)
         _check_bound(self.end)
         zone = _zone(self.zone)
         object.__setattr__(self, "_tz", zone)
+        start_day = None if self.start is None else _local_day(self.start, zone)
+        end_day = None if self.end is None else _local_day(self.end, zone)
+        object.__setattr__(
+            self,
+            "_days",
+            (
+                start_day,
+                start_day is not None
+                and isinstance(self.start, datetime)
+                and self.start != _start_of(start_day, zone),
+                end_day,
+                isinstance(self.end, datetime),
+            ),
+        )
         if (
             self.start is not None
             and self.end is not None
@@ -176,21 +201,16 @@ class Window:
                 return Position.AFTER
             return Position.INSIDE
         day = moment
-        if self.start is not None:
-            start_day = _local_day(self.start, zone)
+        start_day, starts_at_clock_time, end_day, ends_at_clock_time = self._days
+        if start_day is not None:
             if day < start_day:
                 return Position.BEFORE
-            if (
-                day == start_day
-                and isinstance(self.start, datetime)
-                and self.start != _start_of(start_day, zone)
-            ):
+            if day == start_day and starts_at_clock_time:
                 return Position.START_DAY
-        if self.end is not None:
-            end_day = _local_day(self.end, zone)
+        if end_day is not None:
             if day > end_day:
                 return Position.AFTER
-            if day == end_day and isinstance(self.end, datetime):
+            if day == end_day and ends_at_clock_time:
                 return Position.END_DAY
         return Position.INSIDE
 

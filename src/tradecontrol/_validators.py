@@ -220,6 +220,8 @@ def freeze(values: Iterable[Any]) -> tuple[Any, ...]:
 
 def freeze_all(values: Iterable[Any]) -> tuple[Any, ...]:
     """Like :func:`freeze` without the length limit (rulebook contents)."""
+    if type(values) is tuple:
+        return values
     if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
         raise InvalidInputError(f"expected a list, got {type(values).__name__}")
     return tuple(values)

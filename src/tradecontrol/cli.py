@@ -1,11 +1,16 @@
 """Command-line interface.
 
 ``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--list-format NAME]
-[--ownership PATH ...] [--licenses FILE] [--usage FILE] [--format table|json]``,
+[--ownership PATH ...] [--licenses FILE] [--usage FILE] [--format table|json]
+[--jobs N] [--rulebook FILE]``,
 ``tradecontrol lists summary PATH [--list-format NAME]``,
 ``tradecontrol lists diff OLD NEW [--list-format NAME]``,
 ``tradecontrol explain FILE|- [--as-of DATE] [--list PATH ...] [--list-format NAME]
 [--graph dot|mermaid]``.
+
+``evaluate`` streams: it reads, decides and writes one line at a time (``--jobs N`` spreads
+the lines over N processes and keeps their order), with a progress bar on standard error
+when that is a terminal and the ``tradecontrol[cli]`` extra (tqdm) is installed.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
 was bad (each reported on standard error with file, line and field; the other lines are
@@ -15,7 +20,10 @@ still decided), 2 on usage errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -23,6 +31,7 @@ from typing import IO, Any, TextIO
 
 from tradecontrol import __version__, lists
 from tradecontrol._time import Moment, parse_moment
+from tradecontrol.batch import DEFAULT_CHUNK_SIZE, check_jobs, ordered_map
 from tradecontrol.decision import Decision, Finding, Outcome
 from tradecontrol.drawdown import LicenseUsage, usage_from_dict
 from tradecontrol.errors import InvalidInputError, TradeControlError
@@ -63,6 +72,13 @@ def _add_list_format(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _jobs(text: str) -> int:
+    try:
+        return check_jobs(int(text))
+    except (ValueError, InvalidInputError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradecontrol",
@@ -89,6 +105,19 @@ def _parser() -> argparse.ArgumentParser:
         choices=("table", "json"),
         default="table",
         help="table (default) or one Decision JSON per line",
+    )
+    ev.add_argument(
+        "--rulebook",
+        default=None,
+        metavar="FILE",
+        help="use a rulebook saved with Rulebook.save() instead of the bundled one",
+    )
+    ev.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="decide in N worker processes (0: one per CPU core); output order is kept",
     )
     ev.add_argument(
         "--list",
@@ -289,18 +318,89 @@ def _table_row(decision: Decision) -> str:
     )
 
 
+def _decide_lines(
+    state: dict[str, Any], chunk: list[tuple[int, bytes | None]]
+) -> list[tuple[str, str | None, tuple[str, ...]]]:
+    """Decide a chunk of input lines (in a worker process with ``--jobs``).
+
+    Returns, per line, ``(output text, error message or None, rules checked)``.
+    """
+    out: list[tuple[str, str | None, tuple[str, ...]]] = []
+    for number, raw in chunk:
+        try:
+            transaction = _parse(raw, number == 1)
+        except TradeControlError as exc:
+            out.append(
+                ("", f"tradecontrol: {exc.located(source=state['source'], line=number)}", ())
+            )
+            continue
+        decision = evaluate(
+            transaction, state["rulebook"], as_of=state["as_of"], usage=state["usage"]
+        )
+        if state["format"] == "json":
+            text = json.dumps(decision.to_dict(), ensure_ascii=False)
+        else:
+            text = "\n".join([_table_row(decision), *_table_notes(decision)])
+        out.append((text, None, decision.rules_checked))
+    return out
+
+
+class _Progress:
+    """A tqdm bar on standard error: bytes read of the input (rate, ETA) and lines decided."""
+
+    def __init__(self, bar: Any) -> None:
+        self._bar = bar
+        self._decided = 0
+
+    def advance(self, chunk: list[tuple[int, bytes | None]], results: list[Any]) -> None:
+        self._decided += len(results)
+        self._bar.set_postfix_str(f"{self._decided:,} transactions", refresh=False)
+        self._bar.update(sum(len(raw) if raw is not None else MAX_LINE_BYTES for _, raw in chunk))
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _progress(stream: IO[bytes], err: TextIO) -> _Progress | None:
+    """A progress bar when standard error is a terminal and tqdm is installed, else None."""
+    if not err.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the optional extra tradecontrol[cli] is not installed
+        return None
+    total = None
+    with contextlib.suppress(OSError, ValueError):
+        info = os.fstat(stream.fileno())
+        if stat.S_ISREG(info.st_mode):
+            total = info.st_size
+    bar = tqdm(
+        total=total,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        desc="evaluate",
+        file=err,
+        dynamic_ncols=True,
+    )
+    return _Progress(bar)
+
+
 def _rulebook(
     paths: Sequence[str],
     err: TextIO,
     ownership: Sequence[str] = (),
     list_format: str | None = None,
+    base: str | None = None,
 ) -> Rulebook:
-    """The bundled rulebook plus the listings of ``paths`` and the edges of ``ownership``.
+    """The bundled rulebook (or the one saved at ``base``) plus lists and ownership edges.
+
+    Adds the listings of ``paths`` and the edges of ``ownership``.
 
     ``paths`` are read as ``list_format`` (detected from each file's content when ``None``).
     Records that could not be loaded are reported on ``err``.
     """
-    rulebook = Rulebook.default()
+    rulebook = Rulebook.default() if base is None else Rulebook.load(base)
     if ownership:
         from tradecontrol.lists.ownership_edges import read_ownership
         from tradecontrol.ownership import OwnershipEdge
@@ -384,7 +484,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     try:
         rulebook, usage = _side_files(
-            args, _rulebook(args.lists, err, args.ownership, args.list_format)
+            args, _rulebook(args.lists, err, args.ownership, args.list_format, args.rulebook)
         )
     except _SideFileError as exc:
         print(f"tradecontrol: {exc}", file=err)
@@ -404,25 +504,34 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ),
             file=out,
         )
+    state = {
+        "rulebook": rulebook,
+        "as_of": args.as_of,
+        "format": args.format,
+        "source": name,
+        "usage": usage,
+    }
+    bar = _progress(stream, err)
     try:
-        for number, raw in _lines(stream):
-            if raw is not None and not raw.strip():
-                continue
-            try:
-                transaction = _parse(raw, number == 1)
-            except TradeControlError as exc:
+        lines = ((n, raw) for n, raw in _lines(stream) if raw is None or raw.strip())
+        for text, problem, rules in ordered_map(
+            _decide_lines,
+            lines,
+            jobs=args.jobs,
+            # one line at a time in-process, so a trickling stdin gets answers at once
+            chunk_size=DEFAULT_CHUNK_SIZE if args.jobs > 1 else 1,
+            state=state,
+            on_chunk=None if bar is None else bar.advance,
+        ):
+            if problem is not None:
                 bad += 1
-                print(f"tradecontrol: {exc.located(source=name, line=number)}", file=err)
+                print(problem, file=err)
                 continue
-            decision = evaluate(transaction, rulebook, as_of=args.as_of, usage=usage)
-            if args.format == "json":
-                print(json.dumps(decision.to_dict(), ensure_ascii=False), file=out)
-            else:
-                print(_table_row(decision), file=out)
-                for note in _table_notes(decision):
-                    print(note, file=out)
-            checked = decision.rules_checked
+            print(text, file=out)
+            checked = rules
     finally:
+        if bar is not None:
+            bar.close()
         if stream is not sys.stdin.buffer:
             stream.close()
     if args.format == "table" and checked:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
 
 from tradecontrol import __version__
 from tradecontrol._time import Moment
-from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef
+from tradecontrol.context import EvaluationContext
+from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
 from tradecontrol.drawdown import LicenseUsage
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.licensing import Memo, apply_licenses, drawdowns, unknown_license_findings
@@ -27,6 +29,12 @@ from tradecontrol.rules import RULES
 from tradecontrol.transactions import Transaction
 
 __all__ = ["evaluate", "transaction_digest"]
+
+
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
+).encode
+"""Canonical JSON text: sorted keys, no spaces, UTF-8 (to_dict output has no cycles)."""
 
 
 def transaction_digest(
@@ -41,9 +49,7 @@ def transaction_digest(
     spaces and UTF-8; the rulebook is identified by id and version. Licence usage, when
     given, is appended the same way (so a digest without usage is unchanged).
     """
-    canonical = json.dumps(
-        transaction.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    canonical = _CANONICAL(transaction.to_dict())
     parts = [canonical, as_of.isoformat(), rulebook.id, rulebook.version, __version__]
     if usage:
         parts.append(
@@ -118,9 +124,13 @@ def evaluate(
         _check_usage(usage)
     findings: list[Finding] = []
     memo: Memo = {}
+    context = EvaluationContext.build(transaction, rulebook, moment)
     for rule_id, rule in RULES:
         try:
-            found = rule(transaction, rulebook, moment)
+            if rule in _CONTEXT_RULES:
+                found = rule(transaction, rulebook, moment, context=context)  # type: ignore[call-arg]
+            else:
+                found = rule(transaction, rulebook, moment)
             licensed = [
                 apply_licenses(f, transaction, rulebook, moment, memo, usage) for f in found
             ]
@@ -129,7 +139,9 @@ def evaluate(
         findings.extend(licensed)
     findings.extend(unknown_license_findings(transaction, rulebook))
     outcome = max((f.outcome for f in findings), default=Outcome.NOT_RESTRICTED)
-    return Decision(
+    # Every value below was built and checked by this function, the rules (Finding's own
+    # validators) or the validated inputs, so the Decision skips its input converters.
+    return _trusted_decision(
         transaction_id=transaction.id,
         outcome=outcome,
         as_of=moment,
@@ -183,6 +195,12 @@ def _regimes(
                 )
             )
     return tuple(out)
+
+
+_CONTEXT_RULES = frozenset(
+    rule for _, rule in RULES if "context" in inspect.signature(rule).parameters
+)
+"""Rules that take the shared :class:`EvaluationContext` (a keyword parameter ``context``)."""
 
 
 def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> tuple[str, ...]:

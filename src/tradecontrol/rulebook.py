@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -34,7 +36,7 @@ from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseErro
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
 from tradecontrol.ownership import OwnershipEdge, OwnershipIndex
-from tradecontrol.screening.normalize import name_keys, normalize_name
+from tradecontrol.screening.normalize import name_keys
 
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
 
@@ -362,20 +364,29 @@ class Rulebook:
 
         This is the matching seam: fuzzy screening will plug in here.
         """
-        out = []
-        for key in dict.fromkeys((normalize_name(name), *name_keys(name))):
-            for pos, listed in self._name_index.get(key, ()):
-                out.append(
-                    NameMatch(listing=self.listings[pos], matched_name=listed, query_name=name)
-                )
-        return _dedupe(out)
+        out: list[NameMatch] = []
+        self._collect(name, set(), out)
+        return tuple(out)
 
     def match_entity(self, entity: Entity) -> tuple[NameMatch, ...]:
         """Listings matching any of the entity's names (exact after normalisation)."""
-        matches: list[NameMatch] = []
-        for name in entity.names:
-            matches.extend(self.match_entity_name(name))
-        return _dedupe(matches)
+        seen: set[int] = set()
+        out: list[NameMatch] = []
+        self._collect(entity.name, seen, out)
+        for alias in entity.aliases:
+            self._collect(alias, seen, out)
+        return tuple(out)
+
+    def _collect(self, name: str, seen: set[int], out: list[NameMatch]) -> None:
+        """Append a match for each listing not in ``seen`` indexed under a key of ``name``."""
+        index = self._name_index
+        for key in name_keys(name):
+            for pos, listed in index.get(key, ()):
+                if pos not in seen:
+                    seen.add(pos)
+                    out.append(
+                        NameMatch(listing=self.listings[pos], matched_name=listed, query_name=name)
+                    )
 
     def with_listings(
         self, listings: Iterable[Listing], *, snapshot: date | None = None
@@ -457,6 +468,68 @@ class Rulebook:
             body["ownership"] = unstructure(self.ownership)
         return body
 
+    def save(self, path: str | os.PathLike[str], *, compress: bool | None = None) -> Path:
+        """Write the rulebook to ``path`` as data, so it can be built once and shipped.
+
+        The file is the JSON of :meth:`to_dict` (``"format": "tradecontrol.rulebook"``,
+        ``"format_version": 1``; see :doc:`/scale`), UTF-8, gzip-compressed when
+        ``compress`` is true or, by default, when ``path`` ends in ``.gz``. Never a pickle:
+        :meth:`load` parses and validates it and cannot run code. The file is written
+        beside ``path`` and renamed into place, so readers never see half of it.
+
+        Args:
+            path: Target file (``rulebook.json`` or ``rulebook.json.gz``).
+            compress: Force gzip on or off.
+
+        Returns:
+            The path written.
+
+        Raises:
+            OSError: The file cannot be written.
+
+        Example:
+            >>> import pathlib, tempfile
+            >>> folder = pathlib.Path(tempfile.mkdtemp())
+            >>> rb = Rulebook.default()
+            >>> path = rb.save(folder / "rulebook.json.gz")
+            >>> Rulebook.load(path) == rb
+            True
+        """
+        from tradecontrol import _rulebook_io
+
+        return _rulebook_io.save(self, path, compress=compress)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Rulebook:
+        """Read a rulebook written by :meth:`save` (plain or gzip JSON, detected).
+
+        Every value is validated as in :meth:`from_dict`; the indexes are rebuilt.
+
+        Args:
+            path: The file.
+
+        Returns:
+            The rulebook, equal to the one saved (same id and version).
+
+        Raises:
+            DataError: The file cannot be read, is not JSON, has another ``format`` or an
+                unsupported ``format_version``, or holds an invalid value (the error names
+                the file and the JSON path).
+
+        Example:
+            >>> import pathlib, tempfile
+            >>> path = pathlib.Path(tempfile.mkdtemp()) / "rb.json"
+            >>> _ = path.write_text('{"format": "tradecontrol.rulebook", "format_version": 9}')
+            >>> try:
+            ...     Rulebook.load(path)
+            ... except DataError as exc:
+            ...     print(exc.message)
+            rulebook format_version 9 is not supported (this library reads 1)
+        """
+        from tradecontrol import _rulebook_io
+
+        return _rulebook_io.load(cls, path)
+
     @classmethod
     def from_dict(cls, data: Any) -> Rulebook:
         """Read the JSON form written by :meth:`to_dict`.
@@ -531,16 +604,6 @@ def _only(values: Iterable[Any], kind: type[Any], what: str) -> tuple[Any, ...]:
                 path=f"{what}[{i}]",
             )
     return out
-
-
-def _dedupe(matches: list[NameMatch]) -> tuple[NameMatch, ...]:
-    seen: set[str] = set()
-    out = []
-    for m in matches:
-        if m.listing.id not in seen:
-            seen.add(m.listing.id)
-            out.append(m)
-    return tuple(out)
 
 
 def _derived_version(base: str, what: str, payload: list[Any]) -> str:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from tradecontrol._time import Moment, Position
+from tradecontrol.context import EvaluationContext, party_matches
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.listings import RequirementScope
 from tradecontrol.rules.subject_to_ear import subject_to_ear
@@ -56,13 +57,20 @@ def _policy_words(version: ListingVersion) -> str:
     return words if "policy" in words else f"{words} policy"
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """Apply the Entity List to every party of ``transaction`` as of ``as_of``.
 
     Args:
         transaction: The transaction.
         rulebook: Supplies listings and this rule's parameters.
         as_of: The moment to decide for (date or aware datetime).
+        context: The evaluation's shared party matches (see :mod:`tradecontrol.context`).
 
     Returns:
         One finding per listed party and item (``license_required`` before licences,
@@ -73,8 +81,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     if transaction.kind.value not in info.transaction_kinds:
         return ()
     findings: list[Finding] = []
-    for party in transaction.parties:
-        for match in rulebook.match_entity(party.entity):
+    for party, matches in party_matches(transaction, rulebook, context):
+        for match in matches:
             listing = match.listing
             if listing.list_code not in info.list_codes:
                 continue

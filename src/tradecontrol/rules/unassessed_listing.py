@@ -11,6 +11,7 @@ Which lists the other rules read is rule data (``list_codes`` of each rule).
 from __future__ import annotations
 
 from tradecontrol._time import Moment
+from tradecontrol.context import EvaluationContext, party_matches
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.transactions import Transaction
 
@@ -23,21 +24,28 @@ RULE_ID = "lists.unassessed"
 __all__ = ["RULE_ID", "evaluate"]
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """A review finding for each party matching a listing that no rule assesses.
 
     Args:
         transaction: The transaction (every kind: exports, payments, imports...).
         rulebook: Supplies listings and which list codes the rules read.
         as_of: The moment to decide for.
+        context: The evaluation's shared party matches (see :mod:`tradecontrol.context`).
 
     Returns:
         One ``review_required`` finding per party and unassessed listing in force.
     """
     assessed = rulebook.assessed_list_codes
     findings: list[Finding] = []
-    for party in transaction.parties:
-        for match in rulebook.match_entity(party.entity):
+    for party, matches in party_matches(transaction, rulebook, context):
+        for match in matches:
             listing = match.listing
             if listing.list_code in assessed:
                 continue

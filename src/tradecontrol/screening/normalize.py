@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from tradecontrol.data import read_json
 
@@ -82,7 +82,7 @@ def _fold_forms(tokens: list[str]) -> list[str]:
     return out
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: memory stays flat over a long batch
 def normalize_name(name: str) -> str:
     """Return the exact-match key of a name.
 
