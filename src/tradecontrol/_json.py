@@ -248,6 +248,13 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(datetime, lambda d: d.isoformat())
     conv.register_unstructure_hook_func(_is_moment, lambda d: None if d is None else d.isoformat())
     conv.register_unstructure_hook_func(_is_fact_tuple, _unstructure_facts)
+
+    def unstructure_fixed(t: Any) -> Callable[[Any], list[Any]]:
+        kinds = typing.get_args(t)
+        return lambda value: [conv.unstructure(e, k) for e, k in zip(value, kinds, strict=True)]
+
+    # ``tuple[A, B]`` is a JSON list, as structure_fixed reads it (never a Python tuple)
+    conv.register_unstructure_hook_factory(_is_fixed_tuple, unstructure_fixed)
     # Hot path of to_dict (every Decision's digest): hooks the generated code inlines
     # (identity for optional text) or calls without the generic Optional wrapper.
     conv.register_unstructure_hook_func(lambda t: _is_optional(t, str), identity)

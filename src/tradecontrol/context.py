@@ -19,7 +19,7 @@ Example:
     ...                  "entity": {"name": "Huawei Technologies Co., Ltd."}}]})
     >>> ctx = EvaluationContext.build(t, Rulebook.default(), t.date)
     >>> [(p.role.value, len(m)) for p, m in ctx.party_matches()]
-    [('exporter', 0), ('ultimate_consignee', 3)]
+    [('exporter', 0), ('ultimate_consignee', 5)]
 """
 
 from __future__ import annotations
