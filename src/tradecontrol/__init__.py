@@ -31,7 +31,8 @@ from tradecontrol.listings import (
 )
 from tradecontrol.rulebook import NameMatch, Rulebook, RuleInfo, RuleParameter, Source
 from tradecontrol.screening.allowlist import AllowEntry, load_allow_list
-from tradecontrol.screening.screen import Match, Thresholds, screen
+from tradecontrol.screening.screen import Match, screen
+from tradecontrol.screening.thresholds import Thresholds
 from tradecontrol.transactions import Item, Party, Role, Transaction, TransactionKind
 
 __all__ = [

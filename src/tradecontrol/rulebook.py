@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from tradecontrol import _validators as v
+from tradecontrol._time import Moment
 from tradecontrol.conditions import ConditionTest
 from tradecontrol.entities import Entity
 from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseError
@@ -36,11 +37,7 @@ from tradecontrol.listings import Listing
 from tradecontrol.screening.allowlist import AllowEntry
 from tradecontrol.screening.index import CandidateIndex, LazyIndex
 from tradecontrol.screening.normalize import name_keys, normalize_name
-from tradecontrol.screening.screen import Thresholds
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # pragma: no cover
-    from tradecontrol._time import Moment
+from tradecontrol.screening.thresholds import Thresholds
 
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
 
@@ -328,7 +325,7 @@ class Rulebook:
 
         A listing matches when one of its names equals one of the entity's after
         normalisation (score 1.0) or when screening scores it at or above the match
-        threshold (:func:`tradecontrol.screen`, :attr:`thresholds`). The listing's window
+        threshold (:func:`tradecontrol.screen`, ``thresholds``). The listing's window
         is not checked here (each rule checks it). Review candidates and matches
         suppressed by the allow-list are not returned; the ``screening.review`` rule
         reports them.

@@ -3,7 +3,8 @@
 This minimal version follows the agreed interface so that :func:`tradecontrol.screen`, the
 candidate index and the allow-list can be built and tested: names are compared with
 rapidfuzz's ``token_sort_ratio`` on their :func:`~tradecontrol.screening.normalize_name`
-forms, and the blocking keys are the normalised tokens that are not legal forms. Two names
+forms, and the blocking keys are the normalised tokens that are not legal forms or very
+common words (all tokens when a name has no other). Two names
 that share no key score 0 (which keeps the key contract trivially). Without rapidfuzz,
 names score 1.0 when their normalised forms are equal and 0.0 otherwise.
 
@@ -16,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
 
 import attrs
@@ -24,12 +26,10 @@ from tradecontrol.data import read_json
 from tradecontrol.entities import Entity, EntityKind
 from tradecontrol.screening.normalize import normalize_name
 
-try:
+AVAILABLE: bool = importlib.util.find_spec("rapidfuzz") is not None
+"""True when the extra ``tradecontrol[screening]`` (rapidfuzz) is importable."""
+if AVAILABLE:
     from rapidfuzz import fuzz
-
-    AVAILABLE = True
-except ImportError:  # pragma: no cover - exercised without the extra
-    AVAILABLE = False
 
 __all__ = [
     "AVAILABLE",
@@ -56,6 +56,7 @@ class Feature:
     """One reason the score went up or down.
 
     Example:
+        >>> from tradecontrol.screening.scoring import Feature
         >>> Feature(name="number_mismatch", effect=-0.5, detail="7 ≠ 8").effect
         -0.5
     """
@@ -71,13 +72,44 @@ def _legal_forms() -> frozenset[str]:
     return frozenset(tok for val in forms.values() for tok in val.split())
 
 
+_COMMON = frozenset(
+    [
+        "al",
+        "el",
+        "de",
+        "la",
+        "le",
+        "du",
+        "da",
+        "di",
+        "and",
+        "of",
+        "the",
+        "s",
+        "abu",
+        "bin",
+        "ibn",
+        "group",
+        "trading",
+        "international",
+        "ooo",
+        "obshchestvo",
+        "otvetstvennostyu",
+        "ogranichennoi",
+        "aktsionernoe",
+        "obshchestvom",
+        "cv",
+    ]
+)
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class Prepared:
     """An entity pre-normalised for comparison.
 
     Example:
         >>> sorted(prepare(Entity(name="Acme Trading Co., Ltd.")).keys)
-        ['acme', 'trading']
+        ['acme']
     """
 
     entity: Entity
@@ -90,6 +122,8 @@ class Comparison:
     """The score of a query against a listed entity and why.
 
     Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import compare, prepare
         >>> c = compare(prepare(Entity(name="X")), prepare(Entity(name="Y")))
         >>> c.score
         0.0
@@ -111,8 +145,12 @@ def prepare(entity: Entity) -> Prepared:
     """
     forms = tuple((name, normalize_name(name)) for name in entity.names)
     legal = _legal_forms()
-    keys = frozenset(tok for _, form in forms for tok in form.split() if tok not in legal)
-    return Prepared(entity=entity, keys=keys, forms=forms)
+    keys: set[str] = set()
+    for _, form in forms:
+        tokens = [tok for tok in form.split() if tok not in legal]
+        rare = [tok for tok in tokens if tok not in _COMMON]
+        keys.update(rare or tokens)
+    return Prepared(entity=entity, keys=frozenset(keys), forms=forms)
 
 
 _COMPATIBLE = {
