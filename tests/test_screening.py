@@ -96,12 +96,6 @@ def rules_for(decision: Any, lid: str) -> set[str]:
 
 # --- the ten regression inputs of issue 4 item 8 ----------------------------------------
 
-NEEDS_SCORING = pytest.mark.xfail(
-    strict=True,
-    reason="needs the screening-score branch's scoring.py (issue 4 item 3); the stand-in "
-    "scorer here is token_sort_ratio only",
-)
-
 REGRESSION: list[Any] = [
     pytest.param(
         {"name": "Acme Trading Co., Ltd."},
@@ -126,21 +120,18 @@ REGRESSION: list[Any] = [
         {"name": "Ivan Petrovich SIDOROV", "kind": "person", "birth_date": "1961-04-02"},
         "match",
         id="cyrillic-person-same-birth-year",
-        marks=NEEDS_SCORING,
     ),
     pytest.param(
         {"name": "Petro Kovalenko", "kind": "person"},
         {"name": "KOVALENKO, Petro Ivanovych", "kind": "person"},
         "match",
         id="given-surname-order-missing-patronymic",
-        marks=NEEDS_SCORING,
     ),
     pytest.param(
         {"name": "KOVALENKO Petro", "kind": "person"},
         {"name": "KOVALENKO, Petro Ivanovych", "kind": "person"},
         "match",
         id="surname-first-missing-patronymic",
-        marks=NEEDS_SCORING,
     ),
     pytest.param(
         {"name": "NWM Shipping"},
@@ -159,14 +150,12 @@ REGRESSION: list[Any] = [
         {"name": "JSC ARGUMENT", "kind": "organization"},
         "match",
         id="concatenated-tokens",
-        marks=NEEDS_SCORING,
     ),
     pytest.param(
         {"name": "ORION STAR 8", "kind": "vessel"},
         {"name": "ORION STAR 7", "kind": "vessel"},
         None,
         id="numbers-discriminate",
-        marks=NEEDS_SCORING,
     ),
     pytest.param(
         {
@@ -181,7 +170,6 @@ REGRESSION: list[Any] = [
         },
         "match",
         id="same-imo-decides",
-        marks=NEEDS_SCORING,
     ),
 ]
 
@@ -204,7 +192,6 @@ def test_regression_input_through_screen_and_evaluate(
         assert decision.outcome is Outcome.NOT_RESTRICTED
 
 
-@NEEDS_SCORING
 def test_cyrillic_person_other_birth_year_is_not_a_match_and_says_why() -> None:
     rb = rulebook_with(
         listing(
@@ -370,12 +357,13 @@ AGREEMENT_QUERIES = [
 @pytest.mark.parametrize("when", ["2019-05-10", "2019-06-01", "2020-09-01"])
 def test_screen_and_evaluate_agree(name: str, when: str) -> None:
     rb = rulebook_with(SIMILAR)
-    found = screen(Entity(name=name), rb, as_of=datetime.date.fromisoformat(when))
+    entity = Entity(name=name, country="CN")  # as party() describes it
+    found = screen(entity, rb, as_of=datetime.date.fromisoformat(when))
     data = transaction(when, parties=[party(name)], items=[])
     decision = evaluate(build(data), rb)
     listed = {f.listing_id for f in decision.findings if f.rule != "screening.review"}
     assert listed == {m.listing.id for m in found if m.status == "match"}
-    if any(m.status == "match" for m in candidates(Entity(name=name), rb)):
+    if any(m.status == "match" for m in candidates(entity, rb)):
         return  # identified as a listed entity (in force or not): its rule decides
     reviews = {f.listing_id for f in decision.findings if f.rule == "screening.review"}
     assert reviews == {m.listing.id for m in found if m.status == "review"}

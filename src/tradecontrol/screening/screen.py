@@ -160,7 +160,7 @@ def _exact(entity: Entity, rulebook: Rulebook) -> dict[int, Match]:
                         listed_form=key,
                         features=(
                             Feature(
-                                name="exact_name",
+                                name="exact_normalised",
                                 effect=0.0,
                                 detail="the names are equal after normalisation",
                             ),

@@ -36,11 +36,11 @@ class Thresholds(CanonicalJSON):
 
     Args:
         match: A score at or above it is a ``"match"``: the listing's rule applies as for
-            an exact hit. Default :data:`tradecontrol.screening.scoring.DEFAULT_MATCH`.
+            an exact hit. Default ``tradecontrol.screening.scoring.DEFAULT_MATCH``.
         review: A score at or above it (and below ``match``) is a ``"review"`` candidate:
             ``evaluate`` gives ``review_required`` naming it. Default
-            :data:`tradecontrol.screening.scoring.DEFAULT_REVIEW`; it may not be lower than
-            :data:`tradecontrol.screening.scoring.CANDIDATE_FLOOR`.
+            ``tradecontrol.screening.scoring.DEFAULT_REVIEW``; it may not be lower than
+            ``tradecontrol.screening.scoring.CANDIDATE_FLOOR``.
 
     Raises:
         InvalidInputError: A threshold outside 0–1, ``review`` above ``match``, or
