@@ -584,3 +584,22 @@ def test_cli_screen_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["screen", "X", "--country", "XX"])
     assert caught.value.code == 2
+
+
+def test_evaluate_screens_each_party_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = scoring.compare
+
+    def counting(query: Any, listed: Any) -> Any:
+        calls.append(1)
+        return real(query, listed)
+
+    monkeypatch.setattr(scoring, "compare", counting)
+    data = transaction("2021-06-01", parties=[party(FUZZY_QUERY)])
+    evaluate(build(data), rulebook_with(SIMILAR))
+    in_evaluate = len(calls)
+    calls.clear()
+    fresh = rulebook_with(SIMILAR)
+    for p in build(data).parties:
+        candidates(p.entity, fresh)
+    assert in_evaluate == len(calls) > 0  # three rules read the matches; scored once

@@ -20,10 +20,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -40,6 +40,8 @@ from tradecontrol.screening.normalize import name_keys, normalize_name
 from tradecontrol.screening.thresholds import Thresholds
 
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
+
+T = TypeVar("T")
 
 FORMAT = "tradecontrol.rulebook"
 FORMAT_VERSION = 1
@@ -319,6 +321,10 @@ class Rulebook:
     def candidate_index(self) -> CandidateIndex:
         """The screening candidate index, built once on first use (not pickled)."""
         return self._screening.get()
+
+    def screening_memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or the result this rulebook remembers for ``key`` (internal)."""
+        return self._screening.remember(key, compute)
 
     def match_entity(self, entity: Entity, *, as_of: Moment | None = None) -> tuple[NameMatch, ...]:
         """Listings the entity matches: the matching seam every listing rule reads.

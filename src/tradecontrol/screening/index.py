@@ -24,8 +24,8 @@ Example:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import attrs
 
@@ -33,6 +33,12 @@ from tradecontrol.listings import Listing
 from tradecontrol.screening.scoring import Prepared, prepare
 
 __all__ = ["CandidateIndex", "LazyIndex"]
+
+T = TypeVar("T")
+
+MEMO_SIZE = 64
+"""Screening results a rulebook remembers (the rules of one ``evaluate`` call screen each
+party several times: the listing rules and ``screening.review``)."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -79,15 +85,31 @@ class LazyIndex:
     """Builds a :class:`CandidateIndex` once, on first use, under a lock.
 
     Pickling keeps only the recipe, not the built index (the unpickling process builds its
-    own on first use), so a rulebook sent to a process pool stays small.
+    own on first use), so a rulebook sent to a process pool stays small. It also remembers
+    the last :data:`MEMO_SIZE` screening results (:meth:`remember`), which are not pickled
+    either.
     """
 
-    __slots__ = ("_build", "_index", "_lock")
+    __slots__ = ("_build", "_index", "_lock", "_memo")
 
     def __init__(self, build: Callable[[], CandidateIndex]) -> None:
         self._build = build
         self._index: CandidateIndex | None = None
         self._lock = threading.Lock()
+        self._memo: dict[Hashable, Any] = {}
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or its remembered result for ``key`` (an immutable value)."""
+        with self._lock:
+            if key in self._memo:
+                found: T = self._memo[key]
+                return found
+        value = compute()
+        with self._lock:
+            if len(self._memo) >= MEMO_SIZE:
+                del self._memo[next(iter(self._memo))]
+            self._memo[key] = value
+        return value
 
     def get(self) -> CandidateIndex:
         """The index, building it on the first call (at most once per process)."""
@@ -112,3 +134,4 @@ class LazyIndex:
         self._build = state["build"]
         self._index = None
         self._lock = threading.Lock()
+        self._memo = {}

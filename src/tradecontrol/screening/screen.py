@@ -173,6 +173,23 @@ def _exact(entity: Entity, rulebook: Rulebook) -> dict[int, Match]:
 def _scored(
     entity: Entity, rulebook: Rulebook, thresholds: Thresholds, *, full_scan: bool
 ) -> list[Match]:
+    if full_scan:
+        return list(_score_all(entity, rulebook, thresholds, full_scan=True))
+    key = ("scored", entity, thresholds)
+    try:
+        hash(key)
+    except TypeError:  # pragma: no cover - an unhashable field value
+        return list(_score_all(entity, rulebook, thresholds, full_scan=False))
+    return list(
+        rulebook.screening_memo(
+            key, lambda: _score_all(entity, rulebook, thresholds, full_scan=False)
+        )
+    )
+
+
+def _score_all(
+    entity: Entity, rulebook: Rulebook, thresholds: Thresholds, *, full_scan: bool
+) -> tuple[Match, ...]:
     index = rulebook.candidate_index
     query = scoring.prepare(entity)
     found = _exact(entity, rulebook)
@@ -192,7 +209,7 @@ def _scored(
             query_name=_query_name(entity, comparison.query_form),
             explanation=comparison,
         )
-    return [found[pos] for pos in sorted(found, key=lambda p: (-found[p].score, p))]
+    return tuple(found[pos] for pos in sorted(found, key=lambda p: (-found[p].score, p)))
 
 
 def _suppress(matches: list[Match], entity: Entity, rulebook: Rulebook, moment: Moment) -> None:
