@@ -322,7 +322,7 @@ class Rulebook:
         """The screening candidate index, built once on first use (not pickled)."""
         return self._screening.get()
 
-    def screening_memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def _screening_memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, or the result this rulebook remembers for ``key`` (internal)."""
         return self._screening.remember(key, compute)
 

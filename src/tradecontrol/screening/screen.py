@@ -181,7 +181,7 @@ def _scored(
     except TypeError:  # pragma: no cover - an unhashable field value
         return list(_score_all(entity, rulebook, thresholds, full_scan=False))
     return list(
-        rulebook.screening_memo(
+        rulebook._screening_memo(
             key, lambda: _score_all(entity, rulebook, thresholds, full_scan=False)
         )
     )
