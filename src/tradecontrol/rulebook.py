@@ -331,10 +331,12 @@ class Rulebook:
 
         A listing matches when one of its names equals one of the entity's after
         normalisation (score 1.0) or when screening scores it at or above the match
-        threshold (:func:`tradecontrol.screen`, ``thresholds``). The listing's window
-        is not checked here (each rule checks it). Review candidates and matches
-        suppressed by the allow-list are not returned; the ``screening.review`` rule
-        reports them.
+        threshold (:func:`tradecontrol.screen`, ``thresholds``). A party with a score of
+        1.0 against some listing (its name is a listed name) is identified as that listed
+        entity: its lesser matches against other listings are then not returned. The
+        listing's window is not checked here (each rule checks it). Review candidates and
+        matches suppressed by the allow-list are not returned; the ``screening.review``
+        rule reports them.
 
         Args:
             entity: The party.
@@ -346,6 +348,8 @@ class Rulebook:
         """
         from tradecontrol.screening.screen import candidates
 
+        matches = [m for m in candidates(entity, self, as_of=as_of) if m.status == "match"]
+        identified = any(m.score >= 1.0 for m in matches)
         return tuple(
             NameMatch(
                 listing=m.listing,
@@ -353,8 +357,8 @@ class Rulebook:
                 query_name=m.query_name,
                 score=m.score,
             )
-            for m in candidates(entity, self, as_of=as_of)
-            if m.status == "match" and not m.suppressed
+            for m in matches
+            if not m.suppressed and (m.score >= 1.0 or not identified)
         )
 
     def with_listings(
