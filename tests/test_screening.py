@@ -365,7 +365,7 @@ def test_screen_and_evaluate_agree(name: str, when: str) -> None:
     decision = evaluate(build(data), rb)
     listed = {f.listing_id for f in decision.findings if f.rule != "screening.review"}
     everything = candidates(entity, rb)
-    identified = any(m.status == "match" and m.score >= 1.0 for m in everything)
+    identified = any(m.status == "match" and m.score >= 1.0 for m in everything)  # none suppressed
     assert listed == {
         m.listing.id
         for m in found
@@ -629,3 +629,24 @@ def test_a_listed_name_identifies_the_party(
     assert near, "the fixture must also resemble other listed names"
     decision = evaluate(build(transaction(when, parties=[party(name)])), rulebook)
     assert decision.outcome is expected
+
+
+def test_a_suppressed_listed_name_does_not_identify_the_party() -> None:
+    """The allow-list says the party is not listing A: its resemblance to B still counts."""
+    a = listing("sdn-a", {"name": "Northwind Polymer Trading LLC"})
+    b = listing("el-b", {"name": "Northwind Polymers Trading Company"}, list_code="EL")
+    rb = rulebook_with(a, b)
+    query = {"name": "Northwind Polymer Trading LLC", "country": "GB"}
+    found = {m.listing.id: m for m in screen(Entity.from_dict(query), rb, as_of=DAY)}
+    assert found["sdn-a"].score == 1.0 and 0.5 < found["el-b"].score < 1.0
+    entry = allow(listing_id="sdn-a", name="Northwind Polymer Trading LLC")
+    suppressed = rb.with_allow_list([entry]).with_thresholds(
+        Thresholds(match=found["el-b"].score, review=0.5)
+    )
+    decision = decide(query, suppressed)
+    assert rules_for(decision, "el-b") == {"ear.entity_list"}
+    assert [f.outcome for f in decision.findings if f.listing_id == "sdn-a"] == [
+        Outcome.NOT_RESTRICTED
+    ]
+    unsuppressed = rb.with_thresholds(Thresholds(match=found["el-b"].score, review=0.5))
+    assert rules_for(decide(query, unsuppressed), "el-b") == set()  # identified as sdn-a

@@ -349,7 +349,7 @@ class Rulebook:
         from tradecontrol.screening.screen import candidates
 
         matches = [m for m in candidates(entity, self, as_of=as_of) if m.status == "match"]
-        identified = any(m.score >= 1.0 for m in matches)
+        identified = any(m.score >= 1.0 and not m.suppressed for m in matches)
         return tuple(
             NameMatch(
                 listing=m.listing,
