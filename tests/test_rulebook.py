@@ -166,7 +166,7 @@ def test_listed_party_without_items_needs_review(rulebook: Rulebook) -> None:
 def test_entity_list_does_not_reach_imports_or_payments(kind: str, rulebook: Rulebook) -> None:
     decision = evaluate(build(transaction("2019-06-10", kind=kind)), rulebook)
     assert decision.outcome is Outcome.NOT_RESTRICTED
-    assert decision.rules_checked == ("ear.entity_list", "lists.unassessed")
+    assert decision.rules_checked == ("ear.entity_list", "lists.unassessed", "screening.review")
 
 
 def test_a_failing_rule_fails_closed(monkeypatch: pytest.MonkeyPatch, rulebook: Rulebook) -> None:

@@ -30,10 +30,14 @@ from tradecontrol.listings import (
     RequirementScope,
 )
 from tradecontrol.rulebook import NameMatch, Rulebook, RuleInfo, RuleParameter, Source
+from tradecontrol.screening.allowlist import AllowEntry, load_allow_list
+from tradecontrol.screening.screen import Match, screen
+from tradecontrol.screening.thresholds import Thresholds
 from tradecontrol.transactions import Item, Party, Role, Transaction, TransactionKind
 
 __all__ = [
     "Address",
+    "AllowEntry",
     "Condition",
     "ConditionTest",
     "DataError",
@@ -51,6 +55,7 @@ __all__ = [
     "LicenseVersion",
     "Listing",
     "ListingVersion",
+    "Match",
     "NameMatch",
     "NearMiss",
     "Outcome",
@@ -67,6 +72,7 @@ __all__ = [
     "Rulebook",
     "RulebookRef",
     "Source",
+    "Thresholds",
     "TradeControlError",
     "Transaction",
     "TransactionKind",
@@ -74,5 +80,7 @@ __all__ = [
     "Window",
     "__version__",
     "evaluate",
+    "load_allow_list",
     "parse_moment",
+    "screen",
 ]

@@ -1,6 +1,8 @@
 """Command-line interface.
 
 ``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--format table|json]``,
+``tradecontrol screen NAME [--kind K] [--country CC] [--birth-date D] [--list PATH ...]
+[--allow-list PATH ...] [--as-of DATE] [--match T] [--review T] [--format table|json]``,
 ``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
@@ -77,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="lists",
         help="add the listings of an official list file to the bundled rulebook (repeatable)",
     )
+    _screen_parser(sub)
     lst = sub.add_parser("lists", help="inspect and compare list files")
     lsub = lst.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
     summary = lsub.add_parser("summary", help="what a list file holds and what it could not load")
@@ -159,6 +162,28 @@ def _table_row(decision: Decision) -> str:
     )
 
 
+def _with_lists(rulebook: Rulebook, paths: Sequence[str], err: TextIO) -> Rulebook:
+    """The rulebook with the listings of each list file added (problems reported)."""
+    if not paths:
+        return rulebook
+    extra: list[Listing] = []
+    published: list[date] = []
+    for list_path in paths:
+        snapshot = lists.load(list_path)
+        if snapshot.problems:
+            refused = sum(p.fatal for p in snapshot.problems)
+            print(
+                f"tradecontrol: {list_path}: {refused} record(s) refused, "
+                f"{len(snapshot.problems) - refused} partly loaded "
+                "(see `tradecontrol lists summary`)",
+                file=err,
+            )
+        extra.extend(snapshot.listings)
+        if snapshot.published is not None:
+            published.append(snapshot.published)
+    return rulebook.with_listings(extra, snapshot=max(published, default=None))
+
+
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = "-" if args.file == "-" else args.file
     try:
@@ -166,24 +191,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
-    rulebook = Rulebook.default()
-    if args.lists:
-        extra: list[Listing] = []
-        published: list[date] = []
-        for list_path in args.lists:
-            snapshot = lists.load(list_path)
-            if snapshot.problems:
-                refused = sum(p.fatal for p in snapshot.problems)
-                print(
-                    f"tradecontrol: {list_path}: {refused} record(s) refused, "
-                    f"{len(snapshot.problems) - refused} partly loaded "
-                    "(see `tradecontrol lists summary`)",
-                    file=err,
-                )
-            extra.extend(snapshot.listings)
-            if snapshot.published is not None:
-                published.append(snapshot.published)
-        rulebook = rulebook.with_listings(extra, snapshot=max(published, default=None))
+    rulebook = _with_lists(Rulebook.default(), args.lists, err)
     bad = 0
     checked: tuple[str, ...] = ()
     if args.format == "table":
@@ -241,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "lists":
             return _lists(args, sys.stdout)
+        if args.command == "screen":
+            from tradecontrol.screening.cli import run_screen
+
+            return run_screen(args, _with_lists, sys.stdout, sys.stderr)
         return _evaluate(args, sys.stdout, sys.stderr)
     except TradeControlError as exc:
         print(f"tradecontrol: {exc}", file=sys.stderr)
@@ -248,6 +260,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()
         return 0
+
+
+def _screen_parser(sub: Any) -> None:
+    from tradecontrol.screening.cli import add_screen_parser
+
+    add_screen_parser(sub, _as_of)
 
 
 def _lists(args: argparse.Namespace, out: TextIO) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from tradecontrol._time import Moment
 from tradecontrol.decision import Finding
-from tradecontrol.rules import entity_list, unassessed_listing
+from tradecontrol.rules import entity_list, screening_review, unassessed_listing
 from tradecontrol.transactions import Transaction
 
 TYPE_CHECKING = False
@@ -22,6 +22,7 @@ Rule = Callable[[Transaction, "Rulebook", Moment], tuple[Finding, ...]]
 RULES: tuple[tuple[str, Rule], ...] = (
     (entity_list.RULE_ID, entity_list.evaluate),
     (unassessed_listing.RULE_ID, unassessed_listing.evaluate),
+    (screening_review.RULE_ID, screening_review.evaluate),
 )
 """``(rule id, function)`` pairs, in evaluation order."""
 

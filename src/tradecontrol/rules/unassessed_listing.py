@@ -36,7 +36,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     assessed = rulebook.assessed_list_codes
     findings: list[Finding] = []
     for party in transaction.parties:
-        for match in rulebook.match_entity(party.entity):
+        for match in rulebook.match_entity(party.entity, as_of=as_of):
             listing = match.listing
             if listing.list_code in assessed:
                 continue
@@ -57,9 +57,14 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                     listing_id=listing.id,
                     matched_name=match.matched_name,
                     message=f"The {party.role.value.replace('_', ' ')} {party.entity.name!r} "
-                    f"matches {match.matched_name!r} on the {listing.list_code} list "
+                    f"matches {match.matched_name!r}{_score(match.score)} on the "
+                    f"{listing.list_code} list "
                     f"({listing.authority}), which no rule of this version assesses: a person "
                     "must review it.",
                 )
             )
     return tuple(findings)
+
+
+def _score(score: float) -> str:
+    return "" if score >= 1.0 else f" (name screening score {score:.2f})"
