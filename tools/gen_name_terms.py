@@ -58,8 +58,14 @@ def build(source: dict[str, Any]) -> dict[str, Any]:
         "legal_form_classes": dict(sorted(classes.items())),
         "legal_form_sources": dict(sorted(form_sources.items())),
         "generic_words": sorted({_fold(w) for w in source["generic_words"]["words"]}),
+        "stopwords": sorted({_fold(w) for w in source["stopwords"]["words"]}),
         "titles": sorted({_fold(w) for w in source["titles"]["words"]}),
         "particles": dict(sorted(particles.items())),
+        "unique_identifiers": sorted(source["identifier_schemes"]["unique"]),
+        "identifying_identifiers": sorted(
+            set(source["identifier_schemes"]["unique"])
+            | set(source["identifier_schemes"]["identifying"])
+        ),
     }
 
 

@@ -22,6 +22,8 @@ except ImportError:  # pragma: no cover - exercised when the extra is absent
     HAVE_ANYASCII = False
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_LEET = re.compile(r"(?<=[a-z])[013459](?=[a-z])")
+_LEET_MAP = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "9": "g"}
 _DIGIT_ALPHA = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
 
 
@@ -40,8 +42,10 @@ def fold_tokens(name: str) -> list[str]:
     Unicode NFKC, invisible format characters removed, every script transliterated to
     Latin with anyascii (Cyrillic, Arabic, Chinese, Greek...; without anyascii only
     diacritics are removed), case folded; every run of punctuation or space separates
-    tokens, and digits are split from letters (``ORION7`` -> ``orion 7``). Apostrophes
-    inside a word are removed rather than split on (``O'Brien`` -> ``obrien``).
+    tokens; a digit between letters is read as the letter it imitates (``Sech1n`` ->
+    ``sechin``), other digits are split from letters (``ORION7`` -> ``orion 7``). Apostrophes
+    inside a word are removed rather than split on (``O'Brien`` -> ``obrien``); ``&`` reads
+    ``and``.
 
     Args:
         name: A name as written.
@@ -52,8 +56,9 @@ def fold_tokens(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
     text = _anyascii(text) if HAVE_ANYASCII else _strip_marks(text)
-    text = text.casefold().replace("'", "").replace("`", "")
+    text = text.casefold().replace("'", "").replace("`", "").replace("&", " and ")
     text = _NON_ALNUM.sub(" ", text)
+    text = _LEET.sub(lambda m: _LEET_MAP[m.group()], text)
     text = _DIGIT_ALPHA.sub(" ", text)
     return text.split()
 

@@ -38,6 +38,7 @@ from tradecontrol.screening.normalize import name_keys
 
 try:
     from rapidfuzz.distance import Indel as _Indel
+    from rapidfuzz.process import extractOne as _extract_one
 
     AVAILABLE: bool = HAVE_ANYASCII
     """True when the extra ``tradecontrol[screening]`` (rapidfuzz, anyascii) is importable."""
@@ -72,11 +73,21 @@ _PERSON, _ORG = 0, 1
 # token types
 _WORD, _GENERIC, _LEGAL, _NUMBER = 0, 1, 2, 3
 _PAIR_MIN = 0.62  # lowest token similarity that pairs two tokens
+_SKELETON_SIM = 0.9  # least similarity of two tokens with the same consonant skeleton
 _STRONG_PAIR = 0.8  # a distinctive token pair at least this similar is identity evidence
 _INITIAL_SIM = 0.85  # a person's initial against a name starting with that letter
-_MIDDLE_COST = 0.3  # share of its weight an unpaired person-name token costs
+_MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
+_ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
+_WORD_OR_NUMBER = (0, 3)
 _GENERIC_WEIGHT = 1.0
+_STOP_WEIGHT = 0.3
+_FUZZY_FORM_MIN = 8  # tokens this long may be a misspelt legal form
+_FUZZY_FORM_SIM = 0.9
+_PREFIX_MIN = 8  # tokens this long also get their first six letters as a key
 _NUMBER_WEIGHT = 3.0
+_INITIAL_LEN = 1  # letters of the second token in a pair key
+_SKELETON_MIN = 4  # tokens this long also get their consonant skeleton as a key
+_DELETION_MIN = 5  # tokens this long also get their one-letter deletions as keys
 _VOWELS = re.compile(r"[aeiouy]")
 _DOUBLES = re.compile(r"(.)\1+")
 
@@ -109,6 +120,7 @@ class _Token(NamedTuple):
     text: str
     type: int
     weight: float
+    skeleton: str = ""  # consonant skeleton of words of _SKELETON_MIN letters or more
 
 
 class _View(NamedTuple):
@@ -120,6 +132,7 @@ class _View(NamedTuple):
     joined: str  # every token, no spaces
     form: str  # the normalised form shown to users
     distinctive: bool  # has a word or number token
+    scored: tuple[_Token, ...]  # the tokens that are not legal forms
 
 
 class _Name(NamedTuple):
@@ -143,9 +156,10 @@ class Prepared:
 
     Args:
         entity: The entity.
-        keys: Blocking keys for the candidate index (``t:`` distinctive tokens, ``s:``
-            their consonant skeletons, ``n:`` numbers, ``j:`` whole names without spaces,
-            ``x:`` exact-normalised names, ``i:`` identifiers).
+        keys: Blocking keys for the candidate index: ``P:`` a typo-tolerant key of one
+            distinctive token with the initial of another (names of several tokens),
+            ``S:`` typo-tolerant keys of the only distinctive token, ``j:`` the name written
+            without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers.
         kind: The entity's kind; ``organization`` when unknown but a name carries a legal
             form.
         names: The name and strong aliases, analysed.
@@ -156,8 +170,8 @@ class Prepared:
 
     Example:
         >>> p = prepare(Entity(name="JSC ARGUMENT"))
-        >>> sorted(k for k in p.keys if k.startswith(("t:", "j:")))
-        ['j:jscargument', 't:argument']
+        >>> sorted(k for k in p.keys if not k.startswith("S:t:"))
+        ['S:s:argmnt', 'j:jscargument', 'x:jsc argument']
     """
 
     entity: Entity
@@ -208,8 +222,14 @@ def _terms() -> dict[str, Any]:
         "first": frozenset(p[0][0] for p in phrases),
         "classes": data["legal_form_classes"],
         "generic": frozenset(data["generic_words"]),
+        "stop": frozenset(data["stopwords"]),
+        "fuzzy_forms": {
+            k: v for k, v in forms.items() if len(k) >= _FUZZY_FORM_MIN and " " not in k
+        },
         "titles": frozenset(data["titles"]),
         "particles": data["particles"],
+        "unique_ids": frozenset(data["unique_identifiers"]),
+        "ids": frozenset(data["identifying_identifiers"]),
     }
 
 
@@ -222,12 +242,27 @@ def _skeleton(text: str) -> str:
     return text[0] + _DOUBLES.sub(r"\1", _VOWELS.sub("", text[1:]))
 
 
+def _word(text: str) -> _Token:
+    skeleton = _skeleton(text) if len(text) >= _SKELETON_MIN else ""
+    return _Token(text, _WORD, _weight(text), skeleton)
+
+
 def _legal_at(tokens: list[str], i: int) -> tuple[int, str] | None:
     """The legal form starting at ``tokens[i]``: (its length in tokens, canonical form)."""
     for phrase, canon in _terms()["phrases"]:
         if tuple(tokens[i : i + len(phrase)]) == phrase:
             return len(phrase), canon
     return None
+
+
+@cache
+def _fuzzy_form(token: str) -> str | None:
+    """The legal form a long token misspells (``aktiengeselschaft`` -> ``ag``), if any."""
+    forms: dict[str, str] = _terms()["fuzzy_forms"]
+    found = _extract_one(
+        token, forms.keys(), scorer=_Indel.normalized_similarity, score_cutoff=_FUZZY_FORM_SIM
+    )
+    return forms[found[0]] if found else None
 
 
 def _view(tokens: list[str], mode: int) -> _View:
@@ -253,11 +288,20 @@ def _view(tokens: list[str], mode: int) -> _View:
             out.append(_Token(tok, _GENERIC, _GENERIC_WEIGHT))
         elif mode == _PERSON and tok in terms["particles"]:
             out.append(_Token(terms["particles"][tok], _GENERIC, _GENERIC_WEIGHT))
+        elif tok in terms["stop"]:
+            out.append(_Token(tok, _GENERIC, _STOP_WEIGHT))
         elif mode == _ORG and tok in terms["generic"]:
             out.append(_Token(tok, _GENERIC, _GENERIC_WEIGHT))
+        elif mode == _ORG and len(tok) >= _FUZZY_FORM_MIN and (form := _fuzzy_form(tok)):
+            out.append(_Token(form, _LEGAL, 0.0))
+            legal.add(form)
         else:
-            out.append(_Token(tok, _WORD, _weight(tok)))
+            out.append(_word(tok))
+    if not any(t.type == _WORD for t in out):
+        # a name made only of generic words (``Bank of China``): they are its identity
+        out = [_word(t.text) if t.type == _GENERIC and len(t.text) > 2 else t for t in out]
     numbers = frozenset(t.text for t in out if t.type == _NUMBER)
+    scored = tuple(t for t in out if t.type != _LEGAL)
     return _View(
         tokens=tuple(out),
         legal=frozenset(legal),
@@ -265,7 +309,49 @@ def _view(tokens: list[str], mode: int) -> _View:
         joined="".join(tokens),
         form=" ".join(t.text for t in out),
         distinctive=any(t.type in (_WORD, _NUMBER) for t in out),
+        scored=scored,
     )
+
+
+def _fine(tok: _Token) -> set[str]:
+    """Keys of a token that survive one typo.
+
+    The token, its consonant skeleton and its one-letter deletions; a number as written.
+    """
+    text = tok.text
+    if tok.type == _NUMBER:
+        return {"n:" + text}
+    keys = {"t:" + text}
+    if tok.skeleton:
+        keys.add("s:" + tok.skeleton)
+    if len(text) >= _DELETION_MIN:
+        keys.update("t:" + text[:k] + text[k + 1 :] for k in range(len(text)))
+    return keys
+
+
+def _view_keys(view: _View) -> set[str]:
+    """Index keys of one name.
+
+    A name of one distinctive token gets that token's typo-tolerant keys (``S:``). A name
+    of several gets, for each ordered pair of its distinctive tokens, the typo-tolerant
+    keys of the first with the initial of the second (``P:``): two names are compared
+    only when one token agrees and another begins with the same letter. A name of one
+    distinctive token and a name of several share no key and never match (except written
+    together, ``j:``, or equal after normalisation, ``x:``).
+    """
+    distinct = [t for t in view.scored if t.type in _WORD_OR_NUMBER]
+    if len(distinct) == 1:
+        return {"S:" + k for k in _fine(distinct[0])}
+    keys: set[str] = set()
+    initials = [t.text if t.type == _NUMBER else t.text[:_INITIAL_LEN] for t in distinct]
+    for i, tok in enumerate(distinct):
+        if len(tok.text) < 2 and tok.type == _WORD:
+            continue
+        fine = _fine(tok)
+        for j, initial in enumerate(initials):
+            if j != i:
+                keys.update(f"P:{k}|{initial}" for k in fine)
+    return keys
 
 
 def _analyse(name: str, kind: EntityKind) -> _Name:
@@ -283,12 +369,7 @@ def _analyse(name: str, kind: EntityKind) -> _Name:
         else (org,)
     )
     for view in views:
-        for tok in view.tokens:
-            if tok.type == _WORD and len(tok.text) >= 2:
-                keys.add("t:" + tok.text)
-                keys.add("s:" + _skeleton(tok.text))
-            elif tok.type == _NUMBER:
-                keys.add("n:" + tok.text)
+        keys |= _view_keys(view)
     if len(person.joined) >= 4:
         keys.add("j:" + person.joined)
     return _Name(name, person, org, frozenset(keys), exact)
@@ -341,7 +422,9 @@ def prepare(entity: Entity) -> Prepared:
     names = tuple(_analyse(n, kind) for n in dict.fromkeys(entity.names))
     weak = tuple(_analyse(n, kind) for n in dict.fromkeys(entity.weak_aliases))
     identifiers = frozenset(
-        (i.scheme, value) for i in entity.identifiers if (value := _ident_value(i.scheme, i.value))
+        (i.scheme, value)
+        for i in entity.identifiers
+        if i.scheme in _terms()["ids"] and (value := _ident_value(i.scheme, i.value))
     )
     keys: set[str] = set()
     for name in (*names, *weak):
@@ -375,32 +458,36 @@ _INCOMPATIBLE = {
 }
 
 
-def _token_sim(a: _Token, b: _Token, mode: int) -> float:
-    if _NUMBER in (a.type, b.type):
-        return 1.0 if a.text == b.text else 0.0
-    if a.text == b.text:
-        return 1.0
-    if mode == _PERSON and (len(a.text) == 1 or len(b.text) == 1):
-        short, long_ = (a.text, b.text) if len(a.text) == 1 else (b.text, a.text)
-        return _INITIAL_SIM if long_.startswith(short) else 0.0
-    return float(_Indel.normalized_similarity(a.text, b.text))
-
-
 class _NameScore(NamedTuple):
     score: float
     features: tuple[Feature, ...]
 
 
-def _align(q: _View, lv: _View, mode: int) -> tuple[float, bool, int]:
-    """Pair tokens greedily by similarity; return (score, strong evidence, strong pairs)."""
-    qt = [t for t in q.tokens if t.type != _LEGAL]
-    lt = [t for t in lv.tokens if t.type != _LEGAL]
+def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
+    """Pair tokens greedily by similarity; return (score, distinctive evidence).
+
+    Numbers pair only when equal; a person's initial pairs with a name it begins.
+    """
+    qt, lt = qv.scored, lv.scored
     if not qt or not lt:
-        return 0.0, False, 0
+        return 0.0, False
+    person = mode == _PERSON
     pairs: list[tuple[float, int, int]] = []
     for i, a in enumerate(qt):
         for j, b in enumerate(lt):
-            sim = _token_sim(a, b, mode)
+            if a.text == b.text:
+                sim = 1.0
+            elif _NUMBER in (a.type, b.type):
+                continue
+            elif len(a.text) == 1 or len(b.text) == 1:
+                short, long_ = (a.text, b.text) if len(a.text) == 1 else (b.text, a.text)
+                if not (person and long_.startswith(short)):
+                    continue
+                sim = _INITIAL_SIM
+            else:
+                sim = _Indel.normalized_similarity(a.text, b.text)
+                if sim < _SKELETON_SIM and a.skeleton and a.skeleton == b.skeleton:
+                    sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
             if sim >= _PAIR_MIN:
                 pairs.append((sim, i, j))
     pairs.sort(reverse=True)
@@ -417,32 +504,34 @@ def _align(q: _View, lv: _View, mode: int) -> tuple[float, bool, int]:
         used_l.add(j)
         a, b = qt[i], lt[j]
         w = a.weight + b.weight
-        matched += sim * sim * w
+        matched += sim * w
         paired_weight += w
-        if sim >= _STRONG_PAIR and (a.type in (_WORD, _NUMBER) or b.type in (_WORD, _NUMBER)):
+        if sim >= _STRONG_PAIR and (a.type in _WORD_OR_NUMBER or b.type in _WORD_OR_NUMBER):
             evidence = True
-            strong += 1
+            strong += min(len(a.text), len(b.text)) > 1
     left_q = sum(t.weight for i, t in enumerate(qt) if i not in used_q)
     left_l = sum(t.weight for j, t in enumerate(lt) if j not in used_l)
-    if mode == _PERSON and strong >= 2:
+    if person and strong >= 2 and not (left_q and left_l):
+        # a missing middle name or patronymic on one side costs little
         left_q *= _MIDDLE_COST
         left_l *= _MIDDLE_COST
+    elif not person:
+        left_q *= _ORG_EXTRA_COST
+        left_l *= _ORG_EXTRA_COST
     total = paired_weight + left_q + left_l
-    return (matched / total if total else 0.0), evidence, strong
+    return (matched / total if total else 0.0), evidence
 
 
-def _score_names(q: _Name, lname: _Name, mode: int) -> _NameScore:
+def _score_names(q: _Name, lname: _Name, mode: int, shared: frozenset[str]) -> _NameScore:
     qv = q.person if mode == _PERSON else q.org
     lv = lname.person if mode == _PERSON else lname.org
     features: list[Feature] = []
-    score, evidence, _ = _align(qv, lv, mode)
+    score, evidence = _align(qv, lv, mode)
     detail = f"token similarity of {qv.form!r} and {lv.form!r}"
-    if len(qv.joined) >= 6 and len(lv.joined) >= 6 and len(qv.tokens) != len(lv.tokens):
-        joined = float(_Indel.normalized_similarity(qv.joined, lv.joined)) ** 2
-        if joined > score:
-            score, evidence = joined, joined >= _STRONG_PAIR
-            detail = f"joined {qv.joined!r} vs {lv.joined!r} (concatenated or split tokens)"
-            features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
+    if "j:" + lv.joined in shared and score < 1.0:
+        score, evidence = 1.0, True
+        detail = f"{qv.form!r} and {lv.form!r} are equal without spaces"
+        features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
     features.insert(0, Feature(name="name_similarity", effect=score, detail=detail))
     if qv.legal and lv.legal:
         classes = _terms()["classes"]
@@ -496,9 +585,10 @@ def _best(
     best: tuple[_NameScore, _Name, _Name] | None = None
     for lname in names:
         for qname in query.names:
-            if not qname.keys & lname.keys:
+            shared = qname.keys & lname.keys
+            if not shared:
                 continue
-            result = _score_names(qname, lname, mode)
+            result = _score_names(qname, lname, mode, shared)
             if best is None or result.score > best[0].score:
                 best = (result, qname, lname)
     return best
@@ -669,7 +759,11 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
         )
         score = 1.0
     else:
-        common = {s for s, _ in query.identifiers} & {s for s, _ in listed.identifiers}
+        common = (
+            {s for s, _ in query.identifiers}
+            & {s for s, _ in listed.identifiers}
+            & _terms()["unique_ids"]
+        )
         if common and score > 0.5:
             features.append(
                 Feature(
