@@ -1,6 +1,6 @@
 """Fuzzy name scoring: how closely a query entity resembles a listed one, and why.
 
-:func:`prepare` turns an :class:`~tradecontrol.entities.Entity` into a :class:`Prepared`
+:func:`prepare` turns an :class:`~tradecontrol.entities.Entity` into a ``Prepared``
 (folded names, token weights, legal forms, numbers, dates of birth, countries, identifiers
 and the blocking ``keys`` of the candidate index), once per listing. :func:`compare` scores
 two prepared entities from 0 to 1 and says which :class:`Feature` raised or lowered the
@@ -9,7 +9,7 @@ is fuzzy; without it (:data:`AVAILABLE` false) it is exact-normalised: 1.0 when 
 fold to the same key (:func:`tradecontrol.screening.normalize_name`), else 0.0.
 
 Key contract (what makes the candidate index exact): when ``compare(q, l).score >=``
-:data:`CANDIDATE_FLOOR`, ``q.keys & l.keys`` is non-empty. A name pair that shares no key
+``CANDIDATE_FLOOR``, ``q.keys & l.keys`` is non-empty. A name pair that shares no key
 is never scored, and an identifier match is itself a key.
 
 Example:
@@ -67,13 +67,14 @@ CANDIDATE_FLOOR: float = 0.50
 """Lowest allowed review threshold; a score at or above it implies a shared index key."""
 
 WEAK_ALIAS_CAP: float = 0.80
-"""Highest score a weak alias alone can give (below :data:`DEFAULT_MATCH`)."""
+"""Highest score a weak alias alone can give (below ``DEFAULT_MATCH``)."""
 
 _PERSON, _ORG = 0, 1
 # token types
 _WORD, _GENERIC, _LEGAL, _NUMBER = 0, 1, 2, 3
 _PAIR_MIN = 0.62  # lowest token similarity that pairs two tokens
 _SKELETON_SIM = 0.9  # least similarity of two tokens with the same consonant skeleton
+_AGREE = 0.9  # two names agreeing at least this much make extra names cheap (persons)
 _STRONG_PAIR = 0.8  # a distinctive token pair at least this similar is identity evidence
 _INITIAL_SIM = 0.85  # a person's initial against a name starting with that letter
 _MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
@@ -107,6 +108,7 @@ class Feature:
         detail: A sentence for a human reviewer.
 
     Example:
+        >>> from tradecontrol.screening.scoring import Feature
         >>> Feature(name="number_mismatch", effect=-0.4, detail="numbers differ: 7 vs 8").effect
         -0.4
     """
@@ -169,6 +171,8 @@ class Prepared:
         countries: ISO 3166-1 alpha-2 codes of country, nationalities and addresses.
 
     Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import prepare
         >>> p = prepare(Entity(name="JSC ARGUMENT"))
         >>> sorted(k for k in p.keys if not k.startswith("S:t:"))
         ['S:s:argmnt', 'j:jscargument', 'x:jsc argument']
@@ -196,6 +200,8 @@ class Comparison:
         features: What raised or lowered the score, in the order applied.
 
     Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import compare, prepare
         >>> c = compare(prepare(Entity(name="Emma Daniels", kind="person")),
         ...             prepare(Entity(name="EMMA LLC", kind="organization")))
         >>> c.score, c.features[0].name
@@ -244,6 +250,8 @@ def _skeleton(text: str) -> str:
 
 def _word(text: str) -> _Token:
     skeleton = _skeleton(text) if len(text) >= _SKELETON_MIN else ""
+    if len(skeleton) < _SKELETON_MIN - 1:  # ``lc`` (Lucy, Lucio) says too little
+        skeleton = ""
     return _Token(text, _WORD, _weight(text), skeleton)
 
 
@@ -409,9 +417,11 @@ def prepare(entity: Entity) -> Prepared:
         entity: A query or a listed entity.
 
     Returns:
-        The :class:`Prepared` form, with the blocking keys of the candidate index.
+        The ``Prepared`` form, with the blocking keys of the candidate index.
 
     Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import prepare
         >>> p = prepare(Entity(name="Иван Сидоров", kind="person"))
         >>> p.names[0].person.form
         'ivan sidorov'
@@ -508,7 +518,7 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
         paired_weight += w
         if sim >= _STRONG_PAIR and (a.type in _WORD_OR_NUMBER or b.type in _WORD_OR_NUMBER):
             evidence = True
-            strong += min(len(a.text), len(b.text)) > 1
+            strong += sim >= _AGREE and min(len(a.text), len(b.text)) > 1
     left_q = sum(t.weight for i, t in enumerate(qt) if i not in used_q)
     left_l = sum(t.weight for j, t in enumerate(lt) if j not in used_l)
     if person and strong >= 2 and not (left_q and left_l):
@@ -528,7 +538,10 @@ def _score_names(q: _Name, lname: _Name, mode: int, shared: frozenset[str]) -> _
     features: list[Feature] = []
     score, evidence = _align(qv, lv, mode)
     detail = f"token similarity of {qv.form!r} and {lv.form!r}"
-    if "j:" + lv.joined in shared and score < 1.0:
+    if score < 1.0 and any(k.startswith("x:") for k in shared):
+        score, evidence = 1.0, True
+        detail = f"{q.original!r} and {lname.original!r} are equal after normalisation"
+    elif "j:" + lv.joined in shared and score < 1.0:
         score, evidence = 1.0, True
         detail = f"{qv.form!r} and {lv.form!r} are equal without spaces"
         features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
@@ -622,7 +635,7 @@ def _birth_features(query: Prepared, listed: Prepared) -> tuple[Feature | None, 
     gap = min(
         min(abs(a.low - b.high), abs(b.low - a.high)) for a in query.births for b in listed.births
     )
-    effect = -0.05 if gap == 0 else -0.1 if gap <= 1 else -0.25
+    effect = -0.05 if gap == 0 else -0.1 if gap <= 1 else -0.2
     return Feature(
         name="birth_date_mismatch",
         effect=effect,
@@ -673,10 +686,10 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
     - different numbers cap the score at 0.4; a number on one side only costs 0.1;
     - no agreeing distinctive word (only generic words or legal forms) caps it at 0.3;
     - incompatible kinds (a person and an organisation, vessel or aircraft) give 0;
-    - a weak alias alone gives at most :data:`WEAK_ALIAS_CAP`;
+    - a weak alias alone gives at most ``WEAK_ALIAS_CAP`` (0.8);
     - a shared identifier (same scheme and value) gives 1; the same scheme with different
       values on both sides caps the score at 0.5;
-    - dates of birth that disagree lower it (by 0.25 when years are more than one year
+    - dates of birth that disagree lower it (by 0.2 when years are more than one year
       apart), countries that disagree by 0.05; absence never raises the score.
 
     Args:
@@ -687,6 +700,8 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
         A :class:`Comparison`; its features' effects add up to its score.
 
     Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import compare, prepare
         >>> c = compare(prepare(Entity(name="ORION STAR 8", kind="vessel")),
         ...             prepare(Entity(name="ORION STAR 7", kind="vessel")))
         >>> round(c.score, 2), c.features[-1].name
