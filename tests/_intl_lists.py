@@ -227,21 +227,34 @@ def mutated(data: bytes, edits: Sequence[Callable[[Any, bytes], bytes]]) -> Any:
     return build()
 
 
-def xml_record_count(data: bytes, is_record: Callable[[int, str], bool]) -> int | None:
-    """Record elements in ``data`` (independent parse), or None when it is refused."""
+def xml_expected_records(
+    data: bytes, records: dict[str, int], structure: dict[str, int]
+) -> int | None:
+    """Records a loader must account for in ``data`` (independent parse), None if refused.
+
+    Each record element counts, and so does each element that stands where records stand
+    but is not one (an unknown name at the records' depth or above, or a record name at
+    another depth): through the record-named elements inside it, or as one when it holds
+    none.
+    """
     et = importlib.import_module("defusedxml.ElementTree")
     try:
         root = et.fromstring(data, forbid_dtd=True)
     except Exception:
         return None
+    deepest = max(records.values())
     count = 0
-    stack = [(root, 0)]
+    stack = [(child, 1) for child in root]
     while stack:
         elem, depth = stack.pop()
-        if is_record(depth, local(elem.tag)):
+        name = local(elem.tag)
+        if records.get(name) == depth:
             count += 1
-            continue
-        stack.extend((child, depth + 1) for child in elem)
+        elif name in records or (depth <= deepest and structure.get(name) != depth):
+            inner = sum(1 for e in elem.iter() if local(e.tag) in records)
+            count += inner or 1
+        else:
+            stack.extend((child, depth + 1) for child in elem)
     return count
 
 

@@ -72,7 +72,13 @@ def test_as_of_applies_to_every_line(capsys: pytest.CaptureFixture[str]) -> None
         ["evaluate", str(EXAMPLES), "--format", "json", "--as-of", "2019-05-01"], capsys
     )
     assert code == 0
-    assert {json.loads(line)["outcome"] for line in out.splitlines()} == {"not_restricted"}
+    outcomes = {
+        json.loads(line)["transaction_id"]: json.loads(line)["outcome"] for line in out.splitlines()
+    }
+    # before the Huawei listing nothing is restricted, except the shipment to Cuba, which
+    # needs a licence under the embargo (15 CFR 746.2) whatever the date
+    assert outcomes.pop("HW-12-cuba-affiliate-network") == "license_required"
+    assert set(outcomes.values()) == {"not_restricted"}
 
 
 def test_bad_lines_are_reported_and_the_rest_decided(
@@ -211,3 +217,114 @@ def test_unreadable_list_is_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(["lists", "summary", "/nonexistent.csv"], capsys)
     assert code == 1
     assert "cannot read" in err
+
+
+def _specific_licence_file(tmp_path: Path) -> Path:
+    lic = {
+        "id": "D123456",
+        "kind": "specific",
+        "issuer": "US-BIS",
+        "title": "BIS licence D123456",
+        "authorizes": ["ear.entity_list", "ear.country_chart"],
+        "versions": [
+            {
+                "window": {"start": "2023-01-01", "end": "2026-12-31"},
+                "value_limit": "100000",
+                "currency": "USD",
+                "conditions": [{"test": "eccn_in", "values": ["3D001"], "label": "ECCN 3D001"}],
+            }
+        ],
+    }
+    path = tmp_path / "licences.json"
+    path.write_text(json.dumps([lic]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("used", "outcome"), [("95000", "authorized"), ("95000.01", "license_required")]
+)
+def test_usage_file_draws_down_a_licence(
+    used: str, outcome: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """WC-41-b through the CLI: --licenses adds the licence, --usage gives prior shipments."""
+    deal = transaction(
+        "2024-06-01",
+        destination="HK",
+        parties=[party("Huawei International Co., Limited", country="HK")],
+        items=[
+            {
+                "eccn": "3D001",
+                "value": "5000",
+                "currency": "USD",
+                "origin": "US",
+                "reasons_for_control": ["NS1"],
+            }
+        ],
+        licenses=["D123456"],
+    )
+    deals = tmp_path / "deals.jsonl"
+    deals.write_text(json.dumps(deal) + "\n", encoding="utf-8")
+    usage = tmp_path / "usage.json"
+    usage.write_text(json.dumps({"D123456": {"value": used}}), encoding="utf-8")
+    licences = str(_specific_licence_file(tmp_path))
+    args = ["evaluate", str(deals), "--licenses", licences, "--usage", str(usage)]
+    code, out, err = _run([*args, "--format", "json"], capsys)
+    assert code == 0, err
+    decision = json.loads(out)
+    assert decision["outcome"] == outcome
+    if outcome == "authorized":
+        assert decision["drawdowns"] == [
+            {
+                "license_id": "D123456",
+                "value": "5000",
+                "currency": "USD",
+                "value_used_before": "95000",
+                "value_remaining": "0",
+            }
+        ]
+        code, out, _ = _run(args, capsys)
+        assert "= drawdown of D123456: USD 5000 (USD 0 left)" in out
+    else:
+        assert "drawdowns" not in decision
+
+
+def test_bad_usage_file_is_a_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deals = tmp_path / "deals.jsonl"
+    deals.write_text(json.dumps(transaction("2019-06-10")) + "\n", encoding="utf-8")
+    usage = tmp_path / "usage.json"
+    usage.write_text('{"D1": {"value": "-1"}}', encoding="utf-8")
+    code, _, err = _run(["evaluate", str(deals), "--usage", str(usage)], capsys)
+    assert code == 1
+    assert "--usage" in err and "D1.value" in err and str(usage) in err
+    usage.write_text('{"D1": {"value": 1}, "D1": {"value": 2}}', encoding="utf-8")
+    code, _, err = _run(["evaluate", str(deals), "--usage", str(usage)], capsys)
+    assert code == 1 and "D1" in err
+    code, _, err = _run(["evaluate", str(deals), "--licenses", str(tmp_path / "none")], capsys)
+    assert code == 1 and "cannot read" in err
+
+
+def test_zte_and_telecom_example(capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/zte-telecom.jsonl: the ZTE history and the import/procurement bars."""
+    example = ROOT / "examples" / "zte-telecom.jsonl"
+    code, out, err = _run(["evaluate", str(example), "--format", "json"], capsys)
+    assert code == 0, err
+    got = {d["transaction_id"]: d for d in map(json.loads, out.splitlines())}
+    expected = {
+        "ZTE-01-before-listing": ("not_restricted", None),
+        "ZTE-02-listed-no-tgl-yet": ("license_required", "ear.entity_list"),
+        "ZTE-03-under-the-tgl": ("authorized", "ear.entity_list"),
+        "ZTE-04-8-star-not-in-tgl": ("license_required", "ear.entity_list"),
+        "ZTE-05-after-removal": ("not_restricted", "ear.denied_persons"),
+        "ZTE-06-denial-order": ("prohibited", "ear.denied_persons"),
+        "ZTE-07-july-2018-network-patch": ("authorized", "ear.denied_persons"),
+        "ZTE-08-after-termination": ("not_restricted", "ear.denied_persons"),
+        "FCC-01-usf-funded-base-stations": ("prohibited", "us.fcc_covered_list"),
+        "FCC-02-new-model-no-authorization": ("prohibited", "us.fcc_equipment_authorization"),
+        "889-01-contractor-uses-huawei-cameras": ("prohibited", "us.ndaa_889"),
+    }
+    assert set(got) == set(expected)
+    for tid, (outcome, rule) in expected.items():
+        decision = got[tid]
+        assert decision["outcome"] == outcome, tid
+        rules = [f["rule"] for f in decision.get("findings", []) if f["outcome"] == outcome]
+        assert (rules[0] if rules else None) == rule, tid

@@ -167,6 +167,7 @@ def test_evaluate_against_the_full_csl() -> None:
         snapshot=datetime.date(2022, 5, 5),
         rules=default.rules,
         licenses=default.licenses,
+        destinations=default.destinations,
     )
     rb = empty.with_listings(snap.listings)
     later = build(transaction("2019-06-10", end_use="new-product-production"))
@@ -284,3 +285,33 @@ def test_unstructured_entry_exceptions_are_cautioned() -> None:
     finding = evaluate(build(data), rb).findings[0]
     assert finding.outcome is Outcome.LICENSE_REQUIRED
     assert any("states exceptions this version does not apply" in c for c in finding.cautions)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_load_restores_the_garbage_collector_state(enabled: bool) -> None:
+    """A load pauses the cyclic GC and leaves it as it found it, also when it fails."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        lists.load(FIXTURE)
+        assert gc.isenabled() is enabled
+        with pytest.raises(DataError):
+            lists.load(ROOT / "no-such-list.csv")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_fields_left_at_their_default_are_still_validated_when_given() -> None:
+    """Skipping the converter for a default object never skips validation of given values."""
+    from tradecontrol.entities import Entity
+
+    assert Entity(name="Acme", aliases=[]).aliases == ()  # equal to the default, converted
+    assert Entity(name="Acme").aliases == ()
+    with pytest.raises(TradeControlError) as err:
+        Entity(name="Acme", aliases=["ok", "bad\x00"])
+    assert getattr(err.value, "path", "") == "aliases[1]"
+    with pytest.raises(TradeControlError):
+        Entity(name="Acme", country="XX")

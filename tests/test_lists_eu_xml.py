@@ -22,7 +22,7 @@ from tests._intl_lists import (
     needs_shared,
     problem_rows,
     shared_files,
-    xml_record_count,
+    xml_expected_records,
 )
 from tradecontrol import lists
 from tradecontrol.entities import EntityKind
@@ -34,8 +34,8 @@ REAL = "eu/sample_eu_fsf.xml"
 FIXTURE = FIXTURES / "eu_xml" / "eu_small.xml"
 
 
-def _is_record(depth: int, name: str) -> bool:
-    return depth == 1 and name == "sanctionEntity"
+_RECORDS = {"sanctionEntity": 1}
+_STRUCTURE: dict[str, int] = {}
 
 
 @pytest.fixture(scope="module")
@@ -298,4 +298,9 @@ def test_entities_and_dtds_are_refused(tmp_path: Path, kind: str) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=mutated(FIXTURE.read_bytes(), XML_EDITS))
 def test_fuzz(data: bytes) -> None:
-    fuzz_one(data, "list.xml", eu_xml.NAME, lambda d: xml_record_count(d, _is_record))
+    fuzz_one(
+        data,
+        "list.xml",
+        eu_xml.NAME,
+        lambda d: xml_expected_records(d, _RECORDS, _STRUCTURE),
+    )

@@ -265,3 +265,24 @@ def _mutated(draw: st.DrawFn) -> bytes:
 def test_fuzz_only_library_errors(data: bytes) -> None:
     load_bytes(data, "sdn.csv", {"add.csv": ADD.encode(), "alt.csv": ALT.encode()})
     load_bytes(data, "sdn.csv", format="ofac-csv")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=',"ab -0\r\x00\u00e9'), max_size=8))
+def test_reused_line_reader_parses_like_a_reader_per_line(lines: list[str]) -> None:
+    """The loader's one reusable csv reader gives, line by line, what a fresh reader gives."""
+    reused = ofac_csv._LineCells()
+    assert [reused(line) for line in lines] == [ofac_csv._cells(line) for line in lines]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(_ofac._ID_TYPES),
+    st.sampled_from(["", " ", "  ", "X", " A123", " # 77 (Iran)", ".", "s 9"]),
+    st.sampled_from(["", "alt ", "x", "Passport", " "]),
+)
+def test_identifier_type_lookup_matches_the_alternation(name: str, tail: str, lead: str) -> None:
+    """The first-word lookup of identifier types picks what the regex alternation picks."""
+    segment = lead + name + tail
+    found = _ofac._id_type_re().match(segment)
+    assert _ofac._id_type(segment) == (found.group(1) if found else None)

@@ -22,7 +22,7 @@ from tests._intl_lists import (
     needs_shared,
     problem_rows,
     shared_files,
-    xml_record_count,
+    xml_expected_records,
 )
 from tradecontrol import lists
 from tradecontrol.entities import EntityKind
@@ -34,8 +34,8 @@ REAL = "uk/sample_uk_sanctions.xml"
 FIXTURE = FIXTURES / "uk_xml" / "uk_small.xml"
 
 
-def _is_record(depth: int, name: str) -> bool:
-    return depth == 1 and name == "Designation"
+_RECORDS = {"Designation": 1}
+_STRUCTURE: dict[str, int] = {"DateGenerated": 1}
 
 
 @pytest.fixture(scope="module")
@@ -269,4 +269,9 @@ def test_unreadable_publication_date(tmp_path: Path) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=mutated(FIXTURE.read_bytes(), XML_EDITS))
 def test_fuzz(data: bytes) -> None:
-    fuzz_one(data, "list.xml", uk_xml.NAME, lambda d: xml_record_count(d, _is_record))
+    fuzz_one(
+        data,
+        "list.xml",
+        uk_xml.NAME,
+        lambda d: xml_expected_records(d, _RECORDS, _STRUCTURE),
+    )

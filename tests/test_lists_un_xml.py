@@ -23,7 +23,7 @@ from tests._intl_lists import (
     needs_shared,
     problem_rows,
     shared_files,
-    xml_record_count,
+    xml_expected_records,
 )
 from tradecontrol import lists
 from tradecontrol.entities import EntityKind
@@ -35,8 +35,8 @@ REAL = "un/UN_consolidated.xml"
 FIXTURE = FIXTURES / "un_xml" / "un_small.xml"
 
 
-def _is_record(depth: int, name: str) -> bool:
-    return depth == 2 and name in ("INDIVIDUAL", "ENTITY")
+_RECORDS = {"INDIVIDUAL": 2, "ENTITY": 2}
+_STRUCTURE: dict[str, int] = {"INDIVIDUALS": 1, "ENTITIES": 1}
 
 
 @pytest.fixture(scope="module")
@@ -367,7 +367,12 @@ def test_duplicate_reference_numbers_keep_both(tmp_path: Path) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=mutated(FIXTURE.read_bytes(), XML_EDITS))
 def test_fuzz(data: bytes) -> None:
-    fuzz_one(data, "list.xml", un_xml.NAME, lambda d: xml_record_count(d, _is_record))
+    fuzz_one(
+        data,
+        "list.xml",
+        un_xml.NAME,
+        lambda d: xml_expected_records(d, _RECORDS, _STRUCTURE),
+    )
 
 
 def test_over_long_fields(tmp_path: Path) -> None:

@@ -50,3 +50,47 @@ def test_the_schema_rejects_what_from_dict_rejects(change: dict[str, Any]) -> No
     assert not _validator(Transaction).is_valid(data)
     with pytest.raises(ValueError):
         Transaction.from_dict(data)
+
+
+def test_zte_example_and_a_drawdown_decision_match_the_schemas() -> None:
+    from tradecontrol import LicenseUsage
+
+    transactions, decisions = _validator(Transaction), _validator(Decision)
+    rulebook = Rulebook.default()
+    for line in (ROOT / "examples" / "zte-telecom.jsonl").read_text().splitlines():
+        data = json.loads(line)
+        transactions.validate(data)
+        decisions.validate(
+            json.loads(json.dumps(evaluate(Transaction.from_dict(data), rulebook).to_dict()))
+        )
+    lic = License.from_dict(
+        {
+            "id": "D1",
+            "kind": "specific",
+            "issuer": "US-BIS",
+            "title": "BIS licence D1",
+            "authorizes": ["ear.entity_list"],
+            "versions": [
+                {
+                    "window": {"start": "2019-01-01"},
+                    "value_limit": "1000",
+                    "currency": "USD",
+                    "value_tolerance_percent": "10",
+                    "quantity_limit": 5,
+                }
+            ],
+        }
+    )
+    _validator(License).validate(json.loads(json.dumps(lic.to_dict())))
+    deal = transaction(
+        "2019-06-10",
+        items=[{"eccn": "EAR99", "value": "100", "currency": "USD", "quantity": 1, "origin": "US"}],
+        licenses=["D1"],
+    )
+    decision = evaluate(
+        Transaction.from_dict(deal),
+        rulebook.with_licenses([lic]),
+        usage={"D1": LicenseUsage(value="10", quantity=1)},
+    )
+    assert decision.drawdowns
+    decisions.validate(json.loads(json.dumps(decision.to_dict())))

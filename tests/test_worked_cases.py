@@ -422,15 +422,9 @@ def test_august_2019_affiliates_listed_from_2019_08_19(rulebook: Rulebook) -> No
     assert _decide(data, rulebook).outcome is Outcome.LICENSE_REQUIRED
 
 
-# --- WC-12, WC-41, WC-42: the Country Chart part is issue 6 ---------------------------------
-
-CCL_REASON = (
-    "needs the Commerce Country Chart rule (ECCN reasons for control; issue 6): "
-    "this release checks only the Entity List, so a CCL licence requirement is not found"
-)
+# --- WC-12, WC-41, WC-42: the Country Chart part (rule ear.country_chart) ------------------
 
 
-@pytest.mark.xfail(strict=True, reason=CCL_REASON)
 def test_wc12_ccl_requirement_survives_the_tgl(rulebook: Rulebook) -> None:
     data = transaction(
         "2019-07-01",
@@ -438,7 +432,13 @@ def test_wc12_ccl_requirement_survives_the_tgl(rulebook: Rulebook) -> None:
         end_use="existing-network-support",
         facts={"contract_date": "2018-11-01", "certification_on_file": True},
     )
-    assert _decide(data, rulebook).outcome is Outcome.LICENSE_REQUIRED
+    decision = _decide(data, rulebook)
+    assert decision.outcome is Outcome.LICENSE_REQUIRED
+    # Corrections: the remaining requirement is the Country Chart's (NS2 to China), not the
+    # Entity List's presumption of denial
+    deciding = decision.deciding
+    assert deciding is not None and deciding.rule == "ear.country_chart"
+    assert "NS2" in deciding.message and "15 CFR 742.4" in deciding.citations
 
 
 def test_wc12_entity_list_part_is_authorized_by_the_tgl(rulebook: Rulebook) -> None:
@@ -478,14 +478,18 @@ def _specific(
             "kind": "specific",
             "issuer": "US-BIS",
             "title": f"BIS licence {license_id}",
-            "authorizes": ["ear.entity_list", "ear.commerce_country_chart"],
+            "authorizes": ["ear.entity_list", "ear.country_chart"],
             "holder": "NetSoft Inc.",
             "versions": [version],
         }
     )
 
 
-@pytest.mark.xfail(strict=True, reason=CCL_REASON)
+# 3D001's NS Column 1 control covers software for 3A001.b-.h, 3A001.z and 3B, not the whole
+# entry: the worked case states "licence required to China (NS)", so the item says NS1.
+EDA_SOFTWARE = {"eccn": "3D001", "reasons_for_control": ["NS1", "AT1"], "origin": "US"}
+
+
 def test_wc41_unlisted_consignee_value_cap(rulebook: Rulebook) -> None:
     lic = _specific(
         "D123456",
@@ -498,13 +502,18 @@ def test_wc41_unlisted_consignee_value_cap(rulebook: Rulebook) -> None:
     data = transaction(
         "2024-06-01",
         parties=[party("Shanghai Design Tools Co.")],
-        items=[{"eccn": "3D001", "value": "20000", "currency": "USD", "origin": "US"}],
+        items=[{**EDA_SOFTWARE, "value": "20000", "currency": "USD"}],
         licenses=["D123456"],
     )
-    assert evaluate(build(data), rulebook.with_licenses([lic])).outcome is Outcome.LICENSE_REQUIRED
+    decision = evaluate(build(data), rulebook.with_licenses([lic]))
+    assert decision.outcome is Outcome.LICENSE_REQUIRED
+    deciding = decision.deciding
+    assert deciding is not None and deciding.rule == "ear.country_chart"
+    assert any("value cap exceeded" in f for f in deciding.near_misses[0].failed)
+    data["items"][0]["value"] = "5000"
+    assert evaluate(build(data), rulebook.with_licenses([lic])).outcome is Outcome.AUTHORIZED
 
 
-@pytest.mark.xfail(strict=True, reason=CCL_REASON)
 def test_wc42_unlisted_consignee_expired_licence(rulebook: Rulebook) -> None:
     lic = _specific("D654321", end="2024-03-31", consignee="Shenzhen Sensor Co.", eccn="3A001.a")
     data = transaction(
@@ -514,6 +523,8 @@ def test_wc42_unlisted_consignee_expired_licence(rulebook: Rulebook) -> None:
         licenses=["D654321"],
     )
     assert evaluate(build(data), rulebook.with_licenses([lic])).outcome is Outcome.LICENSE_REQUIRED
+    data["date"] = "2024-03-31"  # WC-42-a: last day of validity, inclusive
+    assert evaluate(build(data), rulebook.with_licenses([lic])).outcome is Outcome.AUTHORIZED
 
 
 # The licence mechanics of WC-41 and WC-42 do not depend on the Country Chart: the same
@@ -540,7 +551,7 @@ def test_wc41_value_cap_on_a_specific_licence(
         "2024-06-01",
         destination="HK",
         parties=[party(AFFILIATE, country="HK")],
-        items=[{"eccn": "3D001", "value": value, "currency": "USD", "origin": "US"}],
+        items=[{**EDA_SOFTWARE, "value": value, "currency": "USD"}],
         licenses=["D123456"],
     )
     decision = evaluate(build(data), rulebook.with_licenses([lic]))

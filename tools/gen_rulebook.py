@@ -5,8 +5,20 @@ Inputs:
 * ``tools/sources/huawei-2019-facts.json`` — curated, cited facts: effective dates and
   times of the Entity List rules, the Huawei Temporary General License chain and terms,
   rule parameters (every fact names its Federal Register rule and source id);
+* ``tools/sources/nexus-facts.json`` — cited facts for the regime (nexus) checks, de
+  minimis and the foreign direct product rules (rules appended to the rulebook);
+* ``tools/sources/ownership-facts.json`` — cited facts of the ownership-and-control rules
+  (OFAC 50 Percent Rule, EU and UK ownership or control, BIS Affiliates rule) and the
+  general licences that authorize them, already in the rulebook's JSON form;
 * the trade.gov Consolidated Screening List snapshot in ``../shared`` — every Entity List
-  row citing 84 FR 22961/22963 (May 2019) or 84 FR 43495 (August 2019).
+  row citing 84 FR 22961/22963 (May 2019) or 84 FR 43495 (August 2019);
+* further curated files (:data:`CURATED`), each holding rules, listings and licences in the
+  rulebook's own JSON form with the ``sources`` of every object (dropped on output; an
+  object without sources stops the script). ``tools/sources/zte-2016-2018-facts.json``:
+  the ZTE Entity List entries, TGL, denial order and July 2018 authorization;
+  ``tools/sources/telecom-supply-chain-facts.json``: the FCC, section 889 and EO 13873
+  rules and their dated producer listings. Entries
+  marked ``csl_check`` must also appear in the CSL snapshot with that citation.
 
 Every selected CSV row becomes a listing or stops the script with the row number and the
 reason: none is dropped.
@@ -32,6 +44,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT / "tools" / "sources" / "huawei-2019-facts.json"
+CURATED = (
+    ROOT / "tools" / "sources" / "zte-2016-2018-facts.json",
+    ROOT / "tools" / "sources" / "telecom-supply-chain-facts.json",
+)
+NEXUS_FACTS = ROOT / "tools" / "sources" / "nexus-facts.json"
+OWNERSHIP_FACTS = ROOT / "tools" / "sources" / "ownership-facts.json"
 OUT = ROOT / "src" / "tradecontrol" / "data" / "rulebook.json"
 DEFAULT_SHARED = ROOT.parent / "shared"
 ZONE = "America/New_York"
@@ -201,6 +219,47 @@ def _licence(spec: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _sourced(obj: dict[str, Any], where: str) -> dict[str, Any]:
+    """``obj`` without its ``sources`` (which must be a non-empty list)."""
+    sources = obj.get("sources")
+    if not isinstance(sources, list) or not sources:
+        raise SourceError(f"{where}: no sources")
+    return {k: val for k, val in obj.items() if k not in ("sources", "csl_check")}
+
+
+def _curated(
+    path: Path, csl_rows: list[dict[str, str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], str]:
+    """Rules, listings and licences of one curated file, every object checked for sources."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    name = path.name
+    rules = [_sourced(r, f"{name}: rule {r.get('id')}") for r in data.get("rules", [])]
+    listings = []
+    for raw in data.get("listings", []):
+        where = f"{name}: listing {raw.get('id')}"
+        check = raw.get("csl_check")
+        if check is not None and not any(
+            _clean(row["name"]) == check["name"]
+            and check["citation"] in _citations(row["federal_register_notice"])
+            for row in csl_rows
+        ):
+            raise SourceError(f"{where}: no CSL row {check['name']!r} citing {check['citation']}")
+        listing = _sourced(raw, where)
+        listing["versions"] = [
+            _sourced(ver, f"{where} version {i}") for i, ver in enumerate(raw["versions"])
+        ]
+        listings.append(listing)
+    licences = []
+    for raw in data.get("licenses", []):
+        where = f"{name}: licence {raw.get('id')}"
+        lic = _sourced(raw, where)
+        lic["versions"] = [
+            _sourced(ver, f"{where} version {i}") for i, ver in enumerate(raw["versions"])
+        ]
+        licences.append(lic)
+    return rules, listings, licences, data["title"]
+
+
 def build(shared: Path) -> dict[str, Any]:
     facts = json.loads(FACTS.read_text(encoding="utf-8"))
     csl = facts["csl"]
@@ -209,14 +268,35 @@ def build(shared: Path) -> dict[str, Any]:
     text = gzip.decompress(raw).decode("utf-8")
     wanted = set(csl["select_citations"])
     listings = []
+    el_rows: list[dict[str, str]] = []
     for rownum, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         if row["source"] != csl["source_list"]:
             continue
+        el_rows.append(row)
         if not wanted & set(_citations(row["federal_register_notice"])):
             continue
         listings.append(_listing(row, rownum, facts))
     licences = [_licence(spec, facts) for spec in facts["licenses"]]
-    rules = [{k: val for k, val in r.items() if k != "sources"} for r in facts["rules"]]
+    ownership = json.loads(OWNERSHIP_FACTS.read_text(encoding="utf-8"))
+    nexus = json.loads(NEXUS_FACTS.read_text(encoding="utf-8"))
+    rules = [
+        {k: val for k, val in r.items() if k != "sources"}
+        for r in facts["rules"] + nexus["rules"] + ownership["rules"]
+    ]
+    licences += ownership["licenses"]
+    curated_sources = []
+    for path in CURATED:
+        more_rules, more_listings, more_licences, title = _curated(path, el_rows)
+        rules.extend(more_rules)
+        listings.extend(more_listings)
+        licences.extend(more_licences)
+        curated_sources.append(
+            {
+                "name": "tradecontrol curated facts: " + title,
+                "path": "tools/sources/" + path.name,
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            }
+        )
     body = {
         "format": "tradecontrol.rulebook",
         "format_version": 1,
@@ -236,11 +316,22 @@ def build(shared: Path) -> dict[str, Any]:
                 "path": "tools/sources/huawei-2019-facts.json",
                 "sha256": hashlib.sha256(FACTS.read_bytes()).hexdigest(),
             },
+            {
+                "name": "tradecontrol curated facts: regimes, de minimis, direct product rules",
+                "path": "tools/sources/nexus-facts.json",
+                "sha256": hashlib.sha256(NEXUS_FACTS.read_bytes()).hexdigest(),
+            },
+            {
+                "name": "tradecontrol curated facts: ownership and control rules",
+                "path": "tools/sources/ownership-facts.json",
+                "sha256": hashlib.sha256(OWNERSHIP_FACTS.read_bytes()).hexdigest(),
+            },
+            *curated_sources,
         ],
         "rules": rules,
         "listings": listings,
         "licenses": licences,
-        "end_use_codes": facts["end_use_codes"],
+        "end_use_codes": facts["end_use_codes"] + ownership["end_use_codes"],
     }
     content = json.dumps({**body, "sources": None}, sort_keys=True).encode()
     body["version"] = (

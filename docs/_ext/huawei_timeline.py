@@ -37,12 +37,16 @@ def rows(rulebook: Rulebook) -> list[tuple[str, list[tuple[datetime.date, dateti
     starts: dict[str, datetime.date] = {}
     for listing in rulebook.listings:
         first = listing.versions[0]
+        if not first.citations:
+            continue
         cite = first.citations[0]
         starts.setdefault(cite, _day(first.window.start))
     may = min(d for c, d in starts.items() if c in ("84 FR 22961", "84 FR 22963"))
     out.append(("Entity List: Huawei + 68 affiliates", [(may, END, "84 FR 22961, 16:15 EDT")]))
     out.append(("Entity List: 46 more affiliates", [(starts["84 FR 43495"], END, "84 FR 43495")]))
     for lic in rulebook.licenses:
+        if any(v.listing_ids for v in lic.versions) or "ear.entity_list" not in lic.authorizes:
+            continue  # the ZTE licences (2016-2018) are not part of the Huawei figure
         bars = [
             (_day(v.window.start), _day(v.window.end) if v.window.end else END, v.citations[0])
             for v in lic.versions

@@ -16,7 +16,9 @@ __version__ = "0.1.0"
 from tradecontrol._time import Position, Window, parse_moment
 from tradecontrol._validators import Percent
 from tradecontrol.conditions import Condition, ConditionTest
+from tradecontrol.content import DirectProduct, UsContent
 from tradecontrol.decision import Decision, Finding, NearMiss, Outcome, ReviewPolicy, RulebookRef
+from tradecontrol.drawdown import Drawdown, LicenseUsage
 from tradecontrol.entities import Address, Entity, EntityKind, Identifier, Ownership
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError, UnknownLicenseError
 from tradecontrol.evaluation import evaluate
@@ -29,6 +31,8 @@ from tradecontrol.listings import (
     RequirementException,
     RequirementScope,
 )
+from tradecontrol.nexus import Regime, RegimeCheck, check_regime, regimes
+from tradecontrol.ownership import OwnershipEdge
 from tradecontrol.rulebook import NameMatch, Rulebook, RuleInfo, RuleParameter, Source
 from tradecontrol.screening.allowlist import AllowEntry, load_allow_list
 from tradecontrol.screening.screen import Match, screen
@@ -42,6 +46,8 @@ __all__ = [
     "ConditionTest",
     "DataError",
     "Decision",
+    "DirectProduct",
+    "Drawdown",
     "Entity",
     "EntityKind",
     "Finding",
@@ -52,6 +58,7 @@ __all__ = [
     "License",
     "LicenseKind",
     "LicenseRequirement",
+    "LicenseUsage",
     "LicenseVersion",
     "Listing",
     "ListingVersion",
@@ -60,9 +67,12 @@ __all__ = [
     "NearMiss",
     "Outcome",
     "Ownership",
+    "OwnershipEdge",
     "Party",
     "Percent",
     "Position",
+    "Regime",
+    "RegimeCheck",
     "RequirementException",
     "RequirementScope",
     "ReviewPolicy",
@@ -77,10 +87,13 @@ __all__ = [
     "Transaction",
     "TransactionKind",
     "UnknownLicenseError",
+    "UsContent",
     "Window",
     "__version__",
+    "check_regime",
     "evaluate",
     "load_allow_list",
     "parse_moment",
+    "regimes",
     "screen",
 ]

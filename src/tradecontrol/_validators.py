@@ -7,6 +7,7 @@ caller (cattrs adds the JSON path of the field).
 from __future__ import annotations
 
 import datetime
+import enum
 import itertools
 import math
 import re
@@ -76,8 +77,13 @@ def optional_text(value: Any) -> str | None:
 
 def text_tuple(values: Iterable[Any]) -> tuple[str, ...]:
     """A tuple of :func:`text` values (lists are accepted)."""
+    items = freeze(values)
+    try:
+        return tuple(map(text, items))
+    except InvalidInputError:
+        pass  # find the element at fault, below
     out = []
-    for i, value in enumerate(freeze(values)):
+    for i, value in enumerate(items):
         try:
             out.append(text(value))
         except InvalidInputError as exc:
@@ -181,6 +187,11 @@ def freeze(values: Iterable[Any]) -> tuple[Any, ...]:
     Raises:
         InvalidInputError: A string, mapping or non-iterable; or too many elements.
     """
+    kind = type(values)
+    if kind is tuple or kind is list:  # fast path: no ABC check, no islice
+        if len(values) > MAX_LIST:  # type: ignore[arg-type]
+            raise InvalidInputError(f"has more than {MAX_LIST} elements")
+        return values if kind is tuple else tuple(values)  # type: ignore[return-value]
     if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
         raise InvalidInputError(f"expected a list, got {type(values).__name__}")
     out = tuple(itertools.islice(values, MAX_LIST + 1))
@@ -314,20 +325,68 @@ def unique(values: tuple[T, ...], what: str) -> tuple[T, ...]:
     return values
 
 
-def _located(name: str, fn: Any) -> Any:
+def join_path(name: str, path: str) -> str:
+    """``name`` followed by a relative JSON ``path`` (``aliases`` + ``[1]`` → ``aliases[1]``).
+
+    Example:
+        >>> join_path("aliases", "[1]"), join_path("entity", "country"), join_path("x", "")
+        ('aliases[1]', 'entity.country', 'x')
+    """
+    if not path:
+        return name
+    return f"{name}{path}" if path.startswith("[") else f"{name}.{path}"
+
+
+def _located(name: str, fn: Any, default: Any = None, settled: bool = False) -> Any:
+    if settled:  # the default converts to itself: pass it through without a call
+
+        def convert_or_default(value: Any) -> Any:
+            if value is default:
+                return value
+            try:
+                return fn(value)
+            except InvalidInputError as exc:
+                path = join_path(name, exc.path)
+                raise InvalidInputError(exc.message, path=path) from None
+
+        return convert_or_default
+
     def convert(value: Any) -> Any:
         try:
             return fn(value)
         except InvalidInputError as exc:
-            path = name if not exc.path else f"{name}.{exc.path}"
+            path = join_path(name, exc.path)
             raise InvalidInputError(exc.message, path=path) from None
 
     return convert
 
 
+_IMMUTABLE_DEFAULTS = (type(None), bool, int, str, tuple, enum.Enum)
+
+
+def _settled(fn: Any, default: Any) -> bool:
+    """Whether ``default`` is immutable and ``fn(default)`` is ``default`` itself."""
+    if not isinstance(default, _IMMUTABLE_DEFAULTS) or (
+        isinstance(default, tuple) and default != ()
+    ):
+        return False
+    try:
+        return fn(default) is default
+    except Exception:  # a default the converter refuses is simply not settled
+        return False
+
+
 def locate_errors(cls: type, fields: list[Any]) -> list[Any]:
-    """Attrs ``field_transformer``: converter errors name the field they came from."""
+    """Attrs ``field_transformer``: converter errors name the field they came from.
+
+    A field whose (immutable) default converts to itself skips the converter when it
+    gets that very default object, so optional fields left out cost no conversion.
+    """
     return [
-        f.evolve(converter=_located(f.name, f.converter)) if f.converter is not None else f
+        f.evolve(
+            converter=_located(f.name, f.converter, f.default, _settled(f.converter, f.default))
+        )
+        if f.converter is not None
+        else f
         for f in fields
     ]

@@ -1,9 +1,11 @@
 """Command-line interface.
 
-``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--format table|json]``,
+``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--ownership PATH ...]
+[--licenses FILE] [--usage FILE] [--format table|json]``,
 ``tradecontrol screen NAME [--kind K] [--country CC] [--birth-date D] [--list PATH ...]
 [--allow-list PATH ...] [--as-of DATE] [--match T] [--review T] [--format table|json]``,
-``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``.
+``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``,
+``tradecontrol explain FILE|- [--as-of DATE] [--list PATH ...] [--graph dot|mermaid]``.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
 was bad (each reported on standard error with file, line and field; the other lines are
@@ -22,8 +24,10 @@ from typing import IO, Any, TextIO
 from tradecontrol import __version__, lists
 from tradecontrol._time import Moment, parse_moment
 from tradecontrol.decision import Decision, Finding, Outcome
+from tradecontrol.drawdown import LicenseUsage, usage_from_dict
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.evaluation import evaluate
+from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
 from tradecontrol.lists._text import OVERLONG, bounded_lines, unique_keys
 from tradecontrol.rulebook import Rulebook
@@ -34,7 +38,10 @@ __all__ = ["main"]
 MAX_LINE_BYTES = 1 << 20
 """Longest accepted input line (1 MiB); longer lines are reported as bad, not read."""
 
-_TABLE = "{id:<28} {outcome:<16} {rule:<17} {ref:<34} {citation}"
+MAX_SIDE_FILE_BYTES = 16 << 20
+"""Largest accepted --licenses / --usage file (16 MiB)."""
+
+_TABLE = "{id:<28} {outcome:<16} {rule:<22} {ref:<34} {citation}"
 
 
 def _as_of(text: str) -> Moment:
@@ -78,6 +85,51 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         dest="lists",
         help="add the listings of an official list file to the bundled rulebook (repeatable)",
+    )
+    ev.add_argument(
+        "--licenses",
+        default=None,
+        metavar="FILE",
+        help="JSON array of licences (e.g. your specific licences) to add to the rulebook",
+    )
+    ev.add_argument(
+        "--usage",
+        default=None,
+        metavar="FILE",
+        help='JSON object of prior usage per licence id, {"D123456": {"value": "95000", '
+        '"quantity": 3}}; each decision reports the drawdown it would add',
+    )
+    ev.add_argument(
+        "--ownership",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
+    )
+    ex = sub.add_parser(
+        "explain",
+        help="each decision with its reasoning (ownership paths, near misses)",
+        description="Decide each transaction and print its reasoning: regimes, findings with "
+        "ownership paths and aggregated shares, citations, near misses, cautions; "
+        "--graph writes the ownership graph with blocked nodes marked.",
+    )
+    ex.add_argument("file", metavar="FILE", help="JSON-lines file of transactions, or - for stdin")
+    ex.add_argument("--as-of", type=_as_of, default=None, metavar="DATE", help="decide as of")
+    ex.add_argument(
+        "--list", action="append", default=[], metavar="PATH", dest="lists", help="add a list"
+    )
+    ex.add_argument(
+        "--ownership",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
+    )
+    ex.add_argument(
+        "--graph",
+        choices=("dot", "mermaid"),
+        default=None,
+        help="also write each transaction's ownership graph as Graphviz DOT or Mermaid text",
     )
     _screen_parser(sub)
     lst = sub.add_parser("lists", help="inspect and compare list files")
@@ -123,6 +175,64 @@ def _parse(raw: bytes | None, first: bool) -> Transaction:
     return Transaction.from_dict(data)
 
 
+def _read_json_file(path: str) -> Any:
+    """Parse a whole JSON file (size-capped, repeated keys refused)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_SIDE_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_SIDE_FILE_BYTES:
+        raise InvalidInputError(f"larger than {MAX_SIDE_FILE_BYTES} bytes")
+    try:
+        return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=unique_keys)
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"not UTF-8 (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        raise InvalidInputError(f"not valid JSON: {str(exc)[:120]}") from None
+
+
+def _licences(path: str) -> list[License]:
+    data = _read_json_file(path)
+    if not isinstance(data, list):
+        raise InvalidInputError(f"expected a JSON array of licences, got {type(data).__name__}")
+    out = []
+    for i, item in enumerate(data):
+        try:
+            out.append(License.from_dict(item))
+        except InvalidInputError as exc:
+            raise InvalidInputError(
+                exc.message, path=f"[{i}].{exc.path}" if exc.path else f"[{i}]"
+            ) from None
+    return out
+
+
+class _SideFileError(Exception):
+    """A --licenses or --usage file could not be used (message names option and file)."""
+
+
+def _side_files(
+    args: argparse.Namespace, rulebook: Rulebook
+) -> tuple[Rulebook, dict[str, LicenseUsage] | None]:
+    """Add --licenses to the rulebook and read --usage."""
+    usage: dict[str, LicenseUsage] | None = None
+    for option, side in (("--licenses", args.licenses), ("--usage", args.usage)):
+        if side is None:
+            continue
+        try:
+            if option == "--licenses":
+                rulebook = rulebook.with_licenses(_licences(side))
+            else:
+                usage = usage_from_dict(_read_json_file(side))
+        except TradeControlError as exc:
+            raise _SideFileError(f"{option} {exc.located(source=side)}") from None
+    return rulebook, usage
+
+
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -141,7 +251,15 @@ def _table_notes(decision: Decision) -> list[str]:
     notes = list(decision.cautions)
     if deciding is not None:
         notes.extend(deciding.cautions)
-    return [f"    ! {note}" for note in dict.fromkeys(notes)]
+    out = [f"    ! {note}" for note in dict.fromkeys(notes)]
+    for d in decision.drawdowns:
+        parts = []
+        if d.value is not None:
+            parts.append(f"{d.currency} {d.value} ({d.currency} {d.value_remaining} left)")
+        if d.quantity is not None:
+            parts.append(f"{d.quantity} units ({d.quantity_remaining} left)")
+        out.append(f"    = drawdown of {d.license_id}: {', '.join(parts)}")
+    return out
 
 
 def _table_row(decision: Decision) -> str:
@@ -156,32 +274,90 @@ def _table_row(decision: Decision) -> str:
     return _TABLE.format(
         id=_fit(decision.transaction_id, 28),
         outcome=decision.outcome.value,
-        rule=rule,
+        rule=_fit(rule, 22),
         ref=_fit(ref, 34),
         citation=citation,
     )
 
 
-def _with_lists(rulebook: Rulebook, paths: Sequence[str], err: TextIO) -> Rulebook:
-    """The rulebook with the listings of each list file added (problems reported)."""
-    if not paths:
-        return rulebook
-    extra: list[Listing] = []
-    published: list[date] = []
-    for list_path in paths:
-        snapshot = lists.load(list_path)
-        if snapshot.problems:
-            refused = sum(p.fatal for p in snapshot.problems)
-            print(
-                f"tradecontrol: {list_path}: {refused} record(s) refused, "
-                f"{len(snapshot.problems) - refused} partly loaded "
-                "(see `tradecontrol lists summary`)",
-                file=err,
-            )
-        extra.extend(snapshot.listings)
-        if snapshot.published is not None:
-            published.append(snapshot.published)
-    return rulebook.with_listings(extra, snapshot=max(published, default=None))
+def _rulebook(paths: Sequence[str], err: TextIO, ownership: Sequence[str] = ()) -> Rulebook:
+    """The bundled rulebook plus the listings of ``paths`` and the edges of ``ownership``.
+
+    Records that could not be loaded are reported on ``err``.
+    """
+    rulebook = Rulebook.default()
+    if ownership:
+        from tradecontrol.lists.ownership_edges import read_ownership
+        from tradecontrol.ownership import OwnershipEdge
+
+        edges: list[OwnershipEdge] = []
+        for edge_path in ownership:
+            found, problems = read_ownership(edge_path)
+            for problem in problems:
+                where = f"{problem.field}: " if problem.field else ""
+                print(
+                    f"tradecontrol: {edge_path}:{problem.record}: {where}{problem.reason} "
+                    "(edge not loaded)",
+                    file=err,
+                )
+            edges.extend(found)
+        rulebook = rulebook.with_ownership(edges)
+    if paths:
+        extra: list[Listing] = []
+        published: list[date] = []
+        for list_path in paths:
+            snapshot = lists.load(list_path)
+            if snapshot.problems:
+                refused = sum(p.fatal for p in snapshot.problems)
+                print(
+                    f"tradecontrol: {list_path}: {refused} record(s) refused, "
+                    f"{len(snapshot.problems) - refused} partly loaded "
+                    "(see `tradecontrol lists summary`)",
+                    file=err,
+                )
+            extra.extend(snapshot.listings)
+            if snapshot.published is not None:
+                published.append(snapshot.published)
+        rulebook = rulebook.with_listings(extra, snapshot=max(published, default=None))
+    return rulebook
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from tradecontrol.explain import explain_lines, ownership_view, to_dot, to_mermaid
+
+    name = "-" if args.file == "-" else args.file
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    except OSError as exc:
+        print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
+        return 1
+    rulebook = _rulebook(args.lists, err, args.ownership)
+    bad = 0
+    try:
+        for number, raw in _lines(stream):
+            if raw is not None and not raw.strip():
+                continue
+            try:
+                transaction = _parse(raw, number == 1)
+            except TradeControlError as exc:
+                bad += 1
+                print(f"tradecontrol: {exc.located(source=name, line=number)}", file=err)
+                continue
+            decision = evaluate(transaction, rulebook, as_of=args.as_of)
+            for line in explain_lines(decision):
+                print(line, file=out)
+            if args.graph is not None:
+                view = ownership_view(transaction, rulebook, decision.as_of)
+                render = to_dot if args.graph == "dot" else to_mermaid
+                print(render(view), file=out)
+            print(file=out)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if bad:
+        print(f"tradecontrol: {bad} bad line(s) in {name}; the others were explained", file=err)
+        return 1
+    return 0
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -191,7 +367,13 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
-    rulebook = _with_lists(Rulebook.default(), args.lists, err)
+    try:
+        rulebook, usage = _side_files(args, _rulebook(args.lists, err, args.ownership))
+    except _SideFileError as exc:
+        print(f"tradecontrol: {exc}", file=err)
+        if stream is not sys.stdin.buffer:
+            stream.close()
+        return 1
     bad = 0
     checked: tuple[str, ...] = ()
     if args.format == "table":
@@ -215,7 +397,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 bad += 1
                 print(f"tradecontrol: {exc.located(source=name, line=number)}", file=err)
                 continue
-            decision = evaluate(transaction, rulebook, as_of=args.as_of)
+            decision = evaluate(transaction, rulebook, as_of=args.as_of, usage=usage)
             if args.format == "json":
                 print(json.dumps(decision.to_dict(), ensure_ascii=False), file=out)
             else:
@@ -249,10 +431,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "lists":
             return _lists(args, sys.stdout)
+        if args.command == "explain":
+            return _explain(args, sys.stdout, sys.stderr)
         if args.command == "screen":
             from tradecontrol.screening.cli import run_screen
 
-            return run_screen(args, _with_lists, sys.stdout, sys.stderr)
+            return run_screen(args, _rulebook, sys.stdout, sys.stderr)
         return _evaluate(args, sys.stdout, sys.stderr)
     except TradeControlError as exc:
         print(f"tradecontrol: {exc}", file=sys.stderr)

@@ -25,6 +25,8 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, parse_moment
+from tradecontrol.drawdown import Drawdown
+from tradecontrol.nexus import RegimeCheck
 
 __all__ = [
     "Decision",
@@ -83,6 +85,7 @@ class ReviewPolicy(enum.Enum):
 
     PRESUMPTION_OF_DENIAL = "presumption_of_denial"
     POLICY_OF_DENIAL = "policy_of_denial"
+    GENERAL_POLICY_OF_DENIAL = "general_policy_of_denial"
     CASE_BY_CASE = "case_by_case"
     APPROVAL = "approval"
 
@@ -183,8 +186,13 @@ class Decision(CanonicalJSON):
             end-use code that no rule of the rulebook reads, or an ``as_of`` after the
             rulebook's snapshot date.
         digest: ``sha256:`` hex digest over the canonical transaction JSON, the rulebook
-            version and the library version, so a stored decision can be tied to its inputs.
+            version and the library version (and the licence usage, when given), so a
+            stored decision can be tied to its inputs.
         library_version: ``tradecontrol.__version__`` that made the decision.
+        drawdowns: What this transaction takes from each specific licence with a value or
+            quantity limit that authorized it (the caller records it; 15 CFR 750.7).
+        regimes: The regimes checked (EAR, OFAC, EU, UK), each with whether it reaches the
+            transaction and why (:class:`~tradecontrol.nexus.RegimeCheck`).
 
     Example:
         >>> import datetime
@@ -207,6 +215,12 @@ class Decision(CanonicalJSON):
     cautions: tuple[str, ...] = attrs.field(default=(), converter=v.freeze)
     digest: str = ""
     library_version: str = ""
+    drawdowns: tuple[Drawdown, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(Drawdown)
+    )
+    regimes: tuple[RegimeCheck, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(RegimeCheck)
+    )
 
     @property
     def deciding(self) -> Finding | None:

@@ -138,6 +138,16 @@ class Entity(CanonicalJSON):
     _depth: int = attrs.field(init=False, repr=False, eq=False, default=1)
 
     def __attrs_post_init__(self) -> None:
+        if self.owners:
+            self._check_owners()
+        if self.kind is not EntityKind.PERSON and (
+            self.birth_date or self.birth_dates or self.nationalities
+        ):
+            raise InvalidInputError(
+                "birth dates and nationalities are for entities of kind 'person'"
+            )
+
+    def _check_owners(self) -> None:
         for i, own in enumerate(self.owners):
             if not isinstance(own, Ownership):
                 raise InvalidInputError(
@@ -149,12 +159,6 @@ class Entity(CanonicalJSON):
                 f"ownership chain deeper than {MAX_OWNERSHIP_DEPTH} levels", path="owners"
             )
         object.__setattr__(self, "_depth", depth)
-        if self.kind is not EntityKind.PERSON and (
-            self.birth_date or self.birth_dates or self.nationalities
-        ):
-            raise InvalidInputError(
-                "birth dates and nationalities are for entities of kind 'person'"
-            )
         total = sum((o.share_percent or Decimal(0) for o in self.owners), Decimal(0))
         if total > 100:
             raise InvalidInputError(
@@ -174,7 +178,11 @@ class Ownership:
     Args:
         owner: The owning entity.
         share_percent: Share, percent 0–100 (``"30"`` or ``"30%"``); ``None`` when unknown.
-        control: True when the owner controls the entity whatever its share.
+        control: True when the owner controls the entity whatever its share (e.g. the
+            right to appoint or remove a majority of the board; EU and UK control tests).
+        joint_arrangement: A label shared by owners who act under a joint arrangement
+            (OFSI guidance para 4.14): the UK test adds up the shares of owners with the
+            same label; ``None`` when the owner acts alone.
 
     Example:
         >>> Ownership(owner=Entity(name="Holding A"), share_percent="30%").share_percent
@@ -184,6 +192,7 @@ class Ownership:
     owner: Entity = attrs.field(validator=v.instance(Entity))
     share_percent: v.Percent | None = attrs.field(default=None, converter=v.opt_percent)
     control: bool = attrs.field(default=False)
+    joint_arrangement: str | None = attrs.field(default=None, converter=v.optional_text)
 
     @control.validator
     def _check_control(self, _: attrs.Attribute[bool], value: bool) -> None:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from tradecontrol import __version__
 from tradecontrol._time import Moment
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef
+from tradecontrol.drawdown import LicenseUsage
 from tradecontrol.errors import InvalidInputError, TradeControlError
-from tradecontrol.licensing import Memo, apply_licenses, unknown_license_findings
+from tradecontrol.licensing import Memo, apply_licenses, drawdowns, unknown_license_findings
+from tradecontrol.nexus import RULE_ID as NEXUS_RULE_ID
+from tradecontrol.nexus import Regime, RegimeCheck, check_regime
 from tradecontrol.rulebook import Rulebook
 from tradecontrol.rules import RULES
 from tradecontrol.transactions import Transaction
@@ -25,23 +29,38 @@ from tradecontrol.transactions import Transaction
 __all__ = ["evaluate", "transaction_digest"]
 
 
-def transaction_digest(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> str:
+def transaction_digest(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    usage: Mapping[str, LicenseUsage] | None = None,
+) -> str:
     """``sha256:<hex>`` over the canonical transaction JSON, ``as_of``, rulebook and library.
 
     The canonical JSON is :meth:`Transaction.to_dict` serialised with sorted keys, no
-    spaces and UTF-8; the rulebook is identified by id and version.
+    spaces and UTF-8; the rulebook is identified by id and version. Licence usage, when
+    given, is appended the same way (so a digest without usage is unchanged).
     """
     canonical = json.dumps(
         transaction.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
-    blob = "\n".join(
-        [canonical, as_of.isoformat(), rulebook.id, rulebook.version, __version__]
-    ).encode("utf-8")
+    parts = [canonical, as_of.isoformat(), rulebook.id, rulebook.version, __version__]
+    if usage:
+        parts.append(
+            json.dumps(
+                {k: u.to_dict() for k, u in usage.items()}, sort_keys=True, separators=(",", ":")
+            )
+        )
+    blob = "\n".join(parts).encode("utf-8")
     return "sha256:" + hashlib.sha256(blob).hexdigest()
 
 
 def evaluate(
-    transaction: Transaction, rulebook: Rulebook, *, as_of: Moment | None = None
+    transaction: Transaction,
+    rulebook: Rulebook,
+    *,
+    as_of: Moment | None = None,
+    usage: Mapping[str, LicenseUsage] | None = None,
 ) -> Decision:
     """Decide ``transaction`` under ``rulebook`` as of ``as_of``.
 
@@ -50,14 +69,20 @@ def evaluate(
         rulebook: Listings, licences and rule parameters, e.g. :meth:`Rulebook.default`.
         as_of: The moment to decide for: a date or an aware datetime. Defaults to
             ``transaction.date``. Deciding 2019-06-01 today gives the 2019 answer.
+        usage: What has already been shipped against each specific licence, by licence id
+            (:class:`LicenseUsage`: value in the licence's currency, units). It replaces
+            the licence's stored ``value_used``/``quantity_used``; the decision's
+            ``drawdowns`` say what this transaction would add (the caller records it).
 
     Returns:
         A :class:`Decision`: the most restrictive finding outcome, every finding with its
-        citations, the rulebook id/version/snapshot and a digest of the inputs. A rule that
-        fails gives a ``review_required`` finding naming the error (fail closed).
+        citations, the drawdown of limited licences, the rulebook id/version/snapshot and
+        a digest of the inputs. A rule that fails gives a ``review_required`` finding
+        naming the error (fail closed).
 
     Raises:
-        InvalidInputError: ``as_of`` is not a date or an aware datetime.
+        InvalidInputError: ``as_of`` is not a date or an aware datetime, or ``usage`` is
+            not a mapping of licence ids to :class:`LicenseUsage`.
 
     Example:
         >>> from tradecontrol import Rulebook, Transaction, evaluate
@@ -89,12 +114,16 @@ def evaluate(
         isinstance(moment, datetime) and moment.utcoffset() is None
     ):
         raise InvalidInputError("must be a date or an aware datetime", path="as_of")
+    if usage is not None:
+        _check_usage(usage)
     findings: list[Finding] = []
     memo: Memo = {}
     for rule_id, rule in RULES:
         try:
             found = rule(transaction, rulebook, moment)
-            licensed = [apply_licenses(f, transaction, rulebook, moment, memo) for f in found]
+            licensed = [
+                apply_licenses(f, transaction, rulebook, moment, memo, usage) for f in found
+            ]
         except Exception as exc:
             licensed = [_rule_error(rule_id, rulebook, exc)]
         findings.extend(licensed)
@@ -108,9 +137,52 @@ def evaluate(
         findings=tuple(findings),
         rules_checked=tuple(rule_id for rule_id, _ in RULES),
         cautions=_cautions(transaction, rulebook, moment),
-        digest=transaction_digest(transaction, rulebook, moment),
+        digest=transaction_digest(transaction, rulebook, moment, usage),
         library_version=__version__,
+        drawdowns=drawdowns(findings, transaction, rulebook, moment, usage),
+        regimes=_regimes(transaction, rulebook, moment),
     )
+
+
+def _check_usage(usage: object) -> None:
+    if not isinstance(usage, Mapping):
+        raise InvalidInputError(
+            f"expected a mapping of licence ids to LicenseUsage, got {type(usage).__name__}",
+            path="usage",
+        )
+    for key, value in usage.items():
+        if not isinstance(key, str) or not isinstance(value, LicenseUsage):
+            raise InvalidInputError(
+                "expected licence id -> LicenseUsage (build it with LicenseUsage.from_dict())",
+                path=f"usage[{key!r}]",
+            )
+
+
+def _regimes(
+    transaction: Transaction, rulebook: Rulebook, moment: Moment
+) -> tuple[RegimeCheck, ...]:
+    """The regime checks; none for a rulebook without the ``nexus.regimes`` rule.
+
+    A check that fails counts as applying (fail closed) and says why.
+    """
+    try:
+        rulebook.rule(NEXUS_RULE_ID)
+    except TradeControlError:
+        return ()
+    out = []
+    for regime in Regime:
+        try:
+            out.append(check_regime(regime, transaction, rulebook, moment))
+        except Exception as exc:
+            out.append(
+                RegimeCheck(
+                    regime=regime,
+                    applies=True,
+                    reason=f"{regime.value} could not be checked ({type(exc).__name__}: "
+                    f"{exc}); it is treated as applying.",
+                )
+            )
+    return tuple(out)
 
 
 def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> tuple[str, ...]:

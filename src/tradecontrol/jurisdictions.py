@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import attrs
@@ -42,8 +42,13 @@ def _tables() -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
 
 def is_known_code(code: str) -> bool:
     """True when ``code`` is an ISO 3166-1 alpha-2 code, an ISO 3166-2 code or ``EU``."""
+    return code in _known_codes()
+
+
+@cache
+def _known_codes() -> frozenset[str]:
     countries, subdivisions, extra = _tables()
-    return code in countries or code in subdivisions or code in extra
+    return frozenset(countries).union(subdivisions, extra)
 
 
 def _normalise(value: str) -> str:
@@ -97,7 +102,17 @@ class Jurisdiction:
 
 def jurisdiction(value: Any) -> Jurisdiction:
     """Converter: a :class:`Jurisdiction` from itself or from a code string."""
-    return value if isinstance(value, Jurisdiction) else Jurisdiction(value)
+    if isinstance(value, Jurisdiction):
+        return value
+    if type(value) is str and len(value) <= 16:  # ISO 3166-2 codes are short
+        return _interned(value)
+    return Jurisdiction(value)
+
+
+@lru_cache(maxsize=4096)
+def _interned(code: str) -> Jurisdiction:
+    """One shared (frozen) :class:`Jurisdiction` per code string; errors are not cached."""
+    return Jurisdiction(code)
 
 
 def opt_jurisdiction(value: Any) -> Jurisdiction | None:

@@ -57,8 +57,17 @@ class LicenseVersion:
             listings citing one of these Federal Register rules (e.g. ``84 FR 22961``).
         conditions: Every condition must hold (scope, activities, facts, exclusions).
         value_limit: Maximum total value authorized, in ``currency``.
-        value_used: Value already shipped against the limit (drawdown), in ``currency``.
+        value_used: Value already shipped against the limit (drawdown), in ``currency``;
+            the ``usage`` argument of :func:`~tradecontrol.evaluate` replaces it.
         currency: ISO 4217 code of the value limit.
+        value_tolerance_percent: How far (percent 0–100 of ``value_limit``) the shipped value
+            may exceed the limit; 0 (the default) means none, as for ECCNs whose unit is
+            "$ value" under the older 15 CFR 750.11 text. State the licence's own figure.
+        quantity_limit: Maximum total number of units authorized (no tolerance: 15 CFR
+            750.11 never lets the number of units exceed the licence).
+        quantity_used: Units already shipped against ``quantity_limit``.
+        listing_ids: When not empty, the licence covers only restrictions from these
+            listings (a general licence naming some entities of a rule, e.g. the ZTE TGL).
         note: A sentence on what changed in this version.
 
     Example:
@@ -77,11 +86,22 @@ class LicenseVersion:
     value_limit: Decimal | None = attrs.field(default=None, converter=v.opt_non_negative_decimal)
     value_used: Decimal = attrs.field(default=Decimal(0), converter=v.non_negative_decimal)
     currency: str | None = attrs.field(default=None, converter=v.opt_currency)
+    value_tolerance_percent: v.Percent = attrs.field(
+        default=v.Percent(Decimal(0)), converter=v.percent
+    )
+    quantity_limit: int | None = attrs.field(default=None, converter=v.opt_non_negative_int)
+    quantity_used: int = attrs.field(default=0, converter=v.non_negative_int)
+    listing_ids: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
     note: str | None = attrs.field(default=None, converter=v.optional_text)
 
     def __attrs_post_init__(self) -> None:
         if self.value_limit is not None and self.currency is None:
             raise InvalidInputError("a value limit needs a currency", path="currency")
+
+    @property
+    def has_limits(self) -> bool:
+        """True when the version caps value or quantity (so transactions draw it down)."""
+        return self.value_limit is not None or self.quantity_limit is not None
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -131,7 +151,7 @@ class License(CanonicalJSON):
             self,
             "_item_bound",
             any(
-                ver.value_limit is not None or any(c.is_item_test for c in ver.conditions)
+                ver.has_limits or any(c.is_item_test for c in ver.conditions)
                 for ver in self.versions
             ),
         )
@@ -155,9 +175,20 @@ class License(CanonicalJSON):
                 found = version
         return found
 
-    def covers_listing(self, citations: tuple[str, ...]) -> bool:
-        """True when some version covers a listing citing one of ``citations``."""
+    def covers_listing(self, citations: tuple[str, ...], listing_id: str | None = None) -> bool:
+        """True when some version covers a listing citing one of ``citations``.
+
+        Args:
+            citations: The listing version's Federal Register citations (not checked when
+                empty).
+            listing_id: The listing's id, checked against versions that name listings.
+        """
         return any(
-            not ver.listing_citations or set(ver.listing_citations) & set(citations)
+            (
+                not citations
+                or not ver.listing_citations
+                or set(ver.listing_citations) & set(citations)
+            )
+            and (not ver.listing_ids or listing_id in ver.listing_ids)
             for ver in self.versions
         )

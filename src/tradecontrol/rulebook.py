@@ -30,10 +30,12 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment
 from tradecontrol.conditions import ConditionTest
+from tradecontrol.destinations import Destinations
 from tradecontrol.entities import Entity
 from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseError
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
+from tradecontrol.ownership import OwnershipEdge, OwnershipIndex
 from tradecontrol.screening.allowlist import AllowEntry
 from tradecontrol.screening.index import CandidateIndex, LazyIndex
 from tradecontrol.screening.normalize import name_keys, normalize_name
@@ -94,7 +96,8 @@ class RuleInfo:
         citations: Legal sources of the rule itself (``15 CFR 744.11``).
         transaction_kinds: Transaction kinds the rule applies to (``export``…).
         list_codes: Lists whose listings the rule reads (``EL``).
-        parameters: Further named values the rule reads (see each rule module).
+        parameters: Further named values the rule reads (see each rule module); a
+            parameter ``facts`` names the transaction facts the rule reads itself.
 
     Example:
         >>> Rulebook.default().rule("ear.entity_list").citations
@@ -170,18 +173,23 @@ class Rulebook:
         sources: Provenance of the data.
         end_use_codes: Activity codes the rulebook recognises in ``Transaction.end_use``
             (those its conditions test are added automatically).
+        destinations: Country Groups, Commerce Country Chart, embargoes and EU membership
+            (:class:`~tradecontrol.destinations.Destinations`), if the rulebook has them.
+        ownership: Known ownership edges (:class:`~tradecontrol.ownership.OwnershipEdge`),
+            indexed once for the ownership rules.
         thresholds: Screening score thresholds for this rulebook (:class:`Thresholds`);
             ``None`` for the library defaults.
         allow_list: Known false positives (:class:`AllowEntry`): a party's match against
             the entry's listing is suppressed while the entry is in force.
 
     Raises:
-        DataError: Duplicate listing or licence ids.
+        DataError: Duplicate listing or licence ids; owners' shares of one entity above
+            100%.
 
     Example:
         >>> rb = Rulebook.default()
         >>> len(rb.listings), rb.license("TGL-744-SUPP7-C1").kind.value
-        (119, 'general')
+        (138, 'general')
     """
 
     id: str = attrs.field(converter=v.text)
@@ -206,6 +214,13 @@ class Rulebook:
     allow_list: tuple[AllowEntry, ...] = attrs.field(
         default=(), converter=v.freeze, validator=v.each(AllowEntry)
     )
+    destinations: Destinations | None = attrs.field(
+        default=None, validator=attrs.validators.optional(v.instance(Destinations))
+    )
+    ownership: tuple[OwnershipEdge, ...] = attrs.field(
+        default=(), converter=v.freeze_all, validator=v.each(OwnershipEdge)
+    )
+    _ownership_index: OwnershipIndex = attrs.field(init=False, repr=False, eq=False)
     _name_index: dict[str, tuple[tuple[int, str], ...]] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -241,10 +256,11 @@ class Rulebook:
         object.__setattr__(
             self, "_assessed", frozenset(code for rule in self.rules for code in rule.list_codes)
         )
+        object.__setattr__(self, "_ownership_index", OwnershipIndex(self.ownership))
 
     @classmethod
     def default(cls) -> Rulebook:
-        """The bundled rulebook (the 2019 Huawei Entity List entries and the TGL).
+        """The bundled rulebook (Huawei 2019 Entity List entries and TGL; ZTE 2016–2018 history).
 
         Returns:
             The same immutable rulebook on every call.
@@ -266,6 +282,11 @@ class Rulebook:
     def assessed_list_codes(self) -> frozenset[str]:
         """List codes that some rule of this rulebook reads (``list_codes`` of its rules)."""
         return self._assessed
+
+    @property
+    def ownership_index(self) -> OwnershipIndex:
+        """The known ownership edges, indexed (built once with the rulebook)."""
+        return self._ownership_index
 
     @property
     def fact_names(self) -> frozenset[str]:
@@ -302,6 +323,60 @@ class Rulebook:
             return self._rules_by_id[rule_id]
         except KeyError:
             raise DataError(f"rulebook {self.id} has no parameters for rule {rule_id!r}") from None
+
+    def _destinations(self) -> Destinations:
+        if self.destinations is None:
+            raise DataError(f"rulebook {self.id} has no destination data (Country Groups, chart)")
+        return self.destinations
+
+    def in_country_group(self, country: str, group: str, as_of: date) -> bool:
+        """True when ``country`` is in Country Group ``group`` (15 CFR 740 Supp. 1) at ``as_of``.
+
+        Args:
+            country: ISO 3166-1 alpha-2 (``"CN"``) or ISO 3166-2 subdivision (``"UA-43"``,
+                which takes its country's groups).
+            group: ``"A:1"`` … ``"A:6"``, ``"B"``, ``"D:1"`` … ``"D:5"``, ``"E:1"``, ``"E:2"``.
+            as_of: Date (or aware datetime) the membership is asked for.
+
+        Raises:
+            InvalidInputError: ``country`` is not an ISO 3166 code.
+            DataError: Unknown group, no destination data, or the data cannot answer for
+                that date (Hong Kong before 2020-12-23).
+
+        Example:
+            >>> import datetime
+            >>> rb = Rulebook.default()
+            >>> rb.in_country_group("CU", "E:1", datetime.date(2015, 7, 21))
+            True
+            >>> rb.in_country_group("CU", "E:2", datetime.date(2015, 7, 22))
+            True
+        """
+        return self._destinations().in_country_group(country, group, as_of)
+
+    def chart_reasons(
+        self, destination: str, reasons: Iterable[str], as_of: date
+    ) -> tuple[str, ...]:
+        """The ``reasons`` marked X for ``destination`` in the Commerce Country Chart.
+
+        Args:
+            destination: ISO 3166 code; a subdivision uses its country's row; Hong Kong
+                uses China's from 2020-12-23 (85 FR 83788).
+            reasons: Reasons for control, e.g. ``("NS2", "RS2", "AT1")``.
+            as_of: Date (or aware datetime).
+
+        Returns:
+            The marked reasons in chart order (Supplement No. 1 to 15 CFR Part 738).
+
+        Raises:
+            InvalidInputError: A reason is not one of the 16 chart columns.
+            DataError: No row governs the destination (indeterminate, 15 CFR 738.3(b)).
+
+        Example:
+            >>> import datetime
+            >>> Rulebook.default().chart_reasons("UA-43", ["NS2", "RS2"], datetime.date(2024, 1, 1))
+            ('NS2', 'RS2')
+        """
+        return self._destinations().chart_reasons(destination, reasons, as_of)
 
     def match_entity_name(self, name: str) -> tuple[NameMatch, ...]:
         """Listings whose name or alias equals ``name`` after normalisation (exact only)."""
@@ -422,6 +497,30 @@ class Rulebook:
             version=_derived_version(self.version, "allow_list", [x.to_dict() for x in extra]),
         )
 
+    def with_ownership(self, edges: Iterable[OwnershipEdge]) -> Rulebook:
+        """Return a new rulebook with more known ownership edges (its version says so).
+
+        Args:
+            edges: :class:`~tradecontrol.ownership.OwnershipEdge` objects, e.g. read from a
+                company register extract with ``OwnershipEdge.from_dict``.
+
+        Raises:
+            DataError: The owners' shares of one entity would add up to more than 100%.
+
+        Example:
+            >>> from tradecontrol.ownership import OwnershipEdge
+            >>> rb = Rulebook.default().with_ownership([OwnershipEdge.from_dict(
+            ...     {"owned": {"name": "B"}, "owner": {"name": "A"}, "share_percent": 60})])
+            >>> len(rb.ownership)
+            1
+        """
+        extra = _only(edges, OwnershipEdge, "ownership")
+        return attrs.evolve(
+            self,
+            ownership=self.ownership + extra,
+            version=_derived_version(self.version, "ownership", [x.to_dict() for x in extra]),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Return the documented JSON form (``format: tradecontrol.rulebook``, version 1)."""
         from tradecontrol._json import unstructure
@@ -438,6 +537,10 @@ class Rulebook:
             "licenses": unstructure(self.licenses),
             "end_use_codes": list(self.end_use_codes),
         }
+        if self.destinations is not None:
+            body["destinations"] = unstructure(self.destinations)
+        if self.ownership:
+            body["ownership"] = unstructure(self.ownership)
         if self.thresholds is not None:
             body["thresholds"] = self.thresholds.to_dict()
         if self.allow_list:
@@ -478,7 +581,13 @@ def _vocabulary(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:
         for exc in ver.license_requirement.exceptions
         for c in exc.conditions
     ]
-    facts = frozenset(c.fact for c in conditions if c.fact is not None)
+    facts = frozenset(c.fact for c in conditions if c.fact is not None) | frozenset(
+        name
+        for rule in rulebook.rules
+        for p in rule.parameters
+        if p.key == "facts"
+        for name in p.values
+    )
     end_uses = frozenset(rulebook.end_use_codes) | frozenset(
         code for c in conditions if c.test is ConditionTest.END_USE_IN for code in c.values
     )
@@ -516,4 +625,14 @@ def _derived_version(base: str, what: str, payload: list[Any]) -> str:
 def _default() -> Rulebook:
     from tradecontrol.data import read_json
 
-    return Rulebook.from_dict(read_json("rulebook.json"))
+    base = read_json("rulebook.json")
+    extra = read_json("destinations.json")
+    return Rulebook.from_dict(
+        {
+            **base,
+            "version": f"{base['version']}+{extra['version']}",
+            "sources": [*base["sources"], *extra["sources"]],
+            "rules": [*base["rules"], *extra["rules"]],
+            "destinations": extra["destinations"],
+        }
+    )

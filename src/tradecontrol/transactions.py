@@ -31,7 +31,9 @@ import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
+from tradecontrol._reasons import reason_codes
 from tradecontrol._time import Moment, parse_moment
+from tradecontrol.content import DirectProduct, UsContent
 from tradecontrol.entities import Entity
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, opt_jurisdiction
@@ -65,6 +67,16 @@ KNOWN_FACTS: Mapping[str, str] = {
     "recipient_certification": "bool",
     "enhances_functional_capacity": "bool",
     "third_party_network": "bool",
+    "usf_funded": "bool",
+    "federal_subsidy": "bool",
+    "fcc_authorized": "bool",
+    "fcc_authorization_date": "date",
+    "fcc_authorization_limited": "bool",
+    "security_purpose": "bool",
+    "furnished_to_government": "bool",
+    "used_by_contractor": "bool",
+    "third_party_interconnection": "bool",
+    "cannot_route_user_data": "bool",
 }
 """Facts the bundled licence conditions test, with the type each must have."""
 
@@ -89,7 +101,11 @@ class Role(enum.Enum):
 
 
 class TransactionKind(enum.Enum):
-    """What the transaction is: export, reexport, in-country transfer, import, service, payment.
+    """What the transaction is: export, reexport, transfer, import, service, payment, procurement.
+
+    ``import`` also covers a U.S. buyer obtaining equipment for use in the United States
+    (the FCC Covered List and equipment-authorization rules); ``procurement`` is a federal
+    contract action (section 889).
 
     Example:
         >>> TransactionKind("reexport")
@@ -102,6 +118,15 @@ class TransactionKind(enum.Enum):
     IMPORT = "import"
     SERVICE = "service"
     PAYMENT = "payment"
+    PROCUREMENT = "procurement"
+    """A U.S. federal procurement action (an agency buys, or awards, extends or renews a
+    contract; NDAA FY2019 section 889)."""
+
+
+def _opt_bool(value: Any) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInputError(f"must be true, false or null, got {_json_type(value)}")
+    return value
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -111,14 +136,28 @@ class Party:
     Args:
         role: A :class:`Role` (``"ultimate_consignee"``).
         entity: The :class:`~tradecontrol.entities.Entity`.
+        us_person: Whether the party is a U.S. person (31 CFR 560.314: U.S. citizen or
+            permanent resident, entity organized under U.S. law or its foreign branch, any
+            person in the United States); ``None`` (default) derives it from the entity's
+            country or, for persons, nationality. Decides whether OFAC reaches the deal.
+        eu_person: Whether the party is an EU person (national of a Member State, or body
+            incorporated under a Member State's law — Regulation (EU) No 269/2014 Art. 17);
+            ``None`` derives it as for ``us_person``, with membership as of the date.
+        uk_person: Whether the party is a UK person (Sanctions and Anti-Money Laundering
+            Act 2018 s. 21); ``None`` derives it as for ``us_person``.
 
     Example:
         >>> Party(role="purchaser", entity=Entity(name="Acme")).role
         <Role.PURCHASER: 'purchaser'>
+        >>> Party(role="exporter", entity=Entity(name="Acme"), us_person=False).us_person
+        False
     """
 
     role: Role = attrs.field(converter=Role)
     entity: Entity = attrs.field(validator=v.instance(Entity))
+    us_person: bool | None = attrs.field(default=None, converter=_opt_bool)
+    eu_person: bool | None = attrs.field(default=None, converter=_opt_bool)
+    uk_person: bool | None = attrs.field(default=None, converter=_opt_bool)
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -133,10 +172,27 @@ class Item:
         quantity: Number of units.
         origin: Country where the item was made (ISO 3166).
         us_content_percent: U.S.-controlled content, percent 0–100 of the item's value.
+        producer: Name of the company that produced the item (the FCC Covered List and
+            section 889 name producers, e.g. ``ZTE Corporation``).
+        us_content_percent: U.S.-controlled content, percent 0–100 of the item's value:
+            the share of U.S.-origin content that would need a licence to the destination
+            (15 CFR 734.4, Supplement No. 2 to Part 734), for a foreign-made item.
+        us_content: The U.S.-origin inputs (:class:`~tradecontrol.UsContent`), from
+            which the controlled share is worked out when ``us_content_percent`` is not
+            given (and which decide the inputs with no de minimis level, such as 5E002).
+        direct_product: Facts for the foreign direct product rules
+            (:class:`~tradecontrol.DirectProduct`); absent means unknown.
+        reasons_for_control: Commerce Country Chart columns the ECCN's licence requirements
+            name for this item (``NS2``, ``RS2``, ``AT1``…, 15 CFR 738.2(d)); when empty,
+            the rule reads the rulebook's CCL subset by ECCN.
+        food_or_medicine: The item is food or medicine, as the Part 746 exclusions for
+            EAR99 food and medicine use the terms (15 CFR 746.4, 746.6, 746.9).
 
     Example:
         >>> Item(eccn="5d992.C", value="1200.00", currency="usd").eccn
         '5D992.c'
+        >>> Item(eccn="3A001", reasons_for_control=["NS 2", "AT1"]).reasons_for_control
+        ('NS2', 'AT1')
     """
 
     description: str | None = attrs.field(default=None, converter=v.optional_text)
@@ -146,6 +202,15 @@ class Item:
     quantity: int | None = attrs.field(default=None, converter=v.opt_non_negative_int)
     origin: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
     us_content_percent: v.Percent | None = attrs.field(default=None, converter=v.opt_percent)
+    producer: str | None = attrs.field(default=None, converter=v.optional_text)
+    us_content: tuple[UsContent, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=[v.each(UsContent), v.at_most(v.MAX_LIST)]
+    )
+    direct_product: DirectProduct | None = attrs.field(
+        default=None, validator=attrs.validators.optional(v.instance(DirectProduct))
+    )
+    reasons_for_control: tuple[str, ...] = attrs.field(default=(), converter=reason_codes)
+    food_or_medicine: bool = attrs.field(default=False, validator=v.instance(bool))
 
     def __attrs_post_init__(self) -> None:
         if self.value is not None and self.currency is None:

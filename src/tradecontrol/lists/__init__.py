@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -128,6 +129,23 @@ def _reading(path: Path) -> Iterator[None]:
         ) from None
 
 
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file's records are built.
+
+    A load allocates hundreds of thousands of small acyclic objects that all stay alive;
+    the collector would scan them again and again (about a fifth of the load time on the
+    CSL). Reference counting still frees everything; the previous state is restored.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load(path: str | Path, *, format: str | None = None, strict: bool = False) -> ListSnapshot:
     """Read a list file.
 
@@ -157,7 +175,7 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
     published = None
     records = 0
     seen: dict[str, int] = {}
-    with _reading(path):
+    with _reading(path), _without_cyclic_gc():
         for record in module.read(path):
             if isinstance(record, Published):
                 published = record.date

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import importlib
 import re
@@ -31,6 +32,7 @@ from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.jurisdictions import country_code, is_known_code
 from tradecontrol.listings import Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Published
+from tradecontrol.lists._xmlzip import Stray, StrayWatch
 
 NO_DATE_NOTE = "listing date not stated in the source"
 
@@ -478,18 +480,43 @@ def _defused() -> ModuleType:
         raise DataError("install tradecontrol[lists] for XML lists") from None
 
 
+@contextlib.contextmanager
+def _xml_errors(et: ModuleType, source: str) -> Iterator[None]:
+    """Turn the parser's failures into :class:`DataError` naming the file."""
+    common = importlib.import_module("defusedxml.common")
+    try:
+        yield
+    except common.DefusedXmlException as exc:
+        raise DataError(
+            f"refused: the file declares a DTD or entities ({type(exc).__name__}); "
+            "entity expansion and external entities are never processed",
+            source=source,
+        ) from None
+    except et.ParseError as exc:
+        raise DataError(f"not well-formed XML: {exc}", source=source) from None
+    except (LookupError, UnicodeError) as exc:
+        raise DataError(f"unreadable character encoding: {exc}", source=source) from None
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", source=source) from None
+
+
 def xml_records(
     path: Path,
-    is_record: Callable[[int, str], bool],
+    records: dict[str, int],
     *,
+    structure: dict[str, int],
     on_start: Callable[[int, Node], None] | None = None,
     on_other: Callable[[int, Node], None] | None = None,
-) -> Iterator[Node]:
+) -> Iterator[Node | Stray]:
     """Stream the record elements of an XML file, clearing each after use.
 
     Args:
         path: The file.
-        is_record: ``(depth, local name) -> bool``; the root is at depth 0.
+        records: Local names of the record elements and their depth (the root is depth 0).
+        structure: The other elements the format puts at or above the records' depth, with
+            their depth. Any other element there, and a record name at another depth, is
+            yielded as a :class:`~tradecontrol.lists._xmlzip.Stray` (the loader reports it
+            as a fatal problem) instead of being skipped.
         on_start: Called with ``(depth, element)`` at every start tag above the records
             (the root's attributes are complete there).
         on_other: Called with every complete non-record element at depth 1.
@@ -499,7 +526,6 @@ def xml_records(
             (entity expansion and external entities are never processed).
     """
     et = _defused()
-    common = importlib.import_module("defusedxml.common")
     source = str(path)
     try:
         fh = path.open("rb")
@@ -508,7 +534,8 @@ def xml_records(
     with fh:
         stack: list[Node] = []
         in_record = 0
-        try:
+        watch = StrayWatch(records, structure)
+        with _xml_errors(et, source):
             parser = et.iterparse(fh, events=("start", "end"), forbid_dtd=True)
             for event, elem in parser:
                 if event == "start":
@@ -516,7 +543,9 @@ def xml_records(
                     stack.append(elem)
                     if in_record:
                         in_record += 1
-                    elif is_record(depth, local(elem.tag)):
+                    elif watch.start(depth, local(elem.tag)):
+                        pass
+                    elif records.get(local(elem.tag)) == depth:
                         in_record = 1
                     elif on_start is not None:
                         on_start(depth, elem)
@@ -528,6 +557,12 @@ def xml_records(
                     if in_record:
                         continue
                     yield elem
+                elif watch.inside:
+                    stray = watch.end([local(e.tag) for e in stack], local(elem.tag))
+                    if stray is not None:
+                        yield stray
+                    if watch.inside:
+                        continue
                 elif depth == 1 and on_other is not None:
                     on_other(depth, elem)
                 else:
@@ -537,15 +572,8 @@ def xml_records(
                 elem.clear()
                 if stack:
                     stack[-1].clear()
-        except common.DefusedXmlException as exc:
-            raise DataError(
-                f"refused: the file declares a DTD or entities ({type(exc).__name__}); "
-                "entity expansion and external entities are never processed",
-                source=source,
-            ) from None
-        except et.ParseError as exc:
-            raise DataError(f"not well-formed XML: {exc}", source=source) from None
-        except (LookupError, UnicodeError) as exc:
-            raise DataError(f"unreadable character encoding: {exc}", source=source) from None
-        except OSError as exc:
-            raise DataError(f"cannot read: {exc.strerror}", source=source) from None
+
+
+def stray_problem(source: str, number: int, stray: Stray) -> Problem:
+    """The fatal problem for an element that stands where records stand but is none."""
+    return Problem(source=source, record=number, field=stray.path, reason=stray.reason)

@@ -167,18 +167,43 @@ def _id_type_re() -> re.Pattern[str]:
     return re.compile("(" + "|".join(re.escape(t) for t in _ID_TYPES) + ") ")
 
 
+@functools.cache
+def _id_types_by_word() -> dict[str, tuple[str, ...]]:
+    """``_ID_TYPES`` grouped by their first word, in ``_ID_TYPES`` order within a group."""
+    groups: dict[str, list[str]] = {}
+    for name in _ID_TYPES:
+        groups.setdefault(name.split(" ", 1)[0], []).append(name)
+    return {word: tuple(names) for word, names in groups.items()}
+
+
+def _id_type(segment: str) -> str | None:
+    """The first of ``_ID_TYPES`` (longest first) that opens ``segment``, followed by a space.
+
+    The same answer as ``_id_type_re().match(segment)``, looking only at the types that
+    share the segment's first word.
+    """
+    for name in _id_types_by_word().get(segment.split(" ", 1)[0], ()):
+        if segment.startswith(name) and segment[len(name) : len(name) + 1] == " ":
+            return name
+    return None
+
+
 def split_programs(text: str) -> list[str]:
     """``"SDGT] [NS-PLC"`` (legacy CSV) -> ``["SDGT", "NS-PLC"]``."""
+    return list(_split_programs(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_programs(text: str) -> tuple[str, ...]:
     inner = clean(text).strip("[] ")
-    return [p for p in (clean(x) for x in inner.split("] [")) if p]
+    return tuple(p for p in (clean(x) for x in inner.split("] [")) if p)
 
 
 # --- text -----------------------------------------------------------------------------
 
 
-def clean(text: str | None) -> str:
-    """:func:`tradecontrol.lists._text.clean`, with ``None`` as ``""``."""
-    return _clean(text) if text else ""
+clean = _clean
+""":func:`tradecontrol.lists._text.clean` (``None`` gives ``""``)."""
 
 
 def empty(text: str | None) -> bool:
@@ -241,11 +266,20 @@ _COUNTRIES: dict[str, str | None] = {
 def country(text: str | None) -> tuple[str | None, str | None, bool]:
     """Map an OFAC country name to an ISO 3166 code.
 
+    Pure, and cached (bounded): a file names the same few hundred countries many times.
+
     Returns:
         ``(code, region, known)``: the code (None when there is none); the region OFAC
         named with ``Region: ...`` (``Gaza``); ``known`` is False when the name is not
         recognised (the caller reports it).
     """
+    if not text:
+        return None, None, True
+    return _country(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _country(text: str) -> tuple[str | None, str | None, bool]:
     raw = clean(text)
     if not raw:
         return None, None, True
@@ -288,6 +322,7 @@ def _one_date(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def ofac_date(text: str | None) -> str | None:
     """An OFAC date in tradecontrol's partial-date form, or None when unreadable.
 
@@ -443,6 +478,7 @@ def is_identifier_type(name: str) -> bool:
     return not _DESCRIPTIVE.search(name)
 
 
+@functools.lru_cache(maxsize=1024)
 def scheme(type_name: str) -> str:
     """The identifier scheme for an OFAC type name: known ones mapped, else snake case."""
     key = clean(type_name).lower()
@@ -484,7 +520,8 @@ def parse_remarks(text: str) -> Facts:
     """
     facts = Facts()
     body = clean(text)
-    facts.weak_aliases = [clean(m) for m in _ALIAS.findall(body) if clean(m)]
+    if "k.a." in body:  # the only place an a.k.a. can be
+        facts.weak_aliases = [clean(m) for m in _ALIAS.findall(body) if clean(m)]
     for raw in body.removesuffix(".").split(";"):
         segment = raw.strip()
         if segment.startswith("(") and segment.endswith(")"):
@@ -495,8 +532,7 @@ def parse_remarks(text: str) -> Facts:
         elif segment.startswith(("nationality ", "citizen ")):
             facts.nationalities.append(segment.split(" ", 1)[1].strip())
         else:
-            found = _id_type_re().match(segment)
-            kind = found.group(1) if found else None
+            kind = _id_type(segment)
             if kind is None and segment.startswith("Digital Currency Address - "):
                 kind = " ".join(segment.split(" ", 5)[:5])
             if kind is None:
@@ -522,6 +558,7 @@ _KINDS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def entity_kind(text: str | None) -> str | None:
     """``individual``/``Entity``/``Vessel``/``Aircraft`` (or ``-0-``) -> an EntityKind value."""
     return _KINDS.get(clean(text).lower())
@@ -617,12 +654,12 @@ class Draft:
             "region": clean(region) or None,
             "postal_code": clean(postal_code) or None,
         }
+        fitted = parts
         if any(x and len(x) > v.MAX_TEXT for x in parts.values()):
             self.warn(field, f"address part longer than {v.MAX_TEXT} characters; cut")
+            fitted = {k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}
         try:
-            address = Address(
-                **{k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}, country=code
-            )
+            address = Address(**fitted, country=code)
         except InvalidInputError as exc:
             self.warn(field, f"{exc.message}; kept in remarks")
             self.remark("Address: " + ", ".join(x for x in parts.values() if x))
@@ -743,10 +780,10 @@ class Draft:
             identifiers=self.identifiers,
             **self._person_facts(),  # type: ignore[arg-type]
         )
-        version = ListingVersion(
-            window=Window(start=self.start),
-            citations=list(dict.fromkeys(clean(c) for c in self.citations if clean(c))),
-            note=self.note or (None if self.start else NO_DATE_NOTE),
+        version = _version(
+            self.start,
+            tuple(dict.fromkeys(clean(c) for c in self.citations if clean(c))),
+            self.note or (None if self.start else NO_DATE_NOTE),
         )
         programs = list(dict.fromkeys(p for p in (clean(x) for x in self.programs) if p))
         return Listing(
@@ -769,3 +806,11 @@ class Draft:
             reason=exc.message,
             record_id=self.uid,
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _version(
+    start: datetime.date | None, citations: tuple[str, ...], note: str | None
+) -> ListingVersion:
+    """The version terms (cached: equal terms share one frozen object; errors are not cached)."""
+    return ListingVersion(window=Window(start=start), citations=citations, note=note)

@@ -31,16 +31,18 @@ def _c1(ch: str) -> str:
         return " "
 
 
-def clean(text: str) -> str:
+def clean(text: str | None) -> str:
     r"""Collapse white space, turn non-breaking spaces into spaces, repair C1 mojibake.
 
     Other control characters become spaces; visible mojibake (``Co”peratief``) is kept
-    as the source writes it.
+    as the source writes it. ``None`` and ``""`` give ``""``.
 
     Example:
         >>> clean(" CAST Xi\x92an  Engine\u00a0Factory ")
         'CAST Xi’an Engine Factory'
     """
+    if not text:
+        return ""
     if text.isascii() and text.isprintable():  # fast path
         return " ".join(text.split())
     out = []

@@ -10,6 +10,7 @@ inflated, so a zip bomb is refused before it fills memory or disk.
 
 from __future__ import annotations
 
+import codecs
 import re
 import struct
 import zipfile
@@ -28,6 +29,7 @@ __all__ = [
     "MAX_RATIO",
     "MAX_UNCOMPRESSED",
     "Broken",
+    "Stray",
     "child_text",
     "elements",
     "local",
@@ -82,8 +84,11 @@ def xml_head(head: bytes) -> bytes:
 
 
 def root_name(head: bytes) -> str | None:
-    """The local name of the root element in the first bytes of an XML document."""
-    text = xml_head(head).lstrip(b"\xef\xbb\xbf \t\r\n")
+    """The local name of the root element in the first bytes of an XML document.
+
+    UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order mark are read.
+    """
+    text = _utf8(xml_head(head)).lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text.startswith(b"<"):
         return None
     pos = 0
@@ -103,6 +108,13 @@ def root_name(head: bytes) -> str | None:
             return None
     match = _ROOT.match(text, pos)
     return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _utf8(head: bytes) -> bytes:
+    """UTF-16 bytes that start with a byte-order mark, re-encoded as UTF-8 (others as is)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode()
+    return head
 
 
 class _Capped:
@@ -197,6 +209,84 @@ class Broken:
     reason: str
 
 
+@attrs.frozen
+class Stray:
+    """An element where records stand that the format does not define there.
+
+    A misspelled record tag (``<sdnEntri>``), a record at an unexpected depth, or an
+    unknown element among the records: the loaders report each as a fatal problem (a record
+    that could not be read), so no record vanishes silently.
+
+    Args:
+        path: The element's path from the root, by local names (``sdnList/sdnEntri``).
+        reason: What is wrong.
+    """
+
+    path: str
+    reason: str
+
+
+class StrayWatch:
+    """Finds :class:`Stray` elements while a document streams past (internal).
+
+    Args:
+        records: Local names of the record elements and their depth (root = 0).
+        structure: Other elements the format puts at or above the records' depth, with
+            their depth (``INDIVIDUALS``: 1 in the UN list; ``publshInformation``: 1).
+
+    Outside the records, an element at depth 1 to the records' depth whose name and depth
+    are neither a record's nor in ``structure`` is a stray, and so is an element named
+    like a record at any other depth. A stray that holds record-named elements is
+    reported through them (one per record); otherwise it is reported itself.
+    """
+
+    def __init__(self, records: dict[str, int], structure: dict[str, int]) -> None:
+        self._records = records
+        self._structure = structure
+        self._deepest = max(records.values(), default=0)
+        self._open = 0  # depth inside the current stray (0: not in one)
+        self._found = 0  # record-named elements reported inside it
+
+    @property
+    def inside(self) -> bool:
+        """Whether the stream is inside a stray element."""
+        return self._open > 0
+
+    def start(self, depth: int, name: str) -> bool:
+        """At a start tag outside the records: True when it opens (or is inside) a stray."""
+        if self._open:
+            self._open += 1
+            return True
+        if depth < 1 or self._records.get(name) == depth:
+            return False
+        if name in self._records or (depth <= self._deepest and self._structure.get(name) != depth):
+            self._open, self._found = 1, 0
+            return True
+        return False
+
+    def end(self, names: list[str], name: str) -> Stray | None:
+        """At an end tag inside a stray (``names``: the open ancestors): its report, if any."""
+        self._open -= 1
+        depth = len(names)
+        path = "/".join([*names, name])
+        if name in self._records:
+            self._found += 1
+            return Stray(
+                path,
+                f"<{name}> at depth {depth}, where this format has it at depth "
+                f"{self._records[name]}: the record was not read",
+            )
+        if not self._open and not self._found:
+            expected = ", ".join(f"<{n}>" for n, d in self._records.items() if d == depth)
+            return Stray(
+                path,
+                f"unexpected element <{name}> where the records stand"
+                + (f" (expected {expected}; a misspelled tag?)" if expected else "")
+                + ": not read",
+            )
+        return None
+
+
 def local(tag: object) -> str:
     """An element's tag without its namespace (``{ns}sdnEntry`` -> ``sdnEntry``)."""
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
@@ -212,18 +302,26 @@ def child_text(elem: Element, name: str) -> str | None:
 
 
 def elements(
-    stream: IO[bytes] | _Capped, wanted: dict[str, int], source: str
-) -> Iterator[tuple[str, Element] | Broken]:
+    stream: IO[bytes] | _Capped,
+    wanted: dict[str, int],
+    source: str,
+    *,
+    structure: dict[str, int] | None = None,
+) -> Iterator[tuple[str, Element] | Broken | Stray]:
     """Yield ``(local name, element)`` for each finished element named in ``wanted``.
 
     Args:
         stream: The XML bytes.
         wanted: Local element names and the depth they must stand at (the root is depth 0).
         source: File name for errors.
+        structure: When given, the other elements the format puts at or above the wanted
+            elements' depth; every other element there (and every wanted name at another
+            depth) is yielded as a :class:`Stray` (see :class:`StrayWatch`).
 
     Yields:
-        Each wanted element once complete (it is cleared after the consumer resumes), then a
-        :class:`Broken` if the document turns out not to be well-formed.
+        Each wanted element once complete (it is cleared after the consumer resumes), each
+        :class:`Stray` when ``structure`` is given, then a :class:`Broken` if the document
+        turns out not to be well-formed.
 
     Raises:
         DataError: The document declares entities or external references (refused).
@@ -232,14 +330,31 @@ def elements(
     from defusedxml.common import DefusedXmlException
 
     stack: list[Element] = []
+    watch = StrayWatch(wanted, structure) if structure is not None else None
+    inside = 0  # depth inside a wanted element (its descendants are never strays)
     try:
         for event, elem in tree.iterparse(stream, events=("start", "end"), forbid_dtd=True):
             if event == "start":
+                if watch is not None:
+                    if inside:
+                        inside += 1
+                    elif not watch.start(len(stack), local(elem.tag)):
+                        inside = 1 if wanted.get(local(elem.tag)) == len(stack) else 0
                 stack.append(elem)
                 continue
             stack.pop()
             name = local(elem.tag)
             depth = len(stack)
+            if watch is not None and not inside and watch.inside:
+                stray = watch.end([local(e.tag) for e in stack], name)
+                if stray is not None:
+                    yield stray
+                if watch.inside or depth != 1:
+                    continue
+            elif inside:
+                inside -= 1
+                if inside:
+                    continue
             if wanted.get(name) == depth:
                 yield name, elem
             elif depth != 1:

@@ -21,6 +21,7 @@ the type in snake case (``passport``, ``tax_id_no``,
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import hashlib
 import io
@@ -33,7 +34,7 @@ from tradecontrol import _validators as v
 from tradecontrol._time import Window
 from tradecontrol.entities import Address, Entity, Identifier
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
-from tradecontrol.jurisdictions import is_known_code
+from tradecontrol.jurisdictions import is_known_code, jurisdiction
 from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._text import MAX_LINE_BYTES, OVERLONG, bounded_lines, partial_date
@@ -110,44 +111,57 @@ MAX_GZIP_RATIO = 100
 """Largest compression ratio accepted (a gzip bomb is refused)."""
 
 
-class _CappedGzip:
-    """A gzip stream that refuses to inflate past a size or ratio cap."""
+class _CappedGzip(io.RawIOBase):
+    """A gzip stream that refuses to inflate past a size or ratio cap.
+
+    The cap is checked on every chunk inflated; a :class:`io.BufferedReader` on top gives
+    C-speed ``readline`` (see :func:`_open_binary`).
+    """
 
     def __init__(self, raw: IO[bytes], compressed: int, source: str) -> None:
+        super().__init__()
         self._inner = gzip.GzipFile(fileobj=raw)
         self._raw = raw
         self._cap = min(MAX_GZIP_BYTES, MAX_GZIP_RATIO * compressed + (1 << 20))
         self._total = 0
         self._source = source
 
-    def readline(self, size: int = -1) -> bytes:
-        line = self._inner.readline(size)
-        self._total += len(line)
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._inner.readinto(buffer)
+        self._total += count
         if self._total > self._cap:
             raise DataError(
                 f"refused: the gzip stream inflates past {self._cap} bytes "
                 f"(more than {MAX_GZIP_RATIO} times its size, or over 1 GiB)",
                 source=self._source,
             )
-        return line
+        return count
 
     def close(self) -> None:
         self._inner.close()
         self._raw.close()
+        super().close()
 
 
-def _open_binary(path: Path) -> IO[bytes] | _CappedGzip:
+def _open_binary(path: Path) -> IO[bytes]:
     raw = path.open("rb")
     if raw.read(2) == b"\x1f\x8b":
         raw.seek(0)
-        return _CappedGzip(raw, path.stat().st_size, str(path))
+        return io.BufferedReader(_CappedGzip(raw, path.stat().st_size, str(path)), 1 << 16)
     raw.seek(0)
     return raw
 
 
-def _decoded(stream: IO[bytes] | _CappedGzip) -> Iterator[str]:
-    for number, raw in enumerate(bounded_lines(stream), start=1):  # type: ignore[arg-type]
-        yield raw.decode("utf-8-sig" if number == 1 else "utf-8", errors="replace")
+def _decoded(stream: IO[bytes]) -> Iterator[str]:
+    lines = bounded_lines(stream)
+    for raw in lines:  # the first line may open with a byte-order mark
+        yield raw.decode("utf-8-sig", errors="replace")
+        break
+    for raw in lines:
+        yield raw.decode("utf-8", errors="replace")
 
 
 def _head_text(head: bytes) -> str:
@@ -169,7 +183,31 @@ def sniff(head: bytes, path: Path) -> bool:
 
 
 def _split(cell: str, sep: str = ";") -> list[str]:
-    return [x for x in (_clean(p) for p in cell.split(sep)) if x]
+    if not cell:
+        return []
+    return [x for x in map(_clean, cell.split(sep)) if x]
+
+
+# Bounded caches of pure conversions: the CSL repeats the same addresses, identifiers,
+# programmes and (for the rows of one Federal Register rule) the same version terms, and
+# equal frozen value objects can be shared. Each cached function is pure; a value that
+# fails validation raises on every call (lru_cache does not cache exceptions).
+_CACHE_SIZE = 8192
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _address_of(text: str) -> Address:
+    return Address(**_address(text))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _identifier_of(text: str) -> Identifier:
+    return Identifier(**_identifier(text))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _programs(cell: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_split(cell)))
 
 
 def _address(text: str) -> dict[str, Any]:
@@ -180,6 +218,15 @@ def _address(text: str) -> dict[str, Any]:
     return {"street": text}
 
 
+@functools.lru_cache(maxsize=1024)
+def _scheme(kind: str) -> str:
+    """The identifier scheme of an ``ids`` type (``Tax ID No.`` -> ``tax_id``)."""
+    return _SCHEMES.get(kind.lower()) or _NOT_SCHEME.sub("_", kind.lower()).strip("_")
+
+
+_NOT_SCHEME = re.compile(r"[^a-z0-9]+")
+
+
 def _identifier(text: str) -> dict[str, Any]:
     parts = [p.strip() for p in text.split(",")]
     kind = parts[-1] if len(parts) > 1 else "identifier"
@@ -188,7 +235,7 @@ def _identifier(text: str) -> dict[str, Any]:
     if len(rest) > 1 and len(rest[0]) == 2 and is_known_code(rest[0]):
         country, rest = rest[0], rest[1:]
     value = ", ".join(rest)
-    scheme = _SCHEMES.get(kind.lower()) or re.sub(r"[^a-z0-9]+", "_", kind.lower()).strip("_")
+    scheme = _scheme(kind)
     if scheme == "imo":
         value = value.removeprefix("IMO ").strip()
     out: dict[str, Any] = {"scheme": scheme or "identifier", "value": value or kind}
@@ -199,6 +246,13 @@ def _identifier(text: str) -> dict[str, Any]:
 
 def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -> list[str]:
     """Birth dates and nationalities into ``entity``; returns remarks for what does not fit."""
+    if not (
+        row["dates_of_birth"]
+        or row["nationalities"]
+        or row["citizenships"]
+        or row["places_of_birth"]
+    ):
+        return []  # most rows: nothing to read
     remarks: list[str] = []
     births: list[str] = []
     for text in _split(row["dates_of_birth"]):
@@ -217,7 +271,7 @@ def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -
             warn("nationalities", f"{bad!r} is not an ISO 3166 code; kept in remarks")
             remarks.append(f"Nationality: {bad}")
         if good:
-            entity["nationalities"] = good
+            entity["nationalities"] = [jurisdiction(n) for n in good]
     elif births or nationalities:
         remarks.extend([f"Date of birth: {b}" for b in births])
         remarks.extend([f"Nationality: {n}" for n in nationalities])
@@ -233,15 +287,15 @@ def _entity(row: dict[str, str], warn: Any) -> tuple[dict[str, Any], list[str]]:
     aliases = list(dict.fromkeys(_split(row["alt_names"])))
     if aliases:
         entity["aliases"] = aliases
-    addresses = [_address(a) for a in _split(row["addresses"])]
+    addresses = [_address_of(a) for a in _split(row["addresses"])]
     if addresses:
         entity["addresses"] = addresses
-        country = next((a["country"] for a in addresses if "country" in a), None)
+        country = next((a.country for a in addresses if a.country is not None), None)
         if country:
             entity["country"] = country
-    identifiers = [_identifier(i) for i in _split(row["ids"])]
+    identifiers = [_identifier_of(i) for i in _split(row["ids"])]
     if row["call_sign"].strip():
-        identifiers.append({"scheme": "call_sign", "value": _clean(row["call_sign"])})
+        identifiers.append(Identifier(scheme="call_sign", value=_clean(row["call_sign"])))
     if identifiers:
         entity["identifiers"] = identifiers
     remarks = [_clean(row["title"]), _clean(row["remarks"]), *_people(row, kind, entity, warn)]
@@ -251,15 +305,30 @@ def _entity(row: dict[str, str], warn: Any) -> tuple[dict[str, Any], list[str]]:
     return entity, remarks
 
 
-def _version(row: dict[str, str], code: str) -> dict[str, Any]:
+def _version(row: dict[str, str], code: str) -> ListingVersion:
+    return _version_of(
+        code,
+        row["start_date"].strip(),
+        row["end_date"].strip(),
+        row["federal_register_notice"],
+        row["license_requirement"],
+        row["license_policy"],
+    )
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _version_of(
+    code: str, start: str, end: str, notice: str, requirement_text: str, policy_cell: str
+) -> ListingVersion:
+    """The version terms of a row (the rows of one rule share them, so this is cached)."""
     window: dict[str, Any] = {"zone": "America/New_York"}
-    if row["start_date"].strip():
-        window["start"] = row["start_date"].strip()
-    if row["end_date"].strip():
-        window["end"] = row["end_date"].strip()
+    if start:
+        window["start"] = start
+    if end:
+        window["end"] = end
     version: dict[str, Any] = {
-        "window": window,
-        "citations": list(fr_citations([row["federal_register_notice"]])),
+        "window": Window(**window),
+        "citations": fr_citations([notice]),
         "note": (
             "listing date not stated in the source"
             if "start" not in window
@@ -270,22 +339,24 @@ def _version(row: dict[str, str], code: str) -> dict[str, Any]:
         ),
         "published_start": "start" in window and code in PUBLICATION_DATED,
     }
-    requirement = _clean(row["license_requirement"])
+    requirement = _clean(requirement_text)
     if requirement:
-        version["license_requirement"] = {
-            "scope": "all_items_subject_to_ear" if _ALL_ITEMS.search(requirement) else "as_stated",
-            "text": requirement,
-        }
-    policy_text = _clean(row["license_policy"])
+        version["license_requirement"] = LicenseRequirement(
+            scope="all_items_subject_to_ear" if _ALL_ITEMS.search(requirement) else "as_stated",
+            text=requirement,
+        )
+    policy_text = _clean(policy_cell)
     if policy_text:
         version["review_policy_text"] = policy_text
         policy, _ = review_policy(policy_text)
-        version["review_policy"] = policy.value if policy else None
-    return version
+        version["review_policy"] = policy
+    return ListingVersion(**version)
 
 
 def _capped(row: dict[str, str], warn: Any) -> dict[str, str]:
     """Cut over-long values (other than the name) to the text limit, each with a problem."""
+    if max(map(len, row.values())) <= v.MAX_TEXT:
+        return row
     out = dict(row)
     for key, value in row.items():
         if key == "name" or len(value) <= v.MAX_TEXT:
@@ -332,7 +403,7 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
         "entity": entity,
         "versions": [_version(row, code)],
     }
-    programs = list(dict.fromkeys(_split(row["programs"])))
+    programs = _programs(row["programs"])
     if programs:
         listing["programs"] = programs
     text = "; ".join(r for r in remarks if r)
@@ -348,19 +419,12 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
 
 
 def _build(data: dict[str, Any]) -> Listing:
-    """Construct the listing directly (validated by the value objects' converters)."""
-    entity = dict(data["entity"])
-    entity["addresses"] = [Address(**a) for a in entity.get("addresses", ())]
-    entity["identifiers"] = [Identifier(**i) for i in entity.get("identifiers", ())]
+    """Construct the listing (validated by the value objects' converters)."""
     try:
-        built_entity = Entity(**entity)
+        entity = Entity(**data["entity"])
     except InvalidInputError as exc:
         raise InvalidInputError(exc.message, path=f"entity.{exc.path}".rstrip(".")) from None
-    version = dict(data["versions"][0])
-    version["window"] = Window(**version["window"])
-    if "license_requirement" in version:
-        version["license_requirement"] = LicenseRequirement(**version["license_requirement"])
-    return Listing(**{**data, "entity": built_entity, "versions": [ListingVersion(**version)]})
+    return Listing(**{**data, "entity": entity})
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -413,7 +477,7 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
                 reason=f"line longer than {MAX_LINE_BYTES} bytes",
             )
             continue
-        if [c.strip() for c in cells] == header:
+        if cells and cells[0].strip() == header[0] and [c.strip() for c in cells] == header:
             yield Problem(
                 source=source,
                 record=number,

@@ -47,6 +47,7 @@ Quirks:
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -262,6 +263,7 @@ class _Where:
         )
 
 
+@functools.lru_cache(maxsize=256)
 def csl_source(text: str) -> tuple[str, str] | None:
     """List code and authority from a CSL ``source`` value, or ``None`` when unknown.
 

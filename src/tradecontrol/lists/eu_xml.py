@@ -51,10 +51,12 @@ from tradecontrol.lists._intl_common import (
     local,
     publication,
     squash,
+    stray_problem,
     unique_id,
     xml_records,
     xml_root,
 )
+from tradecontrol.lists._xmlzip import Stray
 
 NAME = "eu-fsf-xml"
 
@@ -106,13 +108,14 @@ def read(path: Path) -> Iterator[Record]:
 
     seen: dict[str, int] = {}
     for number, elem in enumerate(
-        xml_records(
-            path, lambda depth, name: depth == 1 and name == "sanctionEntity", on_start=on_start
-        ),
+        xml_records(path, {"sanctionEntity": 1}, structure={}, on_start=on_start),
         start=1,
     ):
         yield from published
         published.clear()
+        if isinstance(elem, Stray):
+            yield stray_problem(source, number, elem)
+            continue
         yield from unique_id(
             source, seen, number, guarded(source, number, _record, source, number, elem)
         )

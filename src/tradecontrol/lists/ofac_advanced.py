@@ -43,6 +43,7 @@ from tradecontrol.lists import _ofac
 from tradecontrol.lists._core import Problem, Published, Record
 from tradecontrol.lists._xmlzip import (
     Broken,
+    Stray,
     child_text,
     elements,
     local,
@@ -160,6 +161,8 @@ def read(path: Path) -> Iterator[Record]:
             if isinstance(item, Broken):
                 yield Problem(source=source, record=number + 1, field="", reason=item.reason)
                 break
+            if isinstance(item, Stray):  # pragma: no cover - only with structure=
+                continue
             name, elem = item
             if name == "DateOfIssue":
                 if (date := _date(elem)) is not None:

@@ -44,6 +44,7 @@ from typing import IO
 from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.lists import _ofac
 from tradecontrol.lists._core import Problem, Record
+from tradecontrol.lists._text import clean as _clean
 
 NAME = "ofac-csv"
 
@@ -78,6 +79,34 @@ def _cells(line: str) -> list[str] | None:
         return next(csv.reader([line]), [])
     except csv.Error:
         return None
+
+
+class _LineCells:
+    """Parse one physical line at a time with one reusable ``csv.reader``.
+
+    Same result as :func:`_cells` (a quoted field never continues on the next line: an
+    unbalanced quote is an error), without building a reader per line.
+    """
+
+    def __init__(self) -> None:
+        self._line: str | None = None
+        self._reader = csv.reader(self)
+
+    def __iter__(self) -> _LineCells:
+        return self
+
+    def __next__(self) -> str:
+        line, self._line = self._line, None
+        if line is None:
+            raise StopIteration
+        return line
+
+    def __call__(self, line: str) -> list[str] | None:
+        self._line = line
+        try:
+            return next(self._reader, [])
+        except csv.Error:
+            return None
 
 
 def sniff(head: bytes, path: Path) -> bool:
@@ -116,6 +145,7 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
         fh = path.open("rb")
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    cells_of = _LineCells()
     with fh:
         for number, text in _lines(fh):
             if text is None:
@@ -124,7 +154,7 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
             line = text.replace("\x1a", "")
             if not line.strip():
                 continue
-            cells = _cells(line)
+            cells = cells_of(line)
             if cells is None:
                 yield number, "not a CSV line (NUL byte or unbalanced quotes)"
             elif len(cells) != width:
@@ -144,7 +174,10 @@ def _find(folder: Path, name: str) -> Path | None:
 
 def _cell(cells: list[str], index: int) -> str | None:
     value = cells[index]
-    return None if _ofac.empty(value) else _ofac.clean(value)
+    if not value or value == "-0-":  # the common cases first
+        return None
+    stripped = value.strip()
+    return None if not stripped or stripped == "-0-" else _clean(value)
 
 
 def _companions(
@@ -178,18 +211,15 @@ def _companions(
 def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every record (primary rows, then companion problems)."""
     source = str(path)
+    primary = list(_rows(path, len(COLUMNS)))  # read once: the programmes decide the list
     non_sdn = _ofac.is_non_sdn_file(
-        (
-            _ofac.split_programs(cells[3])
-            for _, cells in _rows(path, len(COLUMNS))
-            if not isinstance(cells, str)
-        ),
+        (_ofac.split_programs(cells[3]) for _, cells in primary if not isinstance(cells, str)),
         path.name,
     )
     companions, problems = _companions(path, non_sdn)
     (add_file, adds), (alt_file, alts), (_, comments) = companions
     seen: set[str] = set()
-    for number, cells in _rows(path, len(COLUMNS)):
+    for number, cells in primary:
         if isinstance(cells, str):
             yield Problem(source=source, record=number, field="", reason=cells)
             continue
@@ -212,13 +242,13 @@ def read(path: Path) -> Iterator[Record]:
                 country_name=_cell(add, 4),
                 field=f"{add_file.name}:{row}",
             )
-            if _cell(add, 5):
-                draft.remark(f"Address remarks: {_cell(add, 5)}")
+            if note := _cell(add, 5):
+                draft.remark(f"Address remarks: {note}")
         for row, alt in alts.get(uid, ()):
             kind = (_cell(alt, 2) or "").lower()
             draft.add_alias(_cell(alt, 3), weak="weak" in kind, field=f"{alt_file.name}:{row}")
-            if _cell(alt, 4):
-                draft.remark(f"Alias remarks: {_cell(alt, 4)}")
+            if note := _cell(alt, 4):
+                draft.remark(f"Alias remarks: {note}")
         remarks = "" if _ofac.empty(cells[11]) else cells[11]
         for _, comment in comments.get(uid, ()):
             remarks += comment[1]
@@ -250,7 +280,8 @@ def _draft(source: str, number: int, uid: str, cells: list[str], non_sdn: bool) 
         code, matched = _ofac.list_code_for_programs(programs)
     else:
         code, matched = "SDN", True
-    kind = _ofac.entity_kind(cells[2]) or "unknown"
+    known_kind = _ofac.entity_kind(cells[2])
+    kind = known_kind or "unknown"
     draft = _ofac.Draft(
         source=source,
         record=number,
@@ -262,19 +293,19 @@ def _draft(source: str, number: int, uid: str, cells: list[str], non_sdn: bool) 
         programs=programs,
         facts_in_remarks=True,
     )
-    if not _ofac.entity_kind(cells[2]):
+    if not known_kind:
         draft.warn("SDN_Type", f"unknown SDN_Type {cells[2].strip()[:40]!r}; kind unknown")
     if not matched:
         draft.warn("Program", f"programmes {programs} name no non-SDN list; listed as NON-SDN")
-    if _cell(cells, 4):
-        draft.remark(f"Title: {_cell(cells, 4)}")
-    if _cell(cells, 5):
-        draft.add_identifier("Vessel Call Sign", _cell(cells, 5), field="Call_Sign")
+    if title := _cell(cells, 4):
+        draft.remark(f"Title: {title}")
+    if call_sign := _cell(cells, 5):
+        draft.add_identifier("Vessel Call Sign", call_sign, field="Call_Sign")
     draft.vessel_flag = _cell(cells, 9)
     for index, label in ((6, "Vessel type"), (7, "Tonnage"), (8, "GRT"), (9, "Vessel flag"),
                          (10, "Vessel owner")):  # fmt: skip
-        if _cell(cells, index):
-            draft.remark(f"{label}: {_cell(cells, index)}")
+        if value := _cell(cells, index):
+            draft.remark(f"{label}: {value}")
     return draft
 
 

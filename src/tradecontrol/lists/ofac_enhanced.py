@@ -36,11 +36,28 @@ from xml.etree.ElementTree import Element
 from tradecontrol.errors import TradeControlError
 from tradecontrol.lists import _ofac
 from tradecontrol.lists._core import Problem, Published, Record
-from tradecontrol.lists._xmlzip import Broken, child_text, elements, local, open_xml, root_name
+from tradecontrol.lists._xmlzip import (
+    Broken,
+    Stray,
+    child_text,
+    elements,
+    local,
+    open_xml,
+    root_name,
+)
 
 NAME = "ofac-enhanced-xml"
 
 _WANTED = {"publicationInfo": 1, "entity": 2}
+_STRUCTURE = {
+    "entities": 1,
+    "referenceValues": 1,
+    "referenceValue": 2,
+    "featureTypes": 1,
+    "featureType": 2,
+}
+"""The other elements of the Enhanced XML down to the records' depth (anything else there
+is reported as a problem, never skipped silently)."""
 _ADDRESS_PARTS = {
     "ADDRESS1": "street",
     "ADDRESS2": "street",
@@ -75,10 +92,14 @@ def read(path: Path) -> Iterator[Record]:
     kinds: set[str] = set()
     number = 0
     with open_xml(path) as stream:
-        for item in elements(stream, _WANTED, source):
+        for item in elements(stream, _WANTED, source, structure=_STRUCTURE):
             if isinstance(item, Broken):
                 yield Problem(source=source, record=number + 1, field="", reason=item.reason)
                 return
+            if isinstance(item, Stray):
+                number += 1
+                yield Problem(source=source, record=number, field=item.path, reason=item.reason)
+                continue
             name, elem = item
             if name == "publicationInfo":
                 text = child_text(elem, "dataAsOf")

@@ -32,7 +32,15 @@ from xml.etree.ElementTree import Element
 from tradecontrol.errors import TradeControlError
 from tradecontrol.lists import _ofac
 from tradecontrol.lists._core import Problem, Published, Record
-from tradecontrol.lists._xmlzip import Broken, child_text, elements, local, open_xml, root_name
+from tradecontrol.lists._xmlzip import (
+    Broken,
+    Stray,
+    child_text,
+    elements,
+    local,
+    open_xml,
+    root_name,
+)
 
 NAME = "ofac-xml"
 
@@ -67,6 +75,8 @@ def _is_non_sdn(path: Path) -> bool:
         for item in elements(stream, {"sdnEntry": 1}, str(path)):
             if isinstance(item, Broken):
                 break
+            if isinstance(item, Stray):  # pragma: no cover - only with structure=
+                continue
             entries.append(_programs(item[1]))
     return _ofac.is_non_sdn_file(entries, path.name)
 
@@ -77,10 +87,14 @@ def read(path: Path) -> Iterator[Record]:
     non_sdn = _is_non_sdn(path)
     number = 0
     with open_xml(path) as stream:
-        for item in elements(stream, _WANTED, source):
+        for item in elements(stream, _WANTED, source, structure={}):
             if isinstance(item, Broken):
                 yield Problem(source=source, record=number + 1, field="", reason=item.reason)
                 return
+            if isinstance(item, Stray):
+                number += 1
+                yield Problem(source=source, record=number, field=item.path, reason=item.reason)
+                continue
             name, elem = item
             if name == "publshInformation":
                 text = child_text(elem, "Publish_Date")

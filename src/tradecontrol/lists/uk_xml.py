@@ -45,10 +45,12 @@ from tradecontrol.lists._intl_common import (
     local,
     slash_date,
     squash,
+    stray_problem,
     unique_id,
     xml_records,
     xml_root,
 )
+from tradecontrol.lists._xmlzip import Stray
 
 NAME = "uk-sanctions-xml"
 
@@ -145,13 +147,14 @@ def read(path: Path) -> Iterator[Record]:
 
     seen: dict[str, int] = {}
     for number, elem in enumerate(
-        xml_records(
-            path, lambda depth, name: depth == 1 and name == "Designation", on_other=on_other
-        ),
+        xml_records(path, {"Designation": 1}, structure={"DateGenerated": 1}, on_other=on_other),
         start=1,
     ):
         yield from found
         found.clear()
+        if isinstance(elem, Stray):
+            yield stray_problem(source, number, elem)
+            continue
         yield from unique_id(
             source, seen, number, guarded(source, number, _record, source, number, elem)
         )

@@ -47,10 +47,12 @@ from tradecontrol.lists._intl_common import (
     local,
     publication,
     squash,
+    stray_problem,
     unique_id,
     xml_records,
     xml_root,
 )
+from tradecontrol.lists._xmlzip import Stray
 
 NAME = "un-xml"
 
@@ -94,13 +96,17 @@ def read(path: Path) -> Iterator[Record]:
 
     records = xml_records(
         path,
-        lambda depth, name: depth == 2 and name in _KINDS,
+        dict.fromkeys(_KINDS, 2),
+        structure={"INDIVIDUALS": 1, "ENTITIES": 1},
         on_start=on_start,
     )
     seen: dict[str, int] = {}
     for number, elem in enumerate(records, start=1):
         yield from published
         published.clear()
+        if isinstance(elem, Stray):
+            yield stray_problem(source, number, elem)
+            continue
         yield from unique_id(
             source, seen, number, guarded(source, number, _record, source, number, elem)
         )

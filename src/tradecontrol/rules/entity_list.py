@@ -85,7 +85,9 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                 continue
             version, position = found
             findings.extend(
-                _party_findings(transaction, rulebook, party, match, listing, version, position)
+                _party_findings(
+                    transaction, rulebook, party, match, listing, version, position, as_of
+                )
             )
     return tuple(findings)
 
@@ -137,6 +139,7 @@ def _party_findings(
     listing: Listing,
     version: ListingVersion,
     position: Position,
+    as_of: Moment,
 ) -> list[Finding]:
     info = rulebook.rule(RULE_ID)
     citations = merge_citations(info.citations, version.citations)
@@ -166,7 +169,7 @@ def _party_findings(
         return [base]
     out = []
     for index, item in enumerate(transaction.items):
-        subjection = subject_to_ear(transaction, item, rulebook)
+        subjection = subject_to_ear(transaction, item, rulebook, as_of)
         if subjection.subject is None:
             out.append(
                 attrs.evolve(
@@ -178,6 +181,21 @@ def _party_findings(
             )
             continue
         if not subjection.subject:
+            continue
+        if subjection.authorized_by is not None:
+            out.append(
+                attrs.evolve(
+                    base,
+                    outcome=Outcome.AUTHORIZED,
+                    requirement=Outcome.LICENSE_REQUIRED,
+                    item_index=index,
+                    license_id=subjection.authorized_by,
+                    citations=merge_citations(citations, subjection.citations),
+                    message=f"The {who} {listed}: the item is subject to the EAR "
+                    f"({subjection.reason}), so a licence would be required; the savings "
+                    f"clause {subjection.authorized_by} authorizes it.",
+                )
+            )
             continue
         requirement = version.license_requirement
         if requirement is not None and requirement.scope is RequirementScope.AS_STATED:

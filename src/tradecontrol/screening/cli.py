@@ -125,7 +125,7 @@ def _table(matches: Sequence[Match], out: TextIO) -> None:
 
 def run_screen(
     args: argparse.Namespace,
-    with_lists: Callable[[Rulebook, Sequence[str], TextIO], Rulebook],
+    make_rulebook: Callable[[Sequence[str], TextIO], Rulebook],
     out: TextIO,
     err: TextIO,
 ) -> int:
@@ -136,7 +136,7 @@ def run_screen(
     """
     kind = args.kind or ("person" if args.birth_date else "unknown")
     entity = Entity(name=args.name, kind=kind, country=args.country, birth_date=args.birth_date)
-    rulebook = with_lists(Rulebook.default(), args.lists, err)
+    rulebook = make_rulebook(args.lists, err)
     entries = [e for path in args.allow_lists for e in load_allow_list(path)]
     if entries:
         rulebook = rulebook.with_allow_list(entries)

@@ -57,12 +57,21 @@ def _join_initials(tokens: list[str]) -> list[str]:
     return out
 
 
+@cache
+def _forms_by_first() -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """:func:`_forms` grouped by their first token, each group still longest first."""
+    groups: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for phrase, canon in _forms():
+        groups.setdefault(phrase[0], []).append((phrase, canon))
+    return {first: tuple(group) for first, group in groups.items()}
+
+
 def _fold_forms(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
-    forms = _forms()
+    forms = _forms_by_first()
     while i < len(tokens):
-        for phrase, canon in forms:
+        for phrase, canon in forms.get(tokens[i], ()):
             if tuple(tokens[i : i + len(phrase)]) == phrase:
                 out.extend(canon)
                 i += len(phrase)
@@ -88,12 +97,15 @@ def normalize_name(name: str) -> str:
     Returns:
         The normalised key (may be ``""`` for a name of punctuation only).
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(
-        ch
-        for ch in decomposed
-        if not unicodedata.combining(ch) and unicodedata.category(ch) not in ("Cf", "Cc")
-    )
+    if name.isascii() and name.isprintable():  # fast path: nothing to decompose or drop
+        stripped = name
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        stripped = "".join(
+            ch
+            for ch in decomposed
+            if not unicodedata.combining(ch) and unicodedata.category(ch) not in ("Cf", "Cc")
+        )
     tokens = _NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split()
     return " ".join(_fold_forms(_join_initials(tokens)))
 

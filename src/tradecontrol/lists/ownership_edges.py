@@ -1,0 +1,92 @@
+r"""Ownership edges as JSON lines: one :class:`~tradecontrol.ownership.OwnershipEdge` per line.
+
+A company keeps the ownership it has established (register extracts, due-diligence
+findings) this way and adds it to a rulebook with
+:meth:`~tradecontrol.Rulebook.with_ownership`. Every non-blank line becomes an edge or a
+:class:`~tradecontrol.lists.Problem` naming the line and the JSON path; none is dropped.
+
+Example:
+    >>> import json, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "edges.jsonl"
+    >>> _ = path.write_text(json.dumps({"owned": {"name": "Gamma Industrial LLC"},
+    ...     "owner": {"name": "SDN A"}, "share_percent": "30%"}) + "\n{bad\n")
+    >>> edges, problems = read_ownership(path)
+    >>> edges[0].share_percent, problems[0].record
+    (Decimal('30'), 2)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tradecontrol.errors import DataError, TradeControlError
+from tradecontrol.lists._core import Problem
+from tradecontrol.lists._text import OVERLONG, bounded_lines, unique_keys
+from tradecontrol.ownership import OwnershipEdge
+
+__all__ = ["read_ownership"]
+
+MAX_LINE_BYTES = 1 << 20
+"""Longest accepted line (1 MiB)."""
+
+
+def read_ownership(path: str | Path) -> tuple[tuple[OwnershipEdge, ...], tuple[Problem, ...]]:
+    """Read ownership edges, one JSON object per line (``OwnershipEdge.to_dict()`` form).
+
+    Args:
+        path: A JSON-lines file (UTF-8).
+
+    Returns:
+        ``(edges, problems)``: every non-blank line is one or the other.
+
+    Raises:
+        DataError: The file cannot be read.
+    """
+    source = str(path)
+    edges: list[OwnershipEdge] = []
+    problems: list[Problem] = []
+    try:
+        fh = Path(path).open("rb")  # noqa: SIM115 (closed by the with below)
+    except OSError as exc:
+        raise DataError(f"cannot read {source}: {exc.strerror}") from None
+    with fh:
+        for number, raw in enumerate(bounded_lines(fh, MAX_LINE_BYTES), start=1):
+            if raw.startswith(OVERLONG.encode()):
+                problems.append(
+                    Problem(
+                        source=source,
+                        record=number,
+                        field="",
+                        reason=f"line longer than {MAX_LINE_BYTES} bytes",
+                    )
+                )
+                continue
+            if not raw.strip():
+                continue
+            try:
+                data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=unique_keys)
+                edges.append(OwnershipEdge.from_dict(data))
+            except UnicodeDecodeError as exc:
+                problems.append(
+                    Problem(
+                        source=source,
+                        record=number,
+                        field="",
+                        reason=f"not UTF-8 (byte {exc.start})",
+                    )
+                )
+            except TradeControlError as exc:
+                problems.append(
+                    Problem(source=source, record=number, field=exc.path, reason=exc.message)
+                )
+            except (ValueError, RecursionError) as exc:
+                problems.append(
+                    Problem(
+                        source=source,
+                        record=number,
+                        field="",
+                        reason=f"not valid JSON: {str(exc)[:200]}",
+                    )
+                )
+    return tuple(edges), tuple(problems)

@@ -1,0 +1,327 @@
+"""Which regimes reach a transaction (nexus): the EAR, OFAC, EU and UK sanctions law.
+
+Each regime is checked on its own jurisdictional hook:
+
+* **EAR** (15 CFR 734.3) follows the *item*: it applies when any item is subject to the
+  EAR — U.S.-origin items anywhere, items in the United States, foreign-made items above
+  the de minimis level (§734.4) or caught by a foreign direct product rule (§734.9) —
+  whoever exports them. The answer per item comes from
+  :func:`tradecontrol.rules.subject_to_ear.subject_to_ear`; an item that cannot be
+  decided makes the EAR apply (fail closed).
+* **OFAC** follows *U.S. persons* and *U.S. territory*: a party that is a U.S. person
+  (``Party.us_person``, or derived from the entity's country or nationality), or the deal
+  leaving from or going to the United States or a U.S. territory; and, for Iran, U.S.-origin
+  *goods* reexported by anyone (31 CFR 560.205: 10% U.S. content or more, 560.420). A
+  transaction that names no exporter is taken to have a U.S. exporter (the worked-cases
+  convention; failing closed), and the reason says so.
+* **EU** follows *EU persons* and *Union territory*: a party that is an EU person
+  (``Party.eu_person``, or an entity of, or national of, a Member State as of the
+  transaction date) or the deal leaving from or going to a Member State.
+* **UK** follows *UK persons* and *UK territory*, the same way (``Party.uk_person``, ``GB``).
+
+The tests are data: citations and the U.S. territories are parameters of the rule
+``nexus.regimes`` in the rulebook (``tools/sources/nexus-facts.json``); EU membership by
+date, with the United Kingdom's transition period, is the rulebook's destination data.
+
+Example:
+    >>> from tradecontrol import Rulebook, Transaction
+    >>> from tradecontrol.nexus import regimes
+    >>> t = Transaction.from_dict({
+    ...     "id": "N-1", "date": "2024-05-01", "origin": "DE", "destination": "FR",
+    ...     "parties": [{"role": "exporter", "entity": {"name": "EuroMach GmbH",
+    ...                                                 "country": "DE"}}],
+    ...     "items": [{"description": "U.S.-made controller", "origin": "US"}]})
+    >>> [(c.regime.value, c.applies) for c in regimes(t, Rulebook.default(), t.date)]
+    [('EAR', True), ('OFAC', False), ('EU', True), ('UK', False)]
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import attrs
+
+from tradecontrol import _validators as v
+from tradecontrol._time import Moment
+from tradecontrol.entities import EntityKind
+from tradecontrol.errors import DataError
+from tradecontrol.jurisdictions import Jurisdiction
+from tradecontrol.transactions import Item, Party, Role, Transaction
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from tradecontrol.rulebook import Rulebook, RuleInfo
+
+RULE_ID = "nexus.regimes"
+
+__all__ = ["RULE_ID", "Regime", "RegimeCheck", "check_regime", "regimes"]
+
+
+class Regime(enum.Enum):
+    """A body of export-control or sanctions law whose reach :func:`check_regime` tests.
+
+    Example:
+        >>> Regime("OFAC")
+        <Regime.OFAC: 'OFAC'>
+    """
+
+    EAR = "EAR"
+    OFAC = "OFAC"
+    EU = "EU"
+    UK = "UK"
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
+class RegimeCheck:
+    """Whether one regime reaches the transaction, and why.
+
+    Args:
+        regime: The :class:`Regime` checked.
+        applies: True when the regime reaches the transaction (or cannot be ruled out).
+        reason: One sentence: why it applies or not.
+        citations: Legal sources of the test, e.g. ``("15 CFR 734.3",)``.
+
+    Example:
+        >>> RegimeCheck(regime="EAR", applies=True, reason="the item is of U.S. origin",
+        ...             citations=["15 CFR 734.3(a)(2)"]).citations
+        ('15 CFR 734.3(a)(2)',)
+    """
+
+    regime: Regime = attrs.field(converter=Regime)
+    applies: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    reason: str = attrs.field(converter=v.text)
+    citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+
+
+def _day(moment: Moment) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def _eu_places(rulebook: Rulebook, transaction: Transaction, day: date) -> frozenset[str]:
+    """Countries of the transaction where Union law applies on ``day`` (membership by date)."""
+    data = rulebook.destinations
+    if data is None:
+        raise DataError(f"rulebook {rulebook.id} has no EU membership data (destinations)")
+    places = [p.country for p in (transaction.origin, transaction.destination) if p is not None]
+    places += [h for party in transaction.parties for h in _homes(party)]
+    return frozenset(p.code for p in places if p.code != "EU" and data.eu_law_applies(p.code, day))
+
+
+def _homes(party: Party) -> tuple[Jurisdiction, ...]:
+    """Where the party belongs: country, else addresses' countries; and nationalities.
+
+    A person in a country is that country's person (31 CFR 560.314: any person in the
+    United States), so the addresses count when no country is given.
+    """
+    entity = party.entity
+    if entity.country is not None:
+        homes = [entity.country]
+    else:
+        homes = [a.country for a in entity.addresses if a.country is not None]
+    if entity.kind is EntityKind.PERSON:
+        homes.extend(entity.nationalities)
+    return tuple(h.country for h in homes)
+
+
+def _persons(
+    transaction: Transaction, flag: str, codes: frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """Parties that are persons of a regime: (stated explicitly, derived from country)."""
+    stated, derived = [], []
+    for party in transaction.parties:
+        explicit = getattr(party, flag)
+        who = f"the {party.role.value.replace('_', ' ')} {party.entity.name!r}"
+        if explicit is True:
+            stated.append(who)
+        elif explicit is None and any(h.code in codes for h in _homes(party)):
+            derived.append(who)
+    return stated, derived
+
+
+def _places(transaction: Transaction, codes: frozenset[str]) -> list[str]:
+    out = []
+    for what, where in (("leaves from", transaction.origin), ("goes to", transaction.destination)):
+        if where is not None and where.country.code in codes:
+            out.append(f"the deal {what} {where.code}")
+    return out
+
+
+def _us_share(item: Item) -> Decimal | None:
+    """U.S.-origin content of an item, percent of its value (all of it when U.S.-made)."""
+    if item.origin is not None and item.origin.country.code == "US":
+        return Decimal(100)
+    if item.us_content:
+        shares = [c.percent for c in item.us_content]
+        if any(x is None for x in shares):
+            return None
+        return sum((Decimal(x) for x in shares if x is not None), Decimal(0))
+    if item.us_content_percent is not None:
+        return Decimal(item.us_content_percent)
+    return None
+
+
+def _us_goods(transaction: Transaction, info: RuleInfo) -> list[str]:
+    """OFAC's reach over U.S.-origin goods reexported by anyone (ITSR 31 CFR 560.205).
+
+    Values ``"IR:10"``: to that destination, items whose U.S.-origin content is that percent
+    of their value or more (less is exempt, 31 CFR 560.420) bring the program in; an item
+    whose U.S. content is not known is taken to reach it (fail closed).
+    """
+    if transaction.destination is None:
+        return []
+    out = []
+    for value in info.param("ofac_reexport_content"):
+        code, _, level = value.partition(":")
+        if transaction.destination.country.code != code:
+            continue
+        for index, item in enumerate(transaction.items):
+            share = _us_share(item)
+            if share is None or share >= Decimal(level):
+                told = "unknown" if share is None else f"{share}%"
+                out.append(
+                    f"item {index} going to {code} has U.S.-origin content ({told}) not below "
+                    f"{level}% of its value"
+                )
+    return out
+
+
+def _persons_check(
+    regime: Regime,
+    transaction: Transaction,
+    info: RuleInfo,
+    flag: str,
+    codes: frozenset[str],
+    label: str,
+) -> RegimeCheck:
+    citations = info.param(regime.value.lower())
+    a = "an" if label == "EU" else "a"
+    stated, derived = _persons(transaction, flag, codes)
+    hooks = [f"{w} is {a} {label} person" for w in stated]
+    hooks += [f"{w} is {a} {label} person by its country or nationality" for w in derived]
+    hooks += _places(transaction, codes)
+    if regime is Regime.OFAC and not any(p.role is Role.EXPORTER for p in transaction.parties):
+        hooks.append(
+            "no exporter is named, so a U.S. exporter is assumed (state the exporter "
+            "party to change this)"
+        )
+    if regime is Regime.OFAC:
+        goods = _us_goods(transaction, info)
+        if goods:
+            hooks += goods
+            citations = (*citations, *info.param("ofac_reexport_citations"))
+    if hooks:
+        return RegimeCheck(
+            regime=regime,
+            applies=True,
+            reason=f"{regime.value} applies: " + "; ".join(hooks) + ".",
+            citations=citations,
+        )
+    return RegimeCheck(
+        regime=regime,
+        applies=False,
+        reason=f"{regime.value} does not apply: no party is {a} {label} person and the deal "
+        f"neither leaves from nor goes to {label} territory.",
+        citations=citations,
+    )
+
+
+def _ear_check(
+    transaction: Transaction, rulebook: Rulebook, as_of: Moment, info: RuleInfo
+) -> RegimeCheck:
+    from tradecontrol.rules.subject_to_ear import subject_to_ear
+
+    citations = info.param("ear")
+    if not transaction.items:
+        return RegimeCheck(
+            regime=Regime.EAR,
+            applies=False,
+            reason="EAR does not apply: the transaction has no items.",
+            citations=citations,
+        )
+    subject: list[str] = []
+    unknown: list[str] = []
+    out: list[str] = []
+    for index, item in enumerate(transaction.items):
+        answer = subject_to_ear(transaction, item, rulebook, as_of)
+        what = f"item {index} ({answer.reason})"
+        bucket = {True: subject, None: unknown, False: out}[answer.subject]
+        bucket.append(what)
+        citations = (*citations, *(c for c in answer.citations if c not in citations))
+    if subject:
+        reason = "EAR applies: items subject to the EAR: " + "; ".join(subject)
+    elif unknown:
+        reason = "EAR may apply (fail closed): cannot tell for " + "; ".join(unknown)
+    else:
+        reason = "EAR does not apply: no item is subject to the EAR: " + "; ".join(out)
+    return RegimeCheck(
+        regime=Regime.EAR,
+        applies=bool(subject or unknown),
+        reason=reason + ".",
+        citations=citations,
+    )
+
+
+def check_regime(
+    regime: Regime, transaction: Transaction, rulebook: Rulebook, as_of: Moment
+) -> RegimeCheck:
+    """Decide whether ``regime`` reaches ``transaction`` as of ``as_of``.
+
+    Args:
+        regime: The :class:`Regime` to check.
+        transaction: The transaction; its parties' ``us_person``/``eu_person``/``uk_person``
+            flags win over what their entity's country or nationality suggests.
+        rulebook: Supplies the parameters of rule ``nexus.regimes`` (citations, U.S.
+            territories), EU membership by date (``rulebook.destinations``) and the data
+            of ``ear.subject_to_ear``.
+        as_of: The moment to decide for (date or aware datetime); EU membership and the
+            de minimis / direct product rules are read as of its date.
+
+    Returns:
+        A :class:`RegimeCheck` with a one-sentence reason and the citations of the test.
+
+    Raises:
+        DataError: The rulebook lacks the ``nexus.regimes`` parameters, or (for the EU)
+            destination data.
+
+    Example:
+        >>> from tradecontrol import Item, Rulebook, Transaction
+        >>> t = Transaction(id="T", date="2019-07-01", destination="CN",
+        ...                 items=[Item(description="cable", origin="US")])
+        >>> c = check_regime(Regime.OFAC, t, Rulebook.default(), t.date)
+        >>> c.applies, c.reason.startswith("OFAC applies: no exporter is named")
+        (True, True)
+    """
+    regime = Regime(regime)
+    info = rulebook.rule(RULE_ID)
+    if regime is Regime.EAR:
+        return _ear_check(transaction, rulebook, as_of, info)
+    if regime is Regime.OFAC:
+        codes = frozenset(info.param("us_territory"))
+        return _persons_check(regime, transaction, info, "us_person", codes, "U.S.")
+    if regime is Regime.EU:
+        codes = _eu_places(rulebook, transaction, _day(as_of))
+        return _persons_check(regime, transaction, info, "eu_person", codes, "EU")
+    codes = frozenset(info.param("uk_territory"))
+    return _persons_check(regime, transaction, info, "uk_person", codes, "UK")
+
+
+def regimes(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[RegimeCheck, ...]:
+    """Check every :class:`Regime`, in the order EAR, OFAC, EU, UK.
+
+    Args:
+        transaction: The transaction.
+        rulebook: The rulebook (see :func:`check_regime`).
+        as_of: The moment to decide for.
+
+    Returns:
+        One :class:`RegimeCheck` per regime.
+
+    Example:
+        >>> from tradecontrol import Rulebook, Transaction
+        >>> t = Transaction(id="T", date="2019-07-01", origin="US", destination="CN")
+        >>> [c.applies for c in regimes(t, Rulebook.default(), t.date)]
+        [False, True, False, False]
+    """
+    return tuple(check_regime(r, transaction, rulebook, as_of) for r in Regime)
