@@ -532,62 +532,76 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
     return (matched / total if total else 0.0), evidence
 
 
-def _score_names(q: _Name, lname: _Name, mode: int, shared: frozenset[str]) -> _NameScore:
+def _score_names(
+    q: _Name, lname: _Name, mode: int, shared: frozenset[str], explain: bool
+) -> _NameScore:
+    """Score two names; build the features only when ``explain`` (same score either way)."""
     qv = q.person if mode == _PERSON else q.org
     lv = lname.person if mode == _PERSON else lname.org
     features: list[Feature] = []
     score, evidence = _align(qv, lv, mode)
-    detail = f"token similarity of {qv.form!r} and {lv.form!r}"
-    if score < 1.0 and any(k.startswith("x:") for k in shared):
+    joined = False
+    exact = score < 1.0 and any(k.startswith("x:") for k in shared)
+    if exact:
         score, evidence = 1.0, True
-        detail = f"{q.original!r} and {lname.original!r} are equal after normalisation"
-    elif "j:" + lv.joined in shared and score < 1.0:
-        score, evidence = 1.0, True
-        detail = f"{qv.form!r} and {lv.form!r} are equal without spaces"
-        features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
-    features.insert(0, Feature(name="name_similarity", effect=score, detail=detail))
+    elif score < 1.0 and "j:" + lv.joined in shared:
+        score, evidence, joined = 1.0, True, True
+    if explain:
+        if exact:
+            detail = f"{q.original!r} and {lname.original!r} are equal after normalisation"
+        elif joined:
+            detail = f"{qv.form!r} and {lv.form!r} are equal without spaces"
+        else:
+            detail = f"token similarity of {qv.form!r} and {lv.form!r}"
+        features.append(Feature(name="name_similarity", effect=score, detail=detail))
+        if joined:
+            features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
     if qv.legal and lv.legal:
         classes = _terms()["classes"]
         if qv.legal & lv.legal or {classes[f] for f in qv.legal} & {classes[f] for f in lv.legal}:
-            features.append(
-                Feature(
-                    name="legal_form_equivalent",
-                    effect=0.0,
-                    detail=f"legal forms {sorted(qv.legal)} and {sorted(lv.legal)} equivalent",
+            if explain:
+                features.append(
+                    Feature(
+                        name="legal_form_equivalent",
+                        effect=0.0,
+                        detail=f"legal forms {sorted(qv.legal)} and {sorted(lv.legal)} equivalent",
+                    )
                 )
-            )
         else:
             effect = -min(0.05, score)
             score += effect
-            features.append(
-                Feature(
-                    name="legal_form_mismatch",
-                    effect=effect,
-                    detail=f"legal forms differ: {sorted(qv.legal)} vs {sorted(lv.legal)}",
+            if explain:
+                features.append(
+                    Feature(
+                        name="legal_form_mismatch",
+                        effect=effect,
+                        detail=f"legal forms differ: {sorted(qv.legal)} vs {sorted(lv.legal)}",
+                    )
                 )
-            )
     if qv.numbers != lv.numbers and (qv.numbers or lv.numbers):
         both = bool(qv.numbers and lv.numbers)
         cap = 0.4 if both else max(0.0, score - 0.1)
         if score > cap:
-            features.append(
-                Feature(
-                    name="number_mismatch",
-                    effect=cap - score,
-                    detail=f"numbers differ: {sorted(qv.numbers)} vs {sorted(lv.numbers)}",
+            if explain:
+                features.append(
+                    Feature(
+                        name="number_mismatch",
+                        effect=cap - score,
+                        detail=f"numbers differ: {sorted(qv.numbers)} vs {sorted(lv.numbers)}",
+                    )
                 )
-            )
             score = cap
     if (not evidence and score > 0.3) or (not (qv.distinctive and lv.distinctive) and score > 0):
         cap = 0.3 if qv.distinctive and lv.distinctive else 0.0
         if score > cap:
-            features.append(
-                Feature(
-                    name="no_distinctive_match",
-                    effect=cap - score,
-                    detail="only generic words or legal forms agree",
+            if explain:
+                features.append(
+                    Feature(
+                        name="no_distinctive_match",
+                        effect=cap - score,
+                        detail="only generic words or legal forms agree",
+                    )
                 )
-            )
             score = cap
     return _NameScore(max(0.0, score), tuple(features))
 
@@ -595,16 +609,19 @@ def _score_names(q: _Name, lname: _Name, mode: int, shared: frozenset[str]) -> _
 def _best(
     query: Prepared, names: tuple[_Name, ...], mode: int
 ) -> tuple[_NameScore, _Name, _Name] | None:
-    best: tuple[_NameScore, _Name, _Name] | None = None
+    best: tuple[float, _Name, _Name, frozenset[str]] | None = None
     for lname in names:
         for qname in query.names:
             shared = qname.keys & lname.keys
             if not shared:
                 continue
-            result = _score_names(qname, lname, mode, shared)
-            if best is None or result.score > best[0].score:
-                best = (result, qname, lname)
-    return best
+            score = _score_names(qname, lname, mode, shared, False).score
+            if best is None or score > best[0]:
+                best = (score, qname, lname, shared)
+    if best is None:
+        return None
+    _, qname, lname, shared = best
+    return _score_names(qname, lname, mode, shared, True), qname, lname
 
 
 def _birth_features(query: Prepared, listed: Prepared) -> tuple[Feature | None, bool]:
