@@ -135,6 +135,8 @@ class _View(NamedTuple):
     form: str  # the normalised form shown to users
     distinctive: bool  # has a word or number token
     scored: tuple[_Token, ...]  # the tokens that are not legal forms
+    texts: tuple[str, ...]  # their texts
+    plain: tuple[bool, ...]  # True for a word or generic word of two letters or more
 
 
 class _Name(NamedTuple):
@@ -318,6 +320,8 @@ def _view(tokens: list[str], mode: int) -> _View:
         form=" ".join(t.text for t in out),
         distinctive=any(t.type in (_WORD, _NUMBER) for t in out),
         scored=scored,
+        texts=tuple(t.text for t in scored),
+        plain=tuple(t.type != _NUMBER and len(t.text) > 1 for t in scored),
     )
 
 
@@ -483,23 +487,29 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
         return 0.0, False
     person = mode == _PERSON
     pairs: list[tuple[float, int, int]] = []
-    for i, a in enumerate(qt):
-        for j, b in enumerate(lt):
-            if a.text == b.text:
+    similarity = _Indel.normalized_similarity
+    ltexts, lplain = lv.texts, lv.plain
+    for i, (ta, pa) in enumerate(zip(qv.texts, qv.plain, strict=True)):
+        for j, tb in enumerate(ltexts):
+            if ta == tb:
                 sim = 1.0
-            elif _NUMBER in (a.type, b.type):
-                continue
-            elif len(a.text) == 1 or len(b.text) == 1:
-                short, long_ = (a.text, b.text) if len(a.text) == 1 else (b.text, a.text)
-                if not (person and long_.startswith(short)):
-                    continue
-                sim = _INITIAL_SIM
+            elif pa and lplain[j]:
+                sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
+                if sim < _SKELETON_SIM:
+                    ska = qt[i].skeleton
+                    if ska and ska == lt[j].skeleton:
+                        sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
+                    elif not sim:
+                        continue
+            elif (
+                person
+                and qt[i].type == lt[j].type == _WORD
+                and ((len(ta) == 1 and tb.startswith(ta)) or (len(tb) == 1 and ta.startswith(tb)))
+            ):
+                sim = _INITIAL_SIM  # an initial and a name it begins
             else:
-                sim = _Indel.normalized_similarity(a.text, b.text)
-                if sim < _SKELETON_SIM and a.skeleton and a.skeleton == b.skeleton:
-                    sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
-            if sim >= _PAIR_MIN:
-                pairs.append((sim, i, j))
+                continue
+            pairs.append((sim, i, j))
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_l: set[int] = set()
