@@ -135,6 +135,8 @@ class _View(NamedTuple):
     form: str  # the normalised form shown to users
     distinctive: bool  # has a word or number token
     scored: tuple[_Token, ...]  # the tokens that are not legal forms
+    texts: tuple[str, ...]  # their texts
+    plain: tuple[bool, ...]  # True for a word or generic word of two letters or more
 
 
 class _Name(NamedTuple):
@@ -318,6 +320,8 @@ def _view(tokens: list[str], mode: int) -> _View:
         form=" ".join(t.text for t in out),
         distinctive=any(t.type in (_WORD, _NUMBER) for t in out),
         scored=scored,
+        texts=tuple(t.text for t in scored),
+        plain=tuple(t.type != _NUMBER and len(t.text) > 1 for t in scored),
     )
 
 
@@ -483,23 +487,29 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
         return 0.0, False
     person = mode == _PERSON
     pairs: list[tuple[float, int, int]] = []
-    for i, a in enumerate(qt):
-        for j, b in enumerate(lt):
-            if a.text == b.text:
+    similarity = _Indel.normalized_similarity
+    ltexts, lplain = lv.texts, lv.plain
+    for i, (ta, pa) in enumerate(zip(qv.texts, qv.plain, strict=True)):
+        for j, tb in enumerate(ltexts):
+            if ta == tb:
                 sim = 1.0
-            elif _NUMBER in (a.type, b.type):
-                continue
-            elif len(a.text) == 1 or len(b.text) == 1:
-                short, long_ = (a.text, b.text) if len(a.text) == 1 else (b.text, a.text)
-                if not (person and long_.startswith(short)):
-                    continue
-                sim = _INITIAL_SIM
+            elif pa and lplain[j]:
+                sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
+                if sim < _SKELETON_SIM:
+                    ska = qt[i].skeleton
+                    if ska and ska == lt[j].skeleton:
+                        sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
+                    elif not sim:
+                        continue
+            elif (
+                person
+                and qt[i].type == lt[j].type == _WORD
+                and ((len(ta) == 1 and tb.startswith(ta)) or (len(tb) == 1 and ta.startswith(tb)))
+            ):
+                sim = _INITIAL_SIM  # an initial and a name it begins
             else:
-                sim = _Indel.normalized_similarity(a.text, b.text)
-                if sim < _SKELETON_SIM and a.skeleton and a.skeleton == b.skeleton:
-                    sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
-            if sim >= _PAIR_MIN:
-                pairs.append((sim, i, j))
+                continue
+            pairs.append((sim, i, j))
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_l: set[int] = set()
@@ -532,62 +542,76 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
     return (matched / total if total else 0.0), evidence
 
 
-def _score_names(q: _Name, lname: _Name, mode: int, shared: frozenset[str]) -> _NameScore:
+def _score_names(
+    q: _Name, lname: _Name, mode: int, shared: frozenset[str], explain: bool
+) -> _NameScore:
+    """Score two names; build the features only when ``explain`` (same score either way)."""
     qv = q.person if mode == _PERSON else q.org
     lv = lname.person if mode == _PERSON else lname.org
     features: list[Feature] = []
     score, evidence = _align(qv, lv, mode)
-    detail = f"token similarity of {qv.form!r} and {lv.form!r}"
-    if score < 1.0 and any(k.startswith("x:") for k in shared):
+    joined = False
+    exact = score < 1.0 and any(k.startswith("x:") for k in shared)
+    if exact:
         score, evidence = 1.0, True
-        detail = f"{q.original!r} and {lname.original!r} are equal after normalisation"
-    elif "j:" + lv.joined in shared and score < 1.0:
-        score, evidence = 1.0, True
-        detail = f"{qv.form!r} and {lv.form!r} are equal without spaces"
-        features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
-    features.insert(0, Feature(name="name_similarity", effect=score, detail=detail))
+    elif score < 1.0 and "j:" + lv.joined in shared:
+        score, evidence, joined = 1.0, True, True
+    if explain:
+        if exact:
+            detail = f"{q.original!r} and {lname.original!r} are equal after normalisation"
+        elif joined:
+            detail = f"{qv.form!r} and {lv.form!r} are equal without spaces"
+        else:
+            detail = f"token similarity of {qv.form!r} and {lv.form!r}"
+        features.append(Feature(name="name_similarity", effect=score, detail=detail))
+        if joined:
+            features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
     if qv.legal and lv.legal:
         classes = _terms()["classes"]
         if qv.legal & lv.legal or {classes[f] for f in qv.legal} & {classes[f] for f in lv.legal}:
-            features.append(
-                Feature(
-                    name="legal_form_equivalent",
-                    effect=0.0,
-                    detail=f"legal forms {sorted(qv.legal)} and {sorted(lv.legal)} equivalent",
+            if explain:
+                features.append(
+                    Feature(
+                        name="legal_form_equivalent",
+                        effect=0.0,
+                        detail=f"legal forms {sorted(qv.legal)} and {sorted(lv.legal)} equivalent",
+                    )
                 )
-            )
         else:
             effect = -min(0.05, score)
             score += effect
-            features.append(
-                Feature(
-                    name="legal_form_mismatch",
-                    effect=effect,
-                    detail=f"legal forms differ: {sorted(qv.legal)} vs {sorted(lv.legal)}",
+            if explain:
+                features.append(
+                    Feature(
+                        name="legal_form_mismatch",
+                        effect=effect,
+                        detail=f"legal forms differ: {sorted(qv.legal)} vs {sorted(lv.legal)}",
+                    )
                 )
-            )
     if qv.numbers != lv.numbers and (qv.numbers or lv.numbers):
         both = bool(qv.numbers and lv.numbers)
         cap = 0.4 if both else max(0.0, score - 0.1)
         if score > cap:
-            features.append(
-                Feature(
-                    name="number_mismatch",
-                    effect=cap - score,
-                    detail=f"numbers differ: {sorted(qv.numbers)} vs {sorted(lv.numbers)}",
+            if explain:
+                features.append(
+                    Feature(
+                        name="number_mismatch",
+                        effect=cap - score,
+                        detail=f"numbers differ: {sorted(qv.numbers)} vs {sorted(lv.numbers)}",
+                    )
                 )
-            )
             score = cap
     if (not evidence and score > 0.3) or (not (qv.distinctive and lv.distinctive) and score > 0):
         cap = 0.3 if qv.distinctive and lv.distinctive else 0.0
         if score > cap:
-            features.append(
-                Feature(
-                    name="no_distinctive_match",
-                    effect=cap - score,
-                    detail="only generic words or legal forms agree",
+            if explain:
+                features.append(
+                    Feature(
+                        name="no_distinctive_match",
+                        effect=cap - score,
+                        detail="only generic words or legal forms agree",
+                    )
                 )
-            )
             score = cap
     return _NameScore(max(0.0, score), tuple(features))
 
@@ -595,16 +619,19 @@ def _score_names(q: _Name, lname: _Name, mode: int, shared: frozenset[str]) -> _
 def _best(
     query: Prepared, names: tuple[_Name, ...], mode: int
 ) -> tuple[_NameScore, _Name, _Name] | None:
-    best: tuple[_NameScore, _Name, _Name] | None = None
+    best: tuple[float, _Name, _Name, frozenset[str]] | None = None
     for lname in names:
         for qname in query.names:
             shared = qname.keys & lname.keys
             if not shared:
                 continue
-            result = _score_names(qname, lname, mode, shared)
-            if best is None or result.score > best[0].score:
-                best = (result, qname, lname)
-    return best
+            score = _score_names(qname, lname, mode, shared, False).score
+            if best is None or score > best[0]:
+                best = (score, qname, lname, shared)
+    if best is None:
+        return None
+    _, qname, lname, shared = best
+    return _score_names(qname, lname, mode, shared, True), qname, lname
 
 
 def _birth_features(query: Prepared, listed: Prepared) -> tuple[Feature | None, bool]:
