@@ -70,6 +70,8 @@ def test_too_many_parties_or_items_is_refused() -> None:
         ({"value": "1_000", "currency": "USD"}, "items[0].value"),
         ({"value": "\uff11\uff12", "currency": "USD"}, "items[0].value"),
         ({"eccn": "\uff13A001"}, "items[0].eccn"),
+        ({"value": "1." + "0" * 18 + "1", "currency": "USD"}, "items[0].value"),
+        ({"us_content_percent": "25." + "0" * 30 + "1"}, "items[0].us_content_percent"),
     ],
 )
 def test_numbers_and_codes_out_of_range_or_not_ascii(item: dict[str, Any], path: str) -> None:

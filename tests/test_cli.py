@@ -328,3 +328,57 @@ def test_zte_and_telecom_example(capsys: pytest.CaptureFixture[str]) -> None:
         assert decision["outcome"] == outcome, tid
         rules = [f["rule"] for f in decision.get("findings", []) if f["outcome"] == outcome]
         assert (rules[0] if rules else None) == rule, tid
+
+
+def _undetectable_list(tmp_path: Path) -> Path:
+    """An internal list whose first line is a note, so its format cannot be detected."""
+    listing = {
+        "id": "acme-1",
+        "list_code": "INTERNAL",
+        "authority": "ACME",
+        "entity": {"name": "Example Trading Ltd."},
+        "versions": [{"window": {"start": "2024-01-01"}}],
+    }
+    path = tmp_path / "table.csv"
+    path.write_text(json.dumps({"note": "ACME internal list"}) + "\n" + json.dumps(listing) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("command", ["evaluate", "explain"])
+def test_list_format_forces_the_format_of_every_list(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = _undetectable_list(tmp_path)
+    path = tmp_path / "t.jsonl"
+    data = transaction("2024-06-01", id="X", parties=[party("Example Trading Ltd.")])
+    path.write_text(json.dumps(data) + "\n")
+    code, _, err = _run([command, str(path), "--list", str(listed)], capsys)
+    assert code == 1
+    assert "not a list format tradecontrol reads" in err and "--list-format" in err
+    code, out, err = _run(
+        [command, str(path), "--list", str(listed), "--list-format", "tradecontrol-jsonl"], capsys
+    )
+    assert code == 0, err
+    assert "1 record(s) refused, 0 partly loaded" in err
+    assert "review_required" in out and "lists.unassessed" in out
+
+
+def test_list_format_in_lists_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    listed = _undetectable_list(tmp_path)
+    forced = ["--list-format", "tradecontrol-jsonl"]
+    code, _, err = _run(["lists", "diff", str(listed), str(listed)], capsys)
+    assert code == 1 and "not a list format" in err
+    code, out, _ = _run(["lists", "diff", str(listed), str(listed), *forced], capsys)
+    assert (code, out) == (0, "0 added, 0 removed, 0 amended\n")
+    code, out, _ = _run(["lists", "summary", str(listed), *forced], capsys)
+    assert code == 0 and "1 listings, 1 refused" in out
+
+
+def test_unknown_list_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["evaluate", "-", "--list-format", "excel"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'excel'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["lists", "summary", "x.csv", "--list-format", "excel"])
+    assert exit_.value.code == 2

@@ -13,7 +13,9 @@ from tests.conftest import ROOT, transaction
 flask = pytest.importorskip("flask", reason="flask is in the test extra")
 
 
-def _app() -> Any:
+def _app(monkeypatch: pytest.MonkeyPatch | None = None, lists: str = "") -> Any:
+    if monkeypatch is not None:
+        monkeypatch.setenv("TRADECONTROL_LISTS", lists)
     spec = importlib.util.spec_from_file_location(
         "web_service", ROOT / "examples" / "web_service.py"
     )
@@ -48,3 +50,48 @@ def test_bad_input_is_a_400_naming_the_field() -> None:
 def test_rulebook_endpoint() -> None:
     body = _app().test_client().get("/rulebook").get_json()
     assert body["id"] == "tradecontrol-default" and body["snapshot"] == "2022-05-05"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "start"),
+    [
+        (b"{not json", "application/json", "not valid JSON: Expecting property name"),
+        (b"", "application/json", "not valid JSON: Expecting value"),
+        (b'{"id": "T", "id": ', "text/plain", "not valid JSON"),
+        (b"\xff\xfe{", "application/json", "not valid JSON"),
+        (b"[1, 2]", "application/json", "expected an object, got list"),
+    ],
+)
+def test_malformed_json_is_a_json_400(body: bytes, content_type: str, start: str) -> None:
+    response = _app().test_client().post("/evaluate", data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.is_json, response.data[:80]
+    answer = response.get_json()
+    assert answer["error"].startswith(start) and answer["path"] == ""
+
+
+def test_lists_loaded_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    listed = "Example Photonics Co., Ltd."
+    order = transaction("2021-03-01", parties=[{"role": "end_user", "entity": {"name": listed}}])
+    assert _app(monkeypatch).test_client().post("/evaluate", json=order).get_json()["outcome"] in (
+        "not_restricted",
+        "authorized",
+    )
+    client = _app(monkeypatch, str(ROOT / "tests/fixtures/lists/csl/sample.csv")).test_client()
+    body = client.post("/evaluate", json=order).get_json()
+    assert body["outcome"] == "license_required"
+    assert [f["matched_name"] for f in body["findings"] if f["rule"] == "ear.entity_list"] == [
+        f"{listed} (EXP)"
+    ]
+    assert "+listings." in client.get("/rulebook").get_json()["version"]
+
+
+def test_http_errors_are_json() -> None:
+    client = _app().test_client()
+    too_big = client.post("/evaluate", data=b" " * (1 << 21), content_type="application/json")
+    wrong_method = client.get("/evaluate")
+    unknown = client.get("/nowhere")
+    for response, status in ((too_big, 413), (wrong_method, 405), (unknown, 404)):
+        assert response.status_code == status
+        assert response.is_json and response.get_json()["path"] == ""
+        assert response.get_json()["error"]

@@ -141,6 +141,37 @@ def _is_homogeneous_tuple(t: Any) -> bool:
     return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+def _is_fixed_tuple(t: Any) -> bool:
+    args = typing.get_args(t)
+    return typing.get_origin(t) is tuple and bool(args) and Ellipsis not in args
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _fixed_tuple(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+    """Structure hook for ``tuple[A, B]``: a JSON list of exactly that many elements."""
+    kinds = typing.get_args(t)
+
+    def structure_fixed(value: Any, _: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple) or len(value) != len(kinds):
+            got = f"{len(value)} elements" if isinstance(value, list | tuple) else _kind(value)
+            raise InvalidInputError(f"expected a list of {len(kinds)} elements, got {got}")
+        out: list[Any] = []
+        errors: list[tuple[str, str]] = []
+        for i, (item, kind) in enumerate(zip(value, kinds, strict=True)):
+            try:
+                out.append(conv.structure(item, kind))
+            except Exception as exc:
+                errors.extend(_walk(exc, f"[{i}]"))
+        if errors:
+            raise _PathErrors(errors)
+        return tuple(out)
+
+    return structure_fixed
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
 
@@ -178,6 +209,8 @@ def _make_converter() -> cattrs.Converter:
         return structure_seq
 
     conv.register_structure_hook_factory(_is_homogeneous_tuple, seq_factory)
+
+    conv.register_structure_hook_factory(_is_fixed_tuple, lambda t: _fixed_tuple(conv, t))
 
     def attrs_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
         inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)

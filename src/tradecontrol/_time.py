@@ -163,6 +163,12 @@ class Window:
             ``START_DAY`` / ``END_DAY`` (the window counts as in force that day).
         """
         zone = self._tz
+        if not isinstance(moment, date) or (
+            isinstance(moment, datetime) and moment.utcoffset() is None
+        ):
+            raise InvalidInputError(
+                f"expected a date or an aware datetime, got {str(moment)[:40]!r}", path="as_of"
+            )
         if isinstance(moment, datetime):
             if self.start is not None and moment < _first_instant(self.start, zone):
                 return Position.BEFORE

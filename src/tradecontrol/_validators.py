@@ -39,6 +39,7 @@ MAX_MAGNITUDE = 18
 """Largest accepted decimal exponent: numbers are below 10**18 (and above 10**-18)."""
 
 _ECCN = re.compile(r"^([0-9][A-E][0-9]{3})((?:\.[a-z0-9]+)*)$", re.IGNORECASE | re.ASCII)
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$", re.ASCII)
 
 
@@ -47,7 +48,8 @@ def text(value: Any) -> str:
 
     Raises:
         InvalidInputError: Not a string; empty or only invisible characters; too long;
-            control characters (line breaks, escapes) or unpaired surrogates.
+            control characters (line breaks, escapes), bidirectional overrides (which can
+            make an id or a name display as other text) or unpaired surrogates.
     """
     if not isinstance(value, str):
         raise InvalidInputError(f"expected a string, got {type(value).__name__}")
@@ -63,6 +65,11 @@ def text(value: Any) -> str:
         raise InvalidInputError("contains an unpaired surrogate (invalid Unicode)")
     if "Cc" in categories:
         raise InvalidInputError("contains control characters (line breaks, tabs, escapes)")
+    if "Cf" in categories and _BIDI_CONTROLS.search(out):
+        raise InvalidInputError(
+            "contains bidirectional embedding, override or isolate characters (U+202A-U+202E, "
+            "U+2066-U+2069), which can make text display as something else"
+        )
     if not out or categories <= {"Cf", "Zs", "Zl", "Zp"}:
         raise InvalidInputError("must not be empty")
     return out
@@ -92,7 +99,11 @@ def text_tuple(values: Iterable[Any]) -> tuple[str, ...]:
 
 
 def decimal(value: Any) -> Decimal:
-    """A finite Decimal from a string, int or float (``"1200.00"``, ``1200``)."""
+    """A finite Decimal from a string, int or float (``"1200.00"``, ``1200``).
+
+    At most :data:`MAX_MAGNITUDE` digits on either side of the decimal point, so that sums
+    of such numbers stay exact in Python's default 28-digit decimal context.
+    """
     if isinstance(value, bool):
         raise InvalidInputError("expected a decimal number, got a boolean")
     if isinstance(value, Decimal):
@@ -116,6 +127,13 @@ def decimal(value: Any) -> Decimal:
         raise InvalidInputError(
             f"{str(value)[:30]!r} is out of range (10**-{MAX_MAGNITUDE} to 10**{MAX_MAGNITUDE})"
         )
+    exponent = out.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_MAGNITUDE:
+        # more would be rounded away in sums (28 significant digits): 25.000…01 + 0 == 25
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+        raise InvalidInputError(
+            f"{shown!r} has more than {MAX_MAGNITUDE} digits after the decimal point"
+        )
     return out
 
 
@@ -134,7 +152,7 @@ def percent(value: Any) -> Percent:
     out = decimal(value)
     if not Decimal(0) <= out <= Decimal(100):
         raise InvalidInputError(f"{out} is not a percentage between 0 and 100")
-    return Percent(out)
+    return Percent(abs(out))  # abs: "-0" is zero, not a negative share
 
 
 def eccn(value: Any) -> str:

@@ -1,11 +1,13 @@
 """Command-line interface.
 
-``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--ownership PATH ...]
-[--licenses FILE] [--usage FILE] [--format table|json]``,
+``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--list-format NAME]
+[--ownership PATH ...] [--licenses FILE] [--usage FILE] [--format table|json]``,
 ``tradecontrol screen NAME [--kind K] [--country CC] [--birth-date D] [--list PATH ...]
 [--allow-list PATH ...] [--as-of DATE] [--match T] [--review T] [--format table|json]``,
-``tradecontrol lists summary PATH``, ``tradecontrol lists diff OLD NEW``,
-``tradecontrol explain FILE|- [--as-of DATE] [--list PATH ...] [--graph dot|mermaid]``.
+``tradecontrol lists summary PATH [--list-format NAME]``,
+``tradecontrol lists diff OLD NEW [--list-format NAME]``,
+``tradecontrol explain FILE|- [--as-of DATE] [--list PATH ...] [--list-format NAME]
+[--graph dot|mermaid]``.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
 was bad (each reported on standard error with file, line and field; the other lines are
@@ -49,6 +51,18 @@ def _as_of(text: str) -> Moment:
         return parse_moment(text)
     except InvalidInputError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _add_list_format(parser: argparse.ArgumentParser) -> None:
+    """``--list-format NAME``: read every list file of the command as this format."""
+    parser.add_argument(
+        "--list-format",
+        choices=[module.NAME for module in lists.FORMATS],
+        default=None,
+        metavar="NAME",
+        help="read every list file as this format instead of detecting it; one of "
+        + ", ".join(module.NAME for module in lists.FORMATS),
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
     )
+    _add_list_format(ev)
     ex = sub.add_parser(
         "explain",
         help="each decision with its reasoning (ownership paths, near misses)",
@@ -131,22 +146,19 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="also write each transaction's ownership graph as Graphviz DOT or Mermaid text",
     )
+    _add_list_format(ex)
     _screen_parser(sub)
     lst = sub.add_parser("lists", help="inspect and compare list files")
     lsub = lst.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
     summary = lsub.add_parser("summary", help="what a list file holds and what it could not load")
     summary.add_argument("path", metavar="PATH")
     summary.add_argument("--format", choices=("table", "json"), default="table")
-    summary.add_argument(
-        "--list-format",
-        default=None,
-        metavar="NAME",
-        help="force a list format instead of detecting it",
-    )
+    _add_list_format(summary)
     dif = lsub.add_parser("diff", help="listings added, removed and amended between two files")
     dif.add_argument("old", metavar="OLD")
     dif.add_argument("new", metavar="NEW")
     dif.add_argument("--format", choices=("table", "json"), default="table")
+    _add_list_format(dif)
     return parser
 
 
@@ -280,9 +292,15 @@ def _table_row(decision: Decision) -> str:
     )
 
 
-def _rulebook(paths: Sequence[str], err: TextIO, ownership: Sequence[str] = ()) -> Rulebook:
+def _rulebook(
+    paths: Sequence[str],
+    err: TextIO,
+    ownership: Sequence[str] = (),
+    list_format: str | None = None,
+) -> Rulebook:
     """The bundled rulebook plus the listings of ``paths`` and the edges of ``ownership``.
 
+    ``paths`` are read as ``list_format`` (detected from each file's content when ``None``).
     Records that could not be loaded are reported on ``err``.
     """
     rulebook = Rulebook.default()
@@ -306,7 +324,7 @@ def _rulebook(paths: Sequence[str], err: TextIO, ownership: Sequence[str] = ()) 
         extra: list[Listing] = []
         published: list[date] = []
         for list_path in paths:
-            snapshot = lists.load(list_path)
+            snapshot = lists.load(list_path, format=list_format)
             if snapshot.problems:
                 refused = sum(p.fatal for p in snapshot.problems)
                 print(
@@ -331,7 +349,7 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
-    rulebook = _rulebook(args.lists, err, args.ownership)
+    rulebook = _rulebook(args.lists, err, args.ownership, args.list_format)
     bad = 0
     try:
         for number, raw in _lines(stream):
@@ -368,7 +386,9 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
     try:
-        rulebook, usage = _side_files(args, _rulebook(args.lists, err, args.ownership))
+        rulebook, usage = _side_files(
+            args, _rulebook(args.lists, err, args.ownership, args.list_format)
+        )
     except _SideFileError as exc:
         print(f"tradecontrol: {exc}", file=err)
         if stream is not sys.stdin.buffer:
@@ -473,7 +493,8 @@ def _lists(args: argparse.Namespace, out: TextIO) -> int:
             where = f"{problem.field}: " if problem.field else ""
             print(f"  {kind} record {problem.record}: {where}{problem.reason}", file=out)
         return 0
-    old, new = lists.load(args.old), lists.load(args.new)
+    old = lists.load(args.old, format=args.list_format)
+    new = lists.load(args.new, format=args.list_format)
     result = lists.diff(old, new)
     if args.format == "json":
         print(

@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -31,7 +32,7 @@ from tradecontrol._reasons import reason_codes
 from tradecontrol._time import parse_moment
 from tradecontrol.errors import InvalidInputError
 
-__all__ = ["DirectProduct", "UsContent"]
+__all__ = ["DirectProduct", "UsContent", "check_content_shares"]
 
 
 def _opt_bool(value: Any) -> bool | None:
@@ -84,6 +85,14 @@ class UsContent:
     reasons_for_control: tuple[str, ...] = attrs.field(default=(), converter=reason_codes)
     license_required: bool | None = attrs.field(default=None, converter=_opt_bool)
 
+    def __attrs_post_init__(self) -> None:
+        if self.eccn == "EAR99" and self.reasons_for_control:
+            raise InvalidInputError(
+                "an EAR99 input has no reasons for control (it is not on the Commerce "
+                "Control List, 15 CFR 734.3(c))",
+                path="reasons_for_control",
+            )
+
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
 class DirectProduct:
@@ -130,3 +139,42 @@ class DirectProduct:
     def inputs(self) -> tuple[str, ...]:
         """The ECCNs of ``of`` and ``plant_of`` together."""
         return self.of + self.plant_of
+
+
+def check_content_shares(stated: Decimal | None, contents: tuple[UsContent, ...]) -> None:
+    """Reject U.S. content shares that cannot all be true (15 CFR 734.4, Supp. 2 to Part 734).
+
+    Args:
+        stated: ``Item.us_content_percent``, the U.S.-controlled share (percent 0–100), if
+            given.
+        contents: ``Item.us_content``.
+
+    Raises:
+        InvalidInputError: The inputs' shares add up to more than 100 percent of the item's
+            value (path ``us_content``), or the inputs you mark ``license_required`` add up
+            to more than the controlled share you state (path ``us_content_percent``).
+
+    Example:
+        >>> check_content_shares(None, (UsContent(percent="60"), UsContent(percent="50")))
+        Traceback (most recent call last):
+        ...
+        tradecontrol.errors.InvalidInputError: us_content: the U.S. inputs' shares add up to 110%...
+    """
+    total = sum((c.percent for c in contents if c.percent is not None), Decimal(0))
+    if total > 100:
+        raise InvalidInputError(
+            f"the U.S. inputs' shares add up to {total}%, more than the whole item (100%)",
+            path="us_content",
+        )
+    if stated is None:
+        return
+    controlled = sum(
+        (c.percent for c in contents if c.license_required and c.percent is not None),
+        Decimal(0),
+    )
+    if controlled > stated:
+        raise InvalidInputError(
+            f"{stated}% is less than the {controlled}% of the us_content inputs marked "
+            "license_required: the U.S.-controlled share cannot be smaller than its parts",
+            path="us_content_percent",
+        )

@@ -26,16 +26,20 @@ Example:
 from __future__ import annotations
 
 import enum
+import functools
+import itertools
+import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import attrs
+from dateutil import tz
 
 from tradecontrol import _validators as v
 from tradecontrol._reasons import reason_code, reason_codes
-from tradecontrol._time import Moment, Window
+from tradecontrol._time import Moment, Window, parse_moment
 from tradecontrol.decision import ReviewPolicy
-from tradecontrol.errors import DataError
+from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.transactions import Role, Transaction
 
@@ -74,20 +78,151 @@ def _code(value: str) -> str:
     return Jurisdiction(value).code
 
 
+@functools.lru_cache(maxsize=4096)
+def _known_code(value: str) -> str:
+    return Jurisdiction(value).code
+
+
+def _query_code(value: object) -> str:
+    """A query's place argument as its ISO code (cached: the rules ask for few places)."""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"expected an ISO 3166 code string, got {type(value).__name__}")
+    return _known_code(value)
+
+
+def _check_moment(as_of: object) -> None:
+    if not isinstance(as_of, date) or (isinstance(as_of, datetime) and as_of.utcoffset() is None):
+        raise InvalidInputError(
+            f"expected a date or an aware datetime, got {str(as_of)[:40]!r}", path="as_of"
+        )
+
+
+def _is_code(value: str) -> bool:
+    try:
+        Jurisdiction(value)
+    except InvalidInputError:
+        return False
+    return True
+
+
+def _pair(value: object, index: int) -> tuple[object, object]:
+    pair = v.freeze(value)  # type: ignore[arg-type]
+    if len(pair) != 2:
+        raise InvalidInputError(
+            f"expected a pair [key, text], got {len(pair)} elements", path=f"[{index}]"
+        )
+    return pair[0], pair[1]
+
+
 def _pairs(values: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for pair in v.freeze(values):
-        key, label = v.freeze(pair)
-        out.append((v.text(key), v.text(label)))
-    return tuple(out)
+    out: dict[str, str] = {}
+    for i, raw in enumerate(v.freeze(values)):
+        key, label = _pair(raw, i)
+        key = _group(key)
+        if key in out:
+            raise InvalidInputError(f"Country Group {key!r} is labelled twice", path=f"[{i}]")
+        out[key] = v.text(label)
+    return tuple(out.items())
 
 
 def _numbered(values: Iterable[Iterable[object]]) -> tuple[tuple[int, str], ...]:
-    out = []
-    for pair in v.freeze(values):
-        number, text = v.freeze(pair)
-        out.append((v.non_negative_int(number), v.text(text)))
-    return tuple(out)
+    out: dict[int, str] = {}
+    for i, raw in enumerate(v.freeze(values)):
+        number, text = _pair(raw, i)
+        key = v.non_negative_int(number)
+        if key in out:
+            raise InvalidInputError(f"footnote {key} is given twice", path=f"[{i}]")
+        out[key] = v.text(text)
+    return tuple(out.items())
+
+
+def _group(value: object) -> str:
+    """A Country Group name in the regulation's form: ``"e:1"`` → ``"E:1"``, ``"B"``."""
+    code = v.text(value).upper()
+    if not re.fullmatch(r"[A-E](?::[0-9])?", code, re.ASCII):
+        raise InvalidInputError(f"{value!r} is not a Country Group name like 'A:1', 'B' or 'E:2'")
+    return code
+
+
+def _footnote_numbers(values: object) -> tuple[int, ...]:
+    return tuple(v.non_negative_int(x) for x in v.freeze(values))  # type: ignore[arg-type]
+
+
+def _subdivision(value: str) -> str:
+    code = Jurisdiction(value).code
+    if "-" not in code:
+        raise InvalidInputError(f"{value!r} is a country, not an ISO 3166-2 subdivision")
+    return code
+
+
+_TABLES = ("chart", "groups")
+
+
+def _tables(values: object) -> tuple[str, ...]:
+    out = v.text_tuple(values)  # type: ignore[arg-type]
+    for name in out:
+        if name not in _TABLES:
+            raise InvalidInputError(f"{name!r} is not a table ({', '.join(_TABLES)})")
+    if not out:
+        raise InvalidInputError(f"must name at least one table ({', '.join(_TABLES)})")
+    return out
+
+
+def _categories(values: object) -> tuple[str, ...]:
+    out = v.text_tuple(values)  # type: ignore[arg-type]
+    for name in out:
+        if not re.fullmatch(r"[0-9]", name, re.ASCII):
+            raise InvalidInputError(f"{name!r} is not a CCL category ('0' to '9')")
+    return out
+
+
+def _eccn_tuple(values: object) -> tuple[str, ...]:
+    return tuple(v.eccn(x) for x in v.freeze(values))  # type: ignore[arg-type]
+
+
+def _chart_date(value: object) -> date:
+    day = parse_moment(value)
+    if isinstance(day, datetime):
+        raise InvalidInputError(f"expected a date (YYYY-MM-DD), got {value!r}")
+    return day
+
+
+def _overlap(a: Window, b: Window) -> bool:
+    """True when two windows share a moment (open bounds reach forever)."""
+    if a.start is None and b.start is None:
+        return True
+    if a.start is None:
+        return b.start is not None and a.contains(b.start)
+    if b.start is None:
+        return b.contains(a.start)
+    return a.contains(b.start) or b.contains(a.start)
+
+
+def _start_key(window: Window) -> tuple[int, float]:
+    """Sort key: open starts first, then by the first instant (POSIX seconds)."""
+    start = window.start
+    if start is None:
+        return (0, 0.0)
+    if not isinstance(start, datetime):
+        start = datetime.combine(start, time(), tz.gettz(window.zone))
+    return (1, start.timestamp())
+
+
+def _no_overlap(windows: Iterable[tuple[str, Window]], what: str) -> None:
+    """Refuse two windows that share a moment (sorted by start, neighbours compared).
+
+    If window ``a`` overlaps a later-starting ``c``, every window starting between them
+    starts inside ``a``, so some pair of neighbours overlaps: O(n log n), not O(n²).
+    """
+    given = list(windows)
+    ordered = sorted(range(len(given)), key=lambda i: _start_key(given[i][1]))
+    for i, j in itertools.pairwise(ordered):
+        if _overlap(given[i][1], given[j][1]):
+            (path_a, a), (path_b, b) = given[min(i, j)], given[max(i, j)]
+            raise InvalidInputError(
+                f"{what}: its window {b.describe()} overlaps {path_a} ({a.describe()})",
+                path=path_b,
+            )
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -107,7 +242,7 @@ class GroupMembership:
     """
 
     country: str = attrs.field(converter=_code)
-    group: str = attrs.field(converter=v.text)
+    group: str = attrs.field(converter=_group)
     window: Window = attrs.field(factory=Window, validator=v.instance(Window))
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
 
@@ -133,7 +268,7 @@ class ChartRow:
     country: str = attrs.field(converter=_code)
     name: str = attrs.field(converter=v.text)
     marks: tuple[str, ...] = attrs.field(default=(), converter=reason_codes)
-    footnotes: tuple[int, ...] = attrs.field(default=(), converter=v.freeze)
+    footnotes: tuple[int, ...] = attrs.field(default=(), converter=_footnote_numbers)
     pointer: str | None = attrs.field(default=None, converter=v.optional_text)
 
 
@@ -158,9 +293,13 @@ class Territory:
     code: str = attrs.field(converter=_code)
     follows: str = attrs.field(converter=_code)
     basis: str = attrs.field(converter=v.text)
-    tables: tuple[str, ...] = attrs.field(default=("chart",), converter=v.text_tuple)
+    tables: tuple[str, ...] = attrs.field(default=("chart",), converter=_tables)
     window: Window = attrs.field(factory=Window, validator=v.instance(Window))
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if self.follows == self.code:
+            raise InvalidInputError(f"{self.code} cannot follow itself", path="follows")
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -178,7 +317,7 @@ class Region:
         'UA-43'
     """
 
-    code: str = attrs.field(converter=_code)
+    code: str = attrs.field(converter=_subdivision)
     region: str = attrs.field(converter=v.text)
     name: str = attrs.field(converter=v.text)
 
@@ -222,7 +361,7 @@ class LicenseExceptionRef:
     id: str = attrs.field(converter=v.text)
     title: str = attrs.field(converter=v.text)
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
-    eccns: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    eccns: tuple[str, ...] = attrs.field(default=(), converter=_eccn_tuple)
     barred_by_rules: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
 
 
@@ -250,9 +389,17 @@ class EmbargoVersion:
     review_policy: ReviewPolicy = attrs.field(converter=ReviewPolicy)
     text: str = attrs.field(converter=v.text)
     window: Window = attrs.field(factory=Window, validator=v.instance(Window))
-    categories: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    categories: tuple[str, ...] = attrs.field(default=(), converter=_categories)
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
-    license_exception: LicenseExceptionRef | None = None
+    license_exception: LicenseExceptionRef | None = attrs.field(
+        default=None, validator=attrs.validators.optional(v.instance(LicenseExceptionRef))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.scope is EmbargoScope.CCL_CATEGORIES and not self.categories:
+            raise InvalidInputError(
+                "a ccl_categories control must list its categories", path="categories"
+            )
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -286,6 +433,11 @@ class Embargo:
     )
     ear99_review: str | None = attrs.field(default=None, converter=v.optional_text)
 
+    def __attrs_post_init__(self) -> None:
+        if not self.places:
+            raise InvalidInputError("must name at least one place", path="places")
+        _no_overlap(((f"versions[{i}]", x.window) for i, x in enumerate(self.versions)), "version")
+
     def version_at(self, as_of: Moment) -> EmbargoVersion | None:
         """The version in force at ``as_of``, if any."""
         return next((x for x in self.versions if x.window.contains(as_of)), None)
@@ -318,6 +470,10 @@ class OfacProgram:
     window: Window = attrs.field(factory=Window, validator=v.instance(Window))
     exports_review: bool = attrs.field(default=False, validator=v.instance(bool))
 
+    def __attrs_post_init__(self) -> None:
+        if not self.places:
+            raise InvalidInputError("must name at least one place", path="places")
+
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
 class EuMembership:
@@ -337,7 +493,9 @@ class EuMembership:
 
     country: str = attrs.field(converter=_code)
     window: Window = attrs.field(validator=v.instance(Window))
-    eu_law_window: Window | None = None
+    eu_law_window: Window | None = attrs.field(
+        default=None, validator=attrs.validators.optional(v.instance(Window))
+    )
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -358,6 +516,18 @@ class CclEntry:
     eccn: str = attrs.field(converter=v.eccn)
     reasons: tuple[str, ...] = attrs.field(default=(), converter=reason_codes)
     partial: tuple[str, ...] = attrs.field(default=(), converter=reason_codes)
+
+    def __attrs_post_init__(self) -> None:
+        if self.eccn == "EAR99":
+            raise InvalidInputError(
+                "EAR99 is not an entry of the Commerce Control List", path="eccn"
+            )
+        both = [r for r in self.reasons if r in self.partial]
+        if both:
+            raise InvalidInputError(
+                f"{', '.join(both)} cannot apply both to the entire entry and to part of it",
+                path="partial",
+            )
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -391,7 +561,7 @@ class Destinations:
         True
     """
 
-    chart_date: date
+    chart_date: date = attrs.field(converter=_chart_date)
     groups: tuple[GroupMembership, ...] = attrs.field(
         default=(), converter=v.freeze, validator=v.each(GroupMembership)
     )
@@ -459,11 +629,59 @@ class Destinations:
         object.__setattr__(
             self, "_by_place", {k: (tuple(e), tuple(o)) for k, (e, o) in by_place.items()}
         )
+        self._check_references()
+
+    def _check_references(self) -> None:
+        """Cross-field checks: every name the tables use is defined, nothing twice."""
+        if self.group_labels:
+            for i, m in enumerate(self.groups):
+                if m.group not in self._labels:
+                    raise InvalidInputError(
+                        f"{m.group!r} is not a labelled Country Group "
+                        f"({', '.join(sorted(self._labels))})",
+                        path=f"groups[{i}].group",
+                    )
+        numbers = {n for n, _ in self.footnotes}
+        if self.footnotes:
+            for i, row in enumerate(self.chart):
+                missing = [n for n in row.footnotes if n not in numbers]
+                if missing:
+                    raise InvalidInputError(
+                        f"footnote {missing[0]} is not among the chart's footnotes",
+                        path=f"chart[{i}].footnotes",
+                    )
+        names = {r.region for r in self.regions}
+        placed: tuple[tuple[str, tuple[Embargo | OfacProgram, ...]], ...] = (
+            ("embargoes", self.embargoes),
+            ("ofac_programs", self.ofac_programs),
+        )
+        for what, entries in placed:
+            for i, entry in enumerate(entries):
+                for j, place in enumerate(entry.places):
+                    if place not in names and not (place.isupper() and _is_code(place)):
+                        raise InvalidInputError(
+                            f"{place!r} is neither an ISO 3166 code in capitals nor a region "
+                            f"of this data ({', '.join(sorted(names)) or 'none'})",
+                            path=f"{what}[{i}].places[{j}]",
+                        )
+        seen: dict[str, int] = {}
+        for i, ccl in enumerate(self.ccl):
+            if ccl.eccn in seen:
+                raise InvalidInputError(
+                    f"{ccl.eccn} is also ccl[{seen[ccl.eccn]}]", path=f"ccl[{i}].eccn"
+                )
+            seen[ccl.eccn] = i
+        by_member: dict[str, list[tuple[str, Window]]] = {}
+        for i, member in enumerate(self.eu_members):
+            by_member.setdefault(member.country, []).append((f"eu_members[{i}]", member.window))
+        for country, windows in by_member.items():
+            _no_overlap(windows, f"{country} membership")
 
     # --- places ------------------------------------------------------------------------
 
     def _governing(self, code: str, as_of: Moment, table: str) -> str:
         """The country whose entries govern ``code`` (a subdivision → its country)."""
+        _check_moment(as_of)
         country = Jurisdiction(code).country.code
         if country not in self._territory_codes:
             return country
@@ -490,7 +708,7 @@ class Destinations:
             >>> Rulebook.default().destinations.regions_of("UA-40")
             ('crimea',)
         """
-        return self._regions_by_code.get(code.upper(), ())
+        return self._regions_by_code.get(_query_code(code), ())
 
     def place_matches(self, code: str, places: Iterable[str]) -> bool:
         """True when ``code`` lies in one of ``places`` (ISO codes or region names).
@@ -498,7 +716,7 @@ class Destinations:
         A subdivision lies in its country (``UA-43`` in ``UA``) and in the regions it is
         (``UA-43`` in ``crimea``); a country does not lie in a region of it.
         """
-        code = code.strip().upper()
+        code = _query_code(code)
         country = code.partition("-")[0]  # ISO 3166-2: the country code, a hyphen, the part
         for place in places:
             if place in (code, country) or place in self._regions_by_code.get(code, ()):
@@ -506,7 +724,7 @@ class Destinations:
         return False
 
     def _at(self, code: str, which: int) -> tuple[int, ...]:
-        code = code.strip().upper()
+        code = _query_code(code)
         keys = (code, code.partition("-")[0], *self._regions_by_code.get(code, ()))
         found = {i for key in keys for i in self._by_place.get(key, ((), ()))[which]}
         return tuple(sorted(found))
@@ -569,6 +787,8 @@ class Destinations:
             DataError: ``group`` is not a Country Group, or the data cannot answer for
                 that date.
         """
+        if isinstance(group, str):
+            group = group.strip().upper()
         if group not in self._labels:
             raise DataError(
                 f"{group!r} is not a Country Group of 15 CFR 740 Supp. 1 "
@@ -613,27 +833,43 @@ class Destinations:
             InvalidInputError: A reason is not a chart column.
             DataError: No row governs the destination (see :meth:`chart_row`).
         """
-        wanted = {reason_code(r) for r in reasons}
+        if isinstance(reasons, str):
+            raise InvalidInputError(
+                f"expected a list of reasons for control, got the string {reasons!r}",
+                path="reasons",
+            )
+        given = reasons if isinstance(reasons, tuple | list) else v.freeze(reasons)
+        wanted = {reason_code(r) for r in given}
         return tuple(m for m in self.chart_row(destination, as_of).marks if m in wanted)
 
     def footnote(self, number: int) -> str:
-        """The text of chart footnote ``number``."""
-        return dict(self.footnotes)[number]
+        """The text of chart footnote ``number``.
+
+        Raises:
+            DataError: The chart has no such footnote.
+        """
+        text = dict(self.footnotes).get(number)
+        if text is None:
+            raise DataError(f"the Commerce Country Chart has no footnote {number!r}")
+        return text
 
     def ccl_entry(self, eccn: str) -> CclEntry | None:
         """The CCL entry for ``eccn`` (``3A001.a`` → ``3A001``), if the rulebook has it."""
-        head = eccn.split(".", 1)[0].upper()
+        eccn = v.eccn(eccn)
+        head = eccn.split(".", 1)[0]
         return self._ccl.get(eccn) or self._ccl.get(head)
 
     # --- EU ------------------------------------------------------------------------------
 
     def eu_member(self, country: str, as_of: Moment) -> bool:
         """True when ``country`` (or the country of a subdivision) is an EU member state."""
+        _check_moment(as_of)
         code = Jurisdiction(country).country.code
         return any(m.country == code and m.window.contains(as_of) for m in self.eu_members)
 
     def eu_law_applies(self, country: str, as_of: Moment) -> bool:
         """True when Union law applies to ``country``: membership, or a transition period."""
+        _check_moment(as_of)
         code = Jurisdiction(country).country.code
         return any(
             m.country == code and (m.eu_law_window or m.window).contains(as_of)

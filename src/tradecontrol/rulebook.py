@@ -245,6 +245,7 @@ class Rulebook:
                 if i in seen:
                     raise DataError(f"duplicate {what} id {i!r}")
                 seen.add(i)
+        _check_barring_rules(self)
         object.__setattr__(self, "_name_index", _index(self.listings))
         object.__setattr__(self, "_licenses_by_id", {x.id: x for x in self.licenses})
         object.__setattr__(self, "_rules_by_id", {x.id: x for x in self.rules})
@@ -569,6 +570,23 @@ class Rulebook:
             return structure(body, cls)
         except InvalidInputError as exc:
             raise DataError(exc.message, path=exc.path) from None
+
+
+def _check_barring_rules(rulebook: Rulebook) -> None:
+    """Every rule a licence exception names as barring it is a rule of the rulebook."""
+    if rulebook.destinations is None:
+        return
+    known = {x.id for x in rulebook.rules}
+    for i, embargo in enumerate(rulebook.destinations.embargoes):
+        for j, version in enumerate(embargo.versions):
+            exception = version.license_exception
+            for rule_id in exception.barred_by_rules if exception is not None else ():
+                if rule_id not in known:
+                    raise DataError(
+                        f"{rule_id!r} is not a rule of this rulebook",
+                        path=f"destinations.embargoes[{i}].versions[{j}]"
+                        ".license_exception.barred_by_rules",
+                    )
 
 
 def _vocabulary(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:

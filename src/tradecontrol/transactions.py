@@ -33,7 +33,7 @@ from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._reasons import reason_codes
 from tradecontrol._time import Moment, parse_moment
-from tradecontrol.content import DirectProduct, UsContent
+from tradecontrol.content import DirectProduct, UsContent, check_content_shares
 from tradecontrol.entities import Entity
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, opt_jurisdiction
@@ -159,6 +159,31 @@ class Party:
     eu_person: bool | None = attrs.field(default=None, converter=_opt_bool)
     uk_person: bool | None = attrs.field(default=None, converter=_opt_bool)
 
+    def __attrs_post_init__(self) -> None:
+        entity = self.entity
+        places = [
+            ("entity.country", entity.country),
+            *(
+                (f"entity.addresses[{i}].country", a.country)
+                for i, a in enumerate(entity.addresses)
+            ),
+            *((f"entity.nationalities[{i}]", n) for i, n in enumerate(entity.nationalities)),
+        ]
+        for path, place in places:
+            if place is not None and place.code == "EU":
+                raise InvalidInputError(
+                    "'EU' is a union of countries, not a party's country, address or "
+                    "nationality: give the Member State (ISO 3166-1)",
+                    path=path,
+                )
+        country = entity.country
+        if self.us_person is False and country is not None and country.country.code == "US":
+            raise InvalidInputError(
+                f"contradicts entity.country {country.code!r}: an entity incorporated or "
+                "resident in the United States is a U.S. person (31 CFR 560.314)",
+                path="us_person",
+            )
+
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
 class Item:
@@ -215,6 +240,24 @@ class Item:
     def __attrs_post_init__(self) -> None:
         if self.value is not None and self.currency is None:
             raise InvalidInputError("an item with a value needs a currency", path="currency")
+        if self.eccn == "EAR99" and self.reasons_for_control:
+            raise InvalidInputError(
+                "an EAR99 item has no reasons for control (it is not on the Commerce "
+                "Control List, 15 CFR 734.3(c))",
+                path="reasons_for_control",
+            )
+        check_content_shares(self.us_content_percent, self.us_content)
+
+
+def _place(value: Any) -> Jurisdiction | None:
+    """A transaction's origin or destination: a country or subdivision, not ``EU``."""
+    place = opt_jurisdiction(value)
+    if place is not None and place.code == "EU":
+        raise InvalidInputError(
+            "'EU' is a union of countries, not a place goods leave from or go to: "
+            "give the Member State (ISO 3166-1)"
+        )
+    return place
 
 
 def _fact(name: str, value: Any) -> FactValue:
@@ -288,8 +331,8 @@ class Transaction(CanonicalJSON):
         date: When it happens: a date (``2019-05-17``) or an aware datetime; the default
             ``as_of`` of :func:`~tradecontrol.evaluate`. Naive datetimes are rejected.
         kind: A :class:`TransactionKind`.
-        origin: Where the items leave from (ISO 3166).
-        destination: Where they go (ISO 3166; ``UA-43`` for Crimea).
+        origin: Where the items leave from (ISO 3166; a country or subdivision, not ``EU``).
+        destination: Where they go (ISO 3166; ``UA-43`` for Crimea; not ``EU``).
         parties: The parties and their roles.
         items: The items.
         end_use: Activity code (``existing-network-support``, ``new-product-production``…).
@@ -309,8 +352,8 @@ class Transaction(CanonicalJSON):
     id: str = attrs.field(converter=v.text)
     date: Moment = attrs.field(converter=parse_moment)
     kind: TransactionKind = attrs.field(default=TransactionKind.EXPORT, converter=TransactionKind)
-    origin: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
-    destination: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
+    origin: Jurisdiction | None = attrs.field(default=None, converter=_place)
+    destination: Jurisdiction | None = attrs.field(default=None, converter=_place)
     parties: tuple[Party, ...] = attrs.field(
         default=(), converter=v.freeze, validator=[v.each(Party), v.at_most(MAX_PARTIES)]
     )
