@@ -169,6 +169,7 @@ def test_entity_list_does_not_reach_imports_or_payments(kind: str, rulebook: Rul
     assert not [f for f in decision.findings if f.rule.startswith("ear.")]
     assert decision.rules_checked[0] == "ear.entity_list"
     assert "lists.unassessed" in decision.rules_checked
+    assert decision.rules_checked[-1] == "screening.review"
 
 
 def test_a_failing_rule_fails_closed(monkeypatch: pytest.MonkeyPatch, rulebook: Rulebook) -> None:

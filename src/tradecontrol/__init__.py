@@ -35,10 +35,14 @@ from tradecontrol.listings import (
 from tradecontrol.nexus import Regime, RegimeCheck, check_regime, regimes
 from tradecontrol.ownership import OwnershipEdge
 from tradecontrol.rulebook import NameMatch, Rulebook, RuleInfo, RuleParameter, Source
+from tradecontrol.screening.allowlist import AllowEntry, load_allow_list
+from tradecontrol.screening.screen import Match, screen
+from tradecontrol.screening.thresholds import Thresholds
 from tradecontrol.transactions import Item, Party, Role, Transaction, TransactionKind
 
 __all__ = [
     "Address",
+    "AllowEntry",
     "BadTransaction",
     "Condition",
     "ConditionTest",
@@ -60,6 +64,7 @@ __all__ = [
     "LicenseVersion",
     "Listing",
     "ListingVersion",
+    "Match",
     "NameMatch",
     "NearMiss",
     "Outcome",
@@ -79,6 +84,7 @@ __all__ = [
     "Rulebook",
     "RulebookRef",
     "Source",
+    "Thresholds",
     "TradeControlError",
     "Transaction",
     "TransactionKind",
@@ -89,6 +95,8 @@ __all__ = [
     "check_regime",
     "evaluate",
     "evaluate_many",
+    "load_allow_list",
     "parse_moment",
     "regimes",
+    "screen",
 ]

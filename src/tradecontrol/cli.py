@@ -3,6 +3,8 @@
 ``tradecontrol evaluate FILE|- [--as-of DATE] [--list PATH ...] [--list-format NAME]
 [--ownership PATH ...] [--licenses FILE] [--usage FILE] [--format table|json]
 [--jobs N] [--rulebook FILE]``,
+``tradecontrol screen NAME [--kind K] [--country CC] [--birth-date D] [--list PATH ...]
+[--allow-list PATH ...] [--as-of DATE] [--match T] [--review T] [--format table|json]``,
 ``tradecontrol lists summary PATH [--list-format NAME]``,
 ``tradecontrol lists diff OLD NEW [--list-format NAME]``,
 ``tradecontrol explain FILE|- [--as-of DATE] [--list PATH ...] [--list-format NAME]
@@ -174,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also write each transaction's ownership graph as Graphviz DOT or Mermaid text",
     )
     _add_list_format(ex)
+    _screen_parser(sub)
     lst = sub.add_parser("lists", help="inspect and compare list files")
     lsub = lst.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
     summary = lsub.add_parser("summary", help="what a list file holds and what it could not load")
@@ -559,6 +562,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _lists(args, sys.stdout)
         if args.command == "explain":
             return _explain(args, sys.stdout, sys.stderr)
+        if args.command == "screen":
+            from tradecontrol.screening.cli import run_screen
+
+            return run_screen(args, _rulebook, sys.stdout, sys.stderr)
         return _evaluate(args, sys.stdout, sys.stderr)
     except TradeControlError as exc:
         print(f"tradecontrol: {exc}", file=sys.stderr)
@@ -566,6 +573,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()
         return 0
+
+
+def _screen_parser(sub: Any) -> None:
+    from tradecontrol.screening.cli import add_screen_parser
+
+    add_screen_parser(sub, _as_of)
 
 
 def _lists(args: argparse.Namespace, out: TextIO) -> int:

@@ -75,7 +75,7 @@ class EvaluationContext:
             key = id(party.entity)
             found = seen.get(key)
             if found is None:
-                found = seen[key] = rulebook.match_entity(party.entity)
+                found = seen[key] = rulebook.match_entity(party.entity, as_of=as_of)
             out.append(found)
         return cls(transaction=transaction, rulebook=rulebook, as_of=as_of, matches=tuple(out))
 
@@ -85,7 +85,10 @@ class EvaluationContext:
 
 
 def party_matches(
-    transaction: Transaction, rulebook: Rulebook, context: EvaluationContext | None
+    transaction: Transaction,
+    rulebook: Rulebook,
+    context: EvaluationContext | None,
+    as_of: Moment | None = None,
 ) -> Iterator[tuple[Party, tuple[NameMatch, ...]]]:
     """``(party, matches)`` from ``context`` when it is for this call, else matched afresh.
 
@@ -96,10 +99,17 @@ def party_matches(
         transaction: The transaction the rule was called with.
         rulebook: The rulebook the rule was called with.
         context: The evaluation's context, or ``None``.
+        as_of: The moment of the decision (allow-list entries in force then suppress
+            their matches; see :meth:`~tradecontrol.Rulebook.match_entity`).
 
     Returns:
         An iterator of ``(party, matches)`` in party order.
     """
-    if context is not None and context.transaction is transaction and context.rulebook is rulebook:
+    if (
+        context is not None
+        and context.transaction is transaction
+        and context.rulebook is rulebook
+        and (as_of is None or context.as_of == as_of)
+    ):
         return context.party_matches()
-    return ((p, rulebook.match_entity(p.entity)) for p in transaction.parties)
+    return ((p, rulebook.match_entity(p.entity, as_of=as_of)) for p in transaction.parties)

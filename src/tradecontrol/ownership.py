@@ -490,7 +490,7 @@ class _Assessment:
         if node not in self.listed:
             self.listed[node] = tuple(
                 m
-                for m in self.rulebook.match_entity(self.graph.entity(node))
+                for m in self.rulebook.match_entity(self.graph.entity(node), as_of=self.as_of)
                 if m.listing.list_code in self.test.list_codes
                 and m.listing.version_at(self.as_of) is not None
             )

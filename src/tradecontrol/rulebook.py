@@ -17,18 +17,20 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from tradecontrol import _validators as v
+from tradecontrol._time import Moment
 from tradecontrol.conditions import ConditionTest
 from tradecontrol.destinations import Destinations
 from tradecontrol.entities import Entity
@@ -36,9 +38,14 @@ from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseErro
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
 from tradecontrol.ownership import OwnershipEdge, OwnershipIndex
+from tradecontrol.screening.allowlist import AllowEntry
+from tradecontrol.screening.index import CandidateIndex, LazyIndex
 from tradecontrol.screening.normalize import name_keys
+from tradecontrol.screening.thresholds import Thresholds
 
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
+
+T = TypeVar("T")
 
 FORMAT = "tradecontrol.rulebook"
 FORMAT_VERSION = 1
@@ -129,7 +136,7 @@ class NameMatch:
         listing: The listing.
         matched_name: The listed name or alias that matched, as the list writes it.
         query_name: The entity's name or alias that matched, as given.
-        score: 1.0 for an exact normalised match.
+        score: 0–1: 1.0 for an exact normalised match, the screening score otherwise.
 
     Example:
         >>> m = Rulebook.default().match_entity_name("HUAWEI TECHNOLOGIES CO., LIMITED")[0]
@@ -172,6 +179,10 @@ class Rulebook:
             (:class:`~tradecontrol.destinations.Destinations`), if the rulebook has them.
         ownership: Known ownership edges (:class:`~tradecontrol.ownership.OwnershipEdge`),
             indexed once for the ownership rules.
+        thresholds: Screening score thresholds for this rulebook (:class:`Thresholds`);
+            ``None`` for the library defaults.
+        allow_list: Known false positives (:class:`AllowEntry`): a party's match against
+            the entry's listing is suppressed while the entry is in force.
 
     Raises:
         DataError: Duplicate listing or licence ids; owners' shares of one entity above
@@ -199,6 +210,12 @@ class Rulebook:
         default=(), converter=v.freeze, validator=v.each(Source)
     )
     end_use_codes: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+    thresholds: Thresholds | None = attrs.field(
+        default=None, validator=attrs.validators.optional(v.instance(Thresholds))
+    )
+    allow_list: tuple[AllowEntry, ...] = attrs.field(
+        default=(), converter=v.freeze, validator=v.each(AllowEntry)
+    )
     destinations: Destinations | None = attrs.field(
         default=None, validator=attrs.validators.optional(v.instance(Destinations))
     )
@@ -216,12 +233,14 @@ class Rulebook:
     _vocabulary: tuple[frozenset[str], frozenset[str]] = attrs.field(
         init=False, repr=False, eq=False
     )
+    _screening: LazyIndex = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         for what, ids in (
             ("listing", [x.id for x in self.listings]),
             ("licence", [x.id for x in self.licenses]),
             ("rule", [x.id for x in self.rules]),
+            ("allow-list entry", [x.id for x in self.allow_list]),
         ):
             seen: set[str] = set()
             for i in ids:
@@ -234,6 +253,9 @@ class Rulebook:
         object.__setattr__(self, "_rules_by_id", {x.id: x for x in self.rules})
         object.__setattr__(self, "_listings_by_id", {x.id: x for x in self.listings})
         object.__setattr__(self, "_vocabulary", _vocabulary(self))
+        object.__setattr__(
+            self, "_screening", LazyIndex(functools.partial(CandidateIndex.build, self.listings))
+        )
         object.__setattr__(
             self, "_assessed", frozenset(code for rule in self.rules for code in rule.list_codes)
         )
@@ -360,21 +382,9 @@ class Rulebook:
         return self._destinations().chart_reasons(destination, reasons, as_of)
 
     def match_entity_name(self, name: str) -> tuple[NameMatch, ...]:
-        """Listings whose name or alias equals ``name`` after normalisation.
-
-        This is the matching seam: fuzzy screening will plug in here.
-        """
+        """Listings whose name or alias equals ``name`` after normalisation (exact only)."""
         out: list[NameMatch] = []
         self._collect(name, set(), out)
-        return tuple(out)
-
-    def match_entity(self, entity: Entity) -> tuple[NameMatch, ...]:
-        """Listings matching any of the entity's names (exact after normalisation)."""
-        seen: set[int] = set()
-        out: list[NameMatch] = []
-        self._collect(entity.name, seen, out)
-        for alias in entity.aliases:
-            self._collect(alias, seen, out)
         return tuple(out)
 
     def _collect(self, name: str, seen: set[int], out: list[NameMatch]) -> None:
@@ -387,6 +397,54 @@ class Rulebook:
                     out.append(
                         NameMatch(listing=self.listings[pos], matched_name=listed, query_name=name)
                     )
+
+    def exact_name_hits(self, key: str) -> tuple[tuple[int, str], ...]:
+        """``(listing position, listed name)`` pairs indexed under a normalised name key."""
+        return self._name_index.get(key, ())
+
+    @property
+    def candidate_index(self) -> CandidateIndex:
+        """The screening candidate index, built once on first use (not pickled)."""
+        return self._screening.get()
+
+    def _screening_memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or the result this rulebook remembers for ``key`` (internal)."""
+        return self._screening.remember(key, compute)
+
+    def match_entity(self, entity: Entity, *, as_of: Moment | None = None) -> tuple[NameMatch, ...]:
+        """Listings the entity matches: the matching seam every listing rule reads.
+
+        A listing matches when one of its names equals one of the entity's after
+        normalisation (score 1.0) or when screening scores it at or above the match
+        threshold (:func:`tradecontrol.screen`, ``thresholds``). A party with a score of
+        1.0 against some listing (its name is a listed name) is identified as that listed
+        entity: its lesser matches against other listings are then not returned. The
+        listing's window is not checked here (each rule checks it). Review candidates and
+        matches suppressed by the allow-list are not returned; the ``screening.review``
+        rule reports them.
+
+        Args:
+            entity: The party.
+            as_of: When given, allow-list entries in force at this moment suppress their
+                matches; without it nothing is suppressed (fail closed).
+
+        Returns:
+            One :class:`NameMatch` per listing, best score first.
+        """
+        from tradecontrol.screening.screen import candidates
+
+        matches = [m for m in candidates(entity, self, as_of=as_of) if m.status == "match"]
+        identified = any(m.score >= 1.0 and not m.suppressed for m in matches)
+        return tuple(
+            NameMatch(
+                listing=m.listing,
+                matched_name=m.matched_name,
+                query_name=m.query_name,
+                score=m.score,
+            )
+            for m in matches
+            if not m.suppressed and (m.score >= 1.0 or not identified)
+        )
 
     def with_listings(
         self, listings: Iterable[Listing], *, snapshot: date | None = None
@@ -420,6 +478,33 @@ class Rulebook:
             self,
             licenses=self.licenses + extra,
             version=_derived_version(self.version, "licenses", [x.to_dict() for x in extra]),
+        )
+
+    def with_thresholds(self, thresholds: Thresholds | None) -> Rulebook:
+        """Return a new rulebook with these screening thresholds (its version says so).
+
+        Example:
+            >>> Rulebook.default().with_thresholds(Thresholds(match=0.95)).thresholds.match
+            0.95
+        """
+        payload = [thresholds.to_dict() if thresholds is not None else None]
+        return attrs.evolve(
+            self,
+            thresholds=thresholds,
+            version=_derived_version(self.version, "thresholds", payload),
+        )
+
+    def with_allow_list(self, entries: Iterable[AllowEntry]) -> Rulebook:
+        """Return a new rulebook with more allow-list entries (its version says so).
+
+        Raises:
+            DataError: An entry id is already present.
+        """
+        extra = _only(entries, AllowEntry, "allow_list")
+        return attrs.evolve(
+            self,
+            allow_list=self.allow_list + extra,
+            version=_derived_version(self.version, "allow_list", [x.to_dict() for x in extra]),
         )
 
     def with_ownership(self, edges: Iterable[OwnershipEdge]) -> Rulebook:
@@ -466,6 +551,10 @@ class Rulebook:
             body["destinations"] = unstructure(self.destinations)
         if self.ownership:
             body["ownership"] = unstructure(self.ownership)
+        if self.thresholds is not None:
+            body["thresholds"] = self.thresholds.to_dict()
+        if self.allow_list:
+            body["allow_list"] = unstructure(self.allow_list)
         return body
 
     def save(self, path: str | os.PathLike[str], *, compress: bool | None = None) -> Path:

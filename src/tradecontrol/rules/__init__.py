@@ -24,6 +24,7 @@ from tradecontrol.rules import (
     ndaa_889,
     ofac_comprehensive,
     ofac_fifty_percent,
+    screening_review,
     uk_ownership_control,
     unassessed_listing,
 )
@@ -51,6 +52,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     (icts_eo13873.RULE_ID, icts_eo13873.evaluate),
     (unassessed_listing.RULE_ID, unassessed_listing.evaluate),
     (foreign_direct_product.RULE_ID, foreign_direct_product.evaluate),
+    (screening_review.RULE_ID, screening_review.evaluate),
 )
 """``(rule id, function)`` pairs, in evaluation order."""
 

@@ -87,7 +87,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     suspended = info.param("suspended_list_codes")
     findings: list[Finding] = []
     for party in transaction.parties:
-        for match in rulebook.match_entity(party.entity):
+        for match in rulebook.match_entity(party.entity, as_of=as_of):
             listing = match.listing
             if listing.list_code not in info.list_codes:
                 continue

@@ -140,7 +140,7 @@ def _entity_listed(transaction: Transaction, rulebook: Rulebook, as_of: Moment) 
     """The name of a party on the Entity List at ``as_of``, if any (§740.2 bars exceptions)."""
     codes = rulebook.rule(ENTITY_LIST_RULE).list_codes
     for party in transaction.parties:
-        for match in rulebook.match_entity(party.entity):
+        for match in rulebook.match_entity(party.entity, as_of=as_of):
             if match.listing.list_code in codes and match.listing.version_at(as_of) is not None:
                 return party.entity.name
     return None

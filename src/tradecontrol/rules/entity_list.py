@@ -5,8 +5,9 @@ consignee, ultimate consignee, end user, forwarder, ...) that matches a listing 
 ``as_of`` makes every item subject to the EAR — EAR99 included — licence-required, with the
 listing's licence review policy (§744.16(c)); licence exceptions are unavailable
 (§744.16(b)). Exceptions stated in the entry itself (e.g. the 2020 standards-organization
-carve-out in the Huawei entries, 85 FR 36720) are honoured. Names match exactly after
-normalisation (:meth:`tradecontrol.Rulebook.match_entity`).
+carve-out in the Huawei entries, 85 FR 36720) are honoured. Parties are matched through
+:meth:`tradecontrol.Rulebook.match_entity`: equal names after normalisation, or a name
+screening score at or above the match threshold (the message then gives the score).
 
 The rule's citations, the transaction kinds it applies to and the lists it reads are rule
 parameters in the rulebook (``rules`` → ``ear.entity_list``).
@@ -81,7 +82,7 @@ def evaluate(
     if transaction.kind.value not in info.transaction_kinds:
         return ()
     findings: list[Finding] = []
-    for party, matches in party_matches(transaction, rulebook, context):
+    for party, matches in party_matches(transaction, rulebook, context, as_of):
         for match in matches:
             listing = match.listing
             if listing.list_code not in info.list_codes:
@@ -152,6 +153,11 @@ def _party_findings(
     citations = merge_citations(info.citations, version.citations)
     who = f"{party.role.value.replace('_', ' ')} {party.entity.name!r}"
     listed = f"is on the Entity List as {match.matched_name!r}"
+    if match.score < 1.0:
+        listed = (
+            f"matches {match.matched_name!r} on the Entity List "
+            f"(name screening score {match.score:.2f})"
+        )
     base = Finding(
         rule=RULE_ID,
         authority=listing.authority,

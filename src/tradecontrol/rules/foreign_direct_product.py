@@ -355,7 +355,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     if any(
         m.listing.list_code == "EL" and m.listing.version_at(as_of) is not None
         for p in transaction.parties
-        for m in rulebook.match_entity(p.entity)
+        for m in rulebook.match_entity(p.entity, as_of=as_of)
     ):
         return ()
     out = []

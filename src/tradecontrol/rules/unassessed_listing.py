@@ -44,7 +44,7 @@ def evaluate(
     """
     assessed = rulebook.assessed_list_codes
     findings: list[Finding] = []
-    for party, matches in party_matches(transaction, rulebook, context):
+    for party, matches in party_matches(transaction, rulebook, context, as_of):
         for match in matches:
             listing = match.listing
             if listing.list_code in assessed:
@@ -66,9 +66,14 @@ def evaluate(
                     listing_id=listing.id,
                     matched_name=match.matched_name,
                     message=f"The {party.role.value.replace('_', ' ')} {party.entity.name!r} "
-                    f"matches {match.matched_name!r} on the {listing.list_code} list "
+                    f"matches {match.matched_name!r}{_score(match.score)} on the "
+                    f"{listing.list_code} list "
                     f"({listing.authority}), which no rule of this version assesses: a person "
                     "must review it.",
                 )
             )
     return tuple(findings)
+
+
+def _score(score: float) -> str:
+    return "" if score >= 1.0 else f" (name screening score {score:.2f})"

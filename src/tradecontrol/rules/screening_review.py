@@ -1,0 +1,98 @@
+"""Screening candidates and suppressed matches — rule id ``screening.review``.
+
+The listing rules (``ear.entity_list``, ``lists.unassessed``…) read the parties' matches
+through :meth:`tradecontrol.Rulebook.match_entity`: exact normalised hits and screening
+scores at or above the match threshold. This rule reports the rest of what screening found
+for each party among the listings in force at ``as_of`` (as :func:`tradecontrol.screen`
+returns them):
+
+- when the party's best (unsuppressed) result is a ``"review"`` candidate — no listing of
+  the rulebook matches it, in force or not — each candidate in force (score between the
+  review and match thresholds) gives ``review_required``, naming the candidate, its list
+  and its score: a person must decide whether the party is the listed entity (fail closed).
+  A party that matches a listing is identified: that listing's rule decides (also when the
+  listing is not in force at ``as_of``), and its lesser candidates are not reported;
+- a match suppressed by an allow-list entry in force gives a ``not_restricted`` finding
+  naming the entry and its reason, so the suppression stays visible in the Decision.
+
+The citations are those of the listing's version in force.
+"""
+
+from __future__ import annotations
+
+from tradecontrol._time import Moment
+from tradecontrol.decision import Finding, Outcome, merge_citations
+from tradecontrol.screening.screen import candidates
+from tradecontrol.transactions import Transaction
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from tradecontrol.rulebook import Rulebook
+
+RULE_ID = "screening.review"
+
+__all__ = ["RULE_ID", "evaluate"]
+
+
+def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+    """Review findings for screening candidates; visible findings for suppressed matches.
+
+    Args:
+        transaction: The transaction (every kind).
+        rulebook: Supplies the listings, thresholds and allow-list.
+        as_of: The moment to decide for.
+
+    Returns:
+        One finding per party and listing that is a review candidate or a suppressed match.
+    """
+    findings: list[Finding] = []
+    for party in transaction.parties:
+        who = f"{party.role.value.replace('_', ' ')} {party.entity.name!r}"
+        everything = candidates(party.entity, rulebook, as_of=as_of)
+        matched = any(m.status == "match" and not m.suppressed for m in everything)
+        for match in everything:
+            if not match.suppressed and (match.status == "match" or matched):
+                continue  # the party's best result is a match: the listing's rule decides
+            listing = match.listing
+            found = listing.version_at(as_of)
+            if found is None:  # out of force: never a match (as screen() does)
+                continue
+            version, _ = found
+            listed = (
+                f"{match.matched_name!r} on the {listing.list_code} list ({listing.authority}, "
+                f"listing {listing.id})"
+            )
+            reasons = "; ".join(f.detail for f in match.explanation.features)
+            why = f" ({reasons})" if reasons else ""
+            base = Finding(
+                rule=RULE_ID,
+                authority=listing.authority,
+                outcome=Outcome.REVIEW_REQUIRED,
+                requirement=Outcome.REVIEW_REQUIRED,
+                review_policy=version.review_policy,
+                citations=merge_citations(version.citations),
+                party_role=party.role.value,
+                party_name=party.entity.name,
+                listing_id=listing.id,
+                matched_name=match.matched_name,
+                message=f"The {who} may be {listed}: name screening score "
+                f"{match.score:.2f}{why}, below the match threshold; a person must decide "
+                "whether it is the listed entity.",
+            )
+            entry = match.suppressed_by
+            if entry is not None:
+                base = Finding(
+                    rule=RULE_ID,
+                    authority=listing.authority,
+                    outcome=Outcome.NOT_RESTRICTED,
+                    citations=base.citations,
+                    party_role=base.party_role,
+                    party_name=base.party_name,
+                    listing_id=listing.id,
+                    matched_name=match.matched_name,
+                    message=f"The {who} matches {listed} with score {match.score:.2f} "
+                    f"({match.status}), suppressed by allow-list entry {entry.id!r}: "
+                    f"{entry.reason}",
+                )
+            findings.append(base)
+    return tuple(findings)

@@ -1,0 +1,137 @@
+"""The candidate index: blocking keys → listings (internal).
+
+A :class:`CandidateIndex` holds the :class:`~tradecontrol.screening.scoring.Prepared` form
+of every listing and an inverted index from each blocking key to the listings carrying it.
+A query is compared only with the listings sharing at least one of its keys; by the key
+contract of :mod:`~tradecontrol.screening.scoring` (a pair scoring at least
+``CANDIDATE_FLOOR`` shares a key) this gives exactly the result of comparing every listing.
+
+The rulebook builds its index once, on first use (:class:`LazyIndex`); the index is not
+pickled with the rulebook but rebuilt by the process that unpickles it.
+
+Example:
+    >>> from tradecontrol import Entity, Listing, ListingVersion, Window
+    >>> listing = Listing(id="x-1", list_code="INTERNAL", authority="ACME",
+    ...                   entity=Entity(name="Orion Star Shipping"),
+    ...                   versions=[ListingVersion(window=Window(start="2020-01-01"))])
+    >>> index = CandidateIndex.build((listing,))
+    >>> index.candidates(prepare(Entity(name="ORION STAR")))
+    (0,)
+    >>> index.candidates(prepare(Entity(name="Polaris")))
+    ()
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import attrs
+
+from tradecontrol.listings import Listing
+from tradecontrol.screening.scoring import Prepared, prepare
+
+__all__ = ["CandidateIndex", "LazyIndex"]
+
+T = TypeVar("T")
+
+MEMO_SIZE = 64
+"""Screening results a rulebook remembers (the rules of one ``evaluate`` call screen each
+party several times: the listing rules and ``screening.review``)."""
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class CandidateIndex:
+    """Prepared listings and the inverted index of their blocking keys.
+
+    Args:
+        prepared: ``prepare(listing.entity)`` for each listing, in rulebook order.
+        postings: Blocking key → positions (ascending) of the listings carrying it.
+    """
+
+    prepared: tuple[Prepared, ...]
+    postings: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def build(cls, listings: tuple[Listing, ...]) -> CandidateIndex:
+        """Prepare every listing and index it under each of its keys."""
+        prepared = tuple(prepare(listing.entity) for listing in listings)
+        postings: dict[str, list[int]] = {}
+        for pos, item in enumerate(prepared):
+            for key in item.keys:
+                postings.setdefault(key, []).append(pos)
+        return cls(prepared=prepared, postings={k: tuple(p) for k, p in postings.items()})
+
+    def candidates(self, query: Prepared) -> tuple[int, ...]:
+        """Positions of the listings sharing at least one key with ``query``, ascending."""
+        found: set[int] = set()
+        for key in query.keys:
+            found.update(self.postings.get(key, ()))
+        return tuple(sorted(found))
+
+    def stats(self) -> dict[str, int]:
+        """Sizes: listings, distinct keys, total postings and the longest posting list."""
+        sizes = [len(p) for p in self.postings.values()]
+        return {
+            "listings": len(self.prepared),
+            "keys": len(sizes),
+            "postings": sum(sizes),
+            "largest": max(sizes, default=0),
+        }
+
+
+class LazyIndex:
+    """Builds a :class:`CandidateIndex` once, on first use, under a lock.
+
+    Pickling keeps only the recipe, not the built index (the unpickling process builds its
+    own on first use), so a rulebook sent to a process pool stays small. It also remembers
+    the last :data:`MEMO_SIZE` screening results (:meth:`remember`), which are not pickled
+    either.
+    """
+
+    __slots__ = ("_build", "_index", "_lock", "_memo")
+
+    def __init__(self, build: Callable[[], CandidateIndex]) -> None:
+        self._build = build
+        self._index: CandidateIndex | None = None
+        self._lock = threading.Lock()
+        self._memo: dict[Hashable, Any] = {}
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or its remembered result for ``key`` (an immutable value)."""
+        with self._lock:
+            if key in self._memo:
+                found: T = self._memo[key]
+                return found
+        value = compute()
+        with self._lock:
+            if len(self._memo) >= MEMO_SIZE:
+                del self._memo[next(iter(self._memo))]
+            self._memo[key] = value
+        return value
+
+    def get(self) -> CandidateIndex:
+        """The index, building it on the first call (at most once per process)."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                index = self._index
+                if index is None:
+                    index = self._build()
+                    self._index = index
+        return index
+
+    @property
+    def built(self) -> bool:
+        """True once the index has been built."""
+        return self._index is not None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"build": self._build}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._build = state["build"]
+        self._index = None
+        self._lock = threading.Lock()
+        self._memo = {}

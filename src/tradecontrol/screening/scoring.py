@@ -1,0 +1,835 @@
+"""Fuzzy name scoring: how closely a query entity resembles a listed one, and why.
+
+:func:`prepare` turns an :class:`~tradecontrol.entities.Entity` into a ``Prepared``
+(folded names, token weights, legal forms, numbers, dates of birth, countries, identifiers
+and the blocking ``keys`` of the candidate index), once per listing. :func:`compare` scores
+two prepared entities from 0 to 1 and says which :class:`Feature` raised or lowered the
+score. With the optional extra ``tradecontrol[screening]`` (rapidfuzz, anyascii) the score
+is fuzzy; without it (:data:`AVAILABLE` false) it is exact-normalised: 1.0 when two names
+fold to the same key (:func:`tradecontrol.screening.normalize_name`), else 0.0.
+
+Key contract (what makes the candidate index exact): when ``compare(q, l).score >=``
+``CANDIDATE_FLOOR``, ``q.keys & l.keys`` is non-empty. A name pair that shares no key
+is never scored, and an identifier match is itself a key.
+
+Example:
+    >>> from tradecontrol import Entity
+    >>> q = prepare(Entity(name="ACME TRADING CO LTD"))
+    >>> listed = prepare(Entity(name="Acme Trading Company Limited", kind="organization"))
+    >>> c = compare(q, listed)
+    >>> round(c.score, 2), c.matched_name
+    (1.0, 'Acme Trading Company Limited')
+    >>> [f.name for f in c.features]
+    ['name_similarity', 'legal_form_equivalent']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, NamedTuple
+
+import attrs
+
+from tradecontrol.data import read_json
+from tradecontrol.entities import Entity, EntityKind
+from tradecontrol.screening._text import HAVE_ANYASCII, fold_tokens, join_initials
+from tradecontrol.screening.normalize import name_keys
+
+try:
+    from rapidfuzz.distance import Indel as _Indel
+    from rapidfuzz.process import extractOne as _extract_one
+
+    AVAILABLE: bool = HAVE_ANYASCII
+    """True when the extra ``tradecontrol[screening]`` (rapidfuzz, anyascii) is importable."""
+except ImportError:  # pragma: no cover - exercised when the extra is absent
+    AVAILABLE = False
+
+__all__ = [
+    "AVAILABLE",
+    "CANDIDATE_FLOOR",
+    "DEFAULT_MATCH",
+    "DEFAULT_REVIEW",
+    "Comparison",
+    "Feature",
+    "Prepared",
+    "compare",
+    "prepare",
+]
+
+DEFAULT_MATCH: float = 0.85
+"""Default match threshold (score 0–1): at or above it a candidate is a ``match``."""
+
+DEFAULT_REVIEW: float = 0.70
+"""Default review threshold (score 0–1): from it up to the match threshold, ``review``."""
+
+CANDIDATE_FLOOR: float = 0.50
+"""Lowest allowed review threshold; a score at or above it implies a shared index key."""
+
+WEAK_ALIAS_CAP: float = 0.80
+"""Highest score a weak alias alone can give (below ``DEFAULT_MATCH``)."""
+
+_PERSON, _ORG = 0, 1
+# token types
+_WORD, _GENERIC, _LEGAL, _NUMBER = 0, 1, 2, 3
+_PAIR_MIN = 0.62  # lowest token similarity that pairs two tokens
+_SKELETON_SIM = 0.9  # least similarity of two tokens with the same consonant skeleton
+_AGREE = 0.9  # two names agreeing at least this much make extra names cheap (persons)
+_STRONG_PAIR = 0.8  # a distinctive token pair at least this similar is identity evidence
+_INITIAL_SIM = 0.85  # a person's initial against a name starting with that letter
+_MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
+_ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
+_WORD_OR_NUMBER = (0, 3)
+_GENERIC_WEIGHT = 1.0
+_STOP_WEIGHT = 0.3
+_FUZZY_FORM_MIN = 8  # tokens this long may be a misspelt legal form
+_FUZZY_FORM_SIM = 0.9
+_PREFIX_MIN = 8  # tokens this long also get their first six letters as a key
+_NUMBER_WEIGHT = 3.0
+_INITIAL_LEN = 1  # letters of the second token in a pair key
+_SKELETON_MIN = 4  # tokens this long also get their consonant skeleton as a key
+_DELETION_MIN = 5  # tokens this long also get their one-letter deletions as keys
+_VOWELS = re.compile(r"[aeiouy]")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Feature:
+    """One reason the score went up or down.
+
+    Args:
+        name: Machine name: ``name_similarity``, ``legal_form_equivalent``,
+            ``legal_form_mismatch``, ``joined_tokens``, ``number_mismatch``,
+            ``no_distinctive_match``, ``kind_mismatch``, ``weak_alias``,
+            ``identifier_match``, ``identifier_mismatch``, ``birth_date_match``,
+            ``birth_date_mismatch``, ``country_match``, ``country_mismatch``,
+            ``exact_normalised``.
+        effect: Signed contribution to the score (the effects add up to the score).
+        detail: A sentence for a human reviewer.
+
+    Example:
+        >>> from tradecontrol.screening.scoring import Feature
+        >>> Feature(name="number_mismatch", effect=-0.4, detail="numbers differ: 7 vs 8").effect
+        -0.4
+    """
+
+    name: str
+    effect: float
+    detail: str
+
+
+class _Token(NamedTuple):
+    text: str
+    type: int
+    weight: float
+    skeleton: str = ""  # consonant skeleton of words of _SKELETON_MIN letters or more
+
+
+class _View(NamedTuple):
+    """One name analysed for one kind of comparison (person or organisation)."""
+
+    tokens: tuple[_Token, ...]
+    legal: frozenset[str]
+    numbers: frozenset[str]
+    joined: str  # every token, no spaces
+    form: str  # the normalised form shown to users
+    distinctive: bool  # has a word or number token
+    scored: tuple[_Token, ...]  # the tokens that are not legal forms
+    texts: tuple[str, ...]  # their texts
+    plain: tuple[bool, ...]  # True for a word or generic word of two letters or more
+
+
+class _Name(NamedTuple):
+    original: str
+    person: _View
+    org: _View
+    keys: frozenset[str]
+    exact: tuple[str, ...]  # exact-normalised keys (fallback)
+
+
+class _Birth(NamedTuple):
+    low: int
+    high: int
+    month: int | None
+    day: int | None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Prepared:
+    """An entity pre-normalised for fast comparison; picklable; built once per listing.
+
+    Args:
+        entity: The entity.
+        keys: Blocking keys for the candidate index: ``P:`` a typo-tolerant key of one
+            distinctive token with the initial of another (names of several tokens),
+            ``S:`` typo-tolerant keys of the only distinctive token, ``j:`` the name written
+            without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers.
+        kind: The entity's kind; ``organization`` when unknown but a name carries a legal
+            form.
+        names: The name and strong aliases, analysed.
+        weak: The weak aliases, analysed.
+        identifiers: ``(scheme, value)`` pairs, values upper-case alphanumeric.
+        births: Dates of birth as year ranges with month and day where known.
+        countries: ISO 3166-1 alpha-2 codes of country, nationalities and addresses.
+
+    Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import prepare
+        >>> p = prepare(Entity(name="JSC ARGUMENT"))
+        >>> sorted(k for k in p.keys if not k.startswith("S:t:"))
+        ['S:s:argmnt', 'j:jscargument', 'x:jsc argument']
+    """
+
+    entity: Entity
+    keys: frozenset[str]
+    kind: EntityKind
+    names: tuple[_Name, ...]
+    weak: tuple[_Name, ...]
+    identifiers: frozenset[tuple[str, str]]
+    births: tuple[_Birth, ...]
+    countries: frozenset[str]
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Comparison:
+    """How a query compares with one listed entity.
+
+    Args:
+        score: 0–1; 1 is certain identity.
+        matched_name: The listed name or alias (as listed) that gave the score.
+        query_form: Normalised query name used.
+        listed_form: Normalised listed name used.
+        features: What raised or lowered the score, in the order applied.
+
+    Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import compare, prepare
+        >>> c = compare(prepare(Entity(name="Emma Daniels", kind="person")),
+        ...             prepare(Entity(name="EMMA LLC", kind="organization")))
+        >>> c.score, c.features[0].name
+        (0.0, 'kind_mismatch')
+    """
+
+    score: float
+    matched_name: str
+    query_form: str
+    listed_form: str
+    features: tuple[Feature, ...]
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@cache
+def _terms() -> dict[str, Any]:
+    data: dict[str, Any] = read_json("name_terms.json")
+    forms: dict[str, str] = data["legal_forms"]
+    phrases = sorted(((tuple(k.split()), v) for k, v in forms.items()), key=lambda p: -len(p[0]))
+    return {
+        "phrases": tuple(phrases),
+        "first": frozenset(p[0][0] for p in phrases),
+        "classes": data["legal_form_classes"],
+        "generic": frozenset(data["generic_words"]),
+        "stop": frozenset(data["stopwords"]),
+        "fuzzy_forms": {
+            k: v for k, v in forms.items() if len(k) >= _FUZZY_FORM_MIN and " " not in k
+        },
+        "titles": frozenset(data["titles"]),
+        "particles": data["particles"],
+        "unique_ids": frozenset(data["unique_identifiers"]),
+        "ids": frozenset(data["identifying_identifiers"]),
+    }
+
+
+def _weight(text: str) -> float:
+    return float(max(2, min(len(text), 10)))
+
+
+def _skeleton(text: str) -> str:
+    """Consonant skeleton: first letter kept, later vowels dropped, doubles collapsed."""
+    return text[0] + _DOUBLES.sub(r"\1", _VOWELS.sub("", text[1:]))
+
+
+def _word(text: str) -> _Token:
+    skeleton = _skeleton(text) if len(text) >= _SKELETON_MIN else ""
+    if len(skeleton) < _SKELETON_MIN - 1:  # ``lc`` (Lucy, Lucio) says too little
+        skeleton = ""
+    return _Token(text, _WORD, _weight(text), skeleton)
+
+
+def _legal_at(tokens: list[str], i: int) -> tuple[int, str] | None:
+    """The legal form starting at ``tokens[i]``: (its length in tokens, canonical form)."""
+    for phrase, canon in _terms()["phrases"]:
+        if tuple(tokens[i : i + len(phrase)]) == phrase:
+            return len(phrase), canon
+    return None
+
+
+@cache
+def _fuzzy_form(token: str) -> str | None:
+    """The legal form a long token misspells (``aktiengeselschaft`` -> ``ag``), if any."""
+    forms: dict[str, str] = _terms()["fuzzy_forms"]
+    found = _extract_one(
+        token, forms.keys(), scorer=_Indel.normalized_similarity, score_cutoff=_FUZZY_FORM_SIM
+    )
+    return forms[found[0]] if found else None
+
+
+def _view(tokens: list[str], mode: int) -> _View:
+    terms = _terms()
+    out: list[_Token] = []
+    legal: set[str] = set()
+    if mode == _ORG:
+        tokens = join_initials(tokens)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if mode == _ORG and tok in terms["first"]:
+            found = _legal_at(tokens, i)
+            if found is not None:
+                out.append(_Token(found[1], _LEGAL, 0.0))
+                legal.add(found[1])
+                i += found[0]
+                continue
+        i += 1
+        if tok.isdigit():
+            out.append(_Token(tok.lstrip("0") or "0", _NUMBER, _NUMBER_WEIGHT))
+        elif mode == _PERSON and (tok in terms["titles"]):
+            out.append(_Token(tok, _GENERIC, _GENERIC_WEIGHT))
+        elif mode == _PERSON and tok in terms["particles"]:
+            out.append(_Token(terms["particles"][tok], _GENERIC, _GENERIC_WEIGHT))
+        elif tok in terms["stop"]:
+            out.append(_Token(tok, _GENERIC, _STOP_WEIGHT))
+        elif mode == _ORG and tok in terms["generic"]:
+            out.append(_Token(tok, _GENERIC, _GENERIC_WEIGHT))
+        elif mode == _ORG and len(tok) >= _FUZZY_FORM_MIN and (form := _fuzzy_form(tok)):
+            out.append(_Token(form, _LEGAL, 0.0))
+            legal.add(form)
+        else:
+            out.append(_word(tok))
+    if not any(t.type == _WORD for t in out):
+        # a name made only of generic words (``Bank of China``): they are its identity
+        out = [_word(t.text) if t.type == _GENERIC and len(t.text) > 2 else t for t in out]
+    numbers = frozenset(t.text for t in out if t.type == _NUMBER)
+    scored = tuple(t for t in out if t.type != _LEGAL)
+    return _View(
+        tokens=tuple(out),
+        legal=frozenset(legal),
+        numbers=numbers,
+        joined="".join(tokens),
+        form=" ".join(t.text for t in out),
+        distinctive=any(t.type in (_WORD, _NUMBER) for t in out),
+        scored=scored,
+        texts=tuple(t.text for t in scored),
+        plain=tuple(t.type != _NUMBER and len(t.text) > 1 for t in scored),
+    )
+
+
+def _fine(tok: _Token) -> set[str]:
+    """Keys of a token that survive one typo.
+
+    The token, its consonant skeleton and its one-letter deletions; a number as written.
+    """
+    text = tok.text
+    if tok.type == _NUMBER:
+        return {"n:" + text}
+    keys = {"t:" + text}
+    if tok.skeleton:
+        keys.add("s:" + tok.skeleton)
+    if len(text) >= _DELETION_MIN:
+        keys.update("t:" + text[:k] + text[k + 1 :] for k in range(len(text)))
+    return keys
+
+
+def _view_keys(view: _View) -> set[str]:
+    """Index keys of one name.
+
+    A name of one distinctive token gets that token's typo-tolerant keys (``S:``). A name
+    of several gets, for each ordered pair of its distinctive tokens, the typo-tolerant
+    keys of the first with the initial of the second (``P:``): two names are compared
+    only when one token agrees and another begins with the same letter. A name of one
+    distinctive token and a name of several share no key and never match (except written
+    together, ``j:``, or equal after normalisation, ``x:``).
+    """
+    distinct = [t for t in view.scored if t.type in _WORD_OR_NUMBER]
+    if len(distinct) == 1:
+        return {"S:" + k for k in _fine(distinct[0])}
+    keys: set[str] = set()
+    initials = [t.text if t.type == _NUMBER else t.text[:_INITIAL_LEN] for t in distinct]
+    for i, tok in enumerate(distinct):
+        if len(tok.text) < 2 and tok.type == _WORD:
+            continue
+        fine = _fine(tok)
+        for j, initial in enumerate(initials):
+            if j != i:
+                keys.update(f"P:{k}|{initial}" for k in fine)
+    return keys
+
+
+def _analyse(name: str, kind: EntityKind) -> _Name:
+    tokens = fold_tokens(name)
+    person = _view(tokens, _PERSON)
+    org = _view(tokens, _ORG)
+    keys: set[str] = set()
+    exact = name_keys(name)
+    keys.update("x:" + k for k in exact)
+    views = (
+        (person,)
+        if kind is EntityKind.PERSON
+        else (person, org)
+        if kind is EntityKind.UNKNOWN
+        else (org,)
+    )
+    for view in views:
+        keys |= _view_keys(view)
+    if len(person.joined) >= 4:
+        keys.add("j:" + person.joined)
+    return _Name(name, person, org, frozenset(keys), exact)
+
+
+_YEAR = re.compile(r"\d{4}")
+
+
+def _birth(text: str) -> _Birth:
+    years = [int(y) for y in _YEAR.findall(text)]
+    if not years:  # pragma: no cover - validated upstream
+        return _Birth(0, 9999, None, None)
+    low, high = min(years), max(years)
+    if "circa" in text.casefold():
+        low, high = low - 1, high + 1
+    parts = text.strip().split("-")
+    if len(years) == 1 and len(parts) >= 2 and parts[0].isdigit():
+        month = int(parts[1]) if parts[1].isdigit() else None
+        day = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+        return _Birth(low, high, month, day)
+    return _Birth(low, high, None, None)
+
+
+def _ident_value(scheme: str, value: str) -> str:
+    """Upper-case alphanumerics, without a leading scheme name (``IMO 9123456``)."""
+    folded = "".join(ch for ch in value.upper() if ch.isalnum())
+    prefix = "".join(ch for ch in scheme.upper() if ch.isalnum())
+    if prefix and folded.startswith(prefix) and folded[len(prefix) :].isdigit():
+        folded = folded[len(prefix) :]
+    return folded
+
+
+def prepare(entity: Entity) -> Prepared:
+    """Analyse an entity once for :func:`compare`.
+
+    Args:
+        entity: A query or a listed entity.
+
+    Returns:
+        The ``Prepared`` form, with the blocking keys of the candidate index.
+
+    Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import prepare
+        >>> p = prepare(Entity(name="Иван Сидоров", kind="person"))
+        >>> p.names[0].person.form
+        'ivan sidorov'
+    """
+    kind = entity.kind
+    if kind is EntityKind.UNKNOWN and any(_view(fold_tokens(n), _ORG).legal for n in entity.names):
+        kind = EntityKind.ORGANIZATION
+    names = tuple(_analyse(n, kind) for n in dict.fromkeys(entity.names))
+    weak = tuple(_analyse(n, kind) for n in dict.fromkeys(entity.weak_aliases))
+    identifiers = frozenset(
+        (i.scheme, value)
+        for i in entity.identifiers
+        if i.scheme in _terms()["ids"] and (value := _ident_value(i.scheme, i.value))
+    )
+    keys: set[str] = set()
+    for name in (*names, *weak):
+        keys |= name.keys
+    keys.update(f"i:{scheme}:{value}" for scheme, value in identifiers)
+    dates = (*([entity.birth_date] if entity.birth_date else []), *entity.birth_dates)
+    countries = {j.code.split("-")[0] for j in entity.nationalities}
+    if entity.country is not None:
+        countries.add(entity.country.code.split("-")[0])
+    countries.update(a.country.code.split("-")[0] for a in entity.addresses if a.country)
+    return Prepared(
+        entity=entity,
+        keys=frozenset(keys),
+        kind=kind,
+        names=names,
+        weak=weak,
+        identifiers=identifiers,
+        births=tuple(_birth(d) for d in dates),
+        countries=frozenset(countries),
+    )
+
+
+# --------------------------------------------------------------------------- scoring
+
+_INCOMPATIBLE = {
+    frozenset({EntityKind.PERSON, EntityKind.ORGANIZATION}),
+    frozenset({EntityKind.PERSON, EntityKind.VESSEL}),
+    frozenset({EntityKind.PERSON, EntityKind.AIRCRAFT}),
+    frozenset({EntityKind.VESSEL, EntityKind.AIRCRAFT}),
+    frozenset({EntityKind.ORGANIZATION, EntityKind.AIRCRAFT}),
+}
+
+
+class _NameScore(NamedTuple):
+    score: float
+    features: tuple[Feature, ...]
+
+
+def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
+    """Pair tokens greedily by similarity; return (score, distinctive evidence).
+
+    Numbers pair only when equal; a person's initial pairs with a name it begins.
+    """
+    qt, lt = qv.scored, lv.scored
+    if not qt or not lt:
+        return 0.0, False
+    person = mode == _PERSON
+    pairs: list[tuple[float, int, int]] = []
+    similarity = _Indel.normalized_similarity
+    ltexts, lplain = lv.texts, lv.plain
+    for i, (ta, pa) in enumerate(zip(qv.texts, qv.plain, strict=True)):
+        for j, tb in enumerate(ltexts):
+            if ta == tb:
+                sim = 1.0
+            elif pa and lplain[j]:
+                sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
+                if sim < _SKELETON_SIM:
+                    ska = qt[i].skeleton
+                    if ska and ska == lt[j].skeleton:
+                        sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
+                    elif not sim:
+                        continue
+            elif (
+                person
+                and qt[i].type == lt[j].type == _WORD
+                and ((len(ta) == 1 and tb.startswith(ta)) or (len(tb) == 1 and ta.startswith(tb)))
+            ):
+                sim = _INITIAL_SIM  # an initial and a name it begins
+            else:
+                continue
+            pairs.append((sim, i, j))
+    pairs.sort(reverse=True)
+    used_q: set[int] = set()
+    used_l: set[int] = set()
+    matched = 0.0
+    paired_weight = 0.0
+    evidence = False
+    strong = 0
+    for sim, i, j in pairs:
+        if i in used_q or j in used_l:
+            continue
+        used_q.add(i)
+        used_l.add(j)
+        a, b = qt[i], lt[j]
+        w = a.weight + b.weight
+        matched += sim * w
+        paired_weight += w
+        if sim >= _STRONG_PAIR and (a.type in _WORD_OR_NUMBER or b.type in _WORD_OR_NUMBER):
+            evidence = True
+            strong += sim >= _AGREE and min(len(a.text), len(b.text)) > 1
+    left_q = sum(t.weight for i, t in enumerate(qt) if i not in used_q)
+    left_l = sum(t.weight for j, t in enumerate(lt) if j not in used_l)
+    if person and strong >= 2 and not (left_q and left_l):
+        # a missing middle name or patronymic on one side costs little
+        left_q *= _MIDDLE_COST
+        left_l *= _MIDDLE_COST
+    elif not person:
+        left_q *= _ORG_EXTRA_COST
+        left_l *= _ORG_EXTRA_COST
+    total = paired_weight + left_q + left_l
+    return (matched / total if total else 0.0), evidence
+
+
+def _score_names(
+    q: _Name, lname: _Name, mode: int, shared: frozenset[str], explain: bool
+) -> _NameScore:
+    """Score two names; build the features only when ``explain`` (same score either way)."""
+    qv = q.person if mode == _PERSON else q.org
+    lv = lname.person if mode == _PERSON else lname.org
+    features: list[Feature] = []
+    score, evidence = _align(qv, lv, mode)
+    joined = False
+    exact = score < 1.0 and any(k.startswith("x:") for k in shared)
+    if exact:
+        score, evidence = 1.0, True
+    elif score < 1.0 and "j:" + lv.joined in shared:
+        score, evidence, joined = 1.0, True, True
+    if explain:
+        if exact:
+            detail = f"{q.original!r} and {lname.original!r} are equal after normalisation"
+        elif joined:
+            detail = f"{qv.form!r} and {lv.form!r} are equal without spaces"
+        else:
+            detail = f"token similarity of {qv.form!r} and {lv.form!r}"
+        features.append(Feature(name="name_similarity", effect=score, detail=detail))
+        if joined:
+            features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
+    if qv.legal and lv.legal:
+        classes = _terms()["classes"]
+        if qv.legal & lv.legal or {classes[f] for f in qv.legal} & {classes[f] for f in lv.legal}:
+            if explain:
+                features.append(
+                    Feature(
+                        name="legal_form_equivalent",
+                        effect=0.0,
+                        detail=f"legal forms {sorted(qv.legal)} and {sorted(lv.legal)} equivalent",
+                    )
+                )
+        else:
+            effect = -min(0.05, score)
+            score += effect
+            if explain:
+                features.append(
+                    Feature(
+                        name="legal_form_mismatch",
+                        effect=effect,
+                        detail=f"legal forms differ: {sorted(qv.legal)} vs {sorted(lv.legal)}",
+                    )
+                )
+    if qv.numbers != lv.numbers and (qv.numbers or lv.numbers):
+        both = bool(qv.numbers and lv.numbers)
+        cap = 0.4 if both else max(0.0, score - 0.1)
+        if score > cap:
+            if explain:
+                features.append(
+                    Feature(
+                        name="number_mismatch",
+                        effect=cap - score,
+                        detail=f"numbers differ: {sorted(qv.numbers)} vs {sorted(lv.numbers)}",
+                    )
+                )
+            score = cap
+    if (not evidence and score > 0.3) or (not (qv.distinctive and lv.distinctive) and score > 0):
+        cap = 0.3 if qv.distinctive and lv.distinctive else 0.0
+        if score > cap:
+            if explain:
+                features.append(
+                    Feature(
+                        name="no_distinctive_match",
+                        effect=cap - score,
+                        detail="only generic words or legal forms agree",
+                    )
+                )
+            score = cap
+    return _NameScore(max(0.0, score), tuple(features))
+
+
+def _best(
+    query: Prepared, names: tuple[_Name, ...], mode: int
+) -> tuple[_NameScore, _Name, _Name] | None:
+    best: tuple[float, _Name, _Name, frozenset[str]] | None = None
+    for lname in names:
+        for qname in query.names:
+            shared = qname.keys & lname.keys
+            if not shared:
+                continue
+            score = _score_names(qname, lname, mode, shared, False).score
+            if best is None or score > best[0]:
+                best = (score, qname, lname, shared)
+    if best is None:
+        return None
+    _, qname, lname, shared = best
+    return _score_names(qname, lname, mode, shared, True), qname, lname
+
+
+def _birth_features(query: Prepared, listed: Prepared) -> tuple[Feature | None, bool]:
+    if not query.births or not listed.births:
+        return None, False
+    full = False
+    for a in query.births:
+        for b in listed.births:
+            if a.low <= b.high and b.low <= a.high:
+                if (
+                    a.month
+                    and b.month
+                    and a.day
+                    and b.day
+                    and (a.month, a.day)
+                    != (
+                        b.month,
+                        b.day,
+                    )
+                ):
+                    continue
+                full = full or bool(a.day and b.day)
+                return Feature(
+                    name="birth_date_match",
+                    effect=0.0,
+                    detail="dates of birth agree" + (" to the day" if full else ""),
+                ), True
+    gap = min(
+        min(abs(a.low - b.high), abs(b.low - a.high)) for a in query.births for b in listed.births
+    )
+    effect = -0.05 if gap == 0 else -0.1 if gap <= 1 else -0.2
+    return Feature(
+        name="birth_date_mismatch",
+        effect=effect,
+        detail=f"dates of birth differ ({gap} year(s) apart)"
+        if gap
+        else "dates of birth differ in month or day",
+    ), False
+
+
+def _exact(query: Prepared, listed: Prepared) -> Comparison:
+    for lname in listed.names:
+        for qname in query.names:
+            if set(qname.exact) & set(lname.exact):
+                return Comparison(
+                    score=1.0,
+                    matched_name=lname.original,
+                    query_form=qname.exact[0],
+                    listed_form=lname.exact[0],
+                    features=(
+                        Feature(
+                            name="exact_normalised",
+                            effect=1.0,
+                            detail="names equal after normalisation (fuzzy matching not "
+                            "installed: pip install tradecontrol[screening])",
+                        ),
+                    ),
+                )
+    return Comparison(
+        score=0.0,
+        matched_name=listed.entity.name,
+        query_form=query.names[0].exact[0] if query.names[0].exact else "",
+        listed_form=listed.names[0].exact[0] if listed.names[0].exact else "",
+        features=(),
+    )
+
+
+def compare(query: Prepared, listed: Prepared) -> Comparison:
+    """Score how closely ``query`` resembles ``listed`` (0–1) and explain it.
+
+    The name score pairs the tokens of two names by similarity (rapidfuzz Indel ratio),
+    weighting distinctive words by length, generic words (``trading``, ``international``)
+    and personal titles lightly, and leaving legal forms out (they are compared as legal
+    forms). Token order does not matter. For persons, once two tokens agree, unpaired
+    tokens (a missing middle name) cost little. Names written with or without spaces are
+    also compared joined (``JSCARGUMENT``). The best pair of names wins; then the
+    features below adjust it:
+
+    - different numbers cap the score at 0.4; a number on one side only costs 0.1;
+    - no agreeing distinctive word (only generic words or legal forms) caps it at 0.3;
+    - incompatible kinds (a person and an organisation, vessel or aircraft) give 0;
+    - a weak alias alone gives at most ``WEAK_ALIAS_CAP`` (0.8);
+    - a shared identifier (same scheme and value) gives 1; the same scheme with different
+      values on both sides caps the score at 0.5;
+    - dates of birth that disagree lower it (by 0.2 when years are more than one year
+      apart), countries that disagree by 0.05; absence never raises the score.
+
+    Args:
+        query: The prepared query entity.
+        listed: The prepared listed entity.
+
+    Returns:
+        A :class:`Comparison`; its features' effects add up to its score.
+
+    Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import compare, prepare
+        >>> c = compare(prepare(Entity(name="ORION STAR 8", kind="vessel")),
+        ...             prepare(Entity(name="ORION STAR 7", kind="vessel")))
+        >>> round(c.score, 2), c.features[-1].name
+        (0.4, 'number_mismatch')
+    """
+    if not AVAILABLE:
+        return _exact(query, listed)
+    if frozenset({query.kind, listed.kind}) in _INCOMPATIBLE:
+        return Comparison(
+            score=0.0,
+            matched_name=listed.entity.name,
+            query_form=query.names[0].person.form,
+            listed_form=listed.names[0].person.form,
+            features=(
+                Feature(
+                    name="kind_mismatch",
+                    effect=0.0,
+                    detail=f"a {query.kind.value} cannot be a {listed.kind.value}",
+                ),
+            ),
+        )
+    mode = _PERSON if EntityKind.PERSON in (query.kind, listed.kind) else _ORG
+    found = _best(query, listed.names, mode)
+    weak = _best(query, listed.weak, mode)
+    weak_used = weak is not None and (found is None or weak[0].score > found[0].score)
+    if weak_used:
+        found = weak
+    features: list[Feature] = []
+    if found is None:
+        score = 0.0
+        qname, lname = query.names[0], listed.names[0]
+    else:
+        result, qname, lname = found
+        score = result.score
+        features.extend(result.features)
+    support = False
+    birth, birth_ok = _birth_features(query, listed)
+    if birth is not None:
+        support = support or birth_ok
+        features.append(birth)
+        score += birth.effect
+    if query.countries and listed.countries:
+        if query.countries & listed.countries:
+            features.append(
+                Feature(
+                    name="country_match",
+                    effect=0.0,
+                    detail=f"country {sorted(query.countries & listed.countries)} agrees",
+                )
+            )
+        else:
+            features.append(
+                Feature(
+                    name="country_mismatch",
+                    effect=-0.05,
+                    detail=f"countries differ: {sorted(query.countries)} vs "
+                    f"{sorted(listed.countries)}",
+                )
+            )
+            score -= 0.05
+    shared_ids = query.identifiers & listed.identifiers
+    if shared_ids:
+        scheme, value = sorted(shared_ids)[0]
+        features.append(
+            Feature(
+                name="identifier_match",
+                effect=1.0 - score,
+                detail=f"same {scheme} identifier {value}",
+            )
+        )
+        score = 1.0
+    else:
+        common = (
+            {s for s, _ in query.identifiers}
+            & {s for s, _ in listed.identifiers}
+            & _terms()["unique_ids"]
+        )
+        if common and score > 0.5:
+            features.append(
+                Feature(
+                    name="identifier_mismatch",
+                    effect=0.5 - score,
+                    detail=f"different {', '.join(sorted(common))} identifiers",
+                )
+            )
+            score = 0.5
+        if weak_used and not support and score > WEAK_ALIAS_CAP:
+            features.append(
+                Feature(
+                    name="weak_alias",
+                    effect=WEAK_ALIAS_CAP - score,
+                    detail=f"{lname.original!r} is a weak alias and nothing else supports it",
+                )
+            )
+            score = WEAK_ALIAS_CAP
+    score = min(1.0, max(0.0, score))
+    view = "person" if mode == _PERSON else "org"
+    return Comparison(
+        score=score,
+        matched_name=lname.original,
+        query_form=getattr(qname, view).form,
+        listed_form=getattr(lname, view).form,
+        features=tuple(features),
+    )
