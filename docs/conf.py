@@ -22,6 +22,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
     "sphinx.ext.intersphinx",
+    "myst_parser",
     "huawei_timeline",
     "ownership_graph",
 ]

@@ -56,7 +56,7 @@ def _entries(module_name: str, page: str) -> list[soi.DataObjStr]:
             name=module_name, domain="py", role="module", priority="0", uri=page, dispname="-"
         )
     ]
-    names = getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
+    names = [*getattr(module, "__all__", ()), *(n for n in dir(module) if not n.startswith("_"))]
     for name in sorted(set(names)):
         obj = getattr(module, name, None)
         if obj is None or inspect.ismodule(obj):
