@@ -268,6 +268,8 @@ def _legal_at(tokens: list[str], i: int) -> tuple[int, str] | None:
 @cache
 def _fuzzy_form(token: str) -> str | None:
     """The legal form a long token misspells (``aktiengeselschaft`` -> ``ag``), if any."""
+    if not AVAILABLE:  # exact-normalised matching only: no misspelt legal forms
+        return None
     forms: dict[str, str] = _terms()["fuzzy_forms"]
     found = _extract_one(
         token, forms.keys(), scorer=_Indel.normalized_similarity, score_cutoff=_FUZZY_FORM_SIM

@@ -1,0 +1,44 @@
+"""A core-only install (no optional extras) still decides: screening falls back to exact."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SCRIPT = r"""
+import sys
+for blocked in ("rapidfuzz", "anyascii", "tqdm", "dask", "defusedxml"):
+    sys.modules[blocked] = None  # import fails as if the extra were not installed
+import json
+import tradecontrol as tc
+from tradecontrol.screening import scoring
+rb = tc.Rulebook.default()
+out = {"available": scoring.AVAILABLE}
+t = tc.Transaction.from_dict({
+    "id": "T", "date": "2019-06-10", "origin": "US", "destination": "CN",
+    "parties": [{"role": "ultimate_consignee",
+                 "entity": {"name": "Huawei Technologies Aktiengeselschaft"}},
+                {"role": "end_user", "entity": {"name": "HUAWEI TECHNOLOGIES CO., LIMITED"}}],
+    "items": [{"description": "USB cables", "eccn": "EAR99"}]})
+out["outcome"] = tc.evaluate(t, rb).outcome.value
+out["screen"] = [m.score for m in tc.screen(tc.Entity(name="Huawei Technologies Co Ltd"), rb)][:1]
+print(json.dumps(out))
+"""
+
+
+def test_evaluate_and_screen_work_without_the_optional_extras() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out == {"available": False, "outcome": "license_required", "screen": [1.0]}
