@@ -134,7 +134,7 @@ def percent(value: Any) -> Percent:
     out = decimal(value)
     if not Decimal(0) <= out <= Decimal(100):
         raise InvalidInputError(f"{out} is not a percentage between 0 and 100")
-    return Percent(out)
+    return Percent(out.copy_abs() if out.is_zero() else out)  # "-0" is 0
 
 
 def eccn(value: Any) -> str:

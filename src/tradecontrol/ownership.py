@@ -50,7 +50,7 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, Window
-from tradecontrol.entities import Entity
+from tradecontrol.entities import Entity, same_entity
 from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.screening.normalize import normalize_name
 
@@ -114,6 +114,12 @@ class OwnershipEdge(CanonicalJSON):
     def _check_control(self, _: attrs.Attribute[bool], value: bool) -> None:
         if not isinstance(value, bool):
             raise InvalidInputError("control must be true or false", path="control")
+
+    def __attrs_post_init__(self) -> None:
+        if same_entity(self.owned, self.owner):
+            raise InvalidInputError(
+                f"{self.owner.name!r} is stated as an owner of itself", path="owner"
+            )
 
 
 @attrs.frozen(slots=True)

@@ -43,8 +43,34 @@ def read_ownership(path: str | Path) -> tuple[tuple[OwnershipEdge, ...], tuple[P
     Raises:
         DataError: The file cannot be read.
     """
+    numbered, problems = read_numbered(path)
+    return tuple(edge for _, edge in numbered), problems
+
+
+def read_numbered(
+    path: str | Path,
+) -> tuple[tuple[tuple[int, OwnershipEdge], ...], tuple[Problem, ...]]:
+    r"""As :func:`read_ownership`, each edge with its 1-based line number.
+
+    Args:
+        path: A JSON-lines file (UTF-8).
+
+    Returns:
+        ``((line, edge), ...), problems``.
+
+    Raises:
+        DataError: The file cannot be read.
+
+    Example:
+        >>> import json, tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "edges.jsonl"
+        >>> _ = path.write_text("\n" + json.dumps({"owned": {"name": "B"},
+        ...     "owner": {"name": "A"}}) + "\n")
+        >>> read_numbered(path)[0][0][0]
+        2
+    """
     source = str(path)
-    edges: list[OwnershipEdge] = []
+    edges: list[tuple[int, OwnershipEdge]] = []
     problems: list[Problem] = []
     try:
         fh = Path(path).open("rb")  # noqa: SIM115 (closed by the with below)
@@ -66,7 +92,7 @@ def read_ownership(path: str | Path) -> tuple[tuple[OwnershipEdge, ...], tuple[P
                 continue
             try:
                 data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=unique_keys)
-                edges.append(OwnershipEdge.from_dict(data))
+                edges.append((number, OwnershipEdge.from_dict(data)))
             except UnicodeDecodeError as exc:
                 problems.append(
                     Problem(
