@@ -25,6 +25,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment, parse_moment
+from tradecontrol.entities import MAX_OWNERSHIP_ENTITIES, Entity
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.transactions import FactValue, _facts
@@ -59,15 +60,42 @@ def _key(name: str) -> str:
 def _depth_exceeds(data: Any, limit: int) -> bool:
     """True when ``data`` nests objects and lists deeper than ``limit`` (iterative walk)."""
     stack = [(data, 1)]
+    deepest: dict[int, int] = {}  # a shared sub-object is walked again only when deeper
     while stack:
         node, depth = stack.pop()
         if depth > limit:
             return True
+        if isinstance(node, Mapping | list | tuple):
+            if deepest.get(id(node), 0) >= depth:
+                continue
+            deepest[id(node)] = depth
         if isinstance(node, Mapping):
             stack.extend((child, depth + 1) for child in node.values())
         elif isinstance(node, list | tuple):
             stack.extend((child, depth + 1) for child in node)
     return False
+
+
+def _check_owner_tree(data: Mapping[str, Any]) -> None:
+    """Refuse an entity whose nested ``owners`` state more than MAX_OWNERSHIP_ENTITIES.
+
+    Checked on the raw data before anything is built, so a tree of shared sub-objects
+    (exponentially many entities from a small Python structure) costs at most the limit.
+    """
+    count = 0
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_OWNERSHIP_ENTITIES:
+            raise InvalidInputError(
+                f"owner tree states more than {MAX_OWNERSHIP_ENTITIES} entities", path="owners"
+            )
+        owners = node.get("owners") if isinstance(node, Mapping) else None
+        if isinstance(owners, list | tuple):
+            for own in owners[: v.MAX_LIST + 1]:
+                if isinstance(own, Mapping):
+                    stack.append(own.get("owner"))
 
 
 def _walk(exc: BaseException, path: str) -> list[tuple[str, str]]:
@@ -182,9 +210,13 @@ def _make_converter() -> cattrs.Converter:
     def attrs_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
         inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
 
+        guard = cls is Entity
+
         def structure_obj(value: Any, _: Any) -> Any:
             if not isinstance(value, Mapping):
                 raise InvalidInputError(f"expected an object, got {type(value).__name__}")
+            if guard:
+                _check_owner_tree(value)
             return inner(value, cls)
 
         return structure_obj

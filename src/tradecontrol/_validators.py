@@ -96,6 +96,8 @@ def decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise InvalidInputError("expected a decimal number, got a boolean")
     if isinstance(value, Decimal):
+        if not value.is_finite():  # NaN, sNaN, Infinity: comparisons would raise or mislead
+            raise InvalidInputError(f"{value} is not a finite number")
         out = value
     elif isinstance(value, int) and abs(value) >= 10**MAX_MAGNITUDE:
         raise InvalidInputError(f"is too large (at most {MAX_MAGNITUDE} digits)")
@@ -124,7 +126,7 @@ def non_negative_decimal(value: Any) -> Decimal:
     out = decimal(value)
     if out < 0:
         raise InvalidInputError(f"{out} must not be negative")
-    return out
+    return out.copy_abs() if out.is_zero() else out  # "-0" is 0
 
 
 def percent(value: Any) -> Percent:

@@ -198,7 +198,9 @@ class Entity(CanonicalJSON):
         for i, own in enumerate(self.owners):
             if same_entity(own.owner, self):
                 raise InvalidInputError(
-                    f"{own.owner.name!r} is stated as an owner of itself", path=f"owners[{i}]"
+                    f"{own.owner.name!r} is the same entity as {self.name!r} (same identifier,"
+                    " or same name and country): an entity cannot be its own owner",
+                    path=f"owners[{i}]",
                 )
             ids, key = _id_keys(own.owner), _name_key(own.owner)
             twins = [by_id[k] for k in ids if k in by_id]

@@ -118,7 +118,9 @@ class OwnershipEdge(CanonicalJSON):
     def __attrs_post_init__(self) -> None:
         if same_entity(self.owned, self.owner):
             raise InvalidInputError(
-                f"{self.owner.name!r} is stated as an owner of itself", path="owner"
+                f"{self.owner.name!r} is the same entity as {self.owned.name!r} (same "
+                "identifier, or same name and country): an entity cannot be its own owner",
+                path="owner",
             )
 
 
