@@ -293,6 +293,20 @@ EDGES = [
     (edge(extra=1), "extra", "unknown field"),
     (edge(window="2020"), "window", "expected an object"),
     (edge(owner="Gamma Industrial LLC"), "owner", "cannot be its own owner"),  # was accepted
+    # nested owners inside an edge's entities: were silently ignored by the index
+    (
+        {
+            "owned": {"name": "A", "owners": [{"owner": {"name": "SDN X"}, "share_percent": 60}]},
+            "owner": {"name": "B"},
+        },
+        "owned.owners",
+        "give each holding as its own edge",
+    ),
+    (
+        {"owned": {"name": "A"}, "owner": {"name": "B", "owners": [{"owner": {"name": "C"}}]}},
+        "owner.owners",
+        "give each holding as its own edge",
+    ),
     (
         {
             "owned": {"name": "A", "identifiers": [{"scheme": "lei", "value": "X1"}]},

@@ -91,7 +91,8 @@ class OwnershipEdge(CanonicalJSON):
             ``as_of``.
 
     Raises:
-        InvalidInputError: A field is malformed.
+        InvalidInputError: A field is malformed, ``owned`` and ``owner`` are the same entity,
+            or either carries nested ``owners`` (give each holding as its own edge).
 
     Example:
         >>> e = OwnershipEdge.from_dict({"owned": {"name": "Gamma Industrial LLC"},
@@ -116,6 +117,12 @@ class OwnershipEdge(CanonicalJSON):
             raise InvalidInputError("control must be true or false", path="control")
 
     def __attrs_post_init__(self) -> None:
+        for name, entity in (("owned", self.owned), ("owner", self.owner)):
+            if entity.owners:  # the index reads edges only: nested owners would be lost
+                raise InvalidInputError(
+                    "an edge's entities carry no owners; give each holding as its own edge",
+                    path=f"{name}.owners",
+                )
         if same_entity(self.owned, self.owner):
             raise InvalidInputError(
                 f"{self.owner.name!r} is the same entity as {self.owned.name!r} (same "
