@@ -30,6 +30,7 @@ from tradecontrol import (
     evaluate,
 )
 from tradecontrol.cli import main
+from tradecontrol.drawdown import usage_from_dict
 from tradecontrol.entities import MAX_OWNERSHIP_DEPTH, MAX_OWNERSHIP_ENTITIES
 from tradecontrol.explain import ownership_view, to_dot, to_mermaid
 from tradecontrol.lists.ownership_edges import read_ownership
@@ -597,3 +598,47 @@ def test_fuzzed_owners_are_refused_cleanly_or_decided_without_a_rule_crash(owner
     assert decision.outcome in Outcome
     crashed = [f.message for f in decision.findings if "could not be applied" in f.message]
     assert not crashed
+
+
+EDGE_DATA = st.fixed_dictionaries(
+    {},
+    optional={
+        "owned": st.fixed_dictionaries({"name": NAMES}) | JSONISH,
+        "owner": st.fixed_dictionaries({"name": NAMES}) | JSONISH,
+        "share_percent": JSONISH,
+        "control": JSONISH,
+        "joint_arrangement": JSONISH,
+        "citations": JSONISH,
+        "window": st.fixed_dictionaries({}, optional={"start": JSONISH, "end": JSONISH}) | JSONISH,
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EDGE_DATA | JSONISH)
+def test_fuzzed_edges_are_built_or_refused_cleanly(data: Any) -> None:
+    try:
+        built = OwnershipEdge.from_dict(data)
+    except TradeControlError as exc:
+        assert isinstance(exc, InvalidInputError) and exc.message
+        return
+    assert built.share_percent is None or 0 <= built.share_percent <= 100
+    assert RB.with_ownership([built]).ownership_index is not None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.text(max_size=6),
+        st.fixed_dictionaries({}, optional={"value": JSONISH, "quantity": JSONISH}) | JSONISH,
+        max_size=3,
+    )
+    | JSONISH
+)
+def test_fuzzed_usage_files_are_read_or_refused_cleanly(data: Any) -> None:
+    try:
+        usage = usage_from_dict(data)
+    except TradeControlError as exc:
+        assert isinstance(exc, InvalidInputError) and exc.message
+        return
+    assert all(u.value >= 0 and u.quantity >= 0 and u.value.is_finite() for u in usage.values())
