@@ -642,3 +642,20 @@ def test_fuzzed_usage_files_are_read_or_refused_cleanly(data: Any) -> None:
         assert isinstance(exc, InvalidInputError) and exc.message
         return
     assert all(u.value >= 0 and u.quantity >= 0 and u.value.is_finite() for u in usage.values())
+
+
+def test_an_endless_edges_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: ``--ownership /dev/zero`` never ended (one line without end, skipped forever)."""
+    from tradecontrol.lists import ownership_edges
+
+    monkeypatch.setattr(ownership_edges, "MAX_FILE_BYTES", 4096)
+    side = write(tmp_path, "edges.jsonl", b"\0" * 10_000)
+    with pytest.raises(DataError, match="larger than 4096 bytes"):
+        read_ownership(side)
+    deals = write(tmp_path, "deals.jsonl", json.dumps(owned([sdn("10")])) + "\n")
+    assert main(["evaluate", deals, "--ownership", side]) == 1
+    assert f"{side}: larger than 4096 bytes" in capsys.readouterr().err
+    exact = write(tmp_path, "exact.jsonl", (json.dumps(edge(share_percent="1")) + "\n").ljust(4096))
+    assert len(read_ownership(exact)[0]) == 1

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import IO, cast
 
 from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.lists._core import Problem
@@ -29,6 +30,25 @@ __all__ = ["read_ownership"]
 
 MAX_LINE_BYTES = 1 << 20
 """Longest accepted line (1 MiB)."""
+
+MAX_FILE_BYTES = 1 << 30
+"""Largest accepted file (1 GiB): an endless stream such as ``/dev/zero`` is refused."""
+
+
+class _Capped:
+    """A binary stream that raises DataError once more than ``limit`` bytes were read."""
+
+    def __init__(self, fh: IO[bytes], limit: int, source: str) -> None:
+        self.fh, self.left, self.limit, self.source = fh, limit, limit, source
+
+    def readline(self, size: int = -1) -> bytes:
+        if self.left < 0:
+            raise DataError(f"{self.source}: larger than {self.limit} bytes")
+        raw = self.fh.readline(self.left + 1 if size < 0 else min(size, self.left + 1))
+        self.left -= len(raw)
+        if self.left < 0:
+            raise DataError(f"{self.source}: larger than {self.limit} bytes")
+        return raw
 
 
 def read_ownership(path: str | Path) -> tuple[tuple[OwnershipEdge, ...], tuple[Problem, ...]]:
@@ -59,7 +79,7 @@ def read_numbered(
         ``((line, edge), ...), problems``.
 
     Raises:
-        DataError: The file cannot be read.
+        DataError: The file cannot be read, or is larger than :data:`MAX_FILE_BYTES`.
 
     Example:
         >>> import json, tempfile, pathlib
@@ -77,7 +97,8 @@ def read_numbered(
     except OSError as exc:
         raise DataError(f"cannot read {source}: {exc.strerror}") from None
     with fh:
-        for number, raw in enumerate(bounded_lines(fh, MAX_LINE_BYTES), start=1):
+        capped = cast(IO[bytes], _Capped(fh, MAX_FILE_BYTES, source))
+        for number, raw in enumerate(bounded_lines(capped, MAX_LINE_BYTES), start=1):
             if raw.startswith(OVERLONG.encode()):
                 problems.append(
                     Problem(
