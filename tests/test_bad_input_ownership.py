@@ -416,6 +416,13 @@ CLI_CASES = [
     ("--usage", '{"D1": {"value": "5"}, "D1": {}}', "appears twice"),
     ("--usage", '{"D1": {"value": "5", "currency": "EUR"}}', "D1.currency: unknown field"),
     ("--usage", "[1]", "expected an object of licence ids"),
+    # was: " D1" silently replaced the usage of "D1"
+    (
+        "--usage",
+        '{"D1": {"value": "5"}, " D1": {"value": "1"}}',
+        "' D1': licence 'D1' is given twice",
+    ),
+    ("--usage", '{"": {"value": "5"}}', "'': licence id must not be empty"),
     ("--usage", "{", "not valid JSON"),
     ("--usage", b"\x00\xff", "not UTF-8"),
     ("--usage", None, "cannot read"),
