@@ -514,6 +514,7 @@ HOSTILE_NAMES = [
     "A <img src=x onerror=alert(1)> & B",
     'back\\slash\\" end',
     "semi; colon | pipe { } #quot; entity",
+    "`**markdown**`",
 ]
 
 
@@ -534,7 +535,7 @@ def test_graph_labels_are_escaped(name: str) -> None:
     for line in mermaid.splitlines():
         if line.strip().startswith("n") and '["' in line:
             label = line[line.index('["') + 2 : line.rindex('"]')]
-            assert not set(label.replace("<br/>", "")) & set('"<>&')
+            assert not set(label.replace("<br/>", "")) & set('"<>&`')
     assert mermaid.count("-->") == len(view.edges) >= 1
 
 

@@ -161,7 +161,7 @@ def _label(node: GraphNode, newline: str, escape: Callable[[str], str] = str) ->
 
 
 _MERMAID_ESCAPES = str.maketrans(
-    {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"}
+    {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;"}
 )
 
 
