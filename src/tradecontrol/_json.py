@@ -58,22 +58,33 @@ def _key(name: str) -> str:
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
-    """True when ``data`` nests objects and lists deeper than ``limit`` (iterative walk)."""
+    """True when ``data`` nests objects and lists deeper than ``limit`` (iterative walk).
+
+    A sub-object shared by several parents (possible in Python, not in parsed JSON) is
+    walked again only when reached at a greater depth, so sharing cannot make it explode.
+    """
     stack = [(data, 1)]
-    deepest: dict[int, int] = {}  # a shared sub-object is walked again only when deeper
+    deepest: dict[int, int] = {}
     while stack:
         node, depth = stack.pop()
         if depth > limit:
             return True
-        if isinstance(node, Mapping | list | tuple):
-            if deepest.get(id(node), 0) >= depth:
-                continue
-            deepest[id(node)] = depth
-        if isinstance(node, Mapping):
-            stack.extend((child, depth + 1) for child in node.values())
+        if isinstance(node, dict | Mapping):
+            children: Any = node.values()
         elif isinstance(node, list | tuple):
-            stack.extend((child, depth + 1) for child in node)
+            children = node
+        else:
+            continue
+        if deepest.get(id(node), 0) >= depth:
+            continue
+        deepest[id(node)] = depth
+        if depth == limit and len(children):
+            return True
+        stack.extend((c, depth + 1) for c in children if not isinstance(c, _SCALARS))
     return False
+
+
+_SCALARS = (str, int, float, type(None))
 
 
 def _check_owner_tree(data: Mapping[str, Any]) -> None:

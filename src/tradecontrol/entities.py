@@ -195,14 +195,15 @@ class Entity(CanonicalJSON):
         """
         by_id: dict[tuple[str, str], int] = {}
         by_name: dict[tuple[str, str], list[tuple[set[tuple[str, str]], int]]] = {}
+        my_ids, my_key = _id_keys(self), _name_key(self)
         for i, own in enumerate(self.owners):
-            if same_entity(own.owner, self):
+            ids, key = _id_keys(own.owner), _name_key(own.owner)
+            if ids & my_ids or (not (ids and my_ids) and key == my_key):
                 raise InvalidInputError(
                     f"{own.owner.name!r} is the same entity as {self.name!r} (same identifier,"
                     " or same name and country): an entity cannot be its own owner",
                     path=f"owners[{i}]",
                 )
-            ids, key = _id_keys(own.owner), _name_key(own.owner)
             twins = [by_id[k] for k in ids if k in by_id]
             twins += [j for known, j in by_name.get(key, ()) if not (known and ids)]
             if twins:
