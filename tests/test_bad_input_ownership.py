@@ -667,3 +667,27 @@ def test_an_endless_edges_file_is_refused(
     assert f"{side}: larger than 4096 bytes" in capsys.readouterr().err
     exact = write(tmp_path, "exact.jsonl", (json.dumps(edge(share_percent="1")) + "\n").ljust(4096))
     assert len(read_ownership(exact)[0]) == 1
+
+
+@pytest.mark.parametrize(
+    ("item", "reason"),
+    [
+        ({"value": "5000", "currency": "EUR", "quantity": 1}, "item value is in EUR"),
+        ({"currency": "USD", "quantity": 1}, "item value not stated"),
+        ({"value": "5000", "currency": "USD", "quantity": 10**17}, "quantity limit exceeded"),
+    ],
+)
+def test_usage_against_a_licence_never_authorizes_what_it_cannot_count(
+    item: dict[str, Any], reason: str, rulebook: Any
+) -> None:
+    """Another currency, an unstated value or a huge quantity: not authorized, and says why."""
+    from tests.test_drawdown import _deal, _decide, _licence
+
+    data = _deal([{"eccn": "3D001", "origin": "US", **item}])
+    lic = _licence(quantity_limit=10)
+    decision = _decide(lic, data, rulebook, {"D123456": LicenseUsage(value="1", quantity=1)})
+    assert decision.outcome is Outcome.LICENSE_REQUIRED
+    assert decision.drawdowns == ()
+    deciding = decision.deciding
+    assert deciding is not None
+    assert any(reason in failed for miss in deciding.near_misses for failed in miss.failed)
