@@ -676,11 +676,12 @@ def test_cli_reads_known_ownership_edges(tmp_path: Any, capsys: pytest.CaptureFi
     )
     status = main(["explain", deals, "--list", listed, "--ownership", str(edges)])
     out, err = capsys.readouterr()
-    assert status == 0
+    assert status == 1  # a bad --ownership line is reported, the rest decided, exit 1
     assert "edges.jsonl:3: share_percent" in err and "(edge not loaded)" in err
+    assert "1 --ownership line(s) not loaded" in err
     assert "Person P 30% + Person Q 25% → Gamma Industrial LLC = 55% ≥ 50%" in out
     status = main(["evaluate", deals, "--list", listed, "--ownership", str(edges)])
-    assert status == 0 and "prohibited" in capsys.readouterr().out
+    assert status == 1 and "prohibited" in capsys.readouterr().out
 
 
 def _dated(owner_name: str, share: int, start: str | None, end: str | None) -> OwnershipEdge:

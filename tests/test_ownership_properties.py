@@ -63,7 +63,11 @@ def owners_strategy(depth: int) -> st.SearchStrategy[list[dict[str, Any]]]:
             leaf,
             st.builds(
                 lambda name, share, sub: {
-                    "owner": {"name": name, "owners": sub},
+                    # an entity stated as its own direct owner is refused (cycles stay)
+                    "owner": {
+                        "name": name,
+                        "owners": [o for o in sub if o["owner"]["name"] != name],
+                    },
                     "share_percent": share,
                 },
                 st.sampled_from(OTHERS),

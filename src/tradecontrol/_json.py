@@ -29,6 +29,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment, parse_moment
+from tradecontrol.entities import MAX_OWNERSHIP_ENTITIES, Entity
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.transactions import FactValue, _facts
@@ -61,7 +62,11 @@ def _key(name: str) -> str:
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
-    """True when ``data`` nests objects and lists deeper than ``limit`` (iterative walk)."""
+    """True when ``data`` nests objects and lists deeper than ``limit`` (iterative walk).
+
+    A sub-object shared by several parents (possible in Python, not in parsed JSON) is
+    queued once per level, so sharing cannot make the walk explode.
+    """
     if not _is_container(data):
         return limit < 1
     level = [data]
@@ -70,14 +75,16 @@ def _depth_exceeds(data: Any, limit: int) -> bool:
         if depth > limit or (depth == limit and any(len(node) for node in level)):
             return True  # a node (container or leaf) sits at depth limit + 1
         below = []
+        queued: set[int] = set()
         for node in level:
             for child in node.values() if isinstance(node, Mapping) else node:
                 kind = type(child)
-                if kind is dict or kind is list:
-                    below.append(child)
-                elif kind is str or kind is int or kind is bool or kind is float or child is None:
+                if kind is str or kind is int or kind is bool or kind is float or child is None:
                     continue
-                elif isinstance(child, Mapping | list | tuple):
+                if (kind is dict or kind is list or isinstance(child, Mapping | list | tuple)) and (
+                    id(child) not in queued
+                ):
+                    queued.add(id(child))
                     below.append(child)
         level = below
         depth += 1
@@ -86,6 +93,28 @@ def _depth_exceeds(data: Any, limit: int) -> bool:
 
 def _is_container(node: Any) -> bool:
     return isinstance(node, Mapping | list | tuple) and not isinstance(node, str)
+
+
+def _check_owner_tree(data: Mapping[str, Any]) -> None:
+    """Refuse an entity whose nested ``owners`` state more than MAX_OWNERSHIP_ENTITIES.
+
+    Checked on the raw data before anything is built, so a tree of shared sub-objects
+    (exponentially many entities from a small Python structure) costs at most the limit.
+    """
+    count = 0
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_OWNERSHIP_ENTITIES:
+            raise InvalidInputError(
+                f"owner tree states more than {MAX_OWNERSHIP_ENTITIES} entities", path="owners"
+            )
+        owners = node.get("owners") if isinstance(node, Mapping) else None
+        if isinstance(owners, list | tuple):
+            for own in owners[: v.MAX_LIST + 1]:
+                if isinstance(own, Mapping):
+                    stack.append(own.get("owner"))
 
 
 def _walk(exc: BaseException, path: str) -> list[tuple[str, str]]:
@@ -233,9 +262,13 @@ def _make_converter() -> cattrs.Converter:
     def attrs_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
         inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
 
+        guard = cls is Entity
+
         def structure_obj(value: Any, _: Any) -> Any:
             if not isinstance(value, Mapping):
                 raise InvalidInputError(f"expected an object, got {type(value).__name__}")
+            if guard:
+                _check_owner_tree(value)
             return inner(value, cls)
 
         return structure_obj

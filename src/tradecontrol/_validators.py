@@ -107,6 +107,8 @@ def decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise InvalidInputError("expected a decimal number, got a boolean")
     if isinstance(value, Decimal):
+        if not value.is_finite():  # NaN, sNaN, Infinity: comparisons would raise or mislead
+            raise InvalidInputError(f"{value} is not a finite number")
         out = value
     elif isinstance(value, int) and abs(value) >= 10**MAX_MAGNITUDE:
         raise InvalidInputError(f"is too large (at most {MAX_MAGNITUDE} digits)")
@@ -142,7 +144,7 @@ def non_negative_decimal(value: Any) -> Decimal:
     out = decimal(value)
     if out < 0:
         raise InvalidInputError(f"{out} must not be negative")
-    return out
+    return out.copy_abs() if out.is_zero() else out  # "-0" is 0
 
 
 def percent(value: Any) -> Percent:
@@ -152,7 +154,7 @@ def percent(value: Any) -> Percent:
     out = decimal(value)
     if not Decimal(0) <= out <= Decimal(100):
         raise InvalidInputError(f"{out} is not a percentage between 0 and 100")
-    return Percent(abs(out))  # abs: "-0" is zero, not a negative share
+    return Percent(out.copy_abs() if out.is_zero() else out)  # "-0" is 0
 
 
 def eccn(value: Any) -> str:

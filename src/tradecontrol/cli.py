@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
@@ -36,7 +37,12 @@ from tradecontrol._time import Moment, parse_moment
 from tradecontrol.batch import DEFAULT_CHUNK_SIZE, check_jobs, ordered_map
 from tradecontrol.decision import Decision, Finding, Outcome
 from tradecontrol.drawdown import LicenseUsage, usage_from_dict
-from tradecontrol.errors import InvalidInputError, TradeControlError
+from tradecontrol.errors import (
+    DataError,
+    InvalidInputError,
+    TradeControlError,
+    UnknownLicenseError,
+)
 from tradecontrol.evaluation import evaluate
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
@@ -269,6 +275,12 @@ def _side_files(
                 rulebook = rulebook.with_licenses(_licences(side))
             else:
                 usage = usage_from_dict(_read_json_file(side))
+                for lid in usage:
+                    if not rulebook.has_license(lid):
+                        raise UnknownLicenseError(
+                            f"no licence {lid!r} in the rulebook (give it with --licenses)",
+                            path=lid,
+                        )
         except TradeControlError as exc:
             raise _SideFileError(f"{option} {exc.located(source=side)}") from None
     return rulebook, usage
@@ -395,31 +407,22 @@ def _rulebook(
     ownership: Sequence[str] = (),
     list_format: str | None = None,
     base: str | None = None,
+    refused_edges: list[str] | None = None,
 ) -> Rulebook:
     """The bundled rulebook (or the one saved at ``base``) plus lists and ownership edges.
 
     Adds the listings of ``paths`` and the edges of ``ownership``.
+
+    Bad --ownership lines are reported on ``err`` and added to ``refused_edges``.
 
     ``paths`` are read as ``list_format`` (detected from each file's content when ``None``).
     Records that could not be loaded are reported on ``err``.
     """
     rulebook = Rulebook.default() if base is None else Rulebook.load(base)
     if ownership:
-        from tradecontrol.lists.ownership_edges import read_ownership
-        from tradecontrol.ownership import OwnershipEdge
-
-        edges: list[OwnershipEdge] = []
-        for edge_path in ownership:
-            found, problems = read_ownership(edge_path)
-            for problem in problems:
-                where = f"{problem.field}: " if problem.field else ""
-                print(
-                    f"tradecontrol: {edge_path}:{problem.record}: {where}{problem.reason} "
-                    "(edge not loaded)",
-                    file=err,
-                )
-            edges.extend(found)
-        rulebook = rulebook.with_ownership(edges)
+        rulebook = _with_ownership(
+            rulebook, ownership, err, [] if refused_edges is None else refused_edges
+        )
     if paths:
         extra: list[Listing] = []
         published: list[date] = []
@@ -440,6 +443,55 @@ def _rulebook(
     return rulebook
 
 
+def _with_ownership(
+    rulebook: Rulebook, paths: Sequence[str], err: TextIO, refused: list[str]
+) -> Rulebook:
+    """``rulebook`` with the edges of the --ownership files; bad lines reported on ``err``.
+
+    Each bad line is also added to ``refused`` (``file:line``): the run goes on, exit 1.
+
+    An edge that contradicts the others (shares over 100%, an undated edge given twice)
+    is refused with its file and line: the graph would be wrong whichever edge was dropped.
+    """
+    from tradecontrol.lists.ownership_edges import read_numbered
+    from tradecontrol.ownership import OwnershipEdge
+
+    edges: list[OwnershipEdge] = []
+    origins: list[tuple[str, int]] = []
+    for edge_path in paths:
+        found, problems = read_numbered(edge_path)
+        for problem in problems:
+            where = f"{problem.field}: " if problem.field else ""
+            print(
+                f"tradecontrol: {edge_path}:{problem.record}: {where}{problem.reason} "
+                "(edge not loaded)",
+                file=err,
+            )
+        refused.extend(f"{edge_path}:{problem.record}" for problem in problems)
+        for number, edge in found:
+            edges.append(edge)
+            origins.append((edge_path, number))
+    try:
+        return rulebook.with_ownership(edges)
+    except TradeControlError as exc:
+        index = re.fullmatch(r"ownership\[(\d+)\]", exc.path)
+        if index is None or int(index.group(1)) >= len(origins):
+            raise
+        source, line = origins[int(index.group(1))]
+        raise DataError(f"--ownership {source}:{line}: {exc.message}") from None
+
+
+def _refused_edges(refused: Sequence[str], err: TextIO) -> int:
+    """Say how many --ownership lines were not loaded; 1 if any (0 otherwise)."""
+    if not refused:
+        return 0
+    print(
+        f"tradecontrol: {len(refused)} --ownership line(s) not loaded; decided without them",
+        file=err,
+    )
+    return 1
+
+
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tradecontrol.explain import explain_lines, ownership_view, to_dot, to_mermaid
 
@@ -449,7 +501,8 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
-    rulebook = _rulebook(args.lists, err, args.ownership, args.list_format)
+    refused: list[str] = []
+    rulebook = _rulebook(args.lists, err, args.ownership, args.list_format, refused_edges=refused)
     bad = 0
     try:
         for number, raw in _lines(stream):
@@ -474,12 +527,12 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             stream.close()
     if bad:
         print(f"tradecontrol: {bad} bad line(s) in {name}; the others were explained", file=err)
-        return 1
-    return 0
+    return _refused_edges(refused, err) or (1 if bad else 0)
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = "-" if args.file == "-" else args.file
+    refused: list[str] = []
     try:
         stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
     except OSError as exc:
@@ -487,7 +540,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     try:
         rulebook, usage = _side_files(
-            args, _rulebook(args.lists, err, args.ownership, args.list_format, args.rulebook)
+            args,
+            _rulebook(args.lists, err, args.ownership, args.list_format, args.rulebook, refused),
         )
     except _SideFileError as exc:
         print(f"tradecontrol: {exc}", file=err)
@@ -546,8 +600,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     if bad:
         print(f"tradecontrol: {bad} bad line(s) in {name}; the others were decided", file=err)
-        return 1
-    return 0
+    return _refused_edges(refused, err) or (1 if bad else 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

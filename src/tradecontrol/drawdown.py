@@ -93,7 +93,8 @@ def usage_from_dict(data: Any) -> dict[str, LicenseUsage]:
         A dict from licence id to :class:`LicenseUsage`.
 
     Raises:
-        InvalidInputError: Not an object, or a malformed entry (the path names the id).
+        InvalidInputError: Not an object, a malformed entry (the path names the id), or one
+            licence id given twice (after trimming).
 
     Example:
         >>> usage_from_dict({"D123456": {"value": "95000"}})["D123456"].value
@@ -107,7 +108,12 @@ def usage_from_dict(data: Any) -> dict[str, LicenseUsage]:
         raise InvalidInputError(f"has more than {v.MAX_LIST} licences")
     out: dict[str, LicenseUsage] = {}
     for key, raw in data.items():
-        lid = v.text(key)
+        try:
+            lid = v.text(key)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"licence id {exc.message}", path=repr(key)[:80]) from None
+        if lid in out:  # " D1" and "D1": one licence given twice
+            raise InvalidInputError(f"licence {lid!r} is given twice", path=repr(key)[:80])
         try:
             out[lid] = LicenseUsage.from_dict(raw)
         except InvalidInputError as exc:

@@ -24,10 +24,23 @@ from tradecontrol._canonical import CanonicalJSON
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, jurisdictions, opt_jurisdiction
 
-__all__ = ["MAX_OWNERSHIP_DEPTH", "Address", "Entity", "EntityKind", "Identifier", "Ownership"]
+__all__ = [
+    "MAX_OWNERSHIP_DEPTH",
+    "MAX_OWNERSHIP_ENTITIES",
+    "Address",
+    "Entity",
+    "EntityKind",
+    "Identifier",
+    "Ownership",
+    "same_entity",
+]
 
 MAX_OWNERSHIP_DEPTH = 32
 """Longest accepted chain of owners (entity, its owner, that owner's owner, ...)."""
+
+MAX_OWNERSHIP_ENTITIES = 10_000
+"""Most entities one entity's owner tree may state, counting every level (an owner stated
+under several owned entities counts each time, as the tree is read that many times)."""
 
 
 class EntityKind(enum.Enum):
@@ -136,6 +149,7 @@ class Entity(CanonicalJSON):
     nationalities: tuple[Jurisdiction, ...] = attrs.field(default=(), converter=jurisdictions)
 
     _depth: int = attrs.field(init=False, repr=False, eq=False, default=1)
+    _size: int = attrs.field(init=False, repr=False, eq=False, default=1)
 
     def __attrs_post_init__(self) -> None:
         if self.owners:
@@ -159,11 +173,48 @@ class Entity(CanonicalJSON):
                 f"ownership chain deeper than {MAX_OWNERSHIP_DEPTH} levels", path="owners"
             )
         object.__setattr__(self, "_depth", depth)
+        size = 1 + sum(o.owner._size for o in self.owners)
+        if size > MAX_OWNERSHIP_ENTITIES:
+            raise InvalidInputError(
+                f"owner tree states more than {MAX_OWNERSHIP_ENTITIES} entities", path="owners"
+            )
+        object.__setattr__(self, "_size", size)
+        self._check_identities()
         total = sum((o.share_percent or Decimal(0) for o in self.owners), Decimal(0))
         if total > 100:
             raise InvalidInputError(
                 f"owners' shares add up to {total}%, more than 100%", path="owners"
             )
+
+    def _check_identities(self) -> None:
+        """Refuse an owner stated twice, or the entity stated as its own owner.
+
+        Entities are the same when they share an identifier, or have the same normalised
+        name and country and no identifiers that tell them apart (as in the ownership
+        graph). Two holdings of one owner are one share: state their sum once.
+        """
+        by_id: dict[tuple[str, str], int] = {}
+        by_name: dict[tuple[str, str], list[tuple[set[tuple[str, str]], int]]] = {}
+        my_ids, my_key = _id_keys(self), _name_key(self)
+        for i, own in enumerate(self.owners):
+            ids, key = _id_keys(own.owner), _name_key(own.owner)
+            if ids & my_ids or (not (ids and my_ids) and key == my_key):
+                raise InvalidInputError(
+                    f"{own.owner.name!r} is the same entity as {self.name!r} (same identifier,"
+                    " or same name and country): an entity cannot be its own owner",
+                    path=f"owners[{i}]",
+                )
+            twins = [by_id[k] for k in ids if k in by_id]
+            twins += [j for known, j in by_name.get(key, ()) if not (known and ids)]
+            if twins:
+                raise InvalidInputError(
+                    f"{own.owner.name!r} is stated twice as an owner (also owners[{min(twins)}]);"
+                    " state its whole holding once",
+                    path=f"owners[{i}]",
+                )
+            for k in ids:
+                by_id[k] = i
+            by_name.setdefault(key, []).append((ids, i))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -198,3 +249,38 @@ class Ownership:
     def _check_control(self, _: attrs.Attribute[bool], value: bool) -> None:
         if not isinstance(value, bool):
             raise InvalidInputError("control must be true or false", path="control")
+
+
+def _id_keys(entity: Entity) -> set[tuple[str, str]]:
+    return {(i.scheme, i.value.strip().upper()) for i in entity.identifiers}
+
+
+def _name_key(entity: Entity) -> tuple[str, str]:
+    from tradecontrol.screening.normalize import normalize_name
+
+    return normalize_name(entity.name), entity.country.code if entity.country else ""
+
+
+def same_entity(a: Entity, b: Entity) -> bool:
+    """True when ``a`` and ``b`` identify the same entity, as the ownership graph does.
+
+    They share an identifier (scheme and value), or have the same normalised name and
+    country and no identifiers that tell them apart.
+
+    Args:
+        a: An entity.
+        b: Another entity.
+
+    Returns:
+        Whether the ownership graph would treat them as one node.
+
+    Example:
+        >>> same_entity(Entity(name="SDN  A", country="RU"), Entity(name="sdn a", country="RU"))
+        True
+        >>> same_entity(Entity(name="SDN A", country="RU"), Entity(name="SDN A", country="CY"))
+        False
+    """
+    ids_a, ids_b = _id_keys(a), _id_keys(b)
+    if ids_a & ids_b:
+        return True
+    return not (ids_a and ids_b) and _name_key(a) == _name_key(b)

@@ -20,7 +20,7 @@ from tradecontrol._time import Moment
 from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
 from tradecontrol.drawdown import LicenseUsage
-from tradecontrol.errors import InvalidInputError, TradeControlError
+from tradecontrol.errors import InvalidInputError, TradeControlError, UnknownLicenseError
 from tradecontrol.licensing import Memo, apply_licenses, drawdowns, unknown_license_findings
 from tradecontrol.nexus import RULE_ID as NEXUS_RULE_ID
 from tradecontrol.nexus import Regime, RegimeCheck, check_regime
@@ -89,6 +89,8 @@ def evaluate(
     Raises:
         InvalidInputError: ``as_of`` is not a date or an aware datetime, or ``usage`` is
             not a mapping of licence ids to :class:`LicenseUsage`.
+        UnknownLicenseError: ``usage`` names a licence the rulebook does not hold (a
+            misspelt id would otherwise leave that licence's drawdown uncounted).
 
     Example:
         >>> from tradecontrol import Rulebook, Transaction, evaluate
@@ -121,7 +123,7 @@ def evaluate(
     ):
         raise InvalidInputError("must be a date or an aware datetime", path="as_of")
     if usage is not None:
-        _check_usage(usage)
+        _check_usage(usage, rulebook)
     findings: list[Finding] = []
     memo: Memo = {}
     context = EvaluationContext.build(transaction, rulebook, moment)
@@ -156,7 +158,7 @@ def evaluate(
     )
 
 
-def _check_usage(usage: object) -> None:
+def _check_usage(usage: object, rulebook: Rulebook) -> None:
     if not isinstance(usage, Mapping):
         raise InvalidInputError(
             f"expected a mapping of licence ids to LicenseUsage, got {type(usage).__name__}",
@@ -166,6 +168,11 @@ def _check_usage(usage: object) -> None:
         if not isinstance(key, str) or not isinstance(value, LicenseUsage):
             raise InvalidInputError(
                 "expected licence id -> LicenseUsage (build it with LicenseUsage.from_dict())",
+                path=f"usage[{key!r}]",
+            )
+        if not rulebook.has_license(key):
+            raise UnknownLicenseError(
+                f"usage given for licence {key!r}, which rulebook {rulebook.id} does not hold",
                 path=f"usage[{key!r}]",
             )
 

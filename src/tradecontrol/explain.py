@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
@@ -148,7 +149,7 @@ def ownership_view(transaction: Transaction, rulebook: Rulebook, as_of: Moment) 
     )
 
 
-def _label(node: GraphNode, newline: str) -> str:
+def _label(node: GraphNode, newline: str, escape: Callable[[str], str] = str) -> str:
     parts = [node.name]
     if node.roles:
         parts.append("(" + ", ".join(r.replace("_", " ") for r in node.roles) + ")")
@@ -156,7 +157,17 @@ def _label(node: GraphNode, newline: str) -> str:
         parts.append("listed: " + ", ".join(node.listed))
     if node.blocked:
         parts.append("blocked: " + ", ".join(node.blocked))
-    return newline.join(parts)
+    return newline.join(escape(part) for part in parts)
+
+
+_MERMAID_ESCAPES = str.maketrans(
+    {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;"}
+)
+
+
+def _mermaid_text(text: str) -> str:
+    """Text as Mermaid entity codes where it could end the label or be read as HTML."""
+    return text.translate(_MERMAID_ESCAPES)
 
 
 def _edge_label(edge: GraphEdge) -> str:
@@ -197,14 +208,10 @@ def to_dot(view: OwnershipView) -> str:
 
 def to_mermaid(view: OwnershipView) -> str:
     """Mermaid flowchart text: owners point to what they own; blocked nodes styled red."""
-
-    def quote(text: str) -> str:
-        return '"' + text.replace('"', "#quot;") + '"'
-
     lines = ["graph BT"]
     for node in view.nodes:
         cls = ":::blocked" if node.blocked else ""
-        lines.append(f"  {node.key}[{quote(_label(node, '<br/>'))}]{cls}")
+        lines.append(f'  {node.key}["{_label(node, "<br/>", _mermaid_text)}"]{cls}')
     for edge in view.edges:
         lines.append(f"  {edge.owner} -->|{_edge_label(edge)}| {edge.owned}")
     lines.append("  classDef blocked fill:#f4cccc,stroke:#c0392b,stroke-width:2px")

@@ -50,7 +50,7 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
 from tradecontrol._time import Moment, Window
-from tradecontrol.entities import Entity
+from tradecontrol.entities import Entity, same_entity
 from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.screening.normalize import normalize_name
 
@@ -91,7 +91,8 @@ class OwnershipEdge(CanonicalJSON):
             ``as_of``.
 
     Raises:
-        InvalidInputError: A field is malformed.
+        InvalidInputError: A field is malformed, ``owned`` and ``owner`` are the same entity,
+            or either carries nested ``owners`` (give each holding as its own edge).
 
     Example:
         >>> e = OwnershipEdge.from_dict({"owned": {"name": "Gamma Industrial LLC"},
@@ -114,6 +115,20 @@ class OwnershipEdge(CanonicalJSON):
     def _check_control(self, _: attrs.Attribute[bool], value: bool) -> None:
         if not isinstance(value, bool):
             raise InvalidInputError("control must be true or false", path="control")
+
+    def __attrs_post_init__(self) -> None:
+        for name, entity in (("owned", self.owned), ("owner", self.owner)):
+            if entity.owners:  # the index reads edges only: nested owners would be lost
+                raise InvalidInputError(
+                    "an edge's entities carry no owners; give each holding as its own edge",
+                    path=f"{name}.owners",
+                )
+        if same_entity(self.owned, self.owner):
+            raise InvalidInputError(
+                f"{self.owner.name!r} is the same entity as {self.owned.name!r} (same "
+                "identifier, or same name and country): an entity cannot be its own owner",
+                path="owner",
+            )
 
 
 @attrs.frozen(slots=True)

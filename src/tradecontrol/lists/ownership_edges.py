@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import IO, cast
 
 from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.lists._core import Problem
@@ -29,6 +30,25 @@ __all__ = ["read_ownership"]
 
 MAX_LINE_BYTES = 1 << 20
 """Longest accepted line (1 MiB)."""
+
+MAX_FILE_BYTES = 1 << 30
+"""Largest accepted file (1 GiB): an endless stream such as ``/dev/zero`` is refused."""
+
+
+class _Capped:
+    """A binary stream that raises DataError once more than ``limit`` bytes were read."""
+
+    def __init__(self, fh: IO[bytes], limit: int, source: str) -> None:
+        self.fh, self.left, self.limit, self.source = fh, limit, limit, source
+
+    def readline(self, size: int = -1) -> bytes:
+        if self.left < 0:
+            raise DataError(f"{self.source}: larger than {self.limit} bytes")
+        raw = self.fh.readline(self.left + 1 if size < 0 else min(size, self.left + 1))
+        self.left -= len(raw)
+        if self.left < 0:
+            raise DataError(f"{self.source}: larger than {self.limit} bytes")
+        return raw
 
 
 def read_ownership(path: str | Path) -> tuple[tuple[OwnershipEdge, ...], tuple[Problem, ...]]:
@@ -43,15 +63,42 @@ def read_ownership(path: str | Path) -> tuple[tuple[OwnershipEdge, ...], tuple[P
     Raises:
         DataError: The file cannot be read.
     """
+    numbered, problems = read_numbered(path)
+    return tuple(edge for _, edge in numbered), problems
+
+
+def read_numbered(
+    path: str | Path,
+) -> tuple[tuple[tuple[int, OwnershipEdge], ...], tuple[Problem, ...]]:
+    r"""As :func:`read_ownership`, each edge with its 1-based line number.
+
+    Args:
+        path: A JSON-lines file (UTF-8).
+
+    Returns:
+        ``((line, edge), ...), problems``.
+
+    Raises:
+        DataError: The file cannot be read, or is larger than :data:`MAX_FILE_BYTES`.
+
+    Example:
+        >>> import json, tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "edges.jsonl"
+        >>> _ = path.write_text("\n" + json.dumps({"owned": {"name": "B"},
+        ...     "owner": {"name": "A"}}) + "\n")
+        >>> read_numbered(path)[0][0][0]
+        2
+    """
     source = str(path)
-    edges: list[OwnershipEdge] = []
+    edges: list[tuple[int, OwnershipEdge]] = []
     problems: list[Problem] = []
     try:
         fh = Path(path).open("rb")  # noqa: SIM115 (closed by the with below)
     except OSError as exc:
         raise DataError(f"cannot read {source}: {exc.strerror}") from None
     with fh:
-        for number, raw in enumerate(bounded_lines(fh, MAX_LINE_BYTES), start=1):
+        capped = cast(IO[bytes], _Capped(fh, MAX_FILE_BYTES, source))
+        for number, raw in enumerate(bounded_lines(capped, MAX_LINE_BYTES), start=1):
             if raw.startswith(OVERLONG.encode()):
                 problems.append(
                     Problem(
@@ -66,7 +113,7 @@ def read_ownership(path: str | Path) -> tuple[tuple[OwnershipEdge, ...], tuple[P
                 continue
             try:
                 data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=unique_keys)
-                edges.append(OwnershipEdge.from_dict(data))
+                edges.append((number, OwnershipEdge.from_dict(data)))
             except UnicodeDecodeError as exc:
                 problems.append(
                     Problem(
