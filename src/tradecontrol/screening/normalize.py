@@ -23,6 +23,7 @@ import unicodedata
 from functools import cache, lru_cache
 
 from tradecontrol.data import read_json
+from tradecontrol.screening._text import join_initials
 
 __all__ = ["name_keys", "normalize_name"]
 
@@ -38,23 +39,6 @@ def _forms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     pairs = [(tuple(k.split()), tuple(val.split())) for k, val in forms.items()]
     pairs.sort(key=lambda p: -len(p[0]))  # longest phrase first
     return tuple(pairs)
-
-
-def _join_initials(tokens: list[str]) -> list[str]:
-    """Join runs of single letters: ``k k`` -> ``kk``, ``s r l`` -> ``srl``."""
-    out: list[str] = []
-    run: list[str] = []
-    for tok in tokens:
-        if len(tok) == 1 and tok.isalpha():
-            run.append(tok)
-            continue
-        if run:
-            out.append("".join(run))
-            run = []
-        out.append(tok)
-    if run:
-        out.append("".join(run))
-    return out
 
 
 @cache
@@ -107,7 +91,7 @@ def normalize_name(name: str) -> str:
             if not unicodedata.combining(ch) and unicodedata.category(ch) not in ("Cf", "Cc")
         )
     tokens = _NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split()
-    return " ".join(_fold_forms(_join_initials(tokens)))
+    return " ".join(_fold_forms(join_initials(tokens)))
 
 
 def name_keys(name: str) -> tuple[str, ...]:
