@@ -475,6 +475,7 @@ _INCOMPATIBLE = {
 class _NameScore(NamedTuple):
     score: float
     features: tuple[Feature, ...]
+    aligned: tuple[float, bool]  # what ``_align`` gave, reused when explaining
 
 
 def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
@@ -543,13 +544,24 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
 
 
 def _score_names(
-    q: _Name, lname: _Name, mode: int, shared: frozenset[str], explain: bool
+    q: _Name,
+    lname: _Name,
+    mode: int,
+    shared: frozenset[str],
+    explain: bool,
+    aligned: tuple[float, bool] | None = None,
 ) -> _NameScore:
-    """Score two names; build the features only when ``explain`` (same score either way)."""
+    """Score two names; build the features only when ``explain`` (same score either way).
+
+    ``aligned`` is the result of an earlier ``_align`` of the same two names, if any.
+    """
     qv = q.person if mode == _PERSON else q.org
     lv = lname.person if mode == _PERSON else lname.org
     features: list[Feature] = []
-    score, evidence = _align(qv, lv, mode)
+    if aligned is None:
+        aligned = _align(qv, lv, mode)
+    score, evidence = aligned
+    first = aligned
     joined = False
     exact = score < 1.0 and any(k.startswith("x:") for k in shared)
     if exact:
@@ -613,25 +625,25 @@ def _score_names(
                     )
                 )
             score = cap
-    return _NameScore(max(0.0, score), tuple(features))
+    return _NameScore(max(0.0, score), tuple(features), first)
 
 
 def _best(
     query: Prepared, names: tuple[_Name, ...], mode: int
 ) -> tuple[_NameScore, _Name, _Name] | None:
-    best: tuple[float, _Name, _Name, frozenset[str]] | None = None
+    best: tuple[_NameScore, _Name, _Name, frozenset[str]] | None = None
     for lname in names:
         for qname in query.names:
             shared = qname.keys & lname.keys
             if not shared:
                 continue
-            score = _score_names(qname, lname, mode, shared, False).score
-            if best is None or score > best[0]:
-                best = (score, qname, lname, shared)
+            result = _score_names(qname, lname, mode, shared, False)
+            if best is None or result.score > best[0].score:
+                best = (result, qname, lname, shared)
     if best is None:
         return None
-    _, qname, lname, shared = best
-    return _score_names(qname, lname, mode, shared, True), qname, lname
+    result, qname, lname, shared = best
+    return _score_names(qname, lname, mode, shared, True, result.aligned), qname, lname
 
 
 def _birth_features(query: Prepared, listed: Prepared) -> tuple[Feature | None, bool]:
