@@ -547,7 +547,6 @@ def _score_names(
     q: _Name,
     lname: _Name,
     mode: int,
-    shared: frozenset[str],
     explain: bool,
     aligned: tuple[float, bool] | None = None,
 ) -> _NameScore:
@@ -563,10 +562,11 @@ def _score_names(
     score, evidence = aligned
     first = aligned
     joined = False
-    exact = score < 1.0 and any(k.startswith("x:") for k in shared)
+    # the names share an ``x:`` key exactly when their exact-normalised keys meet
+    exact = score < 1.0 and not set(q.exact).isdisjoint(lname.exact)
     if exact:
         score, evidence = 1.0, True
-    elif score < 1.0 and "j:" + lv.joined in shared:
+    elif score < 1.0 and (key := "j:" + lv.joined) in lname.keys and key in q.keys:
         score, evidence, joined = 1.0, True, True
     if explain:
         if exact:
@@ -631,19 +631,18 @@ def _score_names(
 def _best(
     query: Prepared, names: tuple[_Name, ...], mode: int
 ) -> tuple[_NameScore, _Name, _Name] | None:
-    best: tuple[_NameScore, _Name, _Name, frozenset[str]] | None = None
+    best: tuple[_NameScore, _Name, _Name] | None = None
     for lname in names:
         for qname in query.names:
-            shared = qname.keys & lname.keys
-            if not shared:
+            if qname.keys.isdisjoint(lname.keys):
                 continue
-            result = _score_names(qname, lname, mode, shared, False)
+            result = _score_names(qname, lname, mode, False)
             if best is None or result.score > best[0].score:
-                best = (result, qname, lname, shared)
+                best = (result, qname, lname)
     if best is None:
         return None
-    result, qname, lname, shared = best
-    return _score_names(qname, lname, mode, shared, True, result.aligned), qname, lname
+    result, qname, lname = best
+    return _score_names(qname, lname, mode, True, result.aligned), qname, lname
 
 
 def _birth_features(query: Prepared, listed: Prepared) -> tuple[Feature | None, bool]:
