@@ -54,6 +54,7 @@ __all__ = [
     "Feature",
     "Prepared",
     "compare",
+    "compare_at_least",
     "prepare",
 ]
 
@@ -631,6 +632,7 @@ def _score_names(
 def _best(
     query: Prepared, names: tuple[_Name, ...], mode: int
 ) -> tuple[_NameScore, _Name, _Name] | None:
+    """The best-scoring pair of a query name and one of ``names``, not yet explained."""
     best: tuple[_NameScore, _Name, _Name] | None = None
     for lname in names:
         for qname in query.names:
@@ -639,9 +641,12 @@ def _best(
             result = _score_names(qname, lname, mode, False)
             if best is None or result.score > best[0].score:
                 best = (result, qname, lname)
-    if best is None:
-        return None
-    result, qname, lname = best
+    return best
+
+
+def _explain(found: tuple[_NameScore, _Name, _Name], mode: int) -> tuple[_NameScore, _Name, _Name]:
+    """The same name score with its features (reusing the alignment)."""
+    result, qname, lname = found
     return _score_names(qname, lname, mode, True, result.aligned), qname, lname
 
 
@@ -710,6 +715,35 @@ def _exact(query: Prepared, listed: Prepared) -> Comparison:
     )
 
 
+def compare_at_least(query: Prepared, listed: Prepared, floor: float) -> Comparison | None:
+    """:func:`compare`, or ``None`` when the score is certainly below ``floor``.
+
+    Every feature after the name score only lowers it, except a shared identifier; so
+    when no identifier is shared and the best name score is below ``floor`` (0–1), the
+    features are not built. The candidate index calls it with the review threshold.
+
+    Args:
+        query: The prepared query entity.
+        listed: The prepared listed entity.
+        floor: Score (0–1) below which no :class:`Comparison` is wanted.
+
+    Returns:
+        The :class:`Comparison` :func:`compare` gives, or ``None`` if its score would be
+        below ``floor``.
+
+    Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import compare_at_least, prepare
+        >>> q = prepare(Entity(name="ORION STAR 8", kind="vessel"))
+        >>> listed = prepare(Entity(name="ORION STAR 7", kind="vessel"))
+        >>> compare_at_least(q, listed, 0.7) is None
+        True
+        >>> round(compare_at_least(q, listed, 0.3).score, 2)
+        0.4
+    """
+    return _compare(query, listed, floor)
+
+
 def compare(query: Prepared, listed: Prepared) -> Comparison:
     """Score how closely ``query`` resembles ``listed`` (0–1) and explain it.
 
@@ -745,9 +779,18 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
         >>> round(c.score, 2), c.features[-1].name
         (0.4, 'number_mismatch')
     """
+    found = _compare(query, listed, 0.0)
+    assert found is not None  # a floor of 0 always gives a comparison
+    return found
+
+
+def _compare(query: Prepared, listed: Prepared, floor: float) -> Comparison | None:
     if not AVAILABLE:
-        return _exact(query, listed)
+        exact = _exact(query, listed)
+        return exact if exact.score >= floor else None
     if frozenset({query.kind, listed.kind}) in _INCOMPATIBLE:
+        if floor > 0.0:
+            return None
         return Comparison(
             score=0.0,
             matched_name=listed.entity.name,
@@ -767,6 +810,14 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
     weak_used = weak is not None and (found is None or weak[0].score > found[0].score)
     if weak_used:
         found = weak
+    if (
+        floor > 0.0
+        and (found is None or found[0].score < floor)
+        and query.identifiers.isdisjoint(listed.identifiers)
+    ):
+        return None  # later features only lower the score
+    if found is not None:
+        found = _explain(found, mode)
     features: list[Feature] = []
     if found is None:
         score = 0.0
