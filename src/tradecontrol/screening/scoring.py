@@ -512,6 +512,8 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
             else:
                 continue
             pairs.append((sim, i, j))
+    if not pairs:
+        return 0.0, False  # nothing pairs: the score is 0 whatever the weights
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_l: set[int] = set()
@@ -531,8 +533,12 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
         if sim >= _STRONG_PAIR and (a.type in _WORD_OR_NUMBER or b.type in _WORD_OR_NUMBER):
             evidence = True
             strong += sim >= _AGREE and min(len(a.text), len(b.text)) > 1
-    left_q = sum(t.weight for i, t in enumerate(qt) if i not in used_q)
-    left_l = sum(t.weight for j, t in enumerate(lt) if j not in used_l)
+    left_q = (
+        sum(t.weight for i, t in enumerate(qt) if i not in used_q) if len(used_q) < len(qt) else 0.0
+    )
+    left_l = (
+        sum(t.weight for j, t in enumerate(lt) if j not in used_l) if len(used_l) < len(lt) else 0.0
+    )
     if person and strong >= 2 and not (left_q and left_l):
         # a missing middle name or patronymic on one side costs little
         left_q *= _MIDDLE_COST
