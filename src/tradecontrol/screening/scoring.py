@@ -104,7 +104,7 @@ class Feature:
             ``no_distinctive_match``, ``kind_mismatch``, ``weak_alias``,
             ``identifier_match``, ``identifier_mismatch``, ``birth_date_match``,
             ``birth_date_mismatch``, ``country_match``, ``country_mismatch``,
-            ``exact_normalised``.
+            ``exact_normalised``, ``characters_differ``.
         effect: Signed contribution to the score (the effects add up to the score).
         detail: A sentence for a human reviewer.
 
@@ -146,6 +146,7 @@ class _Name(NamedTuple):
     org: _View
     keys: frozenset[str]
     exact: tuple[str, ...]  # exact-normalised keys (fallback)
+    syllabic: str  # sorted characters of a name written only in Han, kana or Hangul, else ""
 
 
 class _Birth(NamedTuple):
@@ -385,7 +386,22 @@ def _analyse(name: str, kind: EntityKind) -> _Name:
         keys |= _view_keys(view)
     if len(person.joined) >= 4:
         keys.add("j:" + person.joined)
-    return _Name(name, person, org, frozenset(keys), exact)
+    return _Name(name, person, org, frozenset(keys), exact, _syllabic(name))
+
+
+_SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _syllabic(name: str) -> str:
+    """The sorted characters of a name written only in Han, kana or Hangul, else ``""``.
+
+    Each such character is a syllable chosen among homophones: ``高市`` and ``高石`` read
+    alike in Latin letters but are different names.
+    """
+    letters = [c for c in name if not c.isspace() and c not in "·・-"]
+    if letters and all(_SYLLABIC.fullmatch(c) for c in letters):
+        return "".join(sorted(letters))
+    return ""
 
 
 _YEAR = re.compile(r"\d{4}")
@@ -550,6 +566,23 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
     return (matched / total if total else 0.0), evidence
 
 
+def _characters_differ(q: _Name, lname: _Name, score: float, out: list[Feature] | None) -> float:
+    """Cap ``score`` at the similarity of two differing syllabic spellings (``高市``/``高石``)."""
+    cap = _Indel.normalized_similarity(q.syllabic, lname.syllabic)
+    if score <= cap:
+        return score
+    if out is not None:
+        out.append(
+            Feature(
+                name="characters_differ",
+                effect=cap - score,
+                detail=f"{q.original!r} and {lname.original!r} are written with different "
+                "characters",
+            )
+        )
+    return float(cap)
+
+
 def _score_names(
     q: _Name,
     lname: _Name,
@@ -585,6 +618,8 @@ def _score_names(
         features.append(Feature(name="name_similarity", effect=score, detail=detail))
         if joined:
             features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
+    if q.syllabic and lname.syllabic and q.syllabic != lname.syllabic:
+        score = _characters_differ(q, lname, score, features if explain else None)
     if qv.legal and lv.legal:
         classes = _terms()["classes"]
         if qv.legal & lv.legal or {classes[f] for f in qv.legal} & {classes[f] for f in lv.legal}:
@@ -763,6 +798,9 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
 
     - different numbers cap the score at 0.4; a number on one side only costs 0.1;
     - no agreeing distinctive word (only generic words or legal forms) caps it at 0.3;
+    - two names written only in Han, kana or Hangul with different characters are capped
+      at the similarity of their characters (``高市早苗`` vs ``高石早苗``: same reading,
+      different names);
     - incompatible kinds (a person and an organisation, vessel or aircraft) give 0;
     - a weak alias alone gives at most ``WEAK_ALIAS_CAP`` (0.8);
     - a shared identifier (same scheme and value) gives 1; the same scheme with different
