@@ -609,13 +609,13 @@ def test_cli_screen_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_evaluate_screens_each_party_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = scoring.compare
+    real = scoring.compare_at_least
 
-    def counting(query: Any, listed: Any) -> Any:
+    def counting(query: Any, listed: Any, floor: float) -> Any:
         calls.append(1)
-        return real(query, listed)
+        return real(query, listed, floor)
 
-    monkeypatch.setattr(scoring, "compare", counting)
+    monkeypatch.setattr(scoring, "compare_at_least", counting)
     data = transaction("2021-06-01", parties=[party(FUZZY_QUERY)])
     evaluate(build(data), rulebook_with(SIMILAR))
     in_evaluate = len(calls)

@@ -54,6 +54,7 @@ __all__ = [
     "Feature",
     "Prepared",
     "compare",
+    "compare_at_least",
     "prepare",
 ]
 
@@ -103,7 +104,7 @@ class Feature:
             ``no_distinctive_match``, ``kind_mismatch``, ``weak_alias``,
             ``identifier_match``, ``identifier_mismatch``, ``birth_date_match``,
             ``birth_date_mismatch``, ``country_match``, ``country_mismatch``,
-            ``exact_normalised``.
+            ``exact_normalised``, ``characters_differ``.
         effect: Signed contribution to the score (the effects add up to the score).
         detail: A sentence for a human reviewer.
 
@@ -145,6 +146,7 @@ class _Name(NamedTuple):
     org: _View
     keys: frozenset[str]
     exact: tuple[str, ...]  # exact-normalised keys (fallback)
+    syllabic: str  # sorted characters of a name written only in Han, kana or Hangul, else ""
 
 
 class _Birth(NamedTuple):
@@ -386,7 +388,22 @@ def _analyse(name: str, kind: EntityKind) -> _Name:
         keys |= _view_keys(view)
     if len(person.joined) >= 4:
         keys.add("j:" + person.joined)
-    return _Name(name, person, org, frozenset(keys), exact)
+    return _Name(name, person, org, frozenset(keys), exact, _syllabic(name))
+
+
+_SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _syllabic(name: str) -> str:
+    """The sorted characters of a name written only in Han, kana or Hangul, else ``""``.
+
+    Each such character is a syllable chosen among homophones: ``高市`` and ``高石`` read
+    alike in Latin letters but are different names.
+    """
+    letters = [c for c in name if not c.isspace() and c not in "·・-"]
+    if letters and all(_SYLLABIC.fullmatch(c) for c in letters):
+        return "".join(sorted(letters))
+    return ""
 
 
 _YEAR = re.compile(r"\d{4}")
@@ -477,6 +494,7 @@ _INCOMPATIBLE = {
 class _NameScore(NamedTuple):
     score: float
     features: tuple[Feature, ...]
+    aligned: tuple[float, bool]  # what ``_align`` gave, reused when explaining
 
 
 def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
@@ -512,6 +530,8 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
             else:
                 continue
             pairs.append((sim, i, j))
+    if not pairs:
+        return 0.0, False  # nothing pairs: the score is 0 whatever the weights
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_l: set[int] = set()
@@ -531,8 +551,12 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
         if sim >= _STRONG_PAIR and (a.type in _WORD_OR_NUMBER or b.type in _WORD_OR_NUMBER):
             evidence = True
             strong += sim >= _AGREE and min(len(a.text), len(b.text)) > 1
-    left_q = sum(t.weight for i, t in enumerate(qt) if i not in used_q)
-    left_l = sum(t.weight for j, t in enumerate(lt) if j not in used_l)
+    left_q = (
+        sum(t.weight for i, t in enumerate(qt) if i not in used_q) if len(used_q) < len(qt) else 0.0
+    )
+    left_l = (
+        sum(t.weight for j, t in enumerate(lt) if j not in used_l) if len(used_l) < len(lt) else 0.0
+    )
     if person and strong >= 2 and not (left_q and left_l):
         # a missing middle name or patronymic on one side costs little
         left_q *= _MIDDLE_COST
@@ -544,19 +568,47 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
     return (matched / total if total else 0.0), evidence
 
 
+def _characters_differ(q: _Name, lname: _Name, score: float, out: list[Feature] | None) -> float:
+    """Cap ``score`` at the similarity of two differing syllabic spellings (``高市``/``高石``)."""
+    cap = _Indel.normalized_similarity(q.syllabic, lname.syllabic)
+    if score <= cap:
+        return score
+    if out is not None:
+        out.append(
+            Feature(
+                name="characters_differ",
+                effect=cap - score,
+                detail=f"{q.original!r} and {lname.original!r} are written with different "
+                "characters",
+            )
+        )
+    return float(cap)
+
+
 def _score_names(
-    q: _Name, lname: _Name, mode: int, shared: frozenset[str], explain: bool
+    q: _Name,
+    lname: _Name,
+    mode: int,
+    explain: bool,
+    aligned: tuple[float, bool] | None = None,
 ) -> _NameScore:
-    """Score two names; build the features only when ``explain`` (same score either way)."""
+    """Score two names; build the features only when ``explain`` (same score either way).
+
+    ``aligned`` is the result of an earlier ``_align`` of the same two names, if any.
+    """
     qv = q.person if mode == _PERSON else q.org
     lv = lname.person if mode == _PERSON else lname.org
     features: list[Feature] = []
-    score, evidence = _align(qv, lv, mode)
+    if aligned is None:
+        aligned = _align(qv, lv, mode)
+    score, evidence = aligned
+    first = aligned
     joined = False
-    exact = score < 1.0 and any(k.startswith("x:") for k in shared)
+    # the names share an ``x:`` key exactly when their exact-normalised keys meet
+    exact = score < 1.0 and not set(q.exact).isdisjoint(lname.exact)
     if exact:
         score, evidence = 1.0, True
-    elif score < 1.0 and "j:" + lv.joined in shared:
+    elif score < 1.0 and (key := "j:" + lv.joined) in lname.keys and key in q.keys:
         score, evidence, joined = 1.0, True, True
     if explain:
         if exact:
@@ -568,6 +620,8 @@ def _score_names(
         features.append(Feature(name="name_similarity", effect=score, detail=detail))
         if joined:
             features.append(Feature(name="joined_tokens", effect=0.0, detail=detail))
+    if q.syllabic and lname.syllabic and q.syllabic != lname.syllabic:
+        score = _characters_differ(q, lname, score, features if explain else None)
     if qv.legal and lv.legal:
         classes = _terms()["classes"]
         if qv.legal & lv.legal or {classes[f] for f in qv.legal} & {classes[f] for f in lv.legal}:
@@ -615,25 +669,28 @@ def _score_names(
                     )
                 )
             score = cap
-    return _NameScore(max(0.0, score), tuple(features))
+    return _NameScore(max(0.0, score), tuple(features), first)
 
 
 def _best(
     query: Prepared, names: tuple[_Name, ...], mode: int
 ) -> tuple[_NameScore, _Name, _Name] | None:
-    best: tuple[float, _Name, _Name, frozenset[str]] | None = None
+    """The best-scoring pair of a query name and one of ``names``, not yet explained."""
+    best: tuple[_NameScore, _Name, _Name] | None = None
     for lname in names:
         for qname in query.names:
-            shared = qname.keys & lname.keys
-            if not shared:
+            if qname.keys.isdisjoint(lname.keys):
                 continue
-            score = _score_names(qname, lname, mode, shared, False).score
-            if best is None or score > best[0]:
-                best = (score, qname, lname, shared)
-    if best is None:
-        return None
-    _, qname, lname, shared = best
-    return _score_names(qname, lname, mode, shared, True), qname, lname
+            result = _score_names(qname, lname, mode, False)
+            if best is None or result.score > best[0].score:
+                best = (result, qname, lname)
+    return best
+
+
+def _explain(found: tuple[_NameScore, _Name, _Name], mode: int) -> tuple[_NameScore, _Name, _Name]:
+    """The same name score with its features (reusing the alignment)."""
+    result, qname, lname = found
+    return _score_names(qname, lname, mode, True, result.aligned), qname, lname
 
 
 def _birth_features(query: Prepared, listed: Prepared) -> tuple[Feature | None, bool]:
@@ -701,6 +758,35 @@ def _exact(query: Prepared, listed: Prepared) -> Comparison:
     )
 
 
+def compare_at_least(query: Prepared, listed: Prepared, floor: float) -> Comparison | None:
+    """:func:`compare`, or ``None`` when the score is certainly below ``floor``.
+
+    Every feature after the name score only lowers it, except a shared identifier; so
+    when no identifier is shared and the best name score is below ``floor`` (0–1), the
+    features are not built. The candidate index calls it with the review threshold.
+
+    Args:
+        query: The prepared query entity.
+        listed: The prepared listed entity.
+        floor: Score (0–1) below which no :class:`Comparison` is wanted.
+
+    Returns:
+        The :class:`Comparison` :func:`compare` gives, or ``None`` if its score would be
+        below ``floor``.
+
+    Example:
+        >>> from tradecontrol import Entity
+        >>> from tradecontrol.screening.scoring import compare_at_least, prepare
+        >>> q = prepare(Entity(name="ORION STAR 8", kind="vessel"))
+        >>> listed = prepare(Entity(name="ORION STAR 7", kind="vessel"))
+        >>> compare_at_least(q, listed, 0.7) is None
+        True
+        >>> round(compare_at_least(q, listed, 0.3).score, 2)
+        0.4
+    """
+    return _compare(query, listed, floor)
+
+
 def compare(query: Prepared, listed: Prepared) -> Comparison:
     """Score how closely ``query`` resembles ``listed`` (0–1) and explain it.
 
@@ -714,6 +800,9 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
 
     - different numbers cap the score at 0.4; a number on one side only costs 0.1;
     - no agreeing distinctive word (only generic words or legal forms) caps it at 0.3;
+    - two names written only in Han, kana or Hangul with different characters are capped
+      at the similarity of their characters (``高市早苗`` vs ``高石早苗``: same reading,
+      different names);
     - incompatible kinds (a person and an organisation, vessel or aircraft) give 0;
     - a weak alias alone gives at most ``WEAK_ALIAS_CAP`` (0.8);
     - a shared identifier (same scheme and value) gives 1; the same scheme with different
@@ -736,9 +825,18 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
         >>> round(c.score, 2), c.features[-1].name
         (0.4, 'number_mismatch')
     """
+    found = _compare(query, listed, 0.0)
+    assert found is not None  # a floor of 0 always gives a comparison
+    return found
+
+
+def _compare(query: Prepared, listed: Prepared, floor: float) -> Comparison | None:
     if not AVAILABLE:
-        return _exact(query, listed)
+        exact = _exact(query, listed)
+        return exact if exact.score >= floor else None
     if frozenset({query.kind, listed.kind}) in _INCOMPATIBLE:
+        if floor > 0.0:
+            return None
         return Comparison(
             score=0.0,
             matched_name=listed.entity.name,
@@ -758,6 +856,14 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
     weak_used = weak is not None and (found is None or weak[0].score > found[0].score)
     if weak_used:
         found = weak
+    if (
+        floor > 0.0
+        and (found is None or found[0].score < floor)
+        and query.identifiers.isdisjoint(listed.identifiers)
+    ):
+        return None  # later features only lower the score
+    if found is not None:
+        found = _explain(found, mode)
     features: list[Feature] = []
     if found is None:
         score = 0.0

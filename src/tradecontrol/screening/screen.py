@@ -197,7 +197,9 @@ def _score_all(
     for pos in positions:
         if pos in found:
             continue
-        comparison = scoring.compare(query, index.prepared[pos])
+        comparison = scoring.compare_at_least(query, index.prepared[pos], thresholds.review)
+        if comparison is None:
+            continue
         status = thresholds.status(comparison.score)
         if status is None:
             continue
