@@ -663,3 +663,20 @@ def test_a_suppressed_listed_name_does_not_identify_the_party() -> None:
     ]
     unsuppressed = rb.with_thresholds(Thresholds(match=found["el-b"].score, review=0.5))
     assert rules_for(decide(query, unsuppressed), "el-b") == set()  # identified as sdn-a
+
+
+def test_exact_mode_matches_equal_names_only_and_builds_no_index() -> None:
+    """``Thresholds(fuzzy=False)``: listed names equal after normalisation, nothing scored."""
+    from tradecontrol.screening.thresholds import Thresholds
+
+    rb = Rulebook.default().with_thresholds(Thresholds(fuzzy=False))
+    exact = rb.match_entity(Entity(name="HUAWEI TECHNOLOGIES CO., LIMITED"))
+    assert exact and all(m.score == 1.0 for m in exact)
+    assert {m.listing.id for m in exact} == {
+        m.listing.id for m in rb.match_entity_name("HUAWEI TECHNOLOGIES CO., LIMITED")
+    }
+    assert rb.match_entity(Entity(name="Huawei Technologis Co Ltd")) == ()  # a typo: no match
+    assert rb._screening._index is None  # no candidate index was built
+    fuzzy = Rulebook.default().match_entity(Entity(name="Huawei Technologis Co Ltd"))
+    assert fuzzy  # the default (fuzzy) mode finds it
+    assert Rulebook.from_dict(rb.to_dict()).thresholds == Thresholds(fuzzy=False)

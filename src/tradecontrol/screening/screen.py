@@ -190,9 +190,11 @@ def _scored(
 def _score_all(
     entity: Entity, rulebook: Rulebook, thresholds: Thresholds, *, full_scan: bool
 ) -> tuple[Match, ...]:
+    found = _exact(entity, rulebook)
+    if not thresholds.fuzzy:  # exact-normalised mode: no index, no scoring
+        return tuple(found[pos] for pos in sorted(found))
     index = rulebook.candidate_index
     query = scoring.prepare(entity)
-    found = _exact(entity, rulebook)
     positions = range(len(index.prepared)) if full_scan else index.candidates(query)
     for pos in positions:
         if pos in found:

@@ -42,6 +42,11 @@ class Thresholds(CanonicalJSON):
             ``tradecontrol.screening.scoring.DEFAULT_REVIEW``; it may not be lower than
             ``tradecontrol.screening.scoring.CANDIDATE_FLOOR``.
 
+        fuzzy: ``False`` screens exact-normalised names only (a party matches a listing when
+            one of its names equals a listed name or alias after normalisation, score 1.0):
+            no candidate index is built and nothing is scored, which is the fast mode for
+            batches of clean names. The thresholds then play no part. Default ``True``.
+
     Raises:
         InvalidInputError: A threshold outside 0–1, ``review`` above ``match``, or
             ``review`` below the candidate floor.
@@ -51,6 +56,8 @@ class Thresholds(CanonicalJSON):
         >>> t = Thresholds(match=0.95)
         >>> t.match, t.review == scoring.DEFAULT_REVIEW
         (0.95, True)
+        >>> Thresholds(fuzzy=False).fuzzy
+        False
         >>> Thresholds(match=0.7, review=0.9)
         Traceback (most recent call last):
         ...
@@ -59,6 +66,7 @@ class Thresholds(CanonicalJSON):
 
     match: float = attrs.field(default=scoring.DEFAULT_MATCH, converter=_threshold)
     review: float = attrs.field(default=scoring.DEFAULT_REVIEW, converter=_threshold)
+    fuzzy: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
 
     def __attrs_post_init__(self) -> None:
         if self.review > self.match:
