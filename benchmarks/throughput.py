@@ -201,13 +201,11 @@ def examples_row(work: Path, base_src: Path, baseline_rev: str) -> tuple[str, ..
     ]
     mix = work / "examples.jsonl"
     mix.write_text("\n".join(examples * max(1, 2000 // len(examples))) + "\n")
-    default_rb = work / "default.json.gz"
-    Rulebook.default().save(default_rb)
     default_exact = work / "default-exact.json.gz"
     Rulebook.default().with_thresholds(Thresholds(**EXACT)).save(default_exact)
     ours_mix = run_child(c.ROOT / "src", default_exact, mix)
     try:
-        base_mix: dict[str, Any] | None = run_child(base_src, default_rb, mix)
+        base_mix: dict[str, Any] | None = run_child(base_src, default_exact, mix)
     except subprocess.CalledProcessError as exc:  # today's bundled rulebook is newer
         base_mix, why = None, (exc.stderr or "").strip().splitlines()[-1:]
         print(f"baseline rev cannot read the bundled rulebook: {why}", file=sys.stderr)
@@ -227,8 +225,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=20000, help="transactions (default 20000)")
     parser.add_argument(
         "--baseline-rev",
-        default="23a2632",
-        help="git revision whose evaluate is the baseline (default: before issue 7's work)",
+        default="071e592",
+        help=(
+            "git revision whose evaluate is the baseline (default: main after screening, "
+            "ownership and destinations merged; 23a2632, before issue 7, cannot read "
+            "today's rulebooks)"
+        ),
     )
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask row")
     parser.add_argument("--screening", action="store_true", help="also measure with screening on")
@@ -244,12 +246,12 @@ def main() -> None:
 
     from tradecontrol.screening.thresholds import Thresholds
 
-    full = rulebook  # the baseline revision predates thresholds: it reads this one
+    full = rulebook
     rulebook = work / "exact.json.gz"
     Rulebook.load(full).with_thresholds(Thresholds(**EXACT)).save(rulebook)
     ours = run_child(c.ROOT / "src", rulebook, jsonl)
     base_src = export_revision(args.baseline_rev, work / "base")
-    base = run_child(base_src, full, jsonl)
+    base = run_child(base_src, rulebook, jsonl)
     evaluate_rate = ours["n"] / ours["cpu"]
     rows: list[tuple[str, ...]] = [
         (
