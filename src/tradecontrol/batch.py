@@ -15,6 +15,7 @@ line.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -118,8 +119,11 @@ def _build_indexes(state: dict[str, Any]) -> None:
 
     Forked workers (the default on Linux) inherit the built index instead of each building
     its own (about ten CPU seconds for the CSL + UN + SDN rulebook); with other start
-    methods the index is not pickled and each worker builds it, as before.
+    methods the index is not pickled and each worker builds it, as before (nothing is
+    built here then).
     """
+    if multiprocessing.get_start_method() != "fork":
+        return  # the workers would not inherit it
     for value in state.values():
         if isinstance(value, Rulebook):
             value.candidate_index  # noqa: B018 - built on first access
