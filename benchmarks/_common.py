@@ -10,6 +10,7 @@ typos) and clean invented names.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import resource
@@ -269,7 +270,10 @@ def rulebook_file() -> Path:
 
     CACHE.mkdir(parents=True, exist_ok=True)
     stamp = "-".join(str((shared_or_exit() / rel).stat().st_size) for rel in LIST_FILES)
-    path = CACHE / f"rulebook-{tradecontrol.__version__}-{stamp}.json.gz"
+    # the bundled rulebook's version too: a cache built before new rules (and their
+    # parameters) were added fails closed on every transaction
+    bundled = hashlib.sha256(tradecontrol.Rulebook.default().version.encode()).hexdigest()[:12]
+    path = CACHE / f"rulebook-{tradecontrol.__version__}-{bundled}-{stamp}.json.gz"
     if not path.exists():
         rulebook, _ = big_rulebook()
         rulebook.save(path)

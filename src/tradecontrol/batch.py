@@ -15,6 +15,7 @@ line.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -113,6 +114,21 @@ def _decide_chunk(
     return [_decide_one(index, data, rulebook, as_of) for index, data in chunk]
 
 
+def _build_indexes(state: dict[str, Any]) -> None:
+    """Build each rulebook's screening index here, before the pool starts its workers.
+
+    Forked workers (the default on Linux) inherit the built index instead of each building
+    its own (about ten CPU seconds for the CSL + UN + SDN rulebook); with other start
+    methods the index is not pickled and each worker builds it, as before (nothing is
+    built here then).
+    """
+    if multiprocessing.get_start_method() != "fork":
+        return  # the workers would not inherit it
+    for value in state.values():
+        if isinstance(value, Rulebook):
+            value.candidate_index  # noqa: B018 - built on first access
+
+
 def ordered_map(
     fn: Callable[[dict[str, Any], list[T]], list[R]],
     items: Iterable[T],
@@ -150,6 +166,7 @@ def ordered_map(
                 on_chunk(chunk, results)
             yield from results
         return
+    _build_indexes(state)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(state,)) as pool:
         pending: deque[tuple[list[T], Future[list[R]]]] = deque()
         try:
