@@ -138,6 +138,15 @@ class _View(NamedTuple):
     scored: tuple[_Token, ...]  # the tokens that are not legal forms
     texts: tuple[str, ...]  # their texts
     plain: tuple[bool, ...]  # True for a word or generic word of two letters or more
+    # per scored token, precomputed once so that ``_align`` reads tuples, not tokens
+    skeletons: tuple[str, ...]  # consonant skeletons ("" for none)
+    weights: tuple[float, ...]
+    words: tuple[bool, ...]  # True for a word token
+    distinct: tuple[bool, ...]  # True for a word or number token
+    long: tuple[bool, ...]  # True for a token of two characters or more
+    total: float  # sum of ``weights``
+    integral: bool  # every weight a whole number, so weight sums are exact in any order
+    joined_key: str  # ``"j:" + joined``
 
 
 class _Name(NamedTuple):
@@ -326,6 +335,14 @@ def _view(tokens: list[str], mode: int) -> _View:
         scored=scored,
         texts=tuple(t.text for t in scored),
         plain=tuple(t.type != _NUMBER and len(t.text) > 1 for t in scored),
+        skeletons=tuple(t.skeleton for t in scored),
+        weights=tuple(t.weight for t in scored),
+        words=tuple(t.type == _WORD for t in scored),
+        distinct=tuple(t.type in _WORD_OR_NUMBER for t in scored),
+        long=tuple(len(t.text) > 1 for t in scored),
+        total=sum(t.weight for t in scored),
+        integral=all(t.weight.is_integer() for t in scored),
+        joined_key="j:" + "".join(tokens),
     )
 
 
@@ -497,46 +514,62 @@ class _NameScore(NamedTuple):
     aligned: tuple[float, bool]  # what ``_align`` gave, reused when explaining
 
 
-def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
-    """Pair tokens greedily by similarity; return (score, distinctive evidence).
+def _token_pairs(qv: _View, lv: _View, person: bool) -> list[tuple[float, int, int]]:
+    """``(similarity, query token, listed token)`` of every pair of tokens that may pair.
 
     Numbers pair only when equal; a person's initial pairs with a name it begins.
     """
-    qt, lt = qv.scored, lv.scored
-    if not qt or not lt:
-        return 0.0, False
-    person = mode == _PERSON
     pairs: list[tuple[float, int, int]] = []
+    append = pairs.append
     similarity = _Indel.normalized_similarity
-    ltexts, lplain = lv.texts, lv.plain
-    for i, (ta, pa) in enumerate(zip(qv.texts, qv.plain, strict=True)):
+    qplain, qskel, qwords = qv.plain, qv.skeletons, qv.words
+    ltexts, lplain, lskel, lwords = lv.texts, lv.plain, lv.skeletons, lv.words
+    for i, ta in enumerate(qv.texts):
+        pa, ska, wa = qplain[i], qskel[i], qwords[i]
         for j, tb in enumerate(ltexts):
             if ta == tb:
                 sim = 1.0
             elif pa and lplain[j]:
                 sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
                 if sim < _SKELETON_SIM:
-                    ska = qt[i].skeleton
-                    if ska and ska == lt[j].skeleton:
+                    if ska and ska == lskel[j]:
                         sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
                     elif not sim:
                         continue
             elif (
                 person
-                and qt[i].type == lt[j].type == _WORD
+                and wa
+                and lwords[j]
                 and ((len(ta) == 1 and tb.startswith(ta)) or (len(tb) == 1 and ta.startswith(tb)))
             ):
                 sim = _INITIAL_SIM  # an initial and a name it begins
             else:
                 continue
-            pairs.append((sim, i, j))
+            append((sim, i, j))
+    return pairs
+
+
+def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
+    """Pair tokens greedily by similarity; return (score, distinctive evidence).
+
+    Reads the per-token tuples of each view (texts, skeletons, weights, flags), not the
+    tokens.
+    """
+    if not qv.texts or not lv.texts:
+        return 0.0, False
+    person = mode == _PERSON
+    pairs = _token_pairs(qv, lv, person)
     if not pairs:
         return 0.0, False  # nothing pairs: the score is 0 whatever the weights
     pairs.sort(reverse=True)
+    qweights, lweights = qv.weights, lv.weights
+    qdistinct, ldistinct = qv.distinct, lv.distinct
+    qlong, llong = qv.long, lv.long
     used_q: set[int] = set()
     used_l: set[int] = set()
     matched = 0.0
     paired_weight = 0.0
+    used_wq = used_wl = 0.0
     evidence = False
     strong = 0
     for sim, i, j in pairs:
@@ -544,19 +577,28 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
             continue
         used_q.add(i)
         used_l.add(j)
-        a, b = qt[i], lt[j]
-        w = a.weight + b.weight
+        wq, wl = qweights[i], lweights[j]
+        used_wq += wq
+        used_wl += wl
+        w = wq + wl
         matched += sim * w
         paired_weight += w
-        if sim >= _STRONG_PAIR and (a.type in _WORD_OR_NUMBER or b.type in _WORD_OR_NUMBER):
+        if sim >= _STRONG_PAIR and (qdistinct[i] or ldistinct[j]):
             evidence = True
-            strong += sim >= _AGREE and min(len(a.text), len(b.text)) > 1
-    left_q = (
-        sum(t.weight for i, t in enumerate(qt) if i not in used_q) if len(used_q) < len(qt) else 0.0
-    )
-    left_l = (
-        sum(t.weight for j, t in enumerate(lt) if j not in used_l) if len(used_l) < len(lt) else 0.0
-    )
+            strong += sim >= _AGREE and qlong[i] and llong[j]
+    # whole-number weights subtract exactly; otherwise sum the unpaired ones in order
+    if len(used_q) == len(qweights):
+        left_q = 0.0
+    elif qv.integral:
+        left_q = qv.total - used_wq
+    else:
+        left_q = sum(w for i, w in enumerate(qweights) if i not in used_q)
+    if len(used_l) == len(lweights):
+        left_l = 0.0
+    elif lv.integral:
+        left_l = lv.total - used_wl
+    else:
+        left_l = sum(w for j, w in enumerate(lweights) if j not in used_l)
     if person and strong >= 2 and not (left_q and left_l):
         # a missing middle name or patronymic on one side costs little
         left_q *= _MIDDLE_COST
@@ -608,7 +650,7 @@ def _score_names(
     exact = score < 1.0 and not set(q.exact).isdisjoint(lname.exact)
     if exact:
         score, evidence = 1.0, True
-    elif score < 1.0 and (key := "j:" + lv.joined) in lname.keys and key in q.keys:
+    elif score < 1.0 and (key := lv.joined_key) in lname.keys and key in q.keys:
         score, evidence, joined = 1.0, True, True
     if explain:
         if exact:
