@@ -6,7 +6,7 @@ reads the lists costs a loop over the matches, not another round of name matchin
 when fuzzy screening is on, not another screening pass).
 
 The context also remembers, for the one evaluation, the other answers several rules need:
-the regime checks (:func:`regime_check`, :func:`tradecontrol.nexus.check_regime`), the names
+the regime checks (:func:`regime_check`, :func:`tradecontrol.check_regime`), the names
 matched inside ownership assessments (:meth:`EvaluationContext.match`) and the ownership
 assessments themselves (:func:`ownership_results`). Each is a pure function of the
 transaction, the rulebook and the moment, so a remembered answer equals a fresh one; the
@@ -158,7 +158,7 @@ def regime_check(
     as_of: Moment,
     context: EvaluationContext | None,
 ) -> RegimeCheck:
-    """:func:`~tradecontrol.nexus.check_regime`, once per regime and evaluation.
+    """:func:`~tradecontrol.check_regime`, once per regime and evaluation.
 
     Args:
         regime: The regime (OFAC, EU or UK).
@@ -168,8 +168,8 @@ def regime_check(
         context: The evaluation's context, or ``None`` (then checked afresh).
 
     Returns:
-        The check. A check that raises is not remembered: it raises again for the next
-        rule, as it would without the context.
+        The check. A check that raises is not remembered, so it raises again for the
+        next rule, as it would without the context.
     """
     from tradecontrol.nexus import check_regime
 
