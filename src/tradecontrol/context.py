@@ -5,9 +5,16 @@ Several rules ask the same question of each party ("which listings does this nam
 reads the lists costs a loop over the matches, not another round of name matching (and,
 when fuzzy screening is on, not another screening pass).
 
+The context also remembers, for the one evaluation, the other answers several rules need:
+the regime checks (:func:`regime_check`, :func:`tradecontrol.check_regime`), the names
+matched inside ownership assessments (:meth:`EvaluationContext.match`) and the ownership
+assessments themselves (:func:`ownership_results`). Each is a pure function of the
+transaction, the rulebook and the moment, so a remembered answer equals a fresh one; the
+memo lives and dies with the context (no global state).
+
 A rule keeps the signature ``(transaction, rulebook, as_of)``; a rule that also declares a
 keyword parameter ``context`` receives the evaluation's context (``None`` when called
-directly, in which case it matches by itself).
+directly, in which case it works everything out by itself).
 
 Example:
     >>> from tradecontrol import Rulebook, Transaction
@@ -24,18 +31,22 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import attrs
 
 from tradecontrol._time import Moment
+from tradecontrol.entities import Entity
 from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
+    from tradecontrol.nexus import Regime, RegimeCheck
+    from tradecontrol.ownership import OwnershipResult, OwnershipTest
     from tradecontrol.rulebook import NameMatch, Rulebook
 
-__all__ = ["EvaluationContext", "party_matches"]
+__all__ = ["EvaluationContext", "ownership_results", "party_matches", "regime_check"]
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -54,6 +65,7 @@ class EvaluationContext:
     rulebook: Rulebook
     as_of: Moment
     matches: tuple[tuple[NameMatch, ...], ...]
+    _memo: dict[Any, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @classmethod
     def build(
@@ -77,7 +89,36 @@ class EvaluationContext:
             if found is None:
                 found = seen[key] = rulebook.match_entity(party.entity, as_of=as_of)
             out.append(found)
-        return cls(transaction=transaction, rulebook=rulebook, as_of=as_of, matches=tuple(out))
+        context = cls(transaction=transaction, rulebook=rulebook, as_of=as_of, matches=tuple(out))
+        for party, matches in zip(transaction.parties, out, strict=True):
+            # The entity is kept with its answer, so its id cannot be reused meanwhile.
+            context._memo[("match", id(party.entity))] = (party.entity, matches)
+        return context
+
+    def is_for(self, transaction: Transaction, rulebook: Rulebook, as_of: Moment | None) -> bool:
+        """Whether this context was built for this call (``as_of`` ``None``: any moment)."""
+        return (
+            self.transaction is transaction
+            and self.rulebook is rulebook
+            and (as_of is None or self.as_of == as_of)
+        )
+
+    def match(self, entity: Entity) -> tuple[NameMatch, ...]:
+        """:meth:`~tradecontrol.Rulebook.match_entity` of ``entity`` at ``as_of``, once.
+
+        Args:
+            entity: A party's entity, or an owner reached from one.
+
+        Returns:
+            The listings its names match (allow-list entries in force suppress theirs).
+        """
+        key = ("match", id(entity))
+        found = self._memo.get(key)
+        if found is None:
+            found = (entity, self.rulebook.match_entity(entity, as_of=self.as_of))
+            self._memo[key] = found
+        matches: tuple[NameMatch, ...] = found[1]
+        return matches
 
     def party_matches(self) -> Iterator[tuple[Party, tuple[NameMatch, ...]]]:
         """Yield ``(party, its matches)`` in party order."""
@@ -105,11 +146,73 @@ def party_matches(
     Returns:
         An iterator of ``(party, matches)`` in party order.
     """
-    if (
-        context is not None
-        and context.transaction is transaction
-        and context.rulebook is rulebook
-        and (as_of is None or context.as_of == as_of)
-    ):
+    if context is not None and context.is_for(transaction, rulebook, as_of):
         return context.party_matches()
     return ((p, rulebook.match_entity(p.entity, as_of=as_of)) for p in transaction.parties)
+
+
+def regime_check(
+    regime: Regime,
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    context: EvaluationContext | None,
+) -> RegimeCheck:
+    """:func:`~tradecontrol.check_regime`, once per regime and evaluation.
+
+    Args:
+        regime: The regime (OFAC, EU or UK).
+        transaction: The transaction the rule was called with.
+        rulebook: The rulebook the rule was called with.
+        as_of: The moment of the decision.
+        context: The evaluation's context, or ``None`` (then checked afresh).
+
+    Returns:
+        The check. A check that raises is not remembered, so it raises again for the
+        next rule, as it would without the context.
+    """
+    from tradecontrol.nexus import check_regime
+
+    if context is None or not context.is_for(transaction, rulebook, as_of):
+        return check_regime(regime, transaction, rulebook, as_of)
+    key = ("regime", regime)
+    found: RegimeCheck | None = context._memo.get(key)
+    if found is None:
+        found = context._memo[key] = check_regime(regime, transaction, rulebook, as_of)
+    return found
+
+
+def ownership_results(
+    entities: Sequence[Entity],
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    test: OwnershipTest,
+    context: EvaluationContext | None,
+) -> tuple[OwnershipResult, ...]:
+    """:func:`~tradecontrol.ownership.assess` of ``entities`` under ``test``, once per test.
+
+    Inside an evaluation the names met in the ownership graph are matched once for all
+    tests (:meth:`EvaluationContext.match`).
+
+    Args:
+        entities: The entities to assess (the transaction's parties, in order).
+        transaction: The transaction the rule was called with.
+        rulebook: The rulebook the rule was called with.
+        as_of: The moment of the decision.
+        test: The regime's arithmetic (:class:`~tradecontrol.ownership.OwnershipTest`).
+        context: The evaluation's context, or ``None`` (then assessed afresh).
+
+    Returns:
+        One result per entity, in order.
+    """
+    from tradecontrol.ownership import assess
+
+    if context is None or not context.is_for(transaction, rulebook, as_of):
+        return assess(entities, rulebook, as_of, test)
+    key = ("ownership", test, tuple(id(e) for e in entities))
+    found: tuple[OwnershipResult, ...] | None = context._memo.get(key)
+    if found is None:
+        found = assess(entities, rulebook, as_of, test, match=context.match)
+        context._memo[key] = found
+    return found

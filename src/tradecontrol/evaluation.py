@@ -17,13 +17,13 @@ from datetime import date, datetime
 
 from tradecontrol import __version__
 from tradecontrol._time import Moment
-from tradecontrol.context import EvaluationContext
+from tradecontrol.context import EvaluationContext, regime_check
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
 from tradecontrol.drawdown import LicenseUsage
 from tradecontrol.errors import InvalidInputError, TradeControlError, UnknownLicenseError
 from tradecontrol.licensing import Memo, apply_licenses, drawdowns, unknown_license_findings
 from tradecontrol.nexus import RULE_ID as NEXUS_RULE_ID
-from tradecontrol.nexus import Regime, RegimeCheck, check_regime
+from tradecontrol.nexus import Regime, RegimeCheck
 from tradecontrol.rulebook import Rulebook
 from tradecontrol.rules import RULES
 from tradecontrol.transactions import Transaction
@@ -154,7 +154,7 @@ def evaluate(
         digest=transaction_digest(transaction, rulebook, moment, usage),
         library_version=__version__,
         drawdowns=drawdowns(findings, transaction, rulebook, moment, usage),
-        regimes=_regimes(transaction, rulebook, moment),
+        regimes=_regimes(transaction, rulebook, moment, context),
     )
 
 
@@ -178,7 +178,7 @@ def _check_usage(usage: object, rulebook: Rulebook) -> None:
 
 
 def _regimes(
-    transaction: Transaction, rulebook: Rulebook, moment: Moment
+    transaction: Transaction, rulebook: Rulebook, moment: Moment, context: EvaluationContext
 ) -> tuple[RegimeCheck, ...]:
     """The regime checks; none for a rulebook without the ``nexus.regimes`` rule.
 
@@ -191,7 +191,7 @@ def _regimes(
     out = []
     for regime in Regime:
         try:
-            out.append(check_regime(regime, transaction, rulebook, moment))
+            out.append(regime_check(regime, transaction, rulebook, moment, context))
         except Exception as exc:
             out.append(
                 RegimeCheck(

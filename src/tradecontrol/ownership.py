@@ -41,7 +41,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -495,9 +495,15 @@ def _pct(value: Decimal) -> str:
 
 class _Assessment:
     def __init__(
-        self, graph: _Graph, rulebook: Rulebook, as_of: Moment, test: OwnershipTest
+        self,
+        graph: _Graph,
+        rulebook: Rulebook,
+        as_of: Moment,
+        test: OwnershipTest,
+        match: Callable[[Entity], tuple[NameMatch, ...]] | None = None,
     ) -> None:
         self.graph, self.rulebook, self.as_of, self.test = graph, rulebook, as_of, test
+        self.match = match or (lambda entity: rulebook.match_entity(entity, as_of=as_of))
         self.listed: dict[int, tuple[NameMatch, ...]] = {}
         self.blocked: set[int] = set()
 
@@ -505,7 +511,7 @@ class _Assessment:
         if node not in self.listed:
             self.listed[node] = tuple(
                 m
-                for m in self.rulebook.match_entity(self.graph.entity(node), as_of=self.as_of)
+                for m in self.match(self.graph.entity(node))
                 if m.listing.list_code in self.test.list_codes
                 and m.listing.version_at(self.as_of) is not None
             )
@@ -689,7 +695,12 @@ def _unique(matches: Iterable[NameMatch]) -> tuple[NameMatch, ...]:
 
 
 def assess(
-    entities: Sequence[Entity], rulebook: Rulebook, as_of: Moment, test: OwnershipTest
+    entities: Sequence[Entity],
+    rulebook: Rulebook,
+    as_of: Moment,
+    test: OwnershipTest,
+    *,
+    match: Callable[[Entity], tuple[NameMatch, ...]] | None = None,
 ) -> tuple[OwnershipResult, ...]:
     """Apply ``test`` to each of ``entities`` through their owners, as of ``as_of``.
 
@@ -700,6 +711,9 @@ def assess(
             ownership edges.
         as_of: The moment (date or aware datetime) at which listings must be in force.
         test: The regime's arithmetic.
+        match: Matches an entity's names at ``as_of``; ``None`` uses
+            :meth:`~tradecontrol.Rulebook.match_entity` (an evaluation passes its
+            :meth:`~tradecontrol.context.EvaluationContext.match`, which remembers answers).
 
     Returns:
         One :class:`OwnershipResult` per entity, in order. Cost grows with the part of
@@ -709,6 +723,6 @@ def assess(
     """
     graph = _Graph(rulebook.ownership_index, as_of)
     starts = [graph.add_owners(e) for e in entities]
-    run = _Assessment(graph, rulebook, as_of, test)
+    run = _Assessment(graph, rulebook, as_of, test, match)
     run.run(starts)
     return tuple(run.result(n) for n in starts)

@@ -14,10 +14,11 @@ from decimal import Decimal
 import attrs
 
 from tradecontrol._time import Moment, Window
+from tradecontrol.context import EvaluationContext, ownership_results, regime_check
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.errors import DataError
-from tradecontrol.nexus import Regime, check_regime
-from tradecontrol.ownership import OwnershipResult, OwnershipTest, assess
+from tradecontrol.nexus import Regime
+from tradecontrol.ownership import OwnershipResult, OwnershipTest
 from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
@@ -90,14 +91,19 @@ def ownership_test(info: RuleInfo, as_of: Moment, list_codes: tuple[str, ...]) -
 
 
 def regime_applies(
-    info: RuleInfo, transaction: Transaction, rulebook: Rulebook, as_of: Moment
+    info: RuleInfo,
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    context: EvaluationContext | None = None,
 ) -> tuple[bool, str, tuple[str, ...]]:
     """Whether the rule's regime (parameter ``regime``) applies: (applies, reason, citations).
 
     The answer comes from :func:`tradecontrol.nexus.check_regime` (U.S., EU or UK persons
-    and territory).
+    and territory), once per evaluation when ``context`` is given.
     """
-    check = check_regime(Regime(info.param("regime")[0]), transaction, rulebook, as_of)
+    regime = Regime(info.param("regime")[0])
+    check = regime_check(regime, transaction, rulebook, as_of, context)
     return check.applies, check.reason.rstrip("."), check.citations
 
 
@@ -115,7 +121,11 @@ def _listing_citations(result: OwnershipResult, as_of: Moment) -> tuple[str, ...
 
 
 def blocking_findings(
-    rule_id: str, transaction: Transaction, rulebook: Rulebook, as_of: Moment
+    rule_id: str,
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    context: EvaluationContext | None = None,
 ) -> tuple[Finding, ...]:
     """Findings of a blocking rule (OFAC, EU or UK) for every party of ``transaction``.
 
@@ -123,15 +133,18 @@ def blocking_findings(
     parties per the regime's test, is ``prohibited``; a blocked owner of unknown share,
     or one with control where control does not block, gives ``review_required``; lesser
     blocked holdings give ``not_restricted`` with a caution and the arithmetic.
+    ``context`` (the evaluation's, or ``None``) shares the regime check and name matches
+    with the other rules.
     """
     info = rulebook.rule(rule_id)
     if transaction.kind.value not in info.transaction_kinds:
         return ()
-    applies, why, nexus_citations = regime_applies(info, transaction, rulebook, as_of)
+    applies, why, nexus_citations = regime_applies(info, transaction, rulebook, as_of, context)
     if not applies:
         return ()
     test = ownership_test(info, as_of, info.list_codes)
-    results = assess([p.entity for p in transaction.parties], rulebook, as_of, test)
+    entities = [p.entity for p in transaction.parties]
+    results = ownership_results(entities, transaction, rulebook, as_of, test, context)
     regime = info.param("regime")[0]
     findings: list[Finding] = []
     for party, result in zip(transaction.parties, results, strict=True):

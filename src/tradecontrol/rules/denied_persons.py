@@ -28,6 +28,7 @@ from datetime import date, datetime
 import attrs
 
 from tradecontrol._time import Moment, Window, _local_day, _zone
+from tradecontrol.context import EvaluationContext, party_matches
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.rules.subject_to_ear import subject_to_ear
 from tradecontrol.transactions import Transaction
@@ -58,13 +59,21 @@ def _boundary_caution(window: Window, as_of: Moment) -> tuple[str, ...]:
     return tuple(out)
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """Apply the denial orders in force at ``as_of`` to every party of ``transaction``.
 
     Args:
         transaction: The transaction (the kinds in the rule's ``transaction_kinds``).
         rulebook: Supplies listings and this rule's parameters.
         as_of: The moment to decide for (date or aware datetime).
+        context: The evaluation's shared party matches (see :mod:`tradecontrol.context`);
+            ``None`` when called directly.
 
     Returns:
         One finding per denied party and item: ``prohibited`` for items subject to the
@@ -86,8 +95,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         return ()
     suspended = info.param("suspended_list_codes")
     findings: list[Finding] = []
-    for party in transaction.parties:
-        for match in rulebook.match_entity(party.entity, as_of=as_of):
+    for party, matches in party_matches(transaction, rulebook, context, as_of):
+        for match in matches:
             listing = match.listing
             if listing.list_code not in info.list_codes:
                 continue

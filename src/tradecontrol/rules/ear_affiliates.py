@@ -22,8 +22,9 @@ from datetime import date
 import attrs
 
 from tradecontrol._time import US_EASTERN, Moment
+from tradecontrol.context import EvaluationContext, ownership_results
 from tradecontrol.decision import Finding, Outcome, ReviewPolicy, merge_citations
-from tradecontrol.ownership import OwnershipResult, assess
+from tradecontrol.ownership import OwnershipResult
 from tradecontrol.rules._blocking import day_of, opt_param, ownership_test, windows
 from tradecontrol.rules.subject_to_ear import subject_to_ear
 from tradecontrol.transactions import Party, Transaction
@@ -47,7 +48,13 @@ def _policy(result: OwnershipResult, as_of: Moment, order: tuple[str, ...]) -> R
     return ranked[0] if ranked else None
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """Apply the Affiliates rule to every party of ``transaction`` not listed itself.
 
     Args:
@@ -55,6 +62,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         rulebook: Supplies Entity List and MEU listings, ownership edges and the rule's
             windows and citations.
         as_of: The moment to decide for (date or aware datetime).
+        context: The evaluation's shared results (see :mod:`tradecontrol.context`);
+            ``None`` when called directly.
 
     Returns:
         For a party owned 50% or more by listed parties: ``license_required`` per item
@@ -68,7 +77,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         return ()
     codes = info.param("owner_list_codes")
     test = ownership_test(info, as_of, codes)
-    results = assess([p.entity for p in transaction.parties], rulebook, as_of, test)
+    entities = [p.entity for p in transaction.parties]
+    results = ownership_results(entities, transaction, rulebook, as_of, test, context)
     findings: list[Finding] = []
     for party, result in zip(transaction.parties, results, strict=True):
         if result.listed or not (result.holdings or result.problem):

@@ -16,6 +16,7 @@ Threshold, the date of the change, lists and citations are rule parameters.
 from __future__ import annotations
 
 from tradecontrol._time import Moment
+from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Finding
 from tradecontrol.rules._blocking import blocking_findings
 from tradecontrol.transactions import Transaction
@@ -29,17 +30,25 @@ RULE_ID = "eu.ownership_control"
 __all__ = ["RULE_ID", "evaluate"]
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """Apply the EU freeze (listing, ownership, control) to every party of ``transaction``.
 
     Args:
         transaction: The transaction.
         rulebook: Supplies EU listings, ownership edges and this rule's parameters.
         as_of: The moment to decide for (date or aware datetime).
+        context: The evaluation's shared results (see :mod:`tradecontrol.context`);
+            ``None`` when called directly.
 
     Returns:
         Per party: ``prohibited`` when listed, owned (aggregated) or controlled;
         ``review_required`` for unknown shares; ``not_restricted`` with a caution for
         lesser listed holdings; nothing when no EU person or territory is involved.
     """
-    return blocking_findings(RULE_ID, transaction, rulebook, as_of)
+    return blocking_findings(RULE_ID, transaction, rulebook, as_of, context)

@@ -32,6 +32,7 @@ from __future__ import annotations
 from datetime import date
 
 from tradecontrol._time import Moment
+from tradecontrol.context import EvaluationContext, party_matches
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.destinations import day_of
 from tradecontrol.errors import TradeControlError
@@ -338,13 +339,26 @@ def huawei_fdp(
     return Subjection(subject=True, reason=reason, citations=citations)
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """The licence requirement for items reaching a footnote-1 entity only as a component.
 
     When the footnote 1 rule makes an item subject to the EAR because it goes into a part,
     component or equipment a footnote-1 entity produces, purchases or orders, and no party
     of the transaction is on the Entity List (the Entity List rule handles listed parties),
     a licence is required (15 CFR 744.11(a)(2)(i)) under the entry's review policy.
+
+    Args:
+        transaction: The transaction.
+        rulebook: Supplies the Entity List, footnote-1 entries and this rule's parameters.
+        as_of: The moment to decide for (date or aware datetime).
+        context: The evaluation's shared party matches (see :mod:`tradecontrol.context`);
+            ``None`` when called directly.
 
     Returns:
         One ``license_required`` (or ``authorized``) finding per such item.
@@ -354,8 +368,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         return ()
     if any(
         m.listing.list_code == "EL" and m.listing.version_at(as_of) is not None
-        for p in transaction.parties
-        for m in rulebook.match_entity(p.entity, as_of=as_of)
+        for _, matches in party_matches(transaction, rulebook, context, as_of)
+        for m in matches
     ):
         return ()
     out = []

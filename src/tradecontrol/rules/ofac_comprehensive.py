@@ -21,10 +21,11 @@ The programs, their places and dates are rulebook data
 from __future__ import annotations
 
 from tradecontrol._time import Moment
+from tradecontrol.context import EvaluationContext, regime_check
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.destinations import OfacProgram, Place, transaction_places
 from tradecontrol.errors import DataError
-from tradecontrol.nexus import Regime, check_regime
+from tradecontrol.nexus import Regime
 from tradecontrol.transactions import Transaction
 
 TYPE_CHECKING = False
@@ -37,13 +38,21 @@ EXPORT_KINDS = ("export", "reexport", "transfer")
 __all__ = ["RULE_ID", "evaluate"]
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """Apply OFAC's comprehensive programs to ``transaction`` as of ``as_of``.
 
     Args:
         transaction: The transaction (every kind: exports, imports, services, payments).
         rulebook: Supplies the programs and the nexus parameters.
         as_of: The moment to decide for (date or aware datetime).
+        context: The evaluation's shared results (see :mod:`tradecontrol.context`);
+            ``None`` when called directly.
 
     Returns:
         One ``prohibited`` finding per program in force on a place the transaction touches,
@@ -67,7 +76,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     hits = list(found.values())
     if not hits:
         return ()
-    nexus = check_regime(Regime.OFAC, transaction, rulebook, as_of)
+    nexus = regime_check(Regime.OFAC, transaction, rulebook, as_of, context)
     if not nexus.applies:
         return ()
     food = any(item.food_or_medicine for item in transaction.items)

@@ -18,6 +18,7 @@ Threshold, dates, lists and citations are rule parameters in the rulebook.
 from __future__ import annotations
 
 from tradecontrol._time import Moment
+from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Finding
 from tradecontrol.rules._blocking import blocking_findings
 from tradecontrol.transactions import Transaction
@@ -31,17 +32,25 @@ RULE_ID = "ofac.fifty_percent"
 __all__ = ["RULE_ID", "evaluate"]
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """Apply OFAC blocking and the 50 Percent Rule to every party of ``transaction``.
 
     Args:
         transaction: The transaction (every kind; payments included).
         rulebook: Supplies SDN listings, known ownership edges and this rule's parameters.
         as_of: The moment to decide for (date or aware datetime).
+        context: The evaluation's shared results (see :mod:`tradecontrol.context`);
+            ``None`` when called directly.
 
     Returns:
         Per party: ``prohibited`` when blocked (listed or owned), ``review_required`` for
         unknown shares or control, ``not_restricted`` with a caution for lesser blocked
         holdings; nothing when OFAC jurisdiction does not apply.
     """
-    return blocking_findings(RULE_ID, transaction, rulebook, as_of)
+    return blocking_findings(RULE_ID, transaction, rulebook, as_of, context)

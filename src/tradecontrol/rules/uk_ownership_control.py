@@ -15,6 +15,7 @@ Threshold, lists and citations are rule parameters.
 from __future__ import annotations
 
 from tradecontrol._time import Moment
+from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Finding
 from tradecontrol.rules._blocking import blocking_findings
 from tradecontrol.transactions import Transaction
@@ -28,13 +29,21 @@ RULE_ID = "uk.ownership_control"
 __all__ = ["RULE_ID", "evaluate"]
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """Apply the UK freeze (designation, ownership, control) to every party.
 
     Args:
         transaction: The transaction.
         rulebook: Supplies UK listings, ownership edges and this rule's parameters.
         as_of: The moment to decide for (date or aware datetime).
+        context: The evaluation's shared results (see :mod:`tradecontrol.context`);
+            ``None`` when called directly.
 
     Returns:
         Per party: ``prohibited`` when designated, owned more than 50% by one designated
@@ -42,4 +51,4 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         shares; ``not_restricted`` with a caution otherwise where designated persons hold
         shares; nothing when no UK person or territory is involved.
     """
-    return blocking_findings(RULE_ID, transaction, rulebook, as_of)
+    return blocking_findings(RULE_ID, transaction, rulebook, as_of, context)
