@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
+
+from tradecontrol.errors import InvalidInputError
 
 __all__ = ["MAX_LINE_BYTES", "OVERLONG", "bounded_lines", "clean", "partial_date"]
 
@@ -138,3 +141,33 @@ def unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
             raise ValueError(f"key {key!r} appears twice in one object")
         out[key] = value
     return out
+
+
+def json_lines(fh: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, Any]]:
+    """``(line number, JSON value)`` for every non-blank line of a JSON-lines stream.
+
+    A line that is longer than ``limit`` bytes, not UTF-8 (a BOM is allowed on line 1), not
+    JSON, or repeats a key in one object gives an :class:`InvalidInputError` in place of
+    its value, so every loader reports it as a problem of that line and none is dropped.
+
+    Example:
+        >>> import io
+        >>> lines = io.BytesIO(b'{"a": 1}' + bytes([10, 10]) + b'{"a": 1, "a": 2}')
+        >>> [(n, getattr(v, "message", v)) for n, v in json_lines(lines)]
+        [(1, {'a': 1}), (3, "not valid JSON: key 'a' appears twice in one object")]
+    """
+    for number, raw in enumerate(bounded_lines(fh, limit), start=1):
+        if raw.startswith(OVERLONG.encode()):
+            yield number, InvalidInputError(f"line longer than {limit} bytes")
+            continue
+        if not raw.strip():
+            continue
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, InvalidInputError(f"not UTF-8 (byte {exc.start})")
+            continue
+        try:
+            yield number, json.loads(text, object_pairs_hook=unique_keys)
+        except (ValueError, RecursionError) as exc:
+            yield number, InvalidInputError(f"not valid JSON: {str(exc)[:200]}")

@@ -8,14 +8,13 @@ the line and the JSON path.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from tradecontrol.errors import TradeControlError
 from tradecontrol.listings import Listing
 from tradecontrol.lists._core import Problem, Record
-from tradecontrol.lists._text import OVERLONG, bounded_lines
+from tradecontrol.lists._text import json_lines
 
 NAME = "tradecontrol-jsonl"
 
@@ -35,38 +34,17 @@ def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every non-blank line."""
     source = str(path)
     with path.open("rb") as fh:
-        for number, raw in enumerate(bounded_lines(fh, MAX_LINE_BYTES), start=1):
-            if raw.startswith(OVERLONG.encode()):
+        for number, data in json_lines(fh, MAX_LINE_BYTES):
+            try:
+                if isinstance(data, TradeControlError):
+                    raise data
+                yield Listing.from_dict(data)
+            except TradeControlError as exc:
+                record_id = data.get("id") if isinstance(data, dict) else None
                 yield Problem(
                     source=source,
                     record=number,
-                    field="",
-                    reason=f"line longer than {MAX_LINE_BYTES} bytes",
+                    field=exc.path,
+                    reason=exc.message,
+                    record_id=record_id if isinstance(record_id, str) else None,
                 )
-                continue
-            if not raw.strip():
-                continue
-            try:
-                data = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
-                yield Listing.from_dict(data)
-            except UnicodeDecodeError as exc:
-                yield Problem(
-                    source=source, record=number, field="", reason=f"not UTF-8 (byte {exc.start})"
-                )
-            except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-                if isinstance(exc, TradeControlError):
-                    record_id = data.get("id") if isinstance(data, dict) else None
-                    yield Problem(
-                        source=source,
-                        record=number,
-                        field=exc.path,
-                        reason=exc.message,
-                        record_id=record_id if isinstance(record_id, str) else None,
-                    )
-                else:
-                    yield Problem(
-                        source=source,
-                        record=number,
-                        field="",
-                        reason=f"not valid JSON: {str(exc)[:200]}",
-                    )

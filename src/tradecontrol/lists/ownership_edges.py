@@ -17,13 +17,12 @@ Example:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import IO, cast
 
 from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.lists._core import Problem
-from tradecontrol.lists._text import OVERLONG, bounded_lines, unique_keys
+from tradecontrol.lists._text import json_lines
 from tradecontrol.ownership import OwnershipEdge
 
 __all__ = ["read_ownership"]
@@ -98,42 +97,13 @@ def read_numbered(
         raise DataError(f"cannot read {source}: {exc.strerror}") from None
     with fh:
         capped = cast(IO[bytes], _Capped(fh, MAX_FILE_BYTES, source))
-        for number, raw in enumerate(bounded_lines(capped, MAX_LINE_BYTES), start=1):
-            if raw.startswith(OVERLONG.encode()):
-                problems.append(
-                    Problem(
-                        source=source,
-                        record=number,
-                        field="",
-                        reason=f"line longer than {MAX_LINE_BYTES} bytes",
-                    )
-                )
-                continue
-            if not raw.strip():
-                continue
+        for number, data in json_lines(capped, MAX_LINE_BYTES):
             try:
-                data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=unique_keys)
+                if isinstance(data, TradeControlError):
+                    raise data
                 edges.append((number, OwnershipEdge.from_dict(data)))
-            except UnicodeDecodeError as exc:
-                problems.append(
-                    Problem(
-                        source=source,
-                        record=number,
-                        field="",
-                        reason=f"not UTF-8 (byte {exc.start})",
-                    )
-                )
             except TradeControlError as exc:
                 problems.append(
                     Problem(source=source, record=number, field=exc.path, reason=exc.message)
-                )
-            except (ValueError, RecursionError) as exc:
-                problems.append(
-                    Problem(
-                        source=source,
-                        record=number,
-                        field="",
-                        reason=f"not valid JSON: {str(exc)[:200]}",
-                    )
                 )
     return tuple(edges), tuple(problems)

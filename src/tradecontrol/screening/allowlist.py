@@ -25,7 +25,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -141,26 +140,17 @@ def load_allow_list(path: str | Path) -> tuple[AllowEntry, ...]:
         >>> [e.id for e in load_allow_list(p)]
         ['FP-1']
     """
-    from tradecontrol.lists._text import OVERLONG, bounded_lines, unique_keys
+    from tradecontrol.lists._text import json_lines
 
     name = str(path)
     entries: list[AllowEntry] = []
     seen: set[str] = set()
     try:
         with open(path, "rb") as fh:
-            for number, raw in enumerate(bounded_lines(fh, MAX_LINE_BYTES), start=1):
-                if not raw.strip():
-                    continue
+            for number, data in json_lines(fh, MAX_LINE_BYTES):
                 try:
-                    if raw == OVERLONG.encode() + b"\n":
-                        raise InvalidInputError(f"line longer than {MAX_LINE_BYTES} bytes")
-                    try:
-                        data = json.loads(
-                            raw.decode("utf-8-sig" if number == 1 else "utf-8"),
-                            object_pairs_hook=unique_keys,
-                        )
-                    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-                        raise InvalidInputError(f"not valid JSON: {str(exc)[:120]}") from None
+                    if isinstance(data, TradeControlError):
+                        raise data
                     entry = AllowEntry.from_dict(data)
                     if entry.id in seen:
                         raise InvalidInputError(f"entry id {entry.id!r} appears twice", path="id")
