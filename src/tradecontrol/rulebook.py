@@ -417,8 +417,10 @@ class Rulebook:
         A listing matches when one of its names equals one of the entity's after
         normalisation (score 1.0) or when screening scores it at or above the match
         threshold (:func:`tradecontrol.screen`, ``thresholds``). A party with a score of
-        1.0 against some listing (its name is a listed name) is identified as that listed
-        entity: its lesser matches against other listings are then not returned. The
+        1.0 against a listing (its name is a listed name) is identified as that listed
+        entity on that list: its lesser matches against other listings *of the same list
+        code* are then not returned; matches on other lists always are (an exact hit on one
+        list never hides another list's match). The
         listing's window is not checked here (each rule checks it). Review candidates and
         matches suppressed by the allow-list are not returned; the ``screening.review``
         rule reports them.
@@ -434,7 +436,7 @@ class Rulebook:
         from tradecontrol.screening.screen import candidates
 
         matches = [m for m in candidates(entity, self, as_of=as_of) if m.status == "match"]
-        identified = any(m.score >= 1.0 and not m.suppressed for m in matches)
+        identified = {m.listing.list_code for m in matches if m.score >= 1.0 and not m.suppressed}
         return tuple(
             NameMatch(
                 listing=m.listing,
@@ -443,7 +445,7 @@ class Rulebook:
                 score=m.score,
             )
             for m in matches
-            if not m.suppressed and (m.score >= 1.0 or not identified)
+            if not m.suppressed and (m.score >= 1.0 or m.listing.list_code not in identified)
         )
 
     def with_listings(

@@ -6,12 +6,17 @@ scores at or above the match threshold. This rule reports the rest of what scree
 for each party among the listings in force at ``as_of`` (as :func:`tradecontrol.screen`
 returns them):
 
-- when the party's best (unsuppressed) result is a ``"review"`` candidate — no listing of
-  the rulebook matches it, in force or not — each candidate in force (score between the
-  review and match thresholds) gives ``review_required``, naming the candidate, its list
-  and its score: a person must decide whether the party is the listed entity (fail closed).
-  A party that matches a listing is identified: that listing's rule decides (also when the
-  listing is not in force at ``as_of``), and its lesser candidates are not reported;
+- for each list on which the party's best (unsuppressed) result is a ``"review"``
+  candidate — no listing of that list matches it, in force or not — each candidate in
+  force (score between the review and match thresholds) gives ``review_required``, naming
+  the candidate, its list and its score: a person must decide whether the party is the
+  listed entity (fail closed). A party that matches a listing is identified on that list:
+  that listing's rule decides (also when the listing is not in force at ``as_of``), and its
+  lesser candidates on the same list are not reported. Only a party whose name *is* a
+  listed name (score 1.0) of a listing in force is identified everywhere, so that its
+  lesser candidates on other lists are not reported either; a fuzzy match, or a match
+  with a listing not in force, never silences another list's candidates (a typo that
+  resembles a not-yet-listed FCC entry still gets the Entity List candidates reviewed);
 - a match suppressed by an allow-list entry in force gives a ``not_restricted`` finding
   naming the entry and its reason, so the suppression stays visible in the Decision.
 
@@ -49,10 +54,18 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     for party in transaction.parties:
         who = f"{party.role.value.replace('_', ' ')} {party.entity.name!r}"
         everything = candidates(party.entity, rulebook, as_of=as_of)
-        matched = any(m.status == "match" and not m.suppressed for m in everything)
+        matched = {
+            m.listing.list_code for m in everything if m.status == "match" and not m.suppressed
+        }
+        identified = any(
+            m.score >= 1.0 and not m.suppressed and m.listing.version_at(as_of) is not None
+            for m in everything
+        )
         for match in everything:
-            if not match.suppressed and (match.status == "match" or matched):
-                continue  # the party's best result is a match: the listing's rule decides
+            if not match.suppressed and (
+                match.status == "match" or identified or match.listing.list_code in matched
+            ):
+                continue  # a match on this list: the listing's rule decides
             listing = match.listing
             found = listing.version_at(as_of)
             if found is None:  # out of force: never a match (as screen() does)
