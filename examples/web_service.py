@@ -44,6 +44,9 @@ def build_rulebook(paths: list[str]) -> tc.Rulebook:
             [listing for snap in snapshots for listing in snap.listings],
             snapshot=max(published, default=None),
         )
+    # Build the screening candidate index now, not on the first request: for the full CSL
+    # it takes seconds of CPU and a few hundred MB, once per worker process.
+    _ = rulebook.candidate_index
     return rulebook
 
 

@@ -24,7 +24,17 @@ t = tc.Transaction.from_dict({
                  "entity": {"name": "Huawei Technologies Aktiengeselschaft"}},
                 {"role": "end_user", "entity": {"name": "HUAWEI TECHNOLOGIES CO., LIMITED"}}],
     "items": [{"description": "USB cables", "eccn": "EAR99"}]})
-out["outcome"] = tc.evaluate(t, rb).outcome.value
+decision = tc.evaluate(t, rb)
+out["outcome"] = decision.outcome.value
+out["caution"] = any("fuzzy name screening is off" in c for c in decision.cautions)
+exact = tc.evaluate(t, rb.with_thresholds(tc.Thresholds(fuzzy=False)))
+out["caution_exact_mode"] = any("fuzzy name screening is off" in c for c in exact.cautions)
+from tradecontrol.cli import main
+import contextlib, io
+err = io.StringIO()
+with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    main(["screen", "Huawei Technologis Co Ltd"])
+out["cli_note"] = "exact-normalised matching only" in err.getvalue()
 out["screen"] = [m.score for m in tc.screen(tc.Entity(name="Huawei Technologies Co Ltd"), rb)][:1]
 print(json.dumps(out))
 """
@@ -41,4 +51,11 @@ def test_evaluate_and_screen_work_without_the_optional_extras() -> None:
     )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out == {"available": False, "outcome": "license_required", "screen": [1.0]}
+    assert out == {
+        "available": False,
+        "outcome": "license_required",
+        "caution": True,  # the Decision says fuzzy matching was off
+        "caution_exact_mode": False,  # exact mode was asked for: nothing to say
+        "cli_note": True,
+        "screen": [1.0],
+    }

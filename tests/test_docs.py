@@ -30,3 +30,17 @@ def test_public_name_is_documented_with_an_example(name: str) -> None:
 
 def test_version_is_a_string() -> None:
     assert isinstance(tradecontrol.__version__, str) and tradecontrol.__version__.count(".") == 2
+
+
+def test_transaction_page_lists_every_end_use_and_fact_of_the_bundled_rulebook() -> None:
+    """docs/transactions.rst names every end-use code and fact a bundled rule tests."""
+    from pathlib import Path
+
+    from tradecontrol import Rulebook
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "transactions.rst").read_text(
+        encoding="utf-8"
+    )
+    rulebook = Rulebook.default()
+    missing = [f"``{x}``" for x in (*rulebook.end_uses, *rulebook.fact_names)]
+    assert [x for x in missing if x not in page] == []

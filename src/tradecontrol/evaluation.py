@@ -26,6 +26,7 @@ from tradecontrol.nexus import RULE_ID as NEXUS_RULE_ID
 from tradecontrol.nexus import Regime, RegimeCheck
 from tradecontrol.rulebook import Rulebook
 from tradecontrol.rules import RULES
+from tradecontrol.screening import scoring
 from tradecontrol.transactions import Transaction
 
 __all__ = ["evaluate", "transaction_digest"]
@@ -217,6 +218,11 @@ def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> t
         out.append(
             f"as_of {moment.isoformat()} is after the rulebook snapshot "
             f"{rulebook.snapshot.isoformat()}: later list changes are not reflected"
+        )
+    if (rulebook.thresholds is None or rulebook.thresholds.fuzzy) and not scoring.AVAILABLE:
+        out.append(
+            "fuzzy name screening is off: the tradecontrol[screening] extra is not installed, "
+            "so names were matched exactly after normalisation (a misspelt name is not caught)"
         )
     unused = [name for name, _ in transaction.facts if name not in rulebook.fact_names]
     if unused:

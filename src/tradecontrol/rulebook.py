@@ -43,6 +43,10 @@ from tradecontrol.screening.index import CandidateIndex, LazyIndex
 from tradecontrol.screening.normalize import name_keys
 from tradecontrol.screening.thresholds import Thresholds
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from tradecontrol.lists import ListSnapshot
+
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
 
 T = TypeVar("T")
@@ -449,18 +453,35 @@ class Rulebook:
         )
 
     def with_listings(
-        self, listings: Iterable[Listing], *, snapshot: date | None = None
+        self, listings: Iterable[Listing] | ListSnapshot, *, snapshot: date | None = None
     ) -> Rulebook:
         """Return a new rulebook with more listings (its version says so).
 
         Args:
-            listings: The listings to add.
+            listings: The listings to add, or a whole
+                :class:`~tradecontrol.lists.ListSnapshot` from
+                :func:`tradecontrol.lists.load`, whose publication date (when the file
+                states one) then counts as ``snapshot``.
             snapshot: Date of the added data (e.g. the list's publication date); the new
-                rulebook's snapshot is the later of it and the current one.
+                rulebook's snapshot is the later of it and the current one (the default
+                ``as_of`` of :func:`tradecontrol.screen`, and the date after which
+                ``evaluate`` cautions that later list changes are not reflected).
 
         Raises:
             DataError: A listing id is already present.
+            InvalidInputError: Something other than listings was given.
+
+        Example:
+            >>> from tradecontrol.lists import ListSnapshot
+            >>> snap = ListSnapshot(format="canonical", source="mine.jsonl", listings=(),
+            ...                     problems=(), published=date(2026, 2, 27))
+            >>> Rulebook.default().with_listings(snap).snapshot
+            datetime.date(2026, 2, 27)
         """
+        if isinstance(listings, _list_snapshot_type()):
+            if snapshot is None:
+                snapshot = listings.published
+            listings = listings.listings
         extra = _only(listings, Listing, "listings")
         return attrs.evolve(
             self,
@@ -683,6 +704,12 @@ def _vocabulary(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:
         code for c in conditions if c.test is ConditionTest.END_USE_IN for code in c.values
     )
     return facts, end_uses
+
+
+def _list_snapshot_type() -> type[ListSnapshot]:
+    from tradecontrol.lists._core import ListSnapshot
+
+    return ListSnapshot
 
 
 def _only(values: Iterable[Any], kind: type[Any], what: str) -> tuple[Any, ...]:

@@ -20,6 +20,7 @@ from tradecontrol.entities import Entity, EntityKind
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.rulebook import Rulebook
+from tradecontrol.screening import scoring
 from tradecontrol.screening.allowlist import load_allow_list
 from tradecontrol.screening.screen import Match, Thresholds, screen
 
@@ -142,6 +143,12 @@ def run_screen(
         rulebook = rulebook.with_allow_list(entries)
     limits = _thresholds(args, rulebook)
     matches = screen(entity, rulebook, as_of=args.as_of, thresholds=limits)
+    if (limits or rulebook.thresholds or Thresholds()).fuzzy and not scoring.AVAILABLE:
+        print(
+            "note: exact-normalised matching only; install the tradecontrol[screening] extra "
+            "for fuzzy matching (misspellings, transliteration, word order)",
+            file=err,
+        )
     if args.format == "json":
         for m in matches:
             print(json.dumps(m.to_dict(), ensure_ascii=False), file=out)
