@@ -196,3 +196,24 @@ def test_cli_rejects_duplicate_keys_and_huge_integers(
     assert "key 'id' appears twice" in err
     assert f"{path}:2:" in err
     assert json.loads(out)["transaction_id"] == "OK"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\u0301", "\u2026", "\u115f", "\u3164 \u3164", "---", "()", "\u200b\u0301"],
+    ids=[
+        "combining-mark",
+        "ellipsis",
+        "hangul-filler",
+        "halfwidth-fillers",
+        "dashes",
+        "parens",
+        "zero-width-and-mark",
+    ],
+)
+def test_an_unscreenable_name_is_refused_not_cleared(name: str) -> None:
+    """A party name without a letter or digit could never match a listing: refuse it."""
+    from tradecontrol import Entity, InvalidInputError
+
+    with pytest.raises(InvalidInputError, match=r"no letter or digit|must not be empty"):
+        Entity(name=name)

@@ -75,6 +75,26 @@ def text(value: Any) -> str:
     return out
 
 
+def name_text(value: Any) -> str:
+    """:func:`text` that holds at least one letter or digit (a name that can be screened).
+
+    Raises:
+        InvalidInputError: As :func:`text`; or no letter or digit in any script (only
+            punctuation, symbols, combining marks or filler characters such as U+115F).
+    """
+    out = text(value)
+    if any(unicodedata.category(ch)[0] in "LN" and not _FILLERS.get(ord(ch)) for ch in out):
+        return out
+    raise InvalidInputError(
+        f"{out[:40]!r} has no letter or digit: a name made only of punctuation, symbols or "
+        "marks cannot be screened"
+    )
+
+
+_FILLERS = dict.fromkeys((0x115F, 0x1160, 0x3164, 0xFFA0), True)
+"""Hangul fillers: category Lo, but invisible and never part of a name."""
+
+
 def optional_text(value: Any) -> str | None:
     """``None`` or :func:`text`; an empty string becomes ``None``."""
     if value is None or (isinstance(value, str) and not value.strip()):

@@ -132,7 +132,7 @@ class Entity(CanonicalJSON):
         ('Huawei Technologies Co., Ltd.', 'Huawei')
     """
 
-    name: str = attrs.field(converter=v.text)
+    name: str = attrs.field(converter=v.name_text)
     kind: EntityKind = attrs.field(default=EntityKind.UNKNOWN, converter=EntityKind)
     country: Jurisdiction | None = attrs.field(default=None, converter=opt_jurisdiction)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
