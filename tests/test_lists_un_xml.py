@@ -104,14 +104,6 @@ def test_real_file_problems(real: lists.ListSnapshot) -> None:
             "QDi.306",
             False,
         ),
-        (  # UN terminology; neither ISO 3166 nor CLDR names Hong Kong this way
-            path,
-            847,
-            "ENTITY_ADDRESS.COUNTRY",
-            "unknown country 'China, Hong Kong Special Administrative Region'; kept in remarks",
-            "KPe.017",
-            False,
-        ),
     ]
 
 
@@ -390,3 +382,10 @@ def test_over_long_fields(tmp_path: Path) -> None:
     assert (1, "COMMENTS1", "text of 5019 charact", False) in rows
     assert (4, "FIRST_NAME", "name refused: is 500", False) in rows
     assert (4, "FIRST_NAME", "no name", True) in rows
+
+
+def test_un_country_terminology_maps_to_iso(real: lists.ListSnapshot) -> None:
+    """UN's "China, Hong Kong Special Administrative Region" is ISO's HK (KPe.017)."""
+    found = [x for x in real.listings if x.id.endswith("KPe.017")]
+    assert len(found) == 1
+    assert "HK" in {a.country.code for a in found[0].entity.addresses if a.country is not None}

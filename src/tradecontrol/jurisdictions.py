@@ -152,6 +152,8 @@ def country_code(text: str) -> str | None:
     Example:
         >>> country_code("Iran"), country_code("russian federation"), country_code("cn")
         ('IR', 'RU', 'CN')
+        >>> country_code("China, Hong Kong Special Administrative Region")  # UN's name
+        'HK'
         >>> country_code("Atlantis") is None
         True
     """
@@ -164,9 +166,10 @@ def country_code(text: str) -> str | None:
     candidates = [raw]
     if raw.endswith(")") and "(" in raw:  # "Netherlands (Kingdom of the)"
         candidates.append(raw[: raw.index("(")])
-    if "," in raw:  # "Korea, Republic of"
+    if "," in raw:  # "Korea, Republic of"; UN "China, Hong Kong Special Administrative Region"
         head, _, tail = raw.partition(",")
         candidates.append(f"{tail} {head}")
+        candidates.append(f"{tail} of {head}")  # ISO official "... Region of China"
     for candidate in candidates:
         key = normalize_name(candidate)
         code = names.get(key) or names.get(key.removeprefix("the "))
