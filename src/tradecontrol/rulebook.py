@@ -45,7 +45,7 @@ from tradecontrol.screening.thresholds import Thresholds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from tradecontrol.lists import ListSnapshot
+    from tradecontrol.lists._core import ListSnapshot
 
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
 
@@ -478,7 +478,9 @@ class Rulebook:
             >>> Rulebook.default().with_listings(snap).snapshot
             datetime.date(2026, 2, 27)
         """
-        if isinstance(listings, _list_snapshot_type()):
+        from tradecontrol.lists._core import ListSnapshot
+
+        if isinstance(listings, ListSnapshot):
             if snapshot is None:
                 snapshot = listings.published
             listings = listings.listings
@@ -704,12 +706,6 @@ def _vocabulary(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:
         code for c in conditions if c.test is ConditionTest.END_USE_IN for code in c.values
     )
     return facts, end_uses
-
-
-def _list_snapshot_type() -> type[ListSnapshot]:
-    from tradecontrol.lists._core import ListSnapshot
-
-    return ListSnapshot
 
 
 def _only(values: Iterable[Any], kind: type[Any], what: str) -> tuple[Any, ...]:
