@@ -1,0 +1,259 @@
+"""Regression tests for the bad-input findings of a QA run on the CLI and the loaders.
+
+Each test names the finding it pins down: exit statuses (1 for a bad line or file, 2 for
+usage errors), messages that say what and where, and limits on what is read.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, transaction
+from tradecontrol.cli import main
+
+LIST_FIXTURE = ROOT / "tests" / "fixtures" / "lists" / "csl" / "sample.csv"
+
+# OFAC legacy CSV: two SDN rows, an alt.csv with one good and two bad rows
+SDN = (
+    '36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+    '4238,"MAR AZUL","vessel","CUBA",-0- ,"CL2192","Tug",-0- ,"212","Cuba",'
+    '"Samir de Navegacion S.A.","Vessel Registration Identification IMO 7406784."\r\n\x1a'
+)
+ALT_WITH_BAD_ROWS = (
+    '36,12,"aka","AERO-CARIBBEAN",-0- \r\n'
+    '999,13,"aka","NOBODY",-0- \r\n'  # no such ent_num in sdn.csv
+    '36,14,"aka"\r\n\x1a'  # 3 fields of 5
+)
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _transactions(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def _one_transaction(tmp_path: Path) -> Path:
+    return _transactions(tmp_path, json.dumps(transaction("2019-06-01", id="T1")))
+
+
+def _ofac_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "ofac"
+    folder.mkdir()
+    (folder / "sdn.csv").write_bytes(SDN.encode())
+    (folder / "alt.csv").write_bytes(ALT_WITH_BAD_ROWS.encode())
+    return folder
+
+
+# -- 1. evaluate --list: refused records or no listing -> still decided, exit 1 ------------
+
+
+def _empty_jsonl(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(b"")
+    return path
+
+
+def _ofac_sdn(tmp_path: Path) -> Path:
+    return _ofac_folder(tmp_path) / "sdn.csv"
+
+
+def _csl_fixture(_: Path) -> Path:
+    return LIST_FIXTURE
+
+
+@pytest.mark.parametrize("command", ["evaluate", "explain"])
+@pytest.mark.parametrize(
+    ("make_list", "message"),
+    [
+        (_empty_jsonl, "no listing in this file (0 record(s), format tradecontrol-jsonl)"),
+        (_csl_fixture, "2 record(s) refused, 1 partly loaded"),
+        (_ofac_sdn, "2 record(s) refused, 0 partly loaded"),
+    ],
+)
+def test_list_files_with_refused_records_or_no_listing_exit_1(
+    command: str,
+    make_list: object,
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    listed = make_list(tmp_path)  # type: ignore[operator]
+    code, out, err = _run([command, str(_one_transaction(tmp_path)), "--list", str(listed)], capsys)
+    assert code == 1
+    assert "T1" in out  # every line is still decided
+    assert f"--list {listed}" in err and message in err
+    assert "1 --list file(s) had refused records or no listing" in err
+
+
+def test_a_clean_list_file_still_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = tmp_path / "clean.csv"
+    lines = LIST_FIXTURE.read_text().splitlines()
+    listed.write_text("\n".join([lines[0], lines[1]]) + "\n")
+    args = ["evaluate", str(_one_transaction(tmp_path)), "--list", str(listed)]
+    code, _, err = _run(args, capsys)
+    assert code == 0, err
+    assert err == ""
+
+
+def test_screen_with_an_empty_list_file_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(["screen", "Huawei", "--list", str(_empty_jsonl(tmp_path))], capsys)
+    assert code == 1
+    assert "no listing in this file" in err
+
+
+# -- 2. lists diff: a broken snapshot is said first and exits 1 ---------------------------
+
+
+def test_diff_against_a_broken_new_file_says_so_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = LIST_FIXTURE.read_text().splitlines()
+    old = tmp_path / "old.csv"
+    old.write_text("\n".join([lines[0], lines[1], lines[3]]) + "\n")
+    broken = tmp_path / "new.csv"
+    broken.write_text(lines[0] + "\n" + lines[1][:40] + "\n")  # header, then a truncated row
+    code, out, err = _run(["lists", "diff", str(old), str(broken)], capsys)
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"INCOMPLETE: NEW {broken}: 1 record(s) refused")
+    assert f"NEW {broken}: 1 record(s) refused, 0 partly loaded, 0 listing(s)" in err
+    assert f"OLD {old}" not in err
+    code, out, _ = _run(["lists", "diff", str(old), str(broken), "--format", "json"], capsys)
+    data = json.loads(out)
+    assert code == 1 and data["complete"] is False
+    assert data["files"]["new"]["refused"] == 1 and data["files"]["old"]["refused"] == 0
+    assert len(data["removed"]) == 2
+
+
+def test_diff_of_clean_files_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = LIST_FIXTURE.read_text().splitlines()
+    old = tmp_path / "old.csv"
+    old.write_text("\n".join([lines[0], lines[1], lines[3]]) + "\n")
+    code, out, err = _run(["lists", "diff", str(old), str(old), "--format", "json"], capsys)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["complete"] is True
+
+
+# -- 6. problems of OFAC side files name their file ---------------------------------------
+
+
+def test_summary_names_the_side_file_of_each_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sdn = _ofac_sdn(tmp_path)
+    alt = str(sdn.with_name("alt.csv"))
+    code, out, _ = _run(["lists", "summary", str(sdn)], capsys)
+    assert code == 0
+    refused = [line for line in out.splitlines() if line.strip().startswith("refused")]
+    assert len(refused) == 2 and all(f"refused {alt} record " in line for line in refused)
+    code, out, _ = _run(["lists", "summary", str(sdn), "--format", "json"], capsys)
+    assert [p["source"] for p in json.loads(out)["problems"]] == [alt, alt]
+
+
+def test_evaluate_credits_side_file_problems_to_their_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sdn = _ofac_sdn(tmp_path)
+    alt = sdn.with_name("alt.csv")
+    code, _, err = _run(["evaluate", str(_one_transaction(tmp_path)), "--list", str(sdn)], capsys)
+    assert code == 1
+    assert f"--list {sdn} ({alt}): 2 record(s) refused" in err
+    assert f"--list {sdn}: " not in err  # sdn.csv itself had no problem
+
+
+# -- 7. messages say where, and quote the input as given ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            json.dumps(transaction("2019-06-01"))[:-1]
+            + ', "parties": [{"role": "exporter", "entity": {"name": "a", "name": "b"}}]}',
+            "parties: key 'parties' appears twice in one object",
+        ),
+        (
+            '{"id": "N", "parties": [{"entity": {"name": "a", "name": "b"}}]}',
+            "parties[0].entity.name: key 'name' appears twice in one object",
+        ),
+        (
+            '{"id": "H", "items": [{"quantity": 1' + "0" * 5000 + "}]}",
+            "items[0].quantity: integer of 5001 digits is out of range",
+        ),
+        (
+            '{"id": "F", "items": [{"value": 1e400}]}',
+            "items[0].value: number 1e400 is out of range",
+        ),
+        (
+            "\ufeff" + json.dumps(transaction("2019-06-01")),
+            "starts with a UTF-8 byte order mark (BOM)",
+        ),
+    ],
+)
+def test_bad_lines_are_located(
+    line: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = json.dumps(transaction("2019-06-01", id="OK"))
+    path = _transactions(tmp_path, good, line)
+    code, out, err = _run(["evaluate", str(path), "--format", "json"], capsys)
+    assert code == 1
+    assert json.loads(out)["transaction_id"] == "OK"
+    assert f"{path}:2: {expected}" in err
+    assert "sys.set_int_max_str_digits" not in err and "utf-8-sig" not in err
+
+
+def test_licence_errors_locate_every_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    licences = tmp_path / "lic.json"
+    licences.write_text('[{"id": "D1"}]')
+    code, _, err = _run(
+        ["evaluate", str(_one_transaction(tmp_path)), "--licenses", str(licences)], capsys
+    )
+    assert code == 1
+    assert "[0].kind: required field missing [also [0].issuer: required field missing;" in err
+    assert "; issuer:" not in err
+
+
+@pytest.mark.parametrize(
+    ("edge", "expected"),
+    [
+        ("30%%", "share_percent: '30%%' is not a decimal number"),
+        ("abc%", "share_percent: 'abc%' is not a decimal number"),
+        ("150%", "share_percent: 150 is not a percentage between 0 and 100"),
+    ],
+)
+def test_ownership_percent_is_quoted_as_given(
+    edge: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edges = tmp_path / "own.jsonl"
+    edges.write_text(
+        json.dumps({"owned": {"name": "G"}, "owner": {"name": "H"}, "share_percent": edge}) + "\n"
+    )
+    code, _, err = _run(
+        ["evaluate", str(_one_transaction(tmp_path)), "--ownership", str(edges)], capsys
+    )
+    assert code == 1
+    assert f"{edges}:1: {expected}" in err
+
+
+@pytest.mark.parametrize("option", ["--ownership", "--list"])
+def test_a_directory_given_as_a_file_names_the_option(
+    option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["evaluate", str(_one_transaction(tmp_path)), option, str(tmp_path)]
+    code, _, err = _run(args, capsys)
+    assert code == 1
+    assert f"tradecontrol: {option} " in err and str(tmp_path) in err
