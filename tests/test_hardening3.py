@@ -6,12 +6,18 @@ usage errors), messages that say what and where, and limits on what is read.
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
+import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT, transaction
+from tradecontrol import DataError, InvalidInputError, Rulebook, lists
+from tradecontrol._rulebook_io import MAX_RULEBOOK_BYTES
 from tradecontrol.cli import main
 
 LIST_FIXTURE = ROOT / "tests" / "fixtures" / "lists" / "csl" / "sample.csv"
@@ -257,3 +263,139 @@ def test_a_directory_given_as_a_file_names_the_option(
     code, _, err = _run(args, capsys)
     assert code == 1
     assert f"tradecontrol: {option} " in err and str(tmp_path) in err
+
+
+# -- 3. Rulebook.load: regular files only, capped size, typed path; save respects umask ----
+
+
+@pytest.fixture(scope="module")
+def saved_rulebook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Rulebook.default().save(tmp_path_factory.mktemp("rb") / "rb.json")
+
+
+def test_a_gzip_bomb_is_refused_before_it_inflates(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(b" " * (4 << 20)))  # 4 KiB that inflate to 4 MiB
+    with pytest.raises(DataError, match="larger than 1,048,576 bytes after decompression") as info:
+        Rulebook.load(bomb, max_bytes=1 << 20)
+    assert info.value.source == str(bomb)
+
+
+def test_a_plain_file_over_the_limit_is_refused(saved_rulebook: Path) -> None:
+    size = saved_rulebook.stat().st_size
+    with pytest.raises(DataError, match=f"larger than {size - 1:,} bytes"):
+        Rulebook.load(saved_rulebook, max_bytes=size - 1)
+    assert Rulebook.load(saved_rulebook, max_bytes=size) == Rulebook.default()
+
+
+def test_the_default_limit_is_generous_for_real_rulebooks() -> None:
+    # CSL + UN + SDN make a rulebook of about 16 MiB; the limit must leave room for growth
+    assert MAX_RULEBOOK_BYTES >= 16 * (16 << 20)
+
+
+def _fifo(tmp_path: Path) -> str:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    path = tmp_path / "pipe"
+    os.mkfifo(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda _: "/dev/zero", str, _fifo],
+    ids=["device", "directory", "fifo"],
+)
+def test_only_regular_files_are_read(make: Any, tmp_path: Path) -> None:
+    path = make(tmp_path)
+    if not os.path.exists(path):
+        pytest.skip(f"{path} does not exist here")
+    with pytest.raises(DataError, match="not a regular file"):
+        Rulebook.load(path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        gzip.compress(b'{"format": "tradecontrol.rulebook"}')[:-12],  # truncated stream
+        gzip.compress(b"{}")[:10] + b"\xff" * 20,  # corrupt deflate data
+    ],
+    ids=["truncated", "corrupt"],
+)
+def test_broken_gzip_is_a_data_error(content: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "rb.json.gz"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match="cannot read rulebook"):
+        Rulebook.load(path)
+
+
+def _untyped(value: object) -> Any:
+    """``value`` typed as Any: what a caller without a type checker may pass."""
+    return value
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: Rulebook.load(_untyped(None)), "Rulebook.load: path must be a file name"),
+        (lambda: Rulebook.load(_untyped(123)), "got int"),
+        (lambda: Rulebook.load(_untyped(b"rb.json")), "got bytes"),
+        (lambda: Rulebook.load("rb.json", max_bytes=0), "max_bytes must be a positive"),
+        (lambda: Rulebook.load("rb.json", max_bytes=_untyped("1")), "max_bytes must be a positive"),
+        (lambda: Rulebook.default().save(_untyped(None)), "Rulebook.save: path must be"),
+        (lambda: lists.load(_untyped(None)), "lists.load: path must be a file name"),
+    ],
+)
+def test_a_path_that_is_no_file_name_is_invalid_input(call: Any, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_save_respects_the_umask(umask: int, mode: int, tmp_path: Path) -> None:
+    old = os.umask(umask)
+    try:
+        path = Rulebook.default().save(tmp_path / "rb.json.gz")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert [p.name for p in tmp_path.iterdir()] == ["rb.json.gz"]  # no temporary left
+    assert Rulebook.load(path) == Rulebook.default()
+
+
+def test_cli_refuses_a_device_as_rulebook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero here")
+    code, out, err = _run(
+        ["evaluate", str(_one_transaction(tmp_path)), "--rulebook", "/dev/zero"], capsys
+    )
+    assert code == 1 and "T1" not in out
+    assert "--rulebook /dev/zero: cannot read rulebook: not a regular file" in err
+
+
+# -- 4. Rulebook.load refuses repeated keys, with the JSON path ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "path"),
+    [
+        (lambda text: text.replace('{"format":', '{"format":"x","format":', 1), "format"),
+        (
+            lambda text: text.replace('"listings":[{', '"listings":[{"id":"dup",', 1),
+            "listings[0].id",
+        ),
+    ],
+)
+def test_rulebook_with_a_repeated_key_is_refused(
+    edit: Any, path: str, saved_rulebook: Path, tmp_path: Path
+) -> None:
+    text = saved_rulebook.read_text(encoding="utf-8")
+    changed = edit(text)
+    assert changed != text
+    target = tmp_path / "dup.json"
+    target.write_text(changed, encoding="utf-8")
+    with pytest.raises(DataError, match="appears twice in one object") as info:
+        Rulebook.load(target)
+    assert info.value.path == path and info.value.source == str(target)
