@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import ROOT, transaction
 from tradecontrol import DataError, InvalidInputError, Rulebook, lists
 from tradecontrol._rulebook_io import MAX_RULEBOOK_BYTES
-from tradecontrol.cli import main
+from tradecontrol.cli import _jobs, main
 
 LIST_FIXTURE = ROOT / "tests" / "fixtures" / "lists" / "csl" / "sample.csv"
 
@@ -399,3 +399,32 @@ def test_rulebook_with_a_repeated_key_is_refused(
     with pytest.raises(DataError, match="appears twice in one object") as info:
         Rulebook.load(target)
     assert info.value.path == path and info.value.source == str(target)
+
+
+# -- 5. --jobs is capped: a larger value is a usage error naming the limit -----------------
+
+
+@pytest.mark.parametrize(
+    ("cores", "jobs", "limit"),
+    [(2, "9", 8), (1, "5", 4), (64, "257", 256), (None, "5", 4), (2, "100000", 8)],
+)
+def test_too_many_jobs_is_a_usage_error(
+    cores: int | None,
+    jobs: str,
+    limit: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    with pytest.raises(SystemExit) as info:
+        main(["evaluate", "-", "--jobs", jobs])
+    assert info.value.code == 2
+    assert f"{jobs} processes is more than the limit of {limit}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("cores", "jobs"), [(2, "8"), (1, "4"), (64, "256"), (2, "0")])
+def test_jobs_up_to_the_limit_are_accepted(
+    cores: int, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert _jobs(jobs) == (int(jobs) or cores)

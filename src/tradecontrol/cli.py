@@ -82,11 +82,26 @@ def _add_list_format(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _max_jobs() -> int:
+    """Most worker processes ``--jobs`` accepts: 4 per CPU core, at most 256.
+
+    More processes than that only add forking and memory (each holds the rulebook); a huge
+    number (``--jobs 100000``) would hang the machine forking.
+    """
+    return min(256, 4 * (os.cpu_count() or 1))
+
+
 def _jobs(text: str) -> int:
     try:
-        return check_jobs(int(text))
+        jobs = check_jobs(int(text))
     except (ValueError, InvalidInputError):
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    limit = _max_jobs()
+    if jobs > limit:
+        raise argparse.ArgumentTypeError(
+            f"{text} processes is more than the limit of {limit} (4 per CPU core, at most 256)"
+        )
+    return jobs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,7 +142,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_jobs,
         default=1,
         metavar="N",
-        help="decide in N worker processes (0: one per CPU core); output order is kept",
+        help="decide in N worker processes (0: one per CPU core; at most 4 per core, and "
+        "256); output order is kept",
     )
     ev.add_argument(
         "--list",
