@@ -428,3 +428,46 @@ def test_jobs_up_to_the_limit_are_accepted(
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     assert _jobs(jobs) == (int(jobs) or cores)
+
+
+# -- 8. screen: bad option values are usage errors (exit 2) with the message ---------------
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--match", "0"], "argument --match/--review: review threshold 0.7 is above"),
+        (["--review", "0.99"], "argument --match/--review: review threshold 0.99 is above"),
+        (["--match", "0.5", "--review", "0.6"], "review threshold 0.6 is above the match"),
+        (["--birth-date", "abc"], "argument --birth-date: 'abc' is not a date like 1962"),
+        (["--birth-date", "1961-13"], "argument --birth-date: '1961-13' is not a real date"),
+        (["--birth-date", "3000"], "'3000' is after the screening moment 2022-05-05"),
+        (
+            ["--birth-date", "2024-07", "--as-of", "2024-06-30"],
+            "'2024-07' is after the screening moment 2024-06-30",
+        ),
+    ],
+)
+def test_screen_option_value_errors_exit_2(
+    options: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code = main(["screen", "Huawei", *options])
+    except SystemExit as exc:  # refused by argparse itself
+        code = int(str(exc.code))
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--birth-date", "2024-06", "--as-of", "2024-06-30"],  # born that month: possible
+        ["--birth-date", "1960 to 3000"],  # a range that begins in the past
+        ["--match", "0.9", "--review", "0.9"],
+    ],
+)
+def test_screen_accepts_values_at_the_limits(
+    options: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["screen", "Huawei", *options]) == 0, capsys.readouterr().err
