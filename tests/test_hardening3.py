@@ -471,3 +471,53 @@ def test_screen_accepts_values_at_the_limits(
     options: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["screen", "Huawei", *options]) == 0, capsys.readouterr().err
+
+
+# -- 9. a licence authorizing an unknown rule id is warned about, exit 1 -------------------
+
+
+def _licence(authorizes: list[str], lid: str = "D1") -> dict[str, Any]:
+    return {
+        "id": lid,
+        "kind": "specific",
+        "issuer": "US-BIS",
+        "title": "t",
+        "authorizes": authorizes,
+        "versions": [{"window": {}}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("licences", "warnings"),
+    [
+        (
+            [_licence(["no.such.rule"])],
+            ["[0].authorizes[0]: licence 'D1' authorizes 'no.such.rule'"],
+        ),
+        (
+            [_licence(["ear.entity_list"]), _licence(["ear.entity_list", "ear.entity_lst"], "D2")],
+            [
+                "[1].authorizes[1]: licence 'D2' authorizes 'ear.entity_lst', which is no rule "
+                "of the rulebook, so it can never apply; nearest known rule ids: ear.entity_list"
+            ],
+        ),
+        ([_licence(["ear.entity_list", "ear.de_minimis", "screening.review"])], []),
+    ],
+)
+def test_unknown_rule_ids_in_licences_are_warned_about(
+    licences: list[dict[str, Any]],
+    warnings: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "lic.json"
+    path.write_text(json.dumps(licences))
+    code, out, err = _run(
+        ["evaluate", str(_one_transaction(tmp_path)), "--licenses", str(path)], capsys
+    )
+    assert "T1" in out  # still decided
+    lines = err.splitlines()
+    assert len(lines) == len(warnings)
+    for line, warning in zip(lines, warnings, strict=True):
+        assert line.startswith(f"tradecontrol: warning: --licenses {path}: {warning}")
+    assert code == (1 if warnings else 0)

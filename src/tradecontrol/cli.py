@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import functools
 import json
 import os
@@ -270,16 +271,26 @@ class _SideFileError(Exception):
 
 
 def _side_files(
-    args: argparse.Namespace, rulebook: Rulebook
-) -> tuple[Rulebook, dict[str, LicenseUsage] | None]:
-    """Add --licenses to the rulebook and read --usage."""
+    args: argparse.Namespace, rulebook: Rulebook, err: TextIO
+) -> tuple[Rulebook, dict[str, LicenseUsage] | None, int]:
+    """Add --licenses to the rulebook and read --usage.
+
+    Returns:
+        The rulebook, the usage, and the number of warnings written on ``err`` (licences
+        naming a rule the rulebook does not have).
+    """
     usage: dict[str, LicenseUsage] | None = None
+    warnings = 0
     for option, side in (("--licenses", args.licenses), ("--usage", args.usage)):
         if side is None:
             continue
         try:
             if option == "--licenses":
-                rulebook = rulebook.with_licenses(_licences(side))
+                given = _licences(side)
+                rulebook = rulebook.with_licenses(given)
+                for warning in _unknown_rules(given, rulebook):
+                    warnings += 1
+                    print(f"tradecontrol: warning: --licenses {side}: {warning}", file=err)
             else:
                 usage = usage_from_dict(_read_json_file(side))
                 for lid in usage:
@@ -290,7 +301,28 @@ def _side_files(
                         )
         except TradeControlError as exc:
             raise _SideFileError(f"{option} {exc.located(source=side)}") from None
-    return rulebook, usage
+    return rulebook, usage, warnings
+
+
+def _unknown_rules(licences: Sequence[License], rulebook: Rulebook) -> Iterator[str]:
+    """A warning for each rule id a licence authorizes that no rule of ``rulebook`` has.
+
+    Such a licence loads but can never apply (the evaluation fails closed); the id is
+    most likely a typo, so the nearest known ids are named.
+    """
+    from tradecontrol.rules import RULES
+
+    known = sorted({rule_id for rule_id, _ in RULES} | {info.id for info in rulebook.rules})
+    for i, licence in enumerate(licences):
+        for j, rule_id in enumerate(licence.authorizes):
+            if rule_id in known:
+                continue
+            near = difflib.get_close_matches(rule_id, known, n=3, cutoff=0.0)
+            yield (
+                f"[{i}].authorizes[{j}]: licence {licence.id!r} authorizes {rule_id!r}, which "
+                "is no rule of the rulebook, so it can never apply; nearest known rule ids: "
+                + ", ".join(near)
+            )
 
 
 def _fit(text: str, width: int) -> str:
@@ -603,7 +635,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
     try:
-        rulebook, usage = _side_files(
+        rulebook, usage, warnings = _side_files(
             args,
             _rulebook(
                 args.lists,
@@ -614,6 +646,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 refused,
                 refused_lists,
             ),
+            err,
         )
     except _SideFileError as exc:
         print(f"tradecontrol: {exc}", file=err)
@@ -672,7 +705,11 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     if bad:
         print(f"tradecontrol: {bad} bad line(s) in {name}; the others were decided", file=err)
-    return max(_refused_edges(refused, err), _refused_lists(refused_lists, err), 1 if bad else 0)
+    return max(
+        _refused_edges(refused, err),
+        _refused_lists(refused_lists, err),
+        1 if bad or warnings else 0,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
