@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT, transaction
 from tradecontrol import DataError, InvalidInputError, Rulebook, lists
+from tradecontrol._json import parse_json
 from tradecontrol._rulebook_io import MAX_RULEBOOK_BYTES
 from tradecontrol.cli import _jobs, main
 
@@ -201,6 +204,10 @@ def test_evaluate_credits_side_file_problems_to_their_file(
         (
             '{"id": "F", "items": [{"value": 1e400}]}',
             "items[0].value: number 1e400 is out of range",
+        ),
+        (
+            '{"id": "N", "items": [{"value": NaN}]}',
+            "items[0].value: NaN is not a JSON number",
         ),
         (
             "\ufeff" + json.dumps(transaction("2019-06-01")),
@@ -521,3 +528,22 @@ def test_unknown_rule_ids_in_licences_are_warned_about(
     for line, warning in zip(lines, warnings, strict=True):
         assert line.startswith(f"tradecontrol: warning: --licenses {path}: {warning}")
     assert code == (1 if warnings else 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+        max_leaves=10,
+    ).map(json.dumps),
+    st.integers(min_value=0, max_value=40),
+    st.text(alphabet='{}[]",:0123456789eE-+.NaInfity \\u', max_size=6),
+)
+def test_parse_json_raises_only_invalid_input(document: str, at: int, noise: str) -> None:
+    text = document[:at] + noise + document[at:]
+    try:
+        parsed = parse_json(text)
+    except InvalidInputError:
+        return
+    assert parsed == json.loads(text)

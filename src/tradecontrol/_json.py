@@ -457,8 +457,9 @@ def parse_json(text: str) -> Any:
     """Parse JSON text, refusing what plain :func:`json.loads` accepts or reports vaguely.
 
     A key repeated in one object (JSON would silently keep the last), an integer longer
-    than Python converts (4,300 digits) and a number out of a float's range (``1e400``,
-    which would become infinity) are refused with the JSON path of the value.
+    than Python converts (4,300 digits), a number out of a float's range (``1e400``,
+    which would become infinity) and ``NaN``/``Infinity`` (not JSON, though Python's
+    parser takes them) are refused with the JSON path of the value.
 
     Args:
         text: The JSON document (already decoded; a byte order mark is the caller's).
@@ -506,6 +507,11 @@ def parse_json(text: str) -> Any:
             digits = len(literal.lstrip("-"))
             return _Refused(f"integer of {digits} digits is out of range")
 
+    def constant_hook(literal: str) -> _Refused:
+        nonlocal refused
+        refused = True
+        return _Refused(f"{literal} is not a JSON number (JSON has no NaN or Infinity)")
+
     def float_hook(literal: str) -> float | _Refused:
         nonlocal refused
         number = float(literal)
@@ -516,7 +522,11 @@ def parse_json(text: str) -> Any:
 
     try:
         data = json.loads(
-            text, object_pairs_hook=pairs_hook, parse_int=int_hook, parse_float=float_hook
+            text,
+            object_pairs_hook=pairs_hook,
+            parse_int=int_hook,
+            parse_float=float_hook,
+            parse_constant=constant_hook,
         )
     except json.JSONDecodeError as exc:
         raise InvalidInputError(
