@@ -7,6 +7,7 @@ usage errors), messages that say what and where, and limits on what is read.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import stat
@@ -547,3 +548,23 @@ def test_parse_json_raises_only_invalid_input(document: str, at: int, noise: str
     except InvalidInputError:
         return
     assert parsed == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "reason"),
+    [
+        ('{"owned": {"name": "G", "name": "X"}, "owner": {"name": "H"}}', "owned.name", "twice"),
+        ('{"owned": {"name": "G"}, "share_percent": 3' + "0" * 5000 + "}", "share_percent", "5001"),
+        ('{"owned": {"name": "G"}, "share_percent": 1e400}', "share_percent", "1e400 is out"),
+        ('{"owned": {"name": "G"}, "share_percent": NaN}', "share_percent", "NaN is not"),
+        ("\ufeff{}", "", "byte order mark"),
+    ],
+)
+def test_json_lines_problems_are_located(line: str, field: str, reason: str) -> None:
+    from tradecontrol.lists._text import json_lines
+
+    lines = io.BytesIO(b"{}\n" + line.encode())
+    (_, first), (number, problem) = json_lines(lines)
+    assert first == {} and number == 2
+    assert isinstance(problem, InvalidInputError)
+    assert (problem.path, reason in problem.message) == (field, True), problem

@@ -529,9 +529,8 @@ def parse_json(text: str) -> Any:
             parse_constant=constant_hook,
         )
     except json.JSONDecodeError as exc:
-        raise InvalidInputError(
-            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
+        where = f"line {exc.lineno}, column {exc.colno}" if "\n" in text else f"column {exc.colno}"
+        raise InvalidInputError(f"not valid JSON: {exc.msg} ({where})") from None
     except RecursionError:
         raise InvalidInputError("not valid JSON: nested too deeply") from None
     if refused:
