@@ -16,7 +16,10 @@ when that is a terminal and the ``tradecontrol[cli]`` extra (tqdm) is installed.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
 was bad (each reported on standard error with file, line and field; the other lines are
-still decided), 2 on usage errors.
+still decided), when a --list file had refused records or no listing, an --ownership line
+was refused or a --licenses licence names an unknown rule (the lines are still decided),
+or when ``lists diff`` compared a file that had problems; 2 on usage errors (including
+``--jobs`` over its limit, and for ``screen`` conflicting thresholds or a bad birth date).
 """
 
 from __future__ import annotations
