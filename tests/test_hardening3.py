@@ -568,3 +568,31 @@ def test_json_lines_problems_are_located(line: str, field: str, reason: str) -> 
     assert first == {} and number == 2
     assert isinstance(problem, InvalidInputError)
     assert (problem.path, reason in problem.message) == (field, True), problem
+
+
+@pytest.mark.parametrize(
+    ("licences", "message"),
+    [
+        (
+            [_licence(["ear.entity_list"], "TGL-744-SUPP7-C1")],
+            "[0].id: licence id 'TGL-744-SUPP7-C1' is already in the rulebook",
+        ),
+        (
+            [_licence(["ear.entity_list"]), _licence(["ear.entity_list"])],
+            "[1].id: licence id 'D1' given twice (also at [0])",
+        ),
+    ],
+)
+def test_repeated_licence_ids_are_located(
+    licences: list[dict[str, Any]],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "lic.json"
+    path.write_text(json.dumps(licences))
+    code, _, err = _run(
+        ["evaluate", str(_one_transaction(tmp_path)), "--licenses", str(path)], capsys
+    )
+    assert code == 1
+    assert f"tradecontrol: --licenses {path}: {message}" in err

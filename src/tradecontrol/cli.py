@@ -290,6 +290,7 @@ def _side_files(
         try:
             if option == "--licenses":
                 given = _licences(side)
+                _check_licence_ids(given, rulebook)
                 rulebook = rulebook.with_licenses(given)
                 for warning in _unknown_rules(given, rulebook):
                     warnings += 1
@@ -305,6 +306,22 @@ def _side_files(
         except TradeControlError as exc:
             raise _SideFileError(f"{option} {exc.located(source=side)}") from None
     return rulebook, usage, warnings
+
+
+def _check_licence_ids(licences: Sequence[License], rulebook: Rulebook) -> None:
+    """Refuse a licence id given twice or already in the rulebook, with its ``[i].id``."""
+    first: dict[str, int] = {}
+    for i, licence in enumerate(licences):
+        if licence.id in first:
+            raise InvalidInputError(
+                f"licence id {licence.id!r} given twice (also at [{first[licence.id]}])",
+                path=f"[{i}].id",
+            )
+        if rulebook.has_license(licence.id):
+            raise InvalidInputError(
+                f"licence id {licence.id!r} is already in the rulebook", path=f"[{i}].id"
+            )
+        first[licence.id] = i
 
 
 def _unknown_rules(licences: Sequence[License], rulebook: Rulebook) -> Iterator[str]:
