@@ -289,6 +289,14 @@ def test_a_gzip_bomb_is_refused_before_it_inflates(tmp_path: Path) -> None:
     assert info.value.source == str(bomb)
 
 
+def test_a_gzip_bomb_that_hides_its_size_is_stopped_while_inflating(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.json.gz"
+    packed = gzip.compress(b" " * (4 << 20))
+    bomb.write_bytes(packed[:-4] + (10).to_bytes(4, "little"))  # the trailer says 10 bytes
+    with pytest.raises(DataError, match=r"after decompression \(a larger limit"):
+        Rulebook.load(bomb, max_bytes=1 << 20)
+
+
 def test_a_plain_file_over_the_limit_is_refused(saved_rulebook: Path) -> None:
     size = saved_rulebook.stat().st_size
     with pytest.raises(DataError, match=f"larger than {size - 1:,} bytes"):

@@ -18,7 +18,7 @@ import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from tradecontrol._json import parse_json
 from tradecontrol.errors import DataError, InvalidInputError
@@ -105,14 +105,13 @@ def _path_argument(path: object, where: str) -> str:
     )
 
 
-def _read_capped(source: str, max_bytes: int) -> bytes:
+def _read_capped(source: str, max_bytes: int) -> bytearray:
     """The file's bytes, gunzipped when it starts with the gzip magic, at most ``max_bytes``.
 
     Raises:
         DataError: Not a regular file, unreadable, corrupt gzip, or larger than
             ``max_bytes`` (after decompression).
     """
-    too_big = f"rulebook larger than {max_bytes:,} bytes"
     try:
         info = os.stat(source)
         if not stat.S_ISREG(info.st_mode):
@@ -124,28 +123,54 @@ def _read_capped(source: str, max_bytes: int) -> bytes:
             if not stat.S_ISREG(os.fstat(raw.fileno()).st_mode):  # replaced since the stat
                 raise DataError("cannot read rulebook: not a regular file", source=source)
             compressed = raw.read(2) == GZIP_MAGIC
+            if not compressed:
+                raw.seek(0)
+                if info.st_size > max_bytes:
+                    raise _too_big(source, max_bytes, compressed=False)
+                return _read_chunks(raw, source, max_bytes, keep=True)
+            if info.st_size >= 6:
+                # the gzip trailer states the inflated size (of the last member, modulo
+                # 2**32); when it says too much, inflate without keeping anything to see
+                # whether that is so (a bomb) or the file is corrupt, in constant memory
+                raw.seek(-4, os.SEEK_END)
+                if int.from_bytes(raw.read(4), "little") > max_bytes:
+                    raw.seek(0)
+                    _read_chunks(gzip.GzipFile(fileobj=raw), source, max_bytes, keep=False)
             raw.seek(0)
-            if not compressed and info.st_size > max_bytes:
-                raise DataError(
-                    f"{too_big} (a larger limit: Rulebook.load(path, max_bytes=...))",
-                    source=source,
-                )
-            stream: Any = gzip.GzipFile(fileobj=raw) if compressed else raw
-            blob = bytearray()
-            while chunk := stream.read(_CHUNK):
-                blob += chunk
-                if len(blob) > max_bytes:
-                    raise DataError(
-                        f"{too_big} after decompression (a larger limit: "
-                        "Rulebook.load(path, max_bytes=...))",
-                        source=source,
-                    )
-            return bytes(blob)
+            return _read_chunks(gzip.GzipFile(fileobj=raw), source, max_bytes, keep=True)
     except (OSError, EOFError, zlib.error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise DataError(f"cannot read rulebook: {reason}", source=source) from None
     except MemoryError:
         raise DataError("cannot read rulebook: out of memory", source=source) from None
+
+
+def _read_chunks(
+    stream: IO[bytes] | gzip.GzipFile, source: str, max_bytes: int, *, keep: bool
+) -> bytearray:
+    """Read ``stream`` to its end in 1 MiB chunks; the bytes if ``keep`` (else empty).
+
+    Raises:
+        DataError: More than ``max_bytes``, found as soon as they are read.
+    """
+    blob = bytearray()
+    total = 0
+    while chunk := stream.read(_CHUNK):
+        total += len(chunk)
+        if total > max_bytes:
+            raise _too_big(source, max_bytes, compressed=isinstance(stream, gzip.GzipFile))
+        if keep:
+            blob += chunk
+    return blob
+
+
+def _too_big(source: str, max_bytes: int, *, compressed: bool) -> DataError:
+    after = " after decompression" if compressed else ""
+    return DataError(
+        f"rulebook larger than {max_bytes:,} bytes{after} (a larger limit: "
+        "Rulebook.load(path, max_bytes=...))",
+        source=source,
+    )
 
 
 def load(
