@@ -535,13 +535,13 @@ def _report_snapshot(snapshot: lists.ListSnapshot, name: str, err: TextIO, optio
     return any(problem.fatal for problem in snapshot.problems)
 
 
-def _refused_lists(refused: Sequence[str], err: TextIO) -> int:
+def _refused_lists(refused: Sequence[str], err: TextIO, done: str = "decided") -> int:
     """Say how many --list files were not wholly loaded; 1 if any (0 otherwise)."""
     if not refused:
         return 0
     print(
         f"tradecontrol: {len(refused)} --list file(s) had refused records or no listing; "
-        "decided with what they did load",
+        f"{done} with what they did load",
         file=err,
     )
     return 1
@@ -642,7 +642,11 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             stream.close()
     if bad:
         print(f"tradecontrol: {bad} bad line(s) in {name}; the others were explained", file=err)
-    return max(_refused_edges(refused, err), _refused_lists(refused_lists, err), 1 if bad else 0)
+    return max(
+        _refused_edges(refused, err),
+        _refused_lists(refused_lists, err, "explained"),
+        1 if bad else 0,
+    )
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -754,7 +758,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.stdout,
                 sys.stderr,
             )
-            return max(status, _refused_lists(refused_lists, sys.stderr))
+            return max(status, _refused_lists(refused_lists, sys.stderr, "screened"))
         return _evaluate(args, sys.stdout, sys.stderr)
     except TradeControlError as exc:
         print(f"tradecontrol: {exc}", file=sys.stderr)
