@@ -359,7 +359,7 @@ def test_edges_file_reports_every_bad_line(tmp_path: Path) -> None:
     edges, problems = read_ownership(path)
     assert len(edges) == 1
     assert [(p.record, p.field) for p in problems] == [
-        (2, ""),
+        (2, "owned"),  # the repeated key, by its JSON path
         (3, ""),
         (4, ""),
         (5, ""),

@@ -186,14 +186,31 @@ def test_lists_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = LIST_FIXTURE.read_text().splitlines()
     newer = tmp_path / "newer.csv"
     newer.write_text("\n".join([lines[0], lines[1], lines[3]]) + "\n")
-    code, out, _ = _run(
+    code, out, err = _run(
         ["lists", "diff", str(LIST_FIXTURE), str(newer), "--format", "json"], capsys
     )
-    assert code == 0
-    assert json.loads(out) == {"added": [], "removed": ["csl-sdn-36"], "amended": []}
+    # the fixture has refused rows: the diff is given, and flagged as incomplete (exit 1)
+    assert code == 1
+    data = json.loads(out)
+    assert {k: data[k] for k in ("added", "removed", "amended", "complete")} == {
+        "added": [],
+        "removed": ["csl-sdn-36"],
+        "amended": [],
+        "complete": False,
+    }
+    assert data["files"]["old"] == {
+        "source": str(LIST_FIXTURE),
+        "records": 5,
+        "listings": 3,
+        "refused": 2,
+        "partial": 1,
+    }
+    assert f"OLD {LIST_FIXTURE}: 2 record(s) refused, 1 partly loaded" in err
     code, out, _ = _run(["lists", "diff", str(LIST_FIXTURE), str(newer)], capsys)
-    assert out.splitlines()[0] == "0 added, 1 removed, 0 amended"
-    assert out.splitlines()[1].startswith("- csl-sdn-36  SDN  DOE, John")
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"INCOMPLETE: OLD {LIST_FIXTURE}: 2 record(s) refused")
+    assert out.splitlines()[1] == "0 added, 1 removed, 0 amended"
+    assert out.splitlines()[2].startswith("- csl-sdn-36  SDN  DOE, John")
 
 
 def test_evaluate_with_an_extra_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -205,7 +222,7 @@ def test_evaluate_with_an_extra_list(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, out, err = _run(
         ["evaluate", str(path), "--format", "json", "--list", str(LIST_FIXTURE)], capsys
     )
-    assert code == 0
+    assert code == 1  # decided with the loaded listings; the refused rows make it exit 1
     decision = json.loads(out)
     assert decision["outcome"] == "license_required"
     assert decision["findings"][0]["listing_id"].startswith("csl-el-")
@@ -358,7 +375,7 @@ def test_list_format_forces_the_format_of_every_list(
     code, out, err = _run(
         [command, str(path), "--list", str(listed), "--list-format", "tradecontrol-jsonl"], capsys
     )
-    assert code == 0, err
+    assert code == 1, err  # decided, but the --list file had a refused record
     assert "1 record(s) refused, 0 partly loaded" in err
     assert "review_required" in out and "lists.unassessed" in out
 
@@ -369,7 +386,7 @@ def test_list_format_in_lists_commands(tmp_path: Path, capsys: pytest.CaptureFix
     code, _, err = _run(["lists", "diff", str(listed), str(listed)], capsys)
     assert code == 1 and "not a list format" in err
     code, out, _ = _run(["lists", "diff", str(listed), str(listed), *forced], capsys)
-    assert (code, out) == (0, "0 added, 0 removed, 0 amended\n")
+    assert code == 1 and out.endswith("0 added, 0 removed, 0 amended\n")
     code, out, _ = _run(["lists", "summary", str(listed), *forced], capsys)
     assert code == 0 and "1 listings, 1 refused" in out
 

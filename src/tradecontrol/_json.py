@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 import functools
+import json
+import math
 import operator
 import types
 import typing
@@ -144,6 +146,19 @@ def _walk(exc: BaseException, path: str) -> list[tuple[str, str]]:
     return [(path, f"invalid value ({type(exc).__name__}: {exc})")]
 
 
+def _percent(value: Any) -> v.Percent:
+    """A percentage; a text that is no number is quoted as given (``'30%%'``, not ``'30%'``)."""
+    try:
+        return v.percent(value)
+    except InvalidInputError as exc:
+        if isinstance(value, str) and exc.message.endswith("is not a decimal number"):
+            quoted = repr(value) if len(value) <= 64 else f"{value[:60]!r}…"
+            raise InvalidInputError(
+                f"{quoted} is not a decimal number (a percentage 0–100, optionally followed by %)"
+            ) from None
+        raise
+
+
 def _strict_str(value: Any, _: Any) -> str:
     if not isinstance(value, str):
         raise InvalidInputError(f"expected a string, got {type(value).__name__}")
@@ -226,7 +241,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(Decimal, lambda x, _: v.decimal(x))
-    conv.register_structure_hook(v.Percent, lambda x, _: v.percent(x))
+    conv.register_structure_hook(v.Percent, lambda x, _: _percent(x))
     conv.register_structure_hook(Jurisdiction, lambda x, _: _jurisdiction(x))
     conv.register_structure_hook_func(_is_moment, _moment)
     conv.register_structure_hook(date, lambda x, _: _plain_date(x))
@@ -376,16 +391,166 @@ def structure(data: Any, cls: type[T], *, check_depth: bool = True) -> T:
         problems = _walk(exc, "")
         if not problems:  # pragma: no cover - defensive
             problems = [("", str(exc))]
-        path, message = problems[0]
-        if len(problems) > 1:
-            others = "; ".join(f"{p or '(top)'}: {m}" for p, m in problems[1:4])
-            more = f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
-            message = f"{message} [also {others}{more}]"
-        err = InvalidInputError(message, path=path)
-        err.problems = problems  # type: ignore[attr-defined]
-        raise err from None
+        raise _located_error(problems) from None
+
+
+def _located_error(problems: list[tuple[str, str]]) -> InvalidInputError:
+    """One error for ``(path, message)`` pairs: the first, with up to three more named."""
+    path, message = problems[0]
+    if len(problems) > 1:
+        others = "; ".join(f"{p or '(top)'}: {m}" for p, m in problems[1:4])
+        more = f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
+        message = f"{message} [also {others}{more}]"
+    err = InvalidInputError(message, path=path)
+    err.problems = problems  # type: ignore[attr-defined]
+    return err
+
+
+def within(exc: InvalidInputError, prefix: str) -> InvalidInputError:
+    """``exc`` (from :func:`structure`) moved under ``prefix``, every path it names included.
+
+    Args:
+        exc: The error, with ``.problems`` when it came from :func:`structure`.
+        prefix: JSON path of the structured value in its document (``[0]``).
+
+    Returns:
+        A new error whose path and "also" paths all start with ``prefix``.
+
+    Example:
+        >>> from tradecontrol import License
+        >>> try:
+        ...     License.from_dict({"id": "D1"})
+        ... except InvalidInputError as exc:
+        ...     print(within(exc, "[0]"))  # doctest: +ELLIPSIS
+        [0].kind: required field missing [also [0].issuer: required field missing; ...]
+    """
+    problems = getattr(exc, "problems", None) or [(exc.path, exc.message)]
+    return _located_error([(_join(prefix, p), m) for p, m in problems])
 
 
 def unstructure(obj: Any) -> Any:
     """Return the canonical JSON form of a value object."""
     return CONVERTER.unstructure(obj)
+
+
+class _Refused:
+    """A JSON value :func:`parse_json` refuses, kept in place so its path can be found."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+class _RepeatedKey(dict[str, Any]):
+    """A JSON object that states ``key`` more than once (JSON would keep only the last)."""
+
+    __slots__ = ("key",)
+    key: str
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text)} characters)"
+
+
+def parse_json(text: str) -> Any:
+    """Parse JSON text, refusing what plain :func:`json.loads` accepts or reports vaguely.
+
+    A key repeated in one object (JSON would silently keep the last), an integer longer
+    than Python converts (4,300 digits), a number out of a float's range (``1e400``,
+    which would become infinity) and ``NaN``/``Infinity`` (not JSON, though Python's
+    parser takes them) are refused with the JSON path of the value.
+
+    Args:
+        text: The JSON document (already decoded; a byte order mark is the caller's).
+
+    Returns:
+        The parsed value (dicts, lists, str, int, float, bool, None).
+
+    Raises:
+        InvalidInputError: ``path``: where the bad value is; ``message``: what is wrong,
+            quoting the input; invalid JSON gives its line and column.
+
+    Example:
+        >>> parse_json('{"parties": [{"entity": {"name": "a", "name": "b"}}]}')
+        Traceback (most recent call last):
+        ...
+        tradecontrol.errors.InvalidInputError: parties[0].entity.name: key 'name' appears twice in one object
+        >>> parse_json('{"value": 1e400}')
+        Traceback (most recent call last):
+        ...
+        tradecontrol.errors.InvalidInputError: value: number 1e400 is out of range
+    """  # noqa: E501
+    refused = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal refused
+        out = dict(pairs)
+        if len(out) == len(pairs):
+            return out
+        refused = True
+        seen: set[str] = set()
+        marked = _RepeatedKey(out)
+        for key, _ in pairs:
+            if key in seen:
+                marked.key = key
+                break
+            seen.add(key)
+        return marked
+
+    def int_hook(literal: str) -> int | _Refused:
+        nonlocal refused
+        try:
+            return int(literal)
+        except ValueError:  # over sys.get_int_max_str_digits()
+            refused = True
+            digits = len(literal.lstrip("-"))
+            return _Refused(f"integer of {digits} digits is out of range")
+
+    def constant_hook(literal: str) -> _Refused:
+        nonlocal refused
+        refused = True
+        return _Refused(f"{literal} is not a JSON number (JSON has no NaN or Infinity)")
+
+    def float_hook(literal: str) -> float | _Refused:
+        nonlocal refused
+        number = float(literal)
+        if number in (math.inf, -math.inf):
+            refused = True
+            return _Refused(f"number {_shown(literal)} is out of range")
+        return number
+
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=pairs_hook,
+            parse_int=int_hook,
+            parse_float=float_hook,
+            parse_constant=constant_hook,
+        )
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}" if "\n" in text else f"column {exc.colno}"
+        raise InvalidInputError(f"not valid JSON: {exc.msg} ({where})") from None
+    except RecursionError:
+        raise InvalidInputError("not valid JSON: nested too deeply") from None
+    if refused:
+        _raise_refused(data)
+    return data
+
+
+def _raise_refused(data: Any) -> None:
+    """Raise for the first refused value of ``data`` in document order, with its path."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, _Refused):
+            raise InvalidInputError(node.reason, path=path)
+        if isinstance(node, _RepeatedKey):
+            key = node.key
+            raise InvalidInputError(
+                f"key {key!r} appears twice in one object", path=_join(path, _key(key))
+            )
+        if isinstance(node, dict):
+            stack.extend((_join(path, _key(k)), child) for k, child in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in reversed(list(enumerate(node))))

@@ -16,13 +16,18 @@ when that is a terminal and the ``tradecontrol[cli]`` extra (tqdm) is installed.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
 was bad (each reported on standard error with file, line and field; the other lines are
-still decided), 2 on usage errors.
+still decided), when a --list file had refused records or no listing, an --ownership line
+was refused or a --licenses licence names an unknown rule (the lines are still decided),
+or when ``lists diff`` compared a file that had problems; 2 on usage errors (including
+``--jobs`` over its limit, and for ``screen`` conflicting thresholds or a bad birth date).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
+import functools
 import json
 import os
 import re
@@ -33,6 +38,7 @@ from datetime import date
 from typing import IO, Any, TextIO
 
 from tradecontrol import __version__, lists
+from tradecontrol._json import parse_json, within
 from tradecontrol._time import Moment, parse_moment
 from tradecontrol.batch import DEFAULT_CHUNK_SIZE, check_jobs, ordered_map
 from tradecontrol.decision import Decision, Finding, Outcome
@@ -46,7 +52,7 @@ from tradecontrol.errors import (
 from tradecontrol.evaluation import evaluate
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
-from tradecontrol.lists._text import OVERLONG, bounded_lines, unique_keys
+from tradecontrol.lists._text import OVERLONG, bounded_lines
 from tradecontrol.rulebook import Rulebook
 from tradecontrol.transactions import Transaction
 
@@ -80,11 +86,26 @@ def _add_list_format(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _max_jobs() -> int:
+    """Most worker processes ``--jobs`` accepts: 4 per CPU core, at most 256.
+
+    More processes than that only add forking and memory (each holds the rulebook); a huge
+    number (``--jobs 100000``) would hang the machine forking.
+    """
+    return min(256, 4 * (os.cpu_count() or 1))
+
+
 def _jobs(text: str) -> int:
     try:
-        return check_jobs(int(text))
+        jobs = check_jobs(int(text))
     except (ValueError, InvalidInputError):
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    limit = _max_jobs()
+    if jobs > limit:
+        raise argparse.ArgumentTypeError(
+            f"{text} processes is more than the limit of {limit} (4 per CPU core, at most 256)"
+        )
+    return jobs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -125,7 +146,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_jobs,
         default=1,
         metavar="N",
-        help="decide in N worker processes (0: one per CPU core); output order is kept",
+        help="decide in N worker processes (0: one per CPU core; at most 4 per core, and "
+        "256); output order is kept",
     )
     ev.add_argument(
         "--list",
@@ -211,15 +233,11 @@ def _parse(raw: bytes | None, first: bool) -> Transaction:
         text = raw.decode("utf-8-sig" if first else "utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"not UTF-8 (byte {exc.start})") from None
-    try:
-        data: Any = json.loads(text, object_pairs_hook=unique_keys)
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-    except RecursionError:
-        raise InvalidInputError("JSON nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer literal over Python's digit limit
-        raise InvalidInputError(f"not valid JSON: {str(exc)[:120]}") from None
-    return Transaction.from_dict(data)
+    if text.startswith("\ufeff"):
+        raise InvalidInputError(
+            "starts with a UTF-8 byte order mark (BOM); only the first line of a file may"
+        )
+    return Transaction.from_dict(parse_json(text))
 
 
 def _read_json_file(path: str) -> Any:
@@ -232,15 +250,10 @@ def _read_json_file(path: str) -> Any:
     if len(raw) > MAX_SIDE_FILE_BYTES:
         raise InvalidInputError(f"larger than {MAX_SIDE_FILE_BYTES} bytes")
     try:
-        return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=unique_keys)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"not UTF-8 (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(
-            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
-    except (RecursionError, ValueError) as exc:
-        raise InvalidInputError(f"not valid JSON: {str(exc)[:120]}") from None
+    return parse_json(text)
 
 
 def _licences(path: str) -> list[License]:
@@ -252,9 +265,7 @@ def _licences(path: str) -> list[License]:
         try:
             out.append(License.from_dict(item))
         except InvalidInputError as exc:
-            raise InvalidInputError(
-                exc.message, path=f"[{i}].{exc.path}" if exc.path else f"[{i}]"
-            ) from None
+            raise within(exc, f"[{i}]") from None
     return out
 
 
@@ -263,16 +274,27 @@ class _SideFileError(Exception):
 
 
 def _side_files(
-    args: argparse.Namespace, rulebook: Rulebook
-) -> tuple[Rulebook, dict[str, LicenseUsage] | None]:
-    """Add --licenses to the rulebook and read --usage."""
+    args: argparse.Namespace, rulebook: Rulebook, err: TextIO
+) -> tuple[Rulebook, dict[str, LicenseUsage] | None, int]:
+    """Add --licenses to the rulebook and read --usage.
+
+    Returns:
+        The rulebook, the usage, and the number of warnings written on ``err`` (licences
+        naming a rule the rulebook does not have).
+    """
     usage: dict[str, LicenseUsage] | None = None
+    warnings = 0
     for option, side in (("--licenses", args.licenses), ("--usage", args.usage)):
         if side is None:
             continue
         try:
             if option == "--licenses":
-                rulebook = rulebook.with_licenses(_licences(side))
+                given = _licences(side)
+                _check_licence_ids(given, rulebook)
+                rulebook = rulebook.with_licenses(given)
+                for warning in _unknown_rules(given, rulebook):
+                    warnings += 1
+                    print(f"tradecontrol: warning: --licenses {side}: {warning}", file=err)
             else:
                 usage = usage_from_dict(_read_json_file(side))
                 for lid in usage:
@@ -283,7 +305,44 @@ def _side_files(
                         )
         except TradeControlError as exc:
             raise _SideFileError(f"{option} {exc.located(source=side)}") from None
-    return rulebook, usage
+    return rulebook, usage, warnings
+
+
+def _check_licence_ids(licences: Sequence[License], rulebook: Rulebook) -> None:
+    """Refuse a licence id given twice or already in the rulebook, with its ``[i].id``."""
+    first: dict[str, int] = {}
+    for i, licence in enumerate(licences):
+        if licence.id in first:
+            raise InvalidInputError(
+                f"licence id {licence.id!r} given twice (also at [{first[licence.id]}])",
+                path=f"[{i}].id",
+            )
+        if rulebook.has_license(licence.id):
+            raise InvalidInputError(
+                f"licence id {licence.id!r} is already in the rulebook", path=f"[{i}].id"
+            )
+        first[licence.id] = i
+
+
+def _unknown_rules(licences: Sequence[License], rulebook: Rulebook) -> Iterator[str]:
+    """A warning for each rule id a licence authorizes that no rule of ``rulebook`` has.
+
+    Such a licence loads but can never apply (the evaluation fails closed); the id is
+    most likely a typo, so the nearest known ids are named.
+    """
+    from tradecontrol.rules import RULES
+
+    known = sorted({rule_id for rule_id, _ in RULES} | {info.id for info in rulebook.rules})
+    for i, licence in enumerate(licences):
+        for j, rule_id in enumerate(licence.authorizes):
+            if rule_id in known:
+                continue
+            near = difflib.get_close_matches(rule_id, known, n=3, cutoff=0.0)
+            yield (
+                f"[{i}].authorizes[{j}]: licence {licence.id!r} authorizes {rule_id!r}, which "
+                "is no rule of the rulebook, so it can never apply; nearest known rule ids: "
+                + ", ".join(near)
+            )
 
 
 def _fit(text: str, width: int) -> str:
@@ -408,6 +467,7 @@ def _rulebook(
     list_format: str | None = None,
     base: str | None = None,
     refused_edges: list[str] | None = None,
+    refused_lists: list[str] | None = None,
 ) -> Rulebook:
     """The bundled rulebook (or the one saved at ``base``) plus lists and ownership edges.
 
@@ -416,9 +476,17 @@ def _rulebook(
     Bad --ownership lines are reported on ``err`` and added to ``refused_edges``.
 
     ``paths`` are read as ``list_format`` (detected from each file's content when ``None``).
-    Records that could not be loaded are reported on ``err``.
+    Records that could not be loaded are reported on ``err``, counted per file (OFAC's
+    side files separately); a --list file with refused records or without any listing is
+    added to ``refused_lists`` (the run goes on, exit 1).
     """
-    rulebook = Rulebook.default() if base is None else Rulebook.load(base)
+    if base is None:
+        rulebook = Rulebook.default()
+    else:
+        try:
+            rulebook = Rulebook.load(base)
+        except TradeControlError as exc:
+            raise type(exc)(f"--rulebook {exc}") from None
     if ownership:
         rulebook = _with_ownership(
             rulebook, ownership, err, [] if refused_edges is None else refused_edges
@@ -427,20 +495,56 @@ def _rulebook(
         extra: list[Listing] = []
         published: list[date] = []
         for list_path in paths:
-            snapshot = lists.load(list_path, format=list_format)
-            if snapshot.problems:
-                refused = sum(p.fatal for p in snapshot.problems)
-                print(
-                    f"tradecontrol: {list_path}: {refused} record(s) refused, "
-                    f"{len(snapshot.problems) - refused} partly loaded "
-                    "(see `tradecontrol lists summary`)",
-                    file=err,
-                )
+            try:
+                snapshot = lists.load(list_path, format=list_format)
+            except TradeControlError as exc:
+                raise type(exc)(f"--list {exc}") from None
+            incomplete = _report_snapshot(snapshot, list_path, err, "--list ")
+            if incomplete and refused_lists is not None:
+                refused_lists.append(list_path)
             extra.extend(snapshot.listings)
             if snapshot.published is not None:
                 published.append(snapshot.published)
         rulebook = rulebook.with_listings(extra, snapshot=max(published, default=None))
     return rulebook
+
+
+def _report_snapshot(snapshot: lists.ListSnapshot, name: str, err: TextIO, option: str) -> bool:
+    """Report on ``err`` what ``snapshot`` could not load, per source file.
+
+    Returns:
+        True when a record was refused or the file holds no listing at all (exit 1).
+    """
+    counts: dict[str, list[int]] = {}
+    for problem in snapshot.problems:
+        counts.setdefault(problem.source, [0, 0])[0 if problem.fatal else 1] += 1
+    for source, (refused, partial) in counts.items():
+        side = "" if source in (name, snapshot.source) else f" ({source})"
+        print(
+            f"tradecontrol: {option}{name}{side}: {refused} record(s) refused, "
+            f"{partial} partly loaded (see `tradecontrol lists summary {name}`)",
+            file=err,
+        )
+    if not snapshot.listings:
+        print(
+            f"tradecontrol: {option}{name}: no listing in this file "
+            f"({snapshot.records} record(s), format {snapshot.format})",
+            file=err,
+        )
+        return True
+    return any(problem.fatal for problem in snapshot.problems)
+
+
+def _refused_lists(refused: Sequence[str], err: TextIO, done: str = "decided") -> int:
+    """Say how many --list files were not wholly loaded; 1 if any (0 otherwise)."""
+    if not refused:
+        return 0
+    print(
+        f"tradecontrol: {len(refused)} --list file(s) had refused records or no listing; "
+        f"{done} with what they did load",
+        file=err,
+    )
+    return 1
 
 
 def _with_ownership(
@@ -459,7 +563,10 @@ def _with_ownership(
     edges: list[OwnershipEdge] = []
     origins: list[tuple[str, int]] = []
     for edge_path in paths:
-        found, problems = read_numbered(edge_path)
+        try:
+            found, problems = read_numbered(edge_path)
+        except TradeControlError as exc:
+            raise type(exc)(f"--ownership {exc}") from None
         for problem in problems:
             where = f"{problem.field}: " if problem.field else ""
             print(
@@ -502,7 +609,15 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
     refused: list[str] = []
-    rulebook = _rulebook(args.lists, err, args.ownership, args.list_format, refused_edges=refused)
+    refused_lists: list[str] = []
+    rulebook = _rulebook(
+        args.lists,
+        err,
+        args.ownership,
+        args.list_format,
+        refused_edges=refused,
+        refused_lists=refused_lists,
+    )
     bad = 0
     try:
         for number, raw in _lines(stream):
@@ -527,21 +642,35 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             stream.close()
     if bad:
         print(f"tradecontrol: {bad} bad line(s) in {name}; the others were explained", file=err)
-    return _refused_edges(refused, err) or (1 if bad else 0)
+    return max(
+        _refused_edges(refused, err),
+        _refused_lists(refused_lists, err, "explained"),
+        1 if bad else 0,
+    )
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = "-" if args.file == "-" else args.file
     refused: list[str] = []
+    refused_lists: list[str] = []
     try:
         stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
     except OSError as exc:
         print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
     try:
-        rulebook, usage = _side_files(
+        rulebook, usage, warnings = _side_files(
             args,
-            _rulebook(args.lists, err, args.ownership, args.list_format, args.rulebook, refused),
+            _rulebook(
+                args.lists,
+                err,
+                args.ownership,
+                args.list_format,
+                args.rulebook,
+                refused,
+                refused_lists,
+            ),
+            err,
         )
     except _SideFileError as exc:
         print(f"tradecontrol: {exc}", file=err)
@@ -600,7 +729,11 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     if bad:
         print(f"tradecontrol: {bad} bad line(s) in {name}; the others were decided", file=err)
-    return _refused_edges(refused, err) or (1 if bad else 0)
+    return max(
+        _refused_edges(refused, err),
+        _refused_lists(refused_lists, err),
+        1 if bad or warnings else 0,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -612,13 +745,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "lists":
-            return _lists(args, sys.stdout)
+            return _lists(args, sys.stdout, sys.stderr)
         if args.command == "explain":
             return _explain(args, sys.stdout, sys.stderr)
         if args.command == "screen":
             from tradecontrol.screening.cli import run_screen
 
-            return run_screen(args, _rulebook, sys.stdout, sys.stderr)
+            refused_lists: list[str] = []
+            status = run_screen(
+                args,
+                functools.partial(_rulebook, refused_lists=refused_lists),
+                sys.stdout,
+                sys.stderr,
+            )
+            return max(status, _refused_lists(refused_lists, sys.stderr, "screened"))
         return _evaluate(args, sys.stdout, sys.stderr)
     except TradeControlError as exc:
         print(f"tradecontrol: {exc}", file=sys.stderr)
@@ -634,7 +774,7 @@ def _screen_parser(sub: Any) -> None:
     add_screen_parser(sub, _as_of)
 
 
-def _lists(args: argparse.Namespace, out: TextIO) -> int:
+def _lists(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.lists_command == "summary":
         snap = lists.load(args.path, format=args.list_format)
         if args.format == "json":
@@ -653,11 +793,29 @@ def _lists(args: argparse.Namespace, out: TextIO) -> int:
         for problem in snap.problems:
             kind = "refused" if problem.fatal else "note"
             where = f"{problem.field}: " if problem.field else ""
-            print(f"  {kind} record {problem.record}: {where}{problem.reason}", file=out)
+            side = f"{problem.source} " if problem.source != snap.source else ""
+            print(f"  {kind} {side}record {problem.record}: {where}{problem.reason}", file=out)
         return 0
+    return _diff(args, out, err)
+
+
+def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``lists diff OLD NEW``; exit 1 (and say so first) when either file had problems."""
     old = lists.load(args.old, format=args.list_format)
     new = lists.load(args.new, format=args.list_format)
     result = lists.diff(old, new)
+    incomplete = [
+        (which, snap, _problem_counts(snap))
+        for which, snap in (("OLD", old), ("NEW", new))
+        if snap.problems or not snap.listings
+    ]
+    warnings = [
+        f"{which} {snap.source}: {refused} record(s) refused, {partial} partly loaded, "
+        f"{len(snap.listings)} listing(s) of {snap.records} record(s)"
+        for which, snap, (refused, partial) in incomplete
+    ]
+    for warning in warnings:
+        print(f"tradecontrol: lists diff: {warning}; the diff may be wrong", file=err)
     if args.format == "json":
         print(
             json.dumps(
@@ -665,12 +823,25 @@ def _lists(args: argparse.Namespace, out: TextIO) -> int:
                     "added": [x.id for x in result.added],
                     "removed": [x.id for x in result.removed],
                     "amended": [{"id": a.id, "fields": list(a.fields)} for a in result.amended],
+                    "complete": not incomplete,
+                    "files": {
+                        which.lower(): {
+                            "source": snap.source,
+                            "records": snap.records,
+                            "listings": len(snap.listings),
+                            "refused": _problem_counts(snap)[0],
+                            "partial": _problem_counts(snap)[1],
+                        }
+                        for which, snap in (("OLD", old), ("NEW", new))
+                    },
                 },
                 ensure_ascii=False,
             ),
             file=out,
         )
-        return 0
+        return 1 if incomplete else 0
+    for warning in warnings:
+        print(f"INCOMPLETE: {warning} (see `tradecontrol lists summary`)", file=out)
     print(
         f"{len(result.added)} added, {len(result.removed)} removed, {len(result.amended)} amended",
         file=out,
@@ -681,7 +852,13 @@ def _lists(args: argparse.Namespace, out: TextIO) -> int:
         print(f"- {listing.id}  {listing.list_code}  {listing.entity.name}", file=out)
     for amendment in result.amended:
         print(f"~ {amendment.id}  {', '.join(amendment.fields)}", file=out)
-    return 0
+    return 1 if incomplete else 0
+
+
+def _problem_counts(snap: lists.ListSnapshot) -> tuple[int, int]:
+    """``(records refused, records partly loaded)`` of a snapshot."""
+    refused = sum(problem.fatal for problem in snap.problems)
+    return refused, len(snap.problems) - refused
 
 
 def _summary_dict(snap: lists.ListSnapshot) -> dict[str, Any]:
@@ -694,6 +871,7 @@ def _summary_dict(snap: lists.ListSnapshot) -> dict[str, Any]:
         "by_list": snap.count_by_list(),
         "problems": [
             {
+                "source": p.source,
                 "record": p.record,
                 "field": p.field,
                 "reason": p.reason,

@@ -589,7 +589,8 @@ class Rulebook:
         ``"format_version": 1``; see :doc:`/scale`), UTF-8, gzip-compressed when
         ``compress`` is true or, by default, when ``path`` ends in ``.gz``. Never a pickle:
         :meth:`load` parses and validates it and cannot run code. The file is written
-        beside ``path`` and renamed into place, so readers never see half of it.
+        beside ``path`` and renamed into place, so readers never see half of it; its mode
+        is 0666 less the process umask (``0644`` with umask ``022``), as for any new file.
 
         Args:
             path: Target file (``rulebook.json`` or ``rulebook.json.gz``).
@@ -614,21 +615,27 @@ class Rulebook:
         return _rulebook_io.save(self, path, compress=compress)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Rulebook:
+    def load(cls, path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Rulebook:
         """Read a rulebook written by :meth:`save` (plain or gzip JSON, detected).
 
         Every value is validated as in :meth:`from_dict`; the indexes are rebuilt.
 
         Args:
-            path: The file.
+            path: The file (a regular file: not a directory, device or pipe).
+            max_bytes: Refuse a file larger than this many bytes of JSON, counted after
+                decompression (default 256 MiB, ``_rulebook_io.MAX_RULEBOOK_BYTES``; a
+                rulebook with the full CSL, UN and SDN lists is about 16 MiB).
 
         Returns:
             The rulebook, equal to the one saved (same id and version).
 
         Raises:
-            DataError: The file cannot be read, is not JSON, has another ``format`` or an
-                unsupported ``format_version``, or holds an invalid value (the error names
-                the file and the JSON path).
+            DataError: The file cannot be read, is not a regular file, is larger than
+                ``max_bytes``, is not JSON, repeats a key in an object, has another
+                ``format`` or an unsupported ``format_version``, or holds an invalid value
+                (the error names the file and the JSON path).
+            InvalidInputError: ``path`` is not a str or os.PathLike, or ``max_bytes`` is
+                not a positive int.
 
         Example:
             >>> import pathlib, tempfile
@@ -642,7 +649,7 @@ class Rulebook:
         """
         from tradecontrol import _rulebook_io
 
-        return _rulebook_io.load(cls, path)
+        return _rulebook_io.load(cls, path, max_bytes=max_bytes)
 
     @classmethod
     def from_dict(cls, data: Any) -> Rulebook:

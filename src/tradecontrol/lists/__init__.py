@@ -22,12 +22,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import gc
+import os
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from tradecontrol.errors import DataError, TradeControlError
+from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
 from tradecontrol.listings import Listing
 from tradecontrol.lists import (
     bis_dpl,
@@ -162,7 +163,12 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
     Raises:
         DataError: Unreadable file or unknown format.
         ExceptionGroup: With ``strict=True``, of :class:`ListProblemError`, one per problem.
+        InvalidInputError: ``path`` is not a str or os.PathLike.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidInputError(
+            f"lists.load: path must be a file name (str or os.PathLike), got {type(path).__name__}"
+        )
     path = Path(path)
     with _reading(path):
         if not path.exists():

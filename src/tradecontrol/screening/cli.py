@@ -5,17 +5,21 @@
 
 Exit status 0 whatever was found (a match is an answer, not an error), 1 on bad input
 (a list or allow-list file that cannot be read, a birth date for a non-person), 2 on usage
-errors (an unknown country code, a malformed date).
+errors (an unknown country code, a malformed date or birth date, a birth date after the
+screening moment, a --match threshold below the --review threshold).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any, TextIO
 
 from tradecontrol._time import Moment
+from tradecontrol._validators import partial_date
 from tradecontrol.entities import Entity, EntityKind
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction
@@ -34,6 +38,29 @@ def _country(text: str) -> Jurisdiction:
         return Jurisdiction(text)
     except InvalidInputError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _birth_date(text: str) -> str:
+    """``--birth-date``: a partial date (``1961``, ``1961-04``, ``circa 1961``...)."""
+    try:
+        return partial_date(text)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _earliest(birth_date: str) -> date:
+    """The first day a partial birth date can stand for (``1960 to 1962`` -> 1960-01-01)."""
+    found = re.search(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?", birth_date)
+    if found is None:  # pragma: no cover - partial_date admits only these forms
+        raise InvalidInputError(f"{birth_date!r} is not a date")
+    year, month, day = found.groups()
+    return date(int(year), int(month or 1), int(day or 1))
+
+
+def _usage_error(option: str, message: str, err: TextIO) -> int:
+    """Report a bad option value as argparse does; return exit status 2."""
+    print(f"tradecontrol screen: error: argument {option}: {message}", file=err)
+    return 2
 
 
 def _score(text: str) -> float:
@@ -64,7 +91,11 @@ def add_screen_parser(sub: Any, as_of: Callable[[str], Moment]) -> None:
     )
     sc.add_argument("--country", type=_country, default=None, help="ISO 3166 country code")
     sc.add_argument(
-        "--birth-date", default=None, metavar="DATE", help="date of birth (persons): 1961, 1961-04"
+        "--birth-date",
+        type=_birth_date,
+        default=None,
+        metavar="DATE",
+        help="date of birth (persons): 1961, 1961-04, 'circa 1961'; not after the screening moment",
     )
     sc.add_argument(
         "--list",
@@ -132,16 +163,32 @@ def run_screen(
 ) -> int:
     """Run ``tradecontrol screen``; return the exit status.
 
+    Returns 2 (usage error) when ``--match`` is below ``--review`` (either one given
+    against the rulebook's other threshold), or the birth date begins after the screening
+    moment (``--as-of``, else the rulebook's snapshot date): nobody screened was born then.
+
     Raises:
         TradeControlError: Bad input (the CLI reports it and exits 1).
     """
     kind = args.kind or ("person" if args.birth_date else "unknown")
     entity = Entity(name=args.name, kind=kind, country=args.country, birth_date=args.birth_date)
     rulebook = make_rulebook(args.lists, err)
+    try:
+        limits = _thresholds(args, rulebook)
+    except InvalidInputError as exc:
+        return _usage_error("--match/--review", exc.message, err)
+    moment = args.as_of or rulebook.snapshot
+    day = moment.date() if isinstance(moment, datetime) else moment
+    if args.birth_date is not None and _earliest(args.birth_date) > day:
+        return _usage_error(
+            "--birth-date",
+            f"{args.birth_date!r} is after the screening moment {day.isoformat()} "
+            "(--as-of, else the rulebook's snapshot date)",
+            err,
+        )
     entries = [e for path in args.allow_lists for e in load_allow_list(path)]
     if entries:
         rulebook = rulebook.with_allow_list(entries)
-    limits = _thresholds(args, rulebook)
     matches = screen(entity, rulebook, as_of=args.as_of, thresholds=limits)
     if (limits or rulebook.thresholds or Thresholds()).fuzzy and not scoring.AVAILABLE:
         print(
