@@ -155,13 +155,27 @@ class NameMatch:
 
 
 def _index(listings: tuple[Listing, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """Normalised name key → ``(listing position, listed name)`` pairs.
+
+    A key that exists only once the place after a legal name is cut off
+    (:func:`~tradecontrol.screening.normalize.name_variants`; the CSL's ``Hua Ying
+    Management Co. Limited, Tsim Sha Tsui``) is indexed only where no listing carries it
+    as a name of its own: ``Huawei Technologies Co., Ltd.`` finds the main entry, not also
+    every ``Huawei Technologies Co., Ltd., <place or institute>`` entry.
+    """
     index: dict[str, list[tuple[int, str]]] = {}
+    cut: dict[str, list[tuple[int, str]]] = {}
     for pos, listing in enumerate(listings):
         for name in listing.entity.names:
-            for key in name_keys(name):
-                bucket = index.setdefault(key, [])
+            keys = name_keys(name)
+            derived = set(keys).difference(name_keys(name, cut=False))
+            for key in keys:
+                bucket = (cut if key in derived else index).setdefault(key, [])
                 if all(p != pos for p, _ in bucket):
                     bucket.append((pos, name))
+    for key, bucket in cut.items():
+        if key not in index:
+            index[key] = bucket
     return {k: tuple(b) for k, b in index.items()}
 
 

@@ -94,21 +94,66 @@ def normalize_name(name: str) -> str:
     return " ".join(_fold_forms(join_initials(tokens)))
 
 
-def name_keys(name: str) -> tuple[str, ...]:
+@cache
+def _form_tokens() -> frozenset[str]:
+    """Tokens of the canonical legal forms (``co``, ``ltd``, ``gmbh``...)."""
+    return frozenset(token for _, canon in _forms() for token in canon)
+
+
+@lru_cache(maxsize=1 << 16)
+def name_variants(name: str) -> tuple[str, ...]:
+    """The name, and its part up to a legal form where a comma and more text follow it.
+
+    Official entries sometimes carry the place after the legal name in the name field
+    (the CSL's ``Hua Ying Management Co. Limited, Tsim Sha Tsui``; ``Xi'an Ruixin
+    Investment Co., Ltd., Xi'an, Shaanxi``): the legal name alone is also a name of the
+    entity. The cut is made after the first comma-separated prefix that ends in a legal
+    form, holds a word besides it, and is followed by text with no legal form.
+
+    Args:
+        name: A name as written.
+
+    Returns:
+        ``(name,)`` or ``(name, legal name)``.
+
+    Example:
+        >>> name_variants("Hua Ying Management Co. Limited, Tsim Sha Tsui")
+        ('Hua Ying Management Co. Limited, Tsim Sha Tsui', 'Hua Ying Management Co. Limited')
+        >>> name_variants("SMITH, John")
+        ('SMITH, John',)
+    """
+    if "," not in name:
+        return (name,)
+    forms = _form_tokens()
+    parts = name.split(",")
+    for i in range(1, len(parts)):
+        base = ",".join(parts[:i]).strip()
+        tokens = normalize_name(base).split()
+        if not tokens or tokens[-1] not in forms or all(t in forms for t in tokens):
+            continue
+        rest = normalize_name(",".join(parts[i:])).split()
+        if rest and not forms.intersection(rest):
+            return (name, base)
+    return (name,)
+
+
+def name_keys(name: str, *, cut: bool = True) -> tuple[str, ...]:
     """Every key under which a listed name is indexed.
 
     The name itself; and where it ends in a parenthesised short name, as official entries
     often do (``Huawei Technologies Co., Ltd. (Huawei)``, also when a place follows:
     ``HiSilicon Technologies Co., Ltd (HiSilicon), Bantian Longgang District``), the name
-    without it and the short name on its own.
+    without it and the short name on its own; where a place follows the legal form, the
+    legal name alone (:func:`name_variants`).
 
     Args:
         name: A listed name or alias.
+        cut: Whether to add the legal name cut before a trailing place.
 
     Returns:
         Distinct non-empty normalised keys, the full name first.
     """
-    keys = [normalize_name(name)]
+    keys = [normalize_name(variant) for variant in (name_variants(name) if cut else (name,))]
     match = _SHORT_NAME.match(name)
     if match:
         keys.append(normalize_name(match.group("base")))

@@ -392,7 +392,7 @@ def _analyse(name: str, kind: EntityKind) -> _Name:
     person = _view(tokens, _PERSON)
     org = _view(tokens, _ORG)
     keys: set[str] = set()
-    exact = name_keys(name)
+    exact = name_keys(name, cut=False)  # the index decides cut legal names (primary first)
     keys.update("x:" + k for k in exact)
     views = (
         (person,)

@@ -191,6 +191,7 @@ def _score_all(
     entity: Entity, rulebook: Rulebook, thresholds: Thresholds, *, full_scan: bool
 ) -> tuple[Match, ...]:
     found = _exact(entity, rulebook)
+    exact = set(found)
     if not thresholds.fuzzy:  # exact-normalised mode: no index, no scoring
         return tuple(found[pos] for pos in sorted(found))
     index = rulebook.candidate_index
@@ -213,7 +214,10 @@ def _score_all(
             query_name=_query_name(entity, comparison.query_form),
             explanation=comparison,
         )
-    return tuple(found[pos] for pos in sorted(found, key=lambda p: (-found[p].score, p)))
+    # best first; at equal scores, names equal after normalisation before scored ones
+    return tuple(
+        found[pos] for pos in sorted(found, key=lambda p: (-found[p].score, p not in exact, p))
+    )
 
 
 def _suppress(matches: list[Match], entity: Entity, rulebook: Rulebook, moment: Moment) -> None:
