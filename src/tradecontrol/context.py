@@ -207,12 +207,20 @@ def ownership_results(
         One result per entity, in order.
     """
     from tradecontrol.ownership import assess
+    from tradecontrol.plan import flat_ownership, unowned_results
 
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return assess(entities, rulebook, as_of, test)
-    key = ("ownership", test, tuple(id(e) for e in entities))
+    ids = tuple(id(e) for e in entities)
+    key = ("ownership", test, ids)
     found: tuple[OwnershipResult, ...] | None = context._memo.get(key)
     if found is None:
-        found = assess(entities, rulebook, as_of, test, match=context.match)
+        flat = context._memo.get(("flat", ids))
+        if flat is None:  # the entities are kept alive by the transaction
+            flat = context._memo[("flat", ids)] = flat_ownership(entities, rulebook)
+        if flat:  # no owners anywhere: each result is the entity's own listings
+            found = unowned_results(entities, as_of, test, context.match)
+        else:
+            found = assess(entities, rulebook, as_of, test, match=context.match)
         context._memo[key] = found
     return found

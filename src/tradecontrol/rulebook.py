@@ -38,6 +38,7 @@ from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseErro
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
 from tradecontrol.ownership import OwnershipEdge, OwnershipIndex
+from tradecontrol.plan import Plan, PlanSlot, exact_matches, is_moment
 from tradecontrol.screening.allowlist import AllowEntry
 from tradecontrol.screening.index import CandidateIndex, LazyIndex
 from tradecontrol.screening.normalize import name_keys
@@ -234,6 +235,7 @@ class Rulebook:
         init=False, repr=False, eq=False
     )
     _screening: LazyIndex = attrs.field(init=False, repr=False, eq=False)
+    _plan: PlanSlot = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         for what, ids in (
@@ -260,6 +262,7 @@ class Rulebook:
             self, "_assessed", frozenset(code for rule in self.rules for code in rule.list_codes)
         )
         object.__setattr__(self, "_ownership_index", OwnershipIndex(self.ownership))
+        object.__setattr__(self, "_plan", PlanSlot())
 
     @classmethod
     def default(cls) -> Rulebook:
@@ -290,6 +293,11 @@ class Rulebook:
     def ownership_index(self) -> OwnershipIndex:
         """The known ownership edges, indexed (built once with the rulebook)."""
         return self._ownership_index
+
+    @property
+    def plan(self) -> Plan:
+        """The compiled evaluation plan (:class:`~tradecontrol.plan.Plan`), built once."""
+        return self._plan.get(self)
 
     @property
     def fact_names(self) -> frozenset[str]:
@@ -431,6 +439,8 @@ class Rulebook:
         Returns:
             One :class:`NameMatch` per listing, best score first.
         """
+        if self.plan.exact and isinstance(entity, Entity) and (as_of is None or is_moment(as_of)):
+            return exact_matches(self, entity)  # the same matches, without the screening memo
         from tradecontrol.screening.screen import candidates
 
         matches = [m for m in candidates(entity, self, as_of=as_of) if m.status == "match"]

@@ -166,6 +166,14 @@ def _party_finding(
     regime: str,
     why: str,
 ) -> Finding | None:
+    if not (
+        result.problem is not None
+        or result.listed
+        or result.blocked
+        or result.holdings
+        or result.indirect
+    ):
+        return None  # nothing to say (the last branches below need holdings or indirect)
     who = _who(party)
     arithmetic = "; ".join(result.paths)
     base_citations = merge_citations(info.citations, _listing_citations(result, as_of))
