@@ -6,11 +6,13 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tradecontrol import Entity, InvalidInputError, Listing, Rulebook, Transaction
 from tradecontrol.context import EvaluationContext
+from tradecontrol.decision import Finding, NearMiss, Outcome, _trusted_evolve
 from tradecontrol.evaluation import _CONTEXT_RULES as CONTEXT_RULES
 from tradecontrol.ownership import OwnershipEdge, OwnershipTest, assess
 from tradecontrol.plan import exact_matches, flat_ownership, unowned_results
@@ -188,3 +190,39 @@ def _run(rule: Any, t: Transaction, rulebook: Rulebook, context: EvaluationConte
         return rule(t, rulebook, DAY, context=context)
     except Exception as exc:  # compared, not swallowed
         return type(exc)
+
+
+FINDING = st.builds(
+    Finding,
+    rule=st.sampled_from(["ear.entity_list", "ear.country_chart"]),
+    authority=st.just("US-BIS"),
+    outcome=st.sampled_from(list(Outcome)),
+    message=st.text(min_size=1, max_size=20),
+    citations=st.lists(st.sampled_from(["15 CFR 744.11", "84 FR 22961"]), max_size=2).map(tuple),
+    item_index=st.one_of(st.none(), st.integers(0, 3)),
+)
+
+
+@SETTINGS
+@given(
+    FINDING,
+    st.text(min_size=1, max_size=20),
+    st.lists(st.builds(NearMiss, license_id=st.just("L"), failed=st.just(("x",))), max_size=3),
+)
+def test_trusted_evolve_equals_attrs_evolve(
+    finding: Finding, tail: str, near: list[NearMiss]
+) -> None:
+    changes: dict[str, Any] = {"message": finding.message + tail, "near_misses": tuple(near)}
+    assert _trusted_evolve(finding, **changes) == attrs.evolve(finding, **changes)
+    authorized: dict[str, Any] = {
+        "outcome": Outcome.AUTHORIZED,
+        "license_id": "L",
+        "near_misses": (),
+    }
+    assert _trusted_evolve(finding, **authorized) == attrs.evolve(finding, **authorized)
+
+
+def test_licences_by_rule_keep_the_rulebook_order() -> None:
+    by_rule = RB.plan.licenses_by_rule
+    for rule in {r for lic in RB.licenses for r in lic.authorizes}:
+        assert by_rule[rule] == tuple(lic for lic in RB.licenses if rule in lic.authorizes)

@@ -171,14 +171,18 @@ def regime_check(
         The check. A check that raises is not remembered, so it raises again for the
         next rule, as it would without the context.
     """
-    from tradecontrol.nexus import check_regime
+    from tradecontrol.nexus import Regime, _check_regime, _facts, check_regime
 
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return check_regime(regime, transaction, rulebook, as_of)
     key = ("regime", regime)
     found: RegimeCheck | None = context._memo.get(key)
     if found is None:
-        found = context._memo[key] = check_regime(regime, transaction, rulebook, as_of)
+        facts = context._memo.get("regime facts")
+        if facts is None:  # the parties' homes and the places, shared by the four regimes
+            facts = context._memo["regime facts"] = _facts(transaction)
+        found = _check_regime(Regime(regime), transaction, rulebook, as_of, facts)
+        context._memo[key] = found
     return found
 
 

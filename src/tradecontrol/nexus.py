@@ -99,14 +99,39 @@ def _day(moment: Moment) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def _eu_places(rulebook: Rulebook, transaction: Transaction, day: date) -> frozenset[str]:
+def _eu_places(
+    rulebook: Rulebook, transaction: Transaction, day: date, facts: _Facts | None = None
+) -> frozenset[str]:
     """Countries of the transaction where Union law applies on ``day`` (membership by date)."""
-    data = rulebook.destinations
-    if data is None:
+    windows = rulebook.plan.eu_law_windows
+    if windows is None:
         raise DataError(f"rulebook {rulebook.id} has no EU membership data (destinations)")
-    places = [p.country for p in (transaction.origin, transaction.destination) if p is not None]
-    places += [h for party in transaction.parties for h in _homes(party)]
-    return frozenset(p.code for p in places if p.code != "EU" and data.eu_law_applies(p.code, day))
+    facts = facts or _facts(transaction)
+    places = {*facts.places, *(h for homes in facts.homes for h in homes)}
+    places.discard("EU")
+    # Destinations.eu_law_applies: membership, or a transition period, in force on ``day``.
+    return frozenset(code for code in places if any(w.contains(day) for w in windows.get(code, ())))
+
+
+@attrs.frozen(slots=True)
+class _Facts:
+    """What the regime checks read of a transaction, worked out once for all four.
+
+    ``homes``: per party, the country codes of :func:`_homes`; ``places``: the country
+    codes of the origin and destination.
+    """
+
+    homes: tuple[tuple[str, ...], ...]
+    places: tuple[str, ...]
+
+
+def _facts(transaction: Transaction) -> _Facts:
+    return _Facts(
+        homes=tuple(tuple(h.code for h in _homes(p)) for p in transaction.parties),
+        places=tuple(
+            p.country.code for p in (transaction.origin, transaction.destination) if p is not None
+        ),
+    )
 
 
 def _homes(party: Party) -> tuple[Jurisdiction, ...]:
@@ -126,17 +151,17 @@ def _homes(party: Party) -> tuple[Jurisdiction, ...]:
 
 
 def _persons(
-    transaction: Transaction, flag: str, codes: frozenset[str]
+    transaction: Transaction, flag: str, codes: frozenset[str], facts: _Facts | None = None
 ) -> tuple[list[str], list[str]]:
     """Parties that are persons of a regime: (stated explicitly, derived from country)."""
     stated, derived = [], []
-    for party in transaction.parties:
+    homes = (facts or _facts(transaction)).homes
+    for party, home in zip(transaction.parties, homes, strict=True):
         explicit = getattr(party, flag)
-        who = f"the {party.role.value.replace('_', ' ')} {party.entity.name!r}"
         if explicit is True:
-            stated.append(who)
-        elif explicit is None and any(h.code in codes for h in _homes(party)):
-            derived.append(who)
+            stated.append(f"the {party.role.value.replace('_', ' ')} {party.entity.name!r}")
+        elif explicit is None and not codes.isdisjoint(home):
+            derived.append(f"the {party.role.value.replace('_', ' ')} {party.entity.name!r}")
     return stated, derived
 
 
@@ -194,10 +219,11 @@ def _persons_check(
     flag: str,
     codes: frozenset[str],
     label: str,
+    facts: _Facts | None = None,
 ) -> RegimeCheck:
     citations = info.param(regime.value.lower())
     a = "an" if label == "EU" else "a"
-    stated, derived = _persons(transaction, flag, codes)
+    stated, derived = _persons(transaction, flag, codes, facts)
     hooks = [f"{w} is {a} {label} person" for w in stated]
     hooks += [f"{w} is {a} {label} person by its country or nationality" for w in derived]
     hooks += _places(transaction, codes)
@@ -293,18 +319,28 @@ def check_regime(
         >>> c.applies, c.reason.startswith("OFAC applies: no exporter is named")
         (True, True)
     """
-    regime = Regime(regime)
+    return _check_regime(Regime(regime), transaction, rulebook, as_of, None)
+
+
+def _check_regime(
+    regime: Regime,
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    facts: _Facts | None,
+) -> RegimeCheck:
+    """:func:`check_regime`; ``facts`` (:func:`_facts` of ``transaction``) may be shared."""
     info = rulebook.rule(RULE_ID)
     if regime is Regime.EAR:
         return _ear_check(transaction, rulebook, as_of, info)
     if regime is Regime.OFAC:
         codes = frozenset(info.param("us_territory"))
-        return _persons_check(regime, transaction, info, "us_person", codes, "U.S.")
+        return _persons_check(regime, transaction, info, "us_person", codes, "U.S.", facts)
     if regime is Regime.EU:
-        codes = _eu_places(rulebook, transaction, _day(as_of))
-        return _persons_check(regime, transaction, info, "eu_person", codes, "EU")
+        codes = _eu_places(rulebook, transaction, _day(as_of), facts)
+        return _persons_check(regime, transaction, info, "eu_person", codes, "EU", facts)
     codes = frozenset(info.param("uk_territory"))
-    return _persons_check(regime, transaction, info, "uk_person", codes, "UK")
+    return _persons_check(regime, transaction, info, "uk_person", codes, "UK", facts)
 
 
 def regimes(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[RegimeCheck, ...]:

@@ -30,15 +30,16 @@ Example:
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 import attrs
 
-from tradecontrol._time import Moment
+from tradecontrol._time import Moment, Window
 from tradecontrol.entities import Entity
+from tradecontrol.licenses import License
 from tradecontrol.ownership import OwnershipResult, OwnershipTest, _id_keys, _name_key
 from tradecontrol.screening.normalize import name_keys, normalize_name
 
@@ -66,6 +67,12 @@ class Plan:
             the ``screening.review`` rule has nothing to report.
         owned_nodes: Nodes of the rulebook's ownership graph that have owners (a party
             resolving to one of them must be assessed through the graph).
+        licenses_by_rule: For each rule id, the licences that authorize its findings
+            (``License.authorizes``), in rulebook order.
+        eu_law_windows: For each EU member state (ISO code), the windows in which Union
+            law applies to it (membership, or a transition period), as
+            :meth:`~tradecontrol.destinations.Destinations.eu_law_applies` reads them;
+            ``None`` without destination data.
 
     Example:
         >>> from tradecontrol import Rulebook
@@ -76,15 +83,32 @@ class Plan:
 
     exact: bool
     owned_nodes: frozenset[int]
+    eu_law_windows: Mapping[str, tuple[Window, ...]] | None
+    licenses_by_rule: Mapping[str, tuple[License, ...]]
 
     @classmethod
     def build(cls, rulebook: Rulebook) -> Plan:
         """Compile the plan of ``rulebook`` (pure; the rulebook keeps it, see :class:`PlanSlot`)."""
         thresholds = rulebook.thresholds
+        windows: dict[str, tuple[Window, ...]] | None = None
+        if rulebook.destinations is not None:
+            windows = {}
+            for m in rulebook.destinations.eu_members:
+                windows[m.country] = (*windows.get(m.country, ()), m.eu_law_window or m.window)
         return cls(
             exact=thresholds is not None and not thresholds.fuzzy and not rulebook.allow_list,
             owned_nodes=frozenset(rulebook.ownership_index._owners),
+            eu_law_windows=windows,
+            licenses_by_rule=_licenses_by_rule(rulebook.licenses),
         )
+
+
+def _licenses_by_rule(licenses: Sequence[License]) -> dict[str, tuple[License, ...]]:
+    out: dict[str, tuple[License, ...]] = {}
+    for lic in licenses:
+        for rule in dict.fromkeys(lic.authorizes):
+            out[rule] = (*out.get(rule, ()), lic)
+    return out
 
 
 class PlanSlot:

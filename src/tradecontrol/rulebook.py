@@ -116,6 +116,13 @@ class RuleInfo:
     parameters: tuple[RuleParameter, ...] = attrs.field(
         default=(), converter=v.freeze, validator=v.each(RuleParameter)
     )
+    _by_key: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_key: dict[str, tuple[str, ...]] = {}
+        for p in self.parameters:
+            by_key.setdefault(p.key, p.values)  # the first one wins, as it always did
+        object.__setattr__(self, "_by_key", by_key)
 
     def param(self, key: str) -> tuple[str, ...]:
         """Return the values of parameter ``key``.
@@ -123,10 +130,19 @@ class RuleInfo:
         Raises:
             DataError: The rule has no such parameter.
         """
-        for p in self.parameters:
-            if p.key == key:
-                return p.values
-        raise DataError(f"rule {self.id!r} has no parameter {key!r}")
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise DataError(f"rule {self.id!r} has no parameter {key!r}") from None
+
+    def param_or(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The values of parameter ``key``, or ``default`` when the rule has none.
+
+        Example:
+            >>> Rulebook.default().rule("ear.entity_list").param_or("no_such_key")
+            ()
+        """
+        return self._by_key.get(key, default)
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -42,10 +42,7 @@ def day_of(moment: Moment) -> date:
 
 def opt_param(info: RuleInfo, key: str) -> tuple[str, ...]:
     """The values of an optional rule parameter (empty when absent)."""
-    try:
-        return info.param(key)
-    except DataError:
-        return ()
+    return info.param_or(key)
 
 
 def _flag(info: RuleInfo, key: str) -> bool:
