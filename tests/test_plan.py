@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tradecontrol import Entity, InvalidInputError, Listing, Rulebook, Transaction
-from tradecontrol.context import EvaluationContext
+from tradecontrol.context import EvaluationContext, regime_check
 from tradecontrol.decision import Finding, NearMiss, Outcome, _trusted_evolve
 from tradecontrol.evaluation import _CONTEXT_RULES as CONTEXT_RULES
+from tradecontrol.nexus import Regime, check_regime
 from tradecontrol.ownership import OwnershipEdge, OwnershipTest, assess
 from tradecontrol.plan import exact_matches, flat_ownership, unowned_results
 from tradecontrol.rulebook import NameMatch
@@ -182,6 +183,9 @@ def test_every_rule_gives_the_same_findings_with_and_without_the_context(
             if rule not in CONTEXT_RULES:
                 continue
             assert _run(rule, t, rulebook, context) == _run(rule, t, rulebook, None), rule_id
+        for regime in Regime:  # shared facts and subject_to_ear answers change nothing
+            shared = regime_check(regime, t, rulebook, DAY, context)
+            assert shared == check_regime(regime, t, rulebook, DAY)
 
 
 def _run(rule: Any, t: Transaction, rulebook: Rulebook, context: EvaluationContext | None) -> Any:

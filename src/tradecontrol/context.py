@@ -45,8 +45,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.nexus import Regime, RegimeCheck
     from tradecontrol.ownership import OwnershipResult, OwnershipTest
     from tradecontrol.rulebook import NameMatch, Rulebook
+    from tradecontrol.rules.subject_to_ear import Subjection
+    from tradecontrol.transactions import Item
 
-__all__ = ["EvaluationContext", "ownership_results", "party_matches", "regime_check"]
+__all__ = [
+    "EvaluationContext",
+    "ownership_results",
+    "party_matches",
+    "regime_check",
+    "subjection",
+]
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -181,7 +189,14 @@ def regime_check(
         facts = context._memo.get("regime facts")
         if facts is None:  # the parties' homes and the places, shared by the four regimes
             facts = context._memo["regime facts"] = _facts(transaction)
-        found = _check_regime(Regime(regime), transaction, rulebook, as_of, facts)
+        found = _check_regime(
+            Regime(regime),
+            transaction,
+            rulebook,
+            as_of,
+            facts,
+            lambda item: subjection(transaction, item, rulebook, as_of, context),
+        )
         context._memo[key] = found
     return found
 
@@ -227,4 +242,36 @@ def ownership_results(
         else:
             found = assess(entities, rulebook, as_of, test, match=context.match)
         context._memo[key] = found
+    return found
+
+
+def subjection(
+    transaction: Transaction,
+    item: Item,
+    rulebook: Rulebook,
+    as_of: Moment,
+    context: EvaluationContext | None,
+) -> Subjection:
+    """:func:`~tradecontrol.rules.subject_to_ear.subject_to_ear` of ``item``, once per evaluation.
+
+    The EAR regime check and the Commerce Country Chart ask it of every item.
+
+    Args:
+        transaction: The transaction the rule was called with.
+        item: One of its items.
+        rulebook: The rulebook the rule was called with.
+        as_of: The moment of the decision.
+        context: The evaluation's context, or ``None`` (then decided afresh).
+
+    Returns:
+        The answer. An answer that raises is not remembered (it raises again).
+    """
+    from tradecontrol.rules.subject_to_ear import subject_to_ear
+
+    if context is None or not context.is_for(transaction, rulebook, as_of):
+        return subject_to_ear(transaction, item, rulebook, as_of)
+    key = ("subject to the EAR", id(item))  # the item lives as long as the transaction
+    found: Subjection | None = context._memo.get(key)
+    if found is None:
+        found = context._memo[key] = subject_to_ear(transaction, item, rulebook, as_of)
     return found

@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -46,13 +47,14 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment
 from tradecontrol.entities import EntityKind
-from tradecontrol.errors import DataError
+from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.transactions import Item, Party, Role, Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.rulebook import Rulebook, RuleInfo
+    from tradecontrol.rules.subject_to_ear import Subjection
 
 RULE_ID = "nexus.regimes"
 
@@ -93,6 +95,23 @@ class RegimeCheck:
     applies: bool = attrs.field(validator=attrs.validators.instance_of(bool))
     reason: str = attrs.field(converter=v.text)
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
+
+
+def _check(regime: Regime, applies: bool, reason: str, citations: tuple[str, ...]) -> RegimeCheck:
+    """A :class:`RegimeCheck` of values this module built: the text checks run, attrs' do not.
+
+    Text that the checks refuse goes through the constructor, so the error is the same.
+    """
+    try:
+        reason_text, cited = v.text(reason), v.text_tuple(citations)
+    except InvalidInputError:
+        return RegimeCheck(regime=regime, applies=applies, reason=reason, citations=citations)
+    out = object.__new__(RegimeCheck)
+    object.__setattr__(out, "regime", regime)
+    object.__setattr__(out, "applies", applies)
+    object.__setattr__(out, "reason", reason_text)
+    object.__setattr__(out, "citations", cited)
+    return out
 
 
 def _day(moment: Moment) -> date:
@@ -238,39 +257,45 @@ def _persons_check(
             hooks += goods
             citations = (*citations, *info.param("ofac_reexport_citations"))
     if hooks:
-        return RegimeCheck(
-            regime=regime,
-            applies=True,
-            reason=f"{regime.value} applies: " + "; ".join(hooks) + ".",
+        return _check(
+            regime,
+            True,
+            f"{regime.value} applies: " + "; ".join(hooks) + ".",
             citations=citations,
         )
-    return RegimeCheck(
-        regime=regime,
-        applies=False,
-        reason=f"{regime.value} does not apply: no party is {a} {label} person and the deal "
+    return _check(
+        regime,
+        False,
+        f"{regime.value} does not apply: no party is {a} {label} person and the deal "
         f"neither leaves from nor goes to {label} territory.",
         citations=citations,
     )
 
 
 def _ear_check(
-    transaction: Transaction, rulebook: Rulebook, as_of: Moment, info: RuleInfo
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    info: RuleInfo,
+    subjection: Callable[[Item], Subjection] | None = None,
 ) -> RegimeCheck:
     from tradecontrol.rules.subject_to_ear import subject_to_ear
 
+    if subjection is None:
+        subjection = lambda item: subject_to_ear(transaction, item, rulebook, as_of)  # noqa: E731
     citations = info.param("ear")
     if not transaction.items:
-        return RegimeCheck(
-            regime=Regime.EAR,
-            applies=False,
-            reason="EAR does not apply: the transaction has no items.",
+        return _check(
+            Regime.EAR,
+            False,
+            "EAR does not apply: the transaction has no items.",
             citations=citations,
         )
     subject: list[str] = []
     unknown: list[str] = []
     out: list[str] = []
     for index, item in enumerate(transaction.items):
-        answer = subject_to_ear(transaction, item, rulebook, as_of)
+        answer = subjection(item)
         what = f"item {index} ({answer.reason})"
         bucket = {True: subject, None: unknown, False: out}[answer.subject]
         bucket.append(what)
@@ -281,10 +306,10 @@ def _ear_check(
         reason = "EAR may apply (fail closed): cannot tell for " + "; ".join(unknown)
     else:
         reason = "EAR does not apply: no item is subject to the EAR: " + "; ".join(out)
-    return RegimeCheck(
-        regime=Regime.EAR,
-        applies=bool(subject or unknown),
-        reason=reason + ".",
+    return _check(
+        Regime.EAR,
+        bool(subject or unknown),
+        reason + ".",
         citations=citations,
     )
 
@@ -328,11 +353,16 @@ def _check_regime(
     rulebook: Rulebook,
     as_of: Moment,
     facts: _Facts | None,
+    subject: Callable[[Item], Subjection] | None = None,
 ) -> RegimeCheck:
-    """:func:`check_regime`; ``facts`` (:func:`_facts` of ``transaction``) may be shared."""
+    """:func:`check_regime`, with work shared with the other checks of one evaluation.
+
+    ``facts`` is :func:`_facts` of ``transaction``; ``subject`` answers ``subject_to_ear``
+    for an item of ``transaction`` (``None``: each is worked out here).
+    """
     info = rulebook.rule(RULE_ID)
     if regime is Regime.EAR:
-        return _ear_check(transaction, rulebook, as_of, info)
+        return _ear_check(transaction, rulebook, as_of, info, subject)
     if regime is Regime.OFAC:
         codes = frozenset(info.param("us_territory"))
         return _persons_check(regime, transaction, info, "us_person", codes, "U.S.", facts)
