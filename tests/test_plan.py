@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -11,12 +12,18 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tradecontrol import Entity, InvalidInputError, Listing, Rulebook, Transaction
-from tradecontrol.context import EvaluationContext, regime_check
+from tradecontrol.context import EvaluationContext, nothing_to_assess, regime_check
 from tradecontrol.decision import Finding, NearMiss, Outcome, _trusted_evolve
 from tradecontrol.evaluation import _CONTEXT_RULES as CONTEXT_RULES
 from tradecontrol.nexus import Regime, check_regime
 from tradecontrol.ownership import OwnershipEdge, OwnershipTest, assess
-from tradecontrol.plan import exact_matches, flat_ownership, unowned_results
+from tradecontrol.plan import (
+    MEMO_SIZE,
+    Plan,
+    exact_matches,
+    flat_ownership,
+    unowned_results,
+)
 from tradecontrol.rulebook import NameMatch
 from tradecontrol.rules import RULES
 from tradecontrol.screening.screen import candidates
@@ -230,3 +237,37 @@ def test_licences_by_rule_keep_the_rulebook_order() -> None:
     by_rule = RB.plan.licenses_by_rule
     for rule in {r for lic in RB.licenses for r in lic.authorizes}:
         assert by_rule[rule] == tuple(lic for lic in RB.licenses if rule in lic.authorizes)
+
+
+def test_the_plan_remembers_a_bounded_number_of_values() -> None:
+    plan = Plan.build(RB)
+    for i in range(MEMO_SIZE + 10):
+        assert plan.remember(("k", i), functools.partial(int, i)) == i
+    assert plan.remember(("k", MEMO_SIZE + 9), lambda: -1) == MEMO_SIZE + 9  # remembered
+    assert plan.remember(("k", 0), lambda: -1) == -1  # the oldest went first
+    assert len(plan._memo) <= MEMO_SIZE
+
+
+def test_nothing_to_assess_needs_the_evaluation_context() -> None:
+    t = Transaction.from_dict(
+        {
+            "id": "N",
+            "date": "2023-03-01",
+            "parties": [{"role": "end_user", "entity": {"name": "Omega"}}],
+        }
+    )
+    codes = frozenset({"SDN"})
+    entities = [p.entity for p in t.parties]
+    assert not nothing_to_assess(entities, t, RB, DAY, codes, None)
+    context = EvaluationContext.build(t, RB, DAY)
+    assert nothing_to_assess(entities, t, RB, DAY, codes, context)
+    listed = Transaction.from_dict(
+        {
+            "id": "L",
+            "date": "2023-03-01",
+            "parties": [{"role": "end_user", "entity": {"name": "SDN X"}}],
+        }
+    )
+    context = EvaluationContext.build(listed, RB, DAY)
+    entities = [p.entity for p in listed.parties]
+    assert not nothing_to_assess(entities, listed, RB, DAY, codes, context)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "EvaluationContext",
+    "nothing_to_assess",
     "ownership_results",
     "party_matches",
     "regime_check",
@@ -275,3 +276,40 @@ def subjection(
     if found is None:
         found = context._memo[key] = subject_to_ear(transaction, item, rulebook, as_of)
     return found
+
+
+def nothing_to_assess(
+    entities: Sequence[Entity],
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    list_codes: frozenset[str],
+    context: EvaluationContext | None,
+) -> bool:
+    """True when an ownership test on ``list_codes`` cannot find anything in ``entities``.
+
+    That is: inside an evaluation, no ownership edge reaches the entities
+    (:func:`tradecontrol.plan.flat_ownership`) and none of them matches a listing on those
+    lists, in force or not. Every :class:`~tradecontrol.ownership.OwnershipResult` would
+    then be "not blocked, nothing held", which the ownership rules do not report. Always
+    ``False`` without a context (the rule then assesses everything itself).
+
+    Args:
+        entities: The entities to assess (the transaction's parties, in order).
+        transaction: The transaction the rule was called with.
+        rulebook: The rulebook the rule was called with.
+        as_of: The moment of the decision.
+        list_codes: The lists of the test's blocked owners.
+        context: The evaluation's context, or ``None``.
+    """
+    from tradecontrol.plan import flat_ownership
+
+    if context is None or not context.is_for(transaction, rulebook, as_of):
+        return False
+    ids = tuple(id(e) for e in entities)
+    flat = context._memo.get(("flat", ids))
+    if flat is None:
+        flat = context._memo[("flat", ids)] = flat_ownership(entities, rulebook)
+    return bool(flat) and not any(
+        m.listing.list_code in list_codes for e in entities for m in context.match(e)
+    )

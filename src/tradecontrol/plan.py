@@ -29,11 +29,12 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -48,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.rulebook import NameMatch, Rulebook
 
 __all__ = [
+    "MEMO_SIZE",
     "Plan",
     "PlanSlot",
     "exact_matches",
@@ -55,6 +57,12 @@ __all__ = [
     "is_moment",
     "unowned_results",
 ]
+
+
+MEMO_SIZE = 4096
+"""Most values a :class:`Plan` remembers (:meth:`Plan.remember`)."""
+
+T = TypeVar("T")
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -85,6 +93,27 @@ class Plan:
     owned_nodes: frozenset[int]
     eu_law_windows: Mapping[str, tuple[Window, ...]] | None
     licenses_by_rule: Mapping[str, tuple[License, ...]]
+    _memo: dict[Hashable, Any] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or the value remembered for ``key``.
+
+        ``compute`` must be a pure function of the rulebook and the key's small values
+        (e.g. a rule's ownership test on a date). At most :data:`MEMO_SIZE` values are
+        kept (the oldest go first), so memory stays flat over a long batch. A ``compute``
+        that raises is not remembered.
+        """
+        try:
+            found: T = self._memo[key]
+            return found
+        except KeyError:
+            pass
+        value = compute()
+        if len(self._memo) >= MEMO_SIZE:
+            with contextlib.suppress(StopIteration, KeyError, RuntimeError):
+                del self._memo[next(iter(self._memo))]
+        self._memo[key] = value
+        return value
 
     @classmethod
     def build(cls, rulebook: Rulebook) -> Plan:
