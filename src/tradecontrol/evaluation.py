@@ -127,18 +127,18 @@ def evaluate(
     findings: list[Finding] = []
     memo: Memo = {}
     context = EvaluationContext.build(transaction, rulebook, moment)
-    for rule_id, rule in RULES:
+    for rule_id, rule, shares in _PLAN:
         try:
-            if rule in _CONTEXT_RULES:
+            if shares:
                 found = rule(transaction, rulebook, moment, context=context)  # type: ignore[call-arg]
             else:
                 found = rule(transaction, rulebook, moment)
-            licensed = [
-                apply_licenses(f, transaction, rulebook, moment, memo, usage) for f in found
-            ]
+            if found:
+                findings.extend(
+                    [apply_licenses(f, transaction, rulebook, moment, memo, usage) for f in found]
+                )
         except Exception as exc:
-            licensed = [_rule_error(rule_id, rulebook, exc)]
-        findings.extend(licensed)
+            findings.append(_rule_error(rule_id, rulebook, exc))
     findings.extend(unknown_license_findings(transaction, rulebook))
     outcome = max((f.outcome for f in findings), default=Outcome.NOT_RESTRICTED)
     # Every value below was built and checked by this function, the rules (Finding's own
@@ -147,15 +147,24 @@ def evaluate(
         transaction_id=transaction.id,
         outcome=outcome,
         as_of=moment,
-        rulebook=RulebookRef(id=rulebook.id, version=rulebook.version, snapshot=rulebook.snapshot),
+        rulebook=rulebook.plan.remember(
+            "rulebook ref",
+            lambda: RulebookRef(
+                id=rulebook.id, version=rulebook.version, snapshot=rulebook.snapshot
+            ),
+        ),
         findings=tuple(findings),
-        rules_checked=tuple(rule_id for rule_id, _ in RULES),
+        rules_checked=_RULES_CHECKED,
         cautions=_cautions(transaction, rulebook, moment),
         digest=transaction_digest(transaction, rulebook, moment, usage),
         library_version=__version__,
         drawdowns=drawdowns(findings, transaction, rulebook, moment, usage),
         regimes=_regimes(transaction, rulebook, moment, context),
     )
+
+
+def _ref(rulebook: Rulebook) -> RulebookRef:
+    return RulebookRef(id=rulebook.id, version=rulebook.version, snapshot=rulebook.snapshot)
 
 
 def _check_usage(usage: object, rulebook: Rulebook) -> None:
@@ -208,6 +217,11 @@ _CONTEXT_RULES = frozenset(
     rule for _, rule in RULES if "context" in inspect.signature(rule).parameters
 )
 """Rules that take the shared :class:`EvaluationContext` (a keyword parameter ``context``)."""
+
+_PLAN = tuple((rule_id, rule, rule in _CONTEXT_RULES) for rule_id, rule in RULES)
+"""``(rule id, rule, whether it takes the context)``, in :data:`RULES` order."""
+
+_RULES_CHECKED = tuple(rule_id for rule_id, _ in RULES)
 
 
 def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> tuple[str, ...]:
