@@ -47,7 +47,14 @@ class Subjection:
 
 
 def _united_states(rulebook: Rulebook) -> frozenset[str]:
-    """The States and the U.S. territories (15 CFR 772.1 "United States"), as ISO codes."""
+    """The States and the U.S. territories (15 CFR 772.1 "United States"), as ISO codes.
+
+    Worked out once per rulebook (its plan remembers it).
+    """
+    return rulebook.plan.remember("united states", lambda: _territory(rulebook))
+
+
+def _territory(rulebook: Rulebook) -> frozenset[str]:
     from tradecontrol.errors import DataError
 
     try:
