@@ -38,11 +38,14 @@ import attrs
 
 from tradecontrol._time import Moment
 from tradecontrol.entities import Entity
+from tradecontrol.nexus import Regime, _check_regime, _facts, check_regime
+from tradecontrol.ownership import assess
+from tradecontrol.plan import flat_ownership, unowned_results
 from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from tradecontrol.nexus import Regime, RegimeCheck
+    from tradecontrol.nexus import RegimeCheck
     from tradecontrol.ownership import OwnershipResult, OwnershipTest
     from tradecontrol.rulebook import NameMatch, Rulebook
     from tradecontrol.rules.subject_to_ear import Subjection
@@ -180,8 +183,6 @@ def regime_check(
         The check. A check that raises is not remembered, so it raises again for the
         next rule, as it would without the context.
     """
-    from tradecontrol.nexus import Regime, _check_regime, _facts, check_regime
-
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return check_regime(regime, transaction, rulebook, as_of)
     key = ("regime", regime)
@@ -226,9 +227,6 @@ def ownership_results(
     Returns:
         One result per entity, in order.
     """
-    from tradecontrol.ownership import assess
-    from tradecontrol.plan import flat_ownership, unowned_results
-
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return assess(entities, rulebook, as_of, test)
     ids = tuple(id(e) for e in entities)
@@ -302,8 +300,6 @@ def nothing_to_assess(
         list_codes: The lists of the test's blocked owners.
         context: The evaluation's context, or ``None``.
     """
-    from tradecontrol.plan import flat_ownership
-
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return False
     ids = tuple(id(e) for e in entities)

@@ -127,9 +127,9 @@ def evaluate(
     findings: list[Finding] = []
     memo: Memo = {}
     context = EvaluationContext.build(transaction, rulebook, moment)
-    for rule_id, rule, shares in _PLAN:
+    for rule_id, rule in RULES:
         try:
-            if shares:
+            if rule in _CONTEXT_RULES:
                 found = rule(transaction, rulebook, moment, context=context)  # type: ignore[call-arg]
             else:
                 found = rule(transaction, rulebook, moment)
@@ -154,7 +154,7 @@ def evaluate(
             ),
         ),
         findings=tuple(findings),
-        rules_checked=_RULES_CHECKED,
+        rules_checked=tuple(rule_id for rule_id, _ in RULES),
         cautions=_cautions(transaction, rulebook, moment),
         digest=transaction_digest(transaction, rulebook, moment, usage),
         library_version=__version__,
@@ -217,11 +217,6 @@ _CONTEXT_RULES = frozenset(
     rule for _, rule in RULES if "context" in inspect.signature(rule).parameters
 )
 """Rules that take the shared :class:`EvaluationContext` (a keyword parameter ``context``)."""
-
-_PLAN = tuple((rule_id, rule, rule in _CONTEXT_RULES) for rule_id, rule in RULES)
-"""``(rule id, rule, whether it takes the context)``, in :data:`RULES` order."""
-
-_RULES_CHECKED = tuple(rule_id for rule_id, _ in RULES)
 
 
 def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> tuple[str, ...]:

@@ -204,8 +204,6 @@ def exact_matches(rulebook: Rulebook, entity: Entity) -> tuple[NameMatch, ...]:
         >>> exact_matches(Rulebook.default(), Entity(name="Acme Cables Inc."))
         ()
     """
-    from tradecontrol.rulebook import NameMatch
-
     found: dict[int, tuple[str, str]] = {}
     hits = rulebook.exact_name_hits
     for name in entity.names:
@@ -215,6 +213,8 @@ def exact_matches(rulebook: Rulebook, entity: Entity) -> tuple[NameMatch, ...]:
                     found[pos] = (listed, name)
     if not found:
         return ()
+    from tradecontrol.rulebook import NameMatch  # a cycle at import time
+
     listings = rulebook.listings
     return tuple(
         NameMatch(listing=listings[pos], matched_name=listed, query_name=name)
