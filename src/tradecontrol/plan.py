@@ -9,7 +9,7 @@ cannot change the Decision, so it is skipped:
 
 * **Exact matching** (:func:`exact_matches`): with ``Thresholds(fuzzy=False)`` and no
   allow-list, a party's matches are its names' normalised keys looked up in the name
-  index — the same matches, in the same order, as :func:`tradecontrol.screening.candidates`
+  index — the same matches, in the same order, as ``tradecontrol.screening.screen.candidates``
   gives, without the screening memo or the fuzzy index.
 * **Ownership without owners** (:func:`flat_ownership`, :func:`unowned_results`): when no
   party states owners, none is a node of the rulebook's ownership graph with owners, and no
@@ -187,7 +187,7 @@ def _query_keys(name: str) -> tuple[str, ...]:
 def exact_matches(rulebook: Rulebook, entity: Entity) -> tuple[NameMatch, ...]:
     """Listings with a name equal to one of ``entity``'s after normalisation, by position.
 
-    The exact step of screening (:func:`tradecontrol.screening.candidates` with
+    The exact step of screening (``tradecontrol.screening.screen.candidates`` with
     ``fuzzy=False``), returned as :class:`~tradecontrol.rulebook.NameMatch` (score 1.0):
     each listing once, with the first of the entity's names that hit it, in rulebook
     order. No allow-list is applied (the caller checks there is none).
@@ -201,6 +201,7 @@ def exact_matches(rulebook: Rulebook, entity: Entity) -> tuple[NameMatch, ...]:
 
     Example:
         >>> from tradecontrol import Entity, Rulebook
+        >>> from tradecontrol.plan import exact_matches
         >>> exact_matches(Rulebook.default(), Entity(name="Acme Cables Inc."))
         ()
     """
@@ -233,6 +234,7 @@ def flat_ownership(entities: Sequence[Entity], rulebook: Rulebook) -> bool:
 
     Example:
         >>> from tradecontrol import Entity, Rulebook
+        >>> from tradecontrol.plan import flat_ownership
         >>> rb = Rulebook.default()
         >>> flat_ownership([Entity(name="A"), Entity(name="B")], rb)
         True
