@@ -132,6 +132,10 @@ class EvaluationContext:
         matches: tuple[NameMatch, ...] = found[1]
         return matches
 
+    def subjection_of(self, item: Item) -> Subjection:
+        """:func:`subjection` of one of the transaction's items, at ``as_of``."""
+        return subjection(self.transaction, item, self.rulebook, self.as_of, self)
+
     def party_matches(self) -> Iterator[tuple[Party, tuple[NameMatch, ...]]]:
         """Yield ``(party, its matches)`` in party order."""
         return zip(self.transaction.parties, self.matches, strict=True)
@@ -192,12 +196,7 @@ def regime_check(
         if facts is None:  # the parties' homes and the places, shared by the four regimes
             facts = context._memo["regime facts"] = _facts(transaction)
         found = _check_regime(
-            Regime(regime),
-            transaction,
-            rulebook,
-            as_of,
-            facts,
-            lambda item: subjection(transaction, item, rulebook, as_of, context),
+            Regime(regime), transaction, rulebook, as_of, facts, context.subjection_of
         )
         context._memo[key] = found
     return found

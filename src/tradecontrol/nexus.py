@@ -294,12 +294,13 @@ def _ear_check(
     subject: list[str] = []
     unknown: list[str] = []
     out: list[str] = []
+    buckets = {True: subject, None: unknown, False: out}
     for index, item in enumerate(transaction.items):
         answer = subjection(item)
-        what = f"item {index} ({answer.reason})"
-        bucket = {True: subject, None: unknown, False: out}[answer.subject]
-        bucket.append(what)
-        citations = (*citations, *(c for c in answer.citations if c not in citations))
+        buckets[answer.subject].append(f"item {index} ({answer.reason})")
+        new = [c for c in answer.citations if c not in citations]  # against the old tuple
+        if new:
+            citations = (*citations, *new)
     if subject:
         reason = "EAR applies: items subject to the EAR: " + "; ".join(subject)
     elif unknown:

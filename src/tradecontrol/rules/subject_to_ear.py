@@ -98,10 +98,13 @@ def subject_to_ear(
     info = rulebook.rule(RULE_ID)
     united_states = _united_states(rulebook)
     if transaction.origin is not None and transaction.origin.country.code in united_states:
-        return Subjection(
-            subject=True,
-            reason="the item is in the United States",
-            citations=info.param("in_united_states"),
+        return rulebook.plan.remember(  # the same answer for every item in the United States
+            "subject to the EAR: in the United States",
+            lambda: Subjection(
+                subject=True,
+                reason="the item is in the United States",
+                citations=info.param("in_united_states"),
+            ),
         )
     if item.origin is not None and item.origin.country.code in united_states:
         return Subjection(
