@@ -147,12 +147,7 @@ def evaluate(
         transaction_id=transaction.id,
         outcome=outcome,
         as_of=moment,
-        rulebook=rulebook.plan.remember(
-            "rulebook ref",
-            lambda: RulebookRef(
-                id=rulebook.id, version=rulebook.version, snapshot=rulebook.snapshot
-            ),
-        ),
+        rulebook=rulebook.plan.remember("rulebook ref", lambda: _ref(rulebook)),
         findings=tuple(findings),
         rules_checked=tuple(rule_id for rule_id, _ in RULES),
         cautions=_cautions(transaction, rulebook, moment),
@@ -164,6 +159,7 @@ def evaluate(
 
 
 def _ref(rulebook: Rulebook) -> RulebookRef:
+    """The Decision's reference to ``rulebook`` (the same for every Decision it makes)."""
     return RulebookRef(id=rulebook.id, version=rulebook.version, snapshot=rulebook.snapshot)
 
 
