@@ -7,14 +7,17 @@ Each mode runs in child processes, alternating baseline and current code (the ba
   fuzzy   ``Rulebook.default()`` (screening on, default thresholds)
 
 The transactions are ``examples/huawei-2019.jsonl`` plus ``--count`` generated ones
-(``_common.transactions``, listed names taken from the bundled rulebook's listings, 20 %
-listed share so the list rules fire). ``--check`` also writes every Decision as canonical
+(``_common.transactions``, listed names taken from the rulebook's listings, 20 % listed
+share so the list rules fire). ``--rulebook big`` uses the CSL 2022 + UN + OFAC 2021
+rulebook (``_common.rulebook_file``, cached under ``/tmp/tradecontrol-bench``) instead of
+the bundled one. ``--check`` also writes every Decision as canonical
 JSON (``json.dumps(decision.to_dict(), sort_keys=True)``) from both revisions and fails
 unless they are byte-identical.
 
 Usage::
 
     python benchmarks/eval_speed.py --baseline-rev a9fc639 [--count 3000] [--check]
+    python benchmarks/eval_speed.py --baseline-rev f7bc5ce --rulebook big --check
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ import _common as c
 from tradecontrol import Rulebook, Transaction, evaluate
 from tradecontrol.screening.thresholds import Thresholds
 mode, count, out, examples = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-rb = Rulebook.default()
+rb = Rulebook.default() if sys.argv[6] == "-" else Rulebook.load(sys.argv[6])
 if mode == "exact":
     rb = rb.with_thresholds(Thresholds(fuzzy=False))
 names = sorted({l.entity.name for l in rb.listings})
@@ -62,11 +65,15 @@ print(json.dumps({"n": len(txs), "cpu": best}))
 """
 
 
-def run(src: Path, mode: str, count: int, out: str) -> dict[str, Any]:
-    """Run the child under ``src``; return ``{"n": transactions, "cpu": best CPU seconds}``."""
+def run(src: Path, mode: str, count: int, out: str, rulebook: str = "-") -> dict[str, Any]:
+    """Run the child under ``src``; return ``{"n": transactions, "cpu": best CPU seconds}``.
+
+    ``rulebook``: a saved rulebook file, or ``-`` for the bundled one.
+    """
     env = {**os.environ, "PYTHONPATH": str(src)}
     examples = c.ROOT / "examples" / "huawei-2019.jsonl"
-    args = [mode, str(count), out, str(examples), str(Path(__file__).resolve().parent)]
+    here = str(Path(__file__).resolve().parent)
+    args = [mode, str(count), out, str(examples), here, rulebook]
     done = subprocess.run(
         [sys.executable, "-c", CHILD, *args], check=True, capture_output=True, text=True, env=env
     )
@@ -80,7 +87,14 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--modes", default="exact,fuzzy")
     parser.add_argument("--check", action="store_true", help="compare Decisions byte for byte")
+    parser.add_argument(
+        "--rulebook",
+        choices=("bundled", "big"),
+        default="bundled",
+        help="bundled (default) or big: the CSL 2022 + UN + OFAC 2021 rulebook",
+    )
     args = parser.parse_args()
+    rulebook = str(c.rulebook_file()) if args.rulebook == "big" else "-"
     rows: list[tuple[str, ...]] = []
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,8 +103,8 @@ def main() -> int:
         ours_src = c.ROOT / "src"
         for mode in args.modes.split(","):
             outs = {k: str(work / f"{mode}-{k}.jsonl") if args.check else "-" for k in "bo"}
-            base = run(base_src, mode, args.count, outs["b"])
-            ours = run(ours_src, mode, args.count, outs["o"])
+            base = run(base_src, mode, args.count, outs["b"], rulebook)
+            ours = run(ours_src, mode, args.count, outs["o"], rulebook)
             rate_b, rate_o = base["n"] / base["cpu"], ours["n"] / ours["cpu"]
             same = "-"
             if args.check:
@@ -108,6 +122,7 @@ def main() -> int:
                 )
             )
     header = ("mode", "transactions", "tx/CPU-s", f"baseline {args.baseline_rev}", "ratio", "same")
+    print(f"rulebook: {args.rulebook} ({'bundled' if rulebook == '-' else rulebook})")
     print(c.table(rows, header))
     return 1 if failed else 0
 

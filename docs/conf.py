@@ -56,6 +56,8 @@ nitpick_ignore_regex = [
     (r"py:class", r"Moment"),
     # Decimal in attrs fields of modules whose type hints name TYPE_CHECKING-only imports
     (r"py:class", r"Decimal"),
+    # the type variable of tradecontrol.plan.Plan.remember
+    (r"py:class", r"tradecontrol\.plan\.T"),
     # dask (no inventory here)
     (r"py:(class|obj|func)", r"dask\..*"),
 ]

@@ -196,6 +196,7 @@ PURE_MODULES = [
     "explain.py",
     "drawdown.py",
     "context.py",
+    "plan.py",
 ]
 FORBIDDEN_CALLS = {
     "open",

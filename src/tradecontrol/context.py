@@ -38,15 +38,27 @@ import attrs
 
 from tradecontrol._time import Moment
 from tradecontrol.entities import Entity
+from tradecontrol.nexus import Regime, _check_regime, _facts, check_regime
+from tradecontrol.ownership import assess
+from tradecontrol.plan import flat_ownership, unowned_results
 from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from tradecontrol.nexus import Regime, RegimeCheck
+    from tradecontrol.nexus import RegimeCheck
     from tradecontrol.ownership import OwnershipResult, OwnershipTest
     from tradecontrol.rulebook import NameMatch, Rulebook
+    from tradecontrol.rules.subject_to_ear import Subjection
+    from tradecontrol.transactions import Item
 
-__all__ = ["EvaluationContext", "ownership_results", "party_matches", "regime_check"]
+__all__ = [
+    "EvaluationContext",
+    "nothing_to_assess",
+    "ownership_results",
+    "party_matches",
+    "regime_check",
+    "subjection",
+]
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -120,6 +132,10 @@ class EvaluationContext:
         matches: tuple[NameMatch, ...] = found[1]
         return matches
 
+    def subjection_of(self, item: Item) -> Subjection:
+        """:func:`subjection` of one of the transaction's items, at ``as_of``."""
+        return subjection(self.transaction, item, self.rulebook, self.as_of, self)
+
     def party_matches(self) -> Iterator[tuple[Party, tuple[NameMatch, ...]]]:
         """Yield ``(party, its matches)`` in party order."""
         return zip(self.transaction.parties, self.matches, strict=True)
@@ -171,14 +187,18 @@ def regime_check(
         The check. A check that raises is not remembered, so it raises again for the
         next rule, as it would without the context.
     """
-    from tradecontrol.nexus import check_regime
-
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return check_regime(regime, transaction, rulebook, as_of)
     key = ("regime", regime)
     found: RegimeCheck | None = context._memo.get(key)
     if found is None:
-        found = context._memo[key] = check_regime(regime, transaction, rulebook, as_of)
+        facts = context._memo.get("regime facts")
+        if facts is None:  # the parties' homes and the places, shared by the four regimes
+            facts = context._memo["regime facts"] = _facts(transaction)
+        found = _check_regime(
+            Regime(regime), transaction, rulebook, as_of, facts, context.subjection_of
+        )
+        context._memo[key] = found
     return found
 
 
@@ -206,13 +226,85 @@ def ownership_results(
     Returns:
         One result per entity, in order.
     """
-    from tradecontrol.ownership import assess
-
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return assess(entities, rulebook, as_of, test)
-    key = ("ownership", test, tuple(id(e) for e in entities))
+    ids = tuple(id(e) for e in entities)
+    key = ("ownership", test, ids)
     found: tuple[OwnershipResult, ...] | None = context._memo.get(key)
     if found is None:
-        found = assess(entities, rulebook, as_of, test, match=context.match)
+        flat = context._memo.get(("flat", ids))
+        if flat is None:  # the entities are kept alive by the transaction
+            flat = context._memo[("flat", ids)] = flat_ownership(entities, rulebook)
+        if flat:  # no owners anywhere: each result is the entity's own listings
+            found = unowned_results(entities, as_of, test, context.match)
+        else:
+            found = assess(entities, rulebook, as_of, test, match=context.match)
         context._memo[key] = found
     return found
+
+
+def subjection(
+    transaction: Transaction,
+    item: Item,
+    rulebook: Rulebook,
+    as_of: Moment,
+    context: EvaluationContext | None,
+) -> Subjection:
+    """:func:`~tradecontrol.rules.subject_to_ear.subject_to_ear` of ``item``, once per evaluation.
+
+    The EAR regime check and the Commerce Country Chart ask it of every item.
+
+    Args:
+        transaction: The transaction the rule was called with.
+        item: One of its items.
+        rulebook: The rulebook the rule was called with.
+        as_of: The moment of the decision.
+        context: The evaluation's context, or ``None`` (then decided afresh).
+
+    Returns:
+        The answer. An answer that raises is not remembered (it raises again).
+    """
+    from tradecontrol.rules.subject_to_ear import subject_to_ear
+
+    if context is None or not context.is_for(transaction, rulebook, as_of):
+        return subject_to_ear(transaction, item, rulebook, as_of)
+    key = ("subject to the EAR", id(item))  # the item lives as long as the transaction
+    found: Subjection | None = context._memo.get(key)
+    if found is None:
+        found = context._memo[key] = subject_to_ear(transaction, item, rulebook, as_of)
+    return found
+
+
+def nothing_to_assess(
+    entities: Sequence[Entity],
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    list_codes: frozenset[str],
+    context: EvaluationContext | None,
+) -> bool:
+    """True when an ownership test on ``list_codes`` cannot find anything in ``entities``.
+
+    That is: inside an evaluation, no ownership edge reaches the entities
+    (:func:`tradecontrol.plan.flat_ownership`) and none of them matches a listing on those
+    lists, in force or not. Every :class:`~tradecontrol.ownership.OwnershipResult` would
+    then be "not blocked, nothing held", which the ownership rules do not report. Always
+    ``False`` without a context (the rule then assesses everything itself).
+
+    Args:
+        entities: The entities to assess (the transaction's parties, in order).
+        transaction: The transaction the rule was called with.
+        rulebook: The rulebook the rule was called with.
+        as_of: The moment of the decision.
+        list_codes: The lists of the test's blocked owners.
+        context: The evaluation's context, or ``None``.
+    """
+    if context is None or not context.is_for(transaction, rulebook, as_of):
+        return False
+    ids = tuple(id(e) for e in entities)
+    flat = context._memo.get(("flat", ids))
+    if flat is None:
+        flat = context._memo[("flat", ids)] = flat_ownership(entities, rulebook)
+    return bool(flat) and not any(
+        m.listing.list_code in list_codes for e in entities for m in context.match(e)
+    )

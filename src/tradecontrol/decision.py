@@ -240,6 +240,19 @@ class Decision(CanonicalJSON):
         return None
 
 
+def _trusted_evolve(finding: Finding, **changes: Any) -> Finding:
+    """:func:`attrs.evolve` of a :class:`Finding` with values :func:`evaluate` made itself.
+
+    Internal fast path: the changed values must already be of their declared types
+    (tuples, not lists; ``near_misses`` of :class:`NearMiss`, at most ``MAX_LIST``), so the
+    converters and validators would return them unchanged (a test checks it).
+    """
+    out = object.__new__(Finding)
+    for name in _FINDING_FIELDS:
+        object.__setattr__(out, name, changes[name] if name in changes else getattr(finding, name))
+    return out
+
+
 def _trusted_decision(**fields: Any) -> Decision:
     """Build a :class:`Decision` from values :func:`~tradecontrol.evaluate` made itself.
 
@@ -250,3 +263,6 @@ def _trusted_decision(**fields: Any) -> Decision:
     for name, value in fields.items():
         object.__setattr__(decision, name, value)
     return decision
+
+
+_FINDING_FIELDS = tuple(f.name for f in attrs.fields(Finding))

@@ -134,12 +134,12 @@ def evaluate(
                 found = rule(transaction, rulebook, moment, context=context)  # type: ignore[call-arg]
             else:
                 found = rule(transaction, rulebook, moment)
-            licensed = [
-                apply_licenses(f, transaction, rulebook, moment, memo, usage) for f in found
-            ]
+            if found:
+                findings.extend(
+                    [apply_licenses(f, transaction, rulebook, moment, memo, usage) for f in found]
+                )
         except Exception as exc:
-            licensed = [_rule_error(rule_id, rulebook, exc)]
-        findings.extend(licensed)
+            findings.append(_rule_error(rule_id, rulebook, exc))
     findings.extend(unknown_license_findings(transaction, rulebook))
     outcome = max((f.outcome for f in findings), default=Outcome.NOT_RESTRICTED)
     # Every value below was built and checked by this function, the rules (Finding's own
@@ -148,7 +148,7 @@ def evaluate(
         transaction_id=transaction.id,
         outcome=outcome,
         as_of=moment,
-        rulebook=RulebookRef(id=rulebook.id, version=rulebook.version, snapshot=rulebook.snapshot),
+        rulebook=rulebook.plan.remember("rulebook ref", lambda: _ref(rulebook)),
         findings=tuple(findings),
         rules_checked=tuple(rule_id for rule_id, _ in RULES),
         cautions=_cautions(transaction, rulebook, moment),
@@ -157,6 +157,11 @@ def evaluate(
         drawdowns=drawdowns(findings, transaction, rulebook, moment, usage),
         regimes=_regimes(transaction, rulebook, moment, context),
     )
+
+
+def _ref(rulebook: Rulebook) -> RulebookRef:
+    """The Decision's reference to ``rulebook`` (the same for every Decision it makes)."""
+    return RulebookRef(id=rulebook.id, version=rulebook.version, snapshot=rulebook.snapshot)
 
 
 def _check_usage(usage: object, rulebook: Rulebook) -> None:

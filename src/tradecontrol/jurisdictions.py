@@ -46,6 +46,13 @@ def is_known_code(code: str) -> bool:
 
 
 @cache
+def _countries() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 codes (no subdivision lies in another country's code)."""
+    countries, subdivisions, _ = _tables()
+    return frozenset(countries) - frozenset(subdivisions)
+
+
+@cache
 def _known_codes() -> frozenset[str]:
     countries, subdivisions, extra = _tables()
     return frozenset(countries).union(subdivisions, extra)
@@ -80,9 +87,11 @@ class Jurisdiction:
     @property
     def country(self) -> Jurisdiction:
         """The country a subdivision lies in (itself for a country or ``EU``)."""
+        if self.code in _countries():  # most codes: one set look-up
+            return self
         _, subdivisions, _ = _tables()
         sub = subdivisions.get(self.code)
-        return Jurisdiction(sub["country"]) if sub else self
+        return _interned(sub["country"]) if sub else self
 
     @property
     def name(self) -> str:

@@ -24,10 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-import attrs
-
 from tradecontrol._time import Moment, Position
-from tradecontrol.decision import Finding, NearMiss, Outcome, merge_citations
+from tradecontrol.decision import Finding, NearMiss, Outcome, _trusted_evolve, merge_citations
 from tradecontrol.drawdown import Drawdown, LicenseUsage
 from tradecontrol.licenses import License, LicenseKind, LicenseVersion
 from tradecontrol.transactions import Item, Transaction
@@ -107,9 +105,7 @@ def apply_licenses(
     item = transaction.items[finding.item_index] if finding.item_index is not None else None
     memo = {} if memo is None else memo
     near: list[tuple[tuple[bool, bool, int], NearMiss]] = []
-    for lic in rulebook.licenses:
-        if finding.rule not in lic.authorizes:
-            continue
+    for lic in rulebook.plan.licenses_by_rule.get(finding.rule, ()):
         if lic.kind is LicenseKind.SPECIFIC and lic.id not in transaction.licenses:
             continue
         if lic.kind is LicenseKind.EXCEPTION and not exceptions_available:
@@ -137,7 +133,7 @@ def apply_licenses(
             )
         version, failures = memo[key]
         if version is not None and not failures:
-            return attrs.evolve(
+            return _trusted_evolve(
                 finding,
                 outcome=Outcome.AUTHORIZED,
                 license_id=lic.id,
@@ -155,7 +151,7 @@ def apply_licenses(
     tail = " No licence applies."
     if kept:
         tail = f" No licence applies; nearest: {kept[0].license_id} ({kept[0].failed[0]})."
-    return attrs.evolve(finding, near_misses=kept, message=finding.message + tail)
+    return _trusted_evolve(finding, near_misses=kept, message=finding.message + tail)
 
 
 def _window_failure(lic: License, as_of: Moment) -> str:

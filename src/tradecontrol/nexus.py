@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -46,13 +47,14 @@ import attrs
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment
 from tradecontrol.entities import EntityKind
-from tradecontrol.errors import DataError
+from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.transactions import Item, Party, Role, Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.rulebook import Rulebook, RuleInfo
+    from tradecontrol.rules.subject_to_ear import Subjection
 
 RULE_ID = "nexus.regimes"
 
@@ -95,18 +97,60 @@ class RegimeCheck:
     citations: tuple[str, ...] = attrs.field(default=(), converter=v.text_tuple)
 
 
+def _check(regime: Regime, applies: bool, reason: str, citations: tuple[str, ...]) -> RegimeCheck:
+    """A :class:`RegimeCheck` of values this module built: the text checks run, attrs' do not.
+
+    Text that the checks refuse goes through the constructor, so the error is the same.
+    """
+    try:
+        reason_text, cited = v.text(reason), v.text_tuple(citations)
+    except InvalidInputError:
+        return RegimeCheck(regime=regime, applies=applies, reason=reason, citations=citations)
+    out = object.__new__(RegimeCheck)
+    object.__setattr__(out, "regime", regime)
+    object.__setattr__(out, "applies", applies)
+    object.__setattr__(out, "reason", reason_text)
+    object.__setattr__(out, "citations", cited)
+    return out
+
+
 def _day(moment: Moment) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def _eu_places(rulebook: Rulebook, transaction: Transaction, day: date) -> frozenset[str]:
+def _eu_places(
+    rulebook: Rulebook, transaction: Transaction, day: date, facts: _Facts | None = None
+) -> frozenset[str]:
     """Countries of the transaction where Union law applies on ``day`` (membership by date)."""
-    data = rulebook.destinations
-    if data is None:
+    windows = rulebook.plan.eu_law_windows
+    if windows is None:
         raise DataError(f"rulebook {rulebook.id} has no EU membership data (destinations)")
-    places = [p.country for p in (transaction.origin, transaction.destination) if p is not None]
-    places += [h for party in transaction.parties for h in _homes(party)]
-    return frozenset(p.code for p in places if p.code != "EU" and data.eu_law_applies(p.code, day))
+    facts = facts or _facts(transaction)
+    places = {*facts.places, *(h for homes in facts.homes for h in homes)}
+    places.discard("EU")
+    # Destinations.eu_law_applies: membership, or a transition period, in force on ``day``.
+    return frozenset(code for code in places if any(w.contains(day) for w in windows.get(code, ())))
+
+
+@attrs.frozen(slots=True)
+class _Facts:
+    """What the regime checks read of a transaction, worked out once for all four.
+
+    ``homes``: per party, the country codes of :func:`_homes`; ``places``: the country
+    codes of the origin and destination.
+    """
+
+    homes: tuple[tuple[str, ...], ...]
+    places: tuple[str, ...]
+
+
+def _facts(transaction: Transaction) -> _Facts:
+    return _Facts(
+        homes=tuple(tuple(h.code for h in _homes(p)) for p in transaction.parties),
+        places=tuple(
+            p.country.code for p in (transaction.origin, transaction.destination) if p is not None
+        ),
+    )
 
 
 def _homes(party: Party) -> tuple[Jurisdiction, ...]:
@@ -126,17 +170,17 @@ def _homes(party: Party) -> tuple[Jurisdiction, ...]:
 
 
 def _persons(
-    transaction: Transaction, flag: str, codes: frozenset[str]
+    transaction: Transaction, flag: str, codes: frozenset[str], facts: _Facts | None = None
 ) -> tuple[list[str], list[str]]:
     """Parties that are persons of a regime: (stated explicitly, derived from country)."""
     stated, derived = [], []
-    for party in transaction.parties:
+    homes = (facts or _facts(transaction)).homes
+    for party, home in zip(transaction.parties, homes, strict=True):
         explicit = getattr(party, flag)
-        who = f"the {party.role.value.replace('_', ' ')} {party.entity.name!r}"
         if explicit is True:
-            stated.append(who)
-        elif explicit is None and any(h.code in codes for h in _homes(party)):
-            derived.append(who)
+            stated.append(f"the {party.role.value.replace('_', ' ')} {party.entity.name!r}")
+        elif explicit is None and not codes.isdisjoint(home):
+            derived.append(f"the {party.role.value.replace('_', ' ')} {party.entity.name!r}")
     return stated, derived
 
 
@@ -194,10 +238,11 @@ def _persons_check(
     flag: str,
     codes: frozenset[str],
     label: str,
+    facts: _Facts | None = None,
 ) -> RegimeCheck:
     citations = info.param(regime.value.lower())
     a = "an" if label == "EU" else "a"
-    stated, derived = _persons(transaction, flag, codes)
+    stated, derived = _persons(transaction, flag, codes, facts)
     hooks = [f"{w} is {a} {label} person" for w in stated]
     hooks += [f"{w} is {a} {label} person by its country or nationality" for w in derived]
     hooks += _places(transaction, codes)
@@ -212,53 +257,60 @@ def _persons_check(
             hooks += goods
             citations = (*citations, *info.param("ofac_reexport_citations"))
     if hooks:
-        return RegimeCheck(
-            regime=regime,
-            applies=True,
-            reason=f"{regime.value} applies: " + "; ".join(hooks) + ".",
+        return _check(
+            regime,
+            True,
+            f"{regime.value} applies: " + "; ".join(hooks) + ".",
             citations=citations,
         )
-    return RegimeCheck(
-        regime=regime,
-        applies=False,
-        reason=f"{regime.value} does not apply: no party is {a} {label} person and the deal "
+    return _check(
+        regime,
+        False,
+        f"{regime.value} does not apply: no party is {a} {label} person and the deal "
         f"neither leaves from nor goes to {label} territory.",
         citations=citations,
     )
 
 
 def _ear_check(
-    transaction: Transaction, rulebook: Rulebook, as_of: Moment, info: RuleInfo
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    info: RuleInfo,
+    subjection: Callable[[Item], Subjection] | None = None,
 ) -> RegimeCheck:
     from tradecontrol.rules.subject_to_ear import subject_to_ear
 
+    if subjection is None:
+        subjection = lambda item: subject_to_ear(transaction, item, rulebook, as_of)  # noqa: E731
     citations = info.param("ear")
     if not transaction.items:
-        return RegimeCheck(
-            regime=Regime.EAR,
-            applies=False,
-            reason="EAR does not apply: the transaction has no items.",
+        return _check(
+            Regime.EAR,
+            False,
+            "EAR does not apply: the transaction has no items.",
             citations=citations,
         )
     subject: list[str] = []
     unknown: list[str] = []
     out: list[str] = []
+    buckets = {True: subject, None: unknown, False: out}
     for index, item in enumerate(transaction.items):
-        answer = subject_to_ear(transaction, item, rulebook, as_of)
-        what = f"item {index} ({answer.reason})"
-        bucket = {True: subject, None: unknown, False: out}[answer.subject]
-        bucket.append(what)
-        citations = (*citations, *(c for c in answer.citations if c not in citations))
+        answer = subjection(item)
+        buckets[answer.subject].append(f"item {index} ({answer.reason})")
+        new = [c for c in answer.citations if c not in citations]  # against the old tuple
+        if new:
+            citations = (*citations, *new)
     if subject:
         reason = "EAR applies: items subject to the EAR: " + "; ".join(subject)
     elif unknown:
         reason = "EAR may apply (fail closed): cannot tell for " + "; ".join(unknown)
     else:
         reason = "EAR does not apply: no item is subject to the EAR: " + "; ".join(out)
-    return RegimeCheck(
-        regime=Regime.EAR,
-        applies=bool(subject or unknown),
-        reason=reason + ".",
+    return _check(
+        Regime.EAR,
+        bool(subject or unknown),
+        reason + ".",
         citations=citations,
     )
 
@@ -293,18 +345,33 @@ def check_regime(
         >>> c.applies, c.reason.startswith("OFAC applies: no exporter is named")
         (True, True)
     """
-    regime = Regime(regime)
+    return _check_regime(Regime(regime), transaction, rulebook, as_of, None)
+
+
+def _check_regime(
+    regime: Regime,
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    facts: _Facts | None,
+    subject: Callable[[Item], Subjection] | None = None,
+) -> RegimeCheck:
+    """:func:`check_regime`, with work shared with the other checks of one evaluation.
+
+    ``facts`` is :func:`_facts` of ``transaction``; ``subject`` answers ``subject_to_ear``
+    for an item of ``transaction`` (``None``: each is worked out here).
+    """
     info = rulebook.rule(RULE_ID)
     if regime is Regime.EAR:
-        return _ear_check(transaction, rulebook, as_of, info)
+        return _ear_check(transaction, rulebook, as_of, info, subject)
     if regime is Regime.OFAC:
         codes = frozenset(info.param("us_territory"))
-        return _persons_check(regime, transaction, info, "us_person", codes, "U.S.")
+        return _persons_check(regime, transaction, info, "us_person", codes, "U.S.", facts)
     if regime is Regime.EU:
-        codes = _eu_places(rulebook, transaction, _day(as_of))
-        return _persons_check(regime, transaction, info, "eu_person", codes, "EU")
+        codes = _eu_places(rulebook, transaction, _day(as_of), facts)
+        return _persons_check(regime, transaction, info, "eu_person", codes, "EU", facts)
     codes = frozenset(info.param("uk_territory"))
-    return _persons_check(regime, transaction, info, "uk_person", codes, "UK")
+    return _persons_check(regime, transaction, info, "uk_person", codes, "UK", facts)
 
 
 def regimes(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[RegimeCheck, ...]:

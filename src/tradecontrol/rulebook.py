@@ -38,6 +38,7 @@ from tradecontrol.errors import DataError, InvalidInputError, UnknownLicenseErro
 from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
 from tradecontrol.ownership import OwnershipEdge, OwnershipIndex
+from tradecontrol.plan import Plan, PlanSlot, exact_matches, is_moment
 from tradecontrol.screening.allowlist import AllowEntry
 from tradecontrol.screening.index import CandidateIndex, LazyIndex
 from tradecontrol.screening.normalize import name_keys
@@ -119,6 +120,13 @@ class RuleInfo:
     parameters: tuple[RuleParameter, ...] = attrs.field(
         default=(), converter=v.freeze, validator=v.each(RuleParameter)
     )
+    _by_key: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_key: dict[str, tuple[str, ...]] = {}
+        for p in self.parameters:
+            by_key.setdefault(p.key, p.values)  # the first one wins, as it always did
+        object.__setattr__(self, "_by_key", by_key)
 
     def param(self, key: str) -> tuple[str, ...]:
         """Return the values of parameter ``key``.
@@ -126,10 +134,19 @@ class RuleInfo:
         Raises:
             DataError: The rule has no such parameter.
         """
-        for p in self.parameters:
-            if p.key == key:
-                return p.values
-        raise DataError(f"rule {self.id!r} has no parameter {key!r}")
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise DataError(f"rule {self.id!r} has no parameter {key!r}") from None
+
+    def param_or(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The values of parameter ``key``, or ``default`` when the rule has none.
+
+        Example:
+            >>> Rulebook.default().rule("ear.entity_list").param_or("no_such_key")
+            ()
+        """
+        return self._by_key.get(key, default)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -252,6 +269,7 @@ class Rulebook:
         init=False, repr=False, eq=False
     )
     _screening: LazyIndex = attrs.field(init=False, repr=False, eq=False)
+    _plan: PlanSlot = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         for what, ids in (
@@ -278,6 +296,7 @@ class Rulebook:
             self, "_assessed", frozenset(code for rule in self.rules for code in rule.list_codes)
         )
         object.__setattr__(self, "_ownership_index", OwnershipIndex(self.ownership))
+        object.__setattr__(self, "_plan", PlanSlot())
 
     @classmethod
     def default(cls) -> Rulebook:
@@ -308,6 +327,11 @@ class Rulebook:
     def ownership_index(self) -> OwnershipIndex:
         """The known ownership edges, indexed (built once with the rulebook)."""
         return self._ownership_index
+
+    @property
+    def plan(self) -> Plan:
+        """The compiled evaluation plan (:class:`~tradecontrol.plan.Plan`), built once."""
+        return self._plan.get(self)
 
     @property
     def fact_names(self) -> frozenset[str]:
@@ -451,6 +475,8 @@ class Rulebook:
         Returns:
             One :class:`NameMatch` per listing, best score first.
         """
+        if self.plan.exact and isinstance(entity, Entity) and (as_of is None or is_moment(as_of)):
+            return exact_matches(self, entity)  # the same matches, without the screening memo
         from tradecontrol.screening.screen import candidates
 
         matches = [m for m in candidates(entity, self, as_of=as_of) if m.status == "match"]

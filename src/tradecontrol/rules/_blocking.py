@@ -14,7 +14,12 @@ from decimal import Decimal
 import attrs
 
 from tradecontrol._time import Moment, Window
-from tradecontrol.context import EvaluationContext, ownership_results, regime_check
+from tradecontrol.context import (
+    EvaluationContext,
+    nothing_to_assess,
+    ownership_results,
+    regime_check,
+)
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.errors import DataError
 from tradecontrol.nexus import Regime
@@ -31,6 +36,7 @@ __all__ = [
     "opt_param",
     "ownership_test",
     "regime_applies",
+    "rule_ownership_test",
     "windows",
 ]
 
@@ -42,10 +48,7 @@ def day_of(moment: Moment) -> date:
 
 def opt_param(info: RuleInfo, key: str) -> tuple[str, ...]:
     """The values of an optional rule parameter (empty when absent)."""
-    try:
-        return info.param(key)
-    except DataError:
-        return ()
+    return info.param_or(key)
 
 
 def _flag(info: RuleInfo, key: str) -> bool:
@@ -88,6 +91,18 @@ def ownership_test(info: RuleInfo, as_of: Moment, list_codes: tuple[str, ...]) -
         aggregate=aggregate,
         control_blocks=_flag(info, "control_blocks"),
     )
+
+
+def rule_ownership_test(
+    rulebook: Rulebook, info: RuleInfo, as_of: Moment, list_codes: tuple[str, ...]
+) -> OwnershipTest:
+    """:func:`ownership_test` of ``rulebook``'s rule ``info``, once per rule, lists and day.
+
+    The test depends on the moment only through its date, so the rulebook's plan remembers
+    it (:meth:`tradecontrol.plan.Plan.remember`).
+    """
+    key = ("ownership test", info.id, list_codes, day_of(as_of))
+    return rulebook.plan.remember(key, lambda: ownership_test(info, as_of, list_codes))
 
 
 def regime_applies(
@@ -142,8 +157,10 @@ def blocking_findings(
     applies, why, nexus_citations = regime_applies(info, transaction, rulebook, as_of, context)
     if not applies:
         return ()
-    test = ownership_test(info, as_of, info.list_codes)
+    test = rule_ownership_test(rulebook, info, as_of, info.list_codes)
     entities = [p.entity for p in transaction.parties]
+    if nothing_to_assess(entities, transaction, rulebook, as_of, test.list_codes, context):
+        return ()  # no owners and no listed party: every party is "not blocked, no holdings"
     results = ownership_results(entities, transaction, rulebook, as_of, test, context)
     regime = info.param("regime")[0]
     findings: list[Finding] = []
@@ -166,6 +183,14 @@ def _party_finding(
     regime: str,
     why: str,
 ) -> Finding | None:
+    if not (
+        result.problem is not None
+        or result.listed
+        or result.blocked
+        or result.holdings
+        or result.indirect
+    ):
+        return None  # nothing to say (the last branches below need holdings or indirect)
     who = _who(party)
     arithmetic = "; ".join(result.paths)
     base_citations = merge_citations(info.citations, _listing_citations(result, as_of))

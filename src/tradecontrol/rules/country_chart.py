@@ -16,11 +16,12 @@ Syria) point to Part 746, which rule ``ear.embargo`` applies.
 from __future__ import annotations
 
 from tradecontrol._time import Moment
+from tradecontrol.context import EvaluationContext
+from tradecontrol.context import subjection as shared_subjection
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.destinations import CclEntry, Destinations
 from tradecontrol.errors import DataError
 from tradecontrol.jurisdictions import Jurisdiction
-from tradecontrol.rules.subject_to_ear import subject_to_ear
 from tradecontrol.transactions import Item, Role, Transaction
 
 TYPE_CHECKING = False
@@ -57,13 +58,21 @@ def _what(index: int, item: Item) -> str:
     return f"item {index} ({label!r}, ECCN {item.eccn or 'unknown'})"
 
 
-def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tuple[Finding, ...]:
+def evaluate(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    as_of: Moment,
+    *,
+    context: EvaluationContext | None = None,
+) -> tuple[Finding, ...]:
     """Apply the Commerce Country Chart to every item of ``transaction`` as of ``as_of``.
 
     Args:
         transaction: The transaction (exports, reexports and in-country transfers).
         rulebook: Supplies the chart, the CCL subset and this rule's parameters.
         as_of: The moment to decide for (date or aware datetime).
+        context: The evaluation's shared results (see :mod:`tradecontrol.context`): each
+            item's ``subject_to_ear`` answer is worked out once; ``None`` when called directly.
 
     Returns:
         One finding per item that needs a licence (``license_required``) or review.
@@ -80,7 +89,9 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     destination = _destination(transaction)
     findings = []
     for index, item in enumerate(transaction.items):
-        finding = _item_finding(transaction, rulebook, info, data, destination, index, item, as_of)
+        finding = _item_finding(
+            transaction, rulebook, info, data, destination, index, item, as_of, context
+        )
         if finding is not None:
             findings.append(finding)
     return tuple(findings)
@@ -107,11 +118,12 @@ def _item_finding(
     index: int,
     item: Item,
     as_of: Moment,
+    context: EvaluationContext | None = None,
 ) -> Finding | None:
-    what = _what(index, item)
     if item.eccn == "EAR99" and not item.reasons_for_control:
         return None  # EAR99 items have no reasons for control
-    subjection = subject_to_ear(transaction, item, rulebook, as_of)
+    what = _what(index, item)
+    subjection = shared_subjection(transaction, item, rulebook, as_of, context)
     if subjection.subject is False:
         return None
     if destination is None:

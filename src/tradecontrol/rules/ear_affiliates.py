@@ -22,10 +22,10 @@ from datetime import date
 import attrs
 
 from tradecontrol._time import US_EASTERN, Moment
-from tradecontrol.context import EvaluationContext, ownership_results
+from tradecontrol.context import EvaluationContext, nothing_to_assess, ownership_results
 from tradecontrol.decision import Finding, Outcome, ReviewPolicy, merge_citations
 from tradecontrol.ownership import OwnershipResult
-from tradecontrol.rules._blocking import day_of, opt_param, ownership_test, windows
+from tradecontrol.rules._blocking import day_of, opt_param, rule_ownership_test, windows
 from tradecontrol.rules.subject_to_ear import subject_to_ear
 from tradecontrol.transactions import Party, Transaction
 
@@ -76,8 +76,10 @@ def evaluate(
     if transaction.kind.value not in info.transaction_kinds:
         return ()
     codes = info.param("owner_list_codes")
-    test = ownership_test(info, as_of, codes)
+    test = rule_ownership_test(rulebook, info, as_of, codes)
     entities = [p.entity for p in transaction.parties]
+    if nothing_to_assess(entities, transaction, rulebook, as_of, test.list_codes, context):
+        return ()  # no owners and no listed party: no affiliate
     results = ownership_results(entities, transaction, rulebook, as_of, test, context)
     findings: list[Finding] = []
     for party, result in zip(transaction.parties, results, strict=True):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from tradecontrol._time import Moment
 from tradecontrol.decision import Finding, Outcome, merge_citations
+from tradecontrol.plan import is_moment
 from tradecontrol.screening.screen import candidates
 from tradecontrol.transactions import Transaction
 
@@ -50,6 +51,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     Returns:
         One finding per party and listing that is a review candidate or a suppressed match.
     """
+    if rulebook.plan.exact and is_moment(as_of):
+        return ()  # exact matching: every candidate is a match, and nothing is suppressed
     findings: list[Finding] = []
     for party in transaction.parties:
         who = f"{party.role.value.replace('_', ' ')} {party.entity.name!r}"

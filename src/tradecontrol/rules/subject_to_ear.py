@@ -47,7 +47,14 @@ class Subjection:
 
 
 def _united_states(rulebook: Rulebook) -> frozenset[str]:
-    """The States and the U.S. territories (15 CFR 772.1 "United States"), as ISO codes."""
+    """The States and the U.S. territories (15 CFR 772.1 "United States"), as ISO codes.
+
+    Worked out once per rulebook (its plan remembers it).
+    """
+    return rulebook.plan.remember("united states", lambda: _territory(rulebook))
+
+
+def _territory(rulebook: Rulebook) -> frozenset[str]:
     from tradecontrol.errors import DataError
 
     try:
@@ -91,10 +98,13 @@ def subject_to_ear(
     info = rulebook.rule(RULE_ID)
     united_states = _united_states(rulebook)
     if transaction.origin is not None and transaction.origin.country.code in united_states:
-        return Subjection(
-            subject=True,
-            reason="the item is in the United States",
-            citations=info.param("in_united_states"),
+        return rulebook.plan.remember(  # the same answer for every item in the United States
+            "subject to the EAR: in the United States",
+            lambda: Subjection(
+                subject=True,
+                reason="the item is in the United States",
+                citations=info.param("in_united_states"),
+            ),
         )
     if item.origin is not None and item.origin.country.code in united_states:
         return Subjection(
