@@ -54,10 +54,11 @@ import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Window
-from tradecontrol.entities import Address, Entity, EntityKind, Identifier
+from tradecontrol.entities import Address, EntityKind, Identifier
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import country_code, is_known_code
 from tradecontrol.listings import Listing, ListingVersion
+from tradecontrol.lists import _trusted
 from tradecontrol.lists._core import Problem
 from tradecontrol.lists._text import clean as _clean
 
@@ -659,7 +660,7 @@ class Draft:
             self.warn(field, f"address part longer than {v.MAX_TEXT} characters; cut")
             fitted = {k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}
         try:
-            address = Address(**fitted, country=code)
+            address = _trusted.address(**fitted, country=code)
         except InvalidInputError as exc:
             self.warn(field, f"{exc.message}; kept in remarks")
             self.remark("Address: " + ", ".join(x for x in parts.values() if x))
@@ -687,7 +688,7 @@ class Draft:
         if len(text) > v.MAX_TEXT:
             self.warn(field, f"{type_name} longer than {v.MAX_TEXT} characters; cut")
         try:
-            ident = Identifier(scheme=kind, value=text[: v.MAX_TEXT], country=code)
+            ident = _trusted.identifier(scheme=kind, value=text[: v.MAX_TEXT], country=code)
         except InvalidInputError as exc:  # pragma: no cover - text is cleaned
             self.warn(field, exc.message)
             return
@@ -770,7 +771,7 @@ class Draft:
         country_code_ = next((a.country.code for a in self.addresses if a.country), None)
         if country_code_ is None and self.kind == "vessel" and self.vessel_flag:
             country_code_, _, _ = country(self.vessel_flag)
-        entity = Entity(
+        entity = _trusted.entity(
             name=name,
             kind=EntityKind(self.kind),
             country=country_code_,
@@ -778,7 +779,7 @@ class Draft:
             weak_aliases=self.weak_aliases,
             addresses=self.addresses,
             identifiers=self.identifiers,
-            **self._person_facts(),  # type: ignore[arg-type]
+            **self._person_facts(),
         )
         version = _version(
             self.start,
@@ -786,7 +787,7 @@ class Draft:
             self.note or (None if self.start else NO_DATE_NOTE),
         )
         programs = list(dict.fromkeys(p for p in (clean(x) for x in self.programs) if p))
-        return Listing(
+        return _trusted.listing(
             id=listing_id(self.uid, sdn=self.sdn),
             list_code=self.list_code,
             authority=AUTHORITY,

@@ -32,10 +32,11 @@ from typing import IO, Any
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Window
-from tradecontrol.entities import Address, Entity, Identifier
+from tradecontrol.entities import Address, Identifier
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import is_known_code, jurisdiction
 from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
+from tradecontrol.lists import _trusted
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._text import MAX_LINE_BYTES, OVERLONG, bounded_lines, partial_date
 from tradecontrol.lists._text import clean as _clean
@@ -197,12 +198,12 @@ _CACHE_SIZE = 8192
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _address_of(text: str) -> Address:
-    return Address(**_address(text))
+    return _trusted.address(**_address(text))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _identifier_of(text: str) -> Identifier:
-    return Identifier(**_identifier(text))
+    return _trusted.identifier(**_identifier(text))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -421,10 +422,10 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
 def _build(data: dict[str, Any]) -> Listing:
     """Construct the listing (validated by the value objects' converters)."""
     try:
-        entity = Entity(**data["entity"])
+        entity = _trusted.entity(**data["entity"])
     except InvalidInputError as exc:
         raise InvalidInputError(exc.message, path=f"entity.{exc.path}".rstrip(".")) from None
-    return Listing(**{**data, "entity": entity})
+    return _trusted.listing(**{**data, "entity": entity})
 
 
 def read(path: Path) -> Iterator[Record]:
