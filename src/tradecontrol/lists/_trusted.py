@@ -33,6 +33,7 @@ __all__ = [
     "text_ok",
 ]
 
+_NONE: tuple[()] = ()
 _new = object.__new__
 _set = object.__setattr__
 _MAX_TEXT = v.MAX_TEXT
@@ -64,6 +65,12 @@ def _unicode_text_ok(value: str) -> bool:
         return v.text(value) == value
     except InvalidInputError:
         return False
+
+
+@functools.lru_cache(maxsize=256)
+def _known_ok(value: str) -> bool:
+    """:func:`text_ok` of the few values a field takes again and again (list codes)."""
+    return text_ok(value)
 
 
 def _opt_text_ok(value: object) -> bool:
@@ -211,17 +218,17 @@ def entity(
     ok, code = _country(country)
     if nationalities and type(nationalities[0]) is str:
         nationalities = _codes(nationalities)
-    if (
+    if (  # ``x is _NONE or ...``: the empty tuple (a singleton) needs no check
         ok
         and type(kind) is EntityKind
         and text_ok(name)
-        and _texts_ok(aliases)
-        and _all_of(addresses, Address)
-        and _all_of(identifiers, Identifier)
-        and _texts_ok(weak_aliases)
+        and (aliases is _NONE or _texts_ok(aliases))
+        and (addresses is _NONE or _all_of(addresses, Address))
+        and (identifiers is _NONE or _all_of(identifiers, Identifier))
+        and (weak_aliases is _NONE or _texts_ok(weak_aliases))
         and (birth_date is None or (type(birth_date) is str and _date_ok(birth_date)))
-        and _dates_ok(birth_dates)
-        and _all_of(nationalities, Jurisdiction)
+        and (birth_dates is _NONE or _dates_ok(birth_dates))
+        and (nationalities is _NONE or _all_of(nationalities, Jurisdiction))
         and (kind is _PERSON or not (birth_date or birth_dates or nationalities))
     ):
         out = _new(Entity)
@@ -279,14 +286,16 @@ def listing(
     """
     if (
         type(entity) is Entity
-        and _all_of(versions, ListingVersion)
         and versions
+        and _all_of(versions, ListingVersion)
         and text_ok(id)
-        and text_ok(list_code)
-        and text_ok(authority)
-        and _texts_ok(programs)
-        and _opt_text_ok(source_url)
-        and _opt_text_ok(remarks)
+        and type(list_code) is str
+        and _known_ok(list_code)
+        and type(authority) is str
+        and _known_ok(authority)
+        and (programs is _NONE or _texts_ok(programs))
+        and (source_url is None or text_ok(source_url))
+        and (remarks is None or text_ok(remarks))
     ):
         out = _new(Listing)
         _set(out, "id", id)
