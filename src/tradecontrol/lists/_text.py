@@ -149,7 +149,7 @@ def line_blocks(
     Example:
         >>> import io
         >>> list(line_blocks(io.BytesIO(b"a,b\r\n\nc"), bytes.decode))
-        [(1, ['a,b', '', 'c'])]
+        [(1, ['a,b', '']), (3, ['c'])]
     """
     number = 1
     rest = b""
