@@ -789,17 +789,19 @@ class Draft:
         )
         version = _version(
             self.start,
-            tuple(dict.fromkeys(clean(c) for c in self.citations if clean(c))),
+            tuple(dict.fromkeys(clean(c) for c in self.citations if clean(c)))
+            if self.citations
+            else (),
             self.note or (None if self.start else NO_DATE_NOTE),
         )
-        programs = list(dict.fromkeys(p for p in (clean(x) for x in self.programs) if p))
+        programs = _programs(tuple(self.programs))
         return _trusted.listing(
             id=listing_id(self.uid, sdn=self.sdn),
             list_code=self.list_code,
             authority=AUTHORITY,
             entity=entity,
             versions=(version,),
-            programs=programs[: v.MAX_LIST],
+            programs=programs,
             source_url=SEARCH_URL.format(uid=self.uid),
             remarks=self._remarks_text(),
         )
@@ -813,6 +815,12 @@ class Draft:
             reason=exc.message,
             record_id=self.uid,
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def _programs(programs: tuple[str, ...]) -> tuple[str, ...]:
+    """Programmes cleaned, without repeats, at most ``MAX_LIST`` (a file has few sets)."""
+    return tuple(dict.fromkeys(p for p in (clean(x) for x in programs) if p))[: v.MAX_LIST]
 
 
 @functools.lru_cache(maxsize=8192)

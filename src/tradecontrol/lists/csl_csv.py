@@ -214,8 +214,9 @@ def _programs(cell: str) -> tuple[str, ...]:
 
 
 _source = functools.lru_cache(maxsize=256)(csl_source)
-_birth_date = functools.lru_cache(maxsize=_CACHE_SIZE)(partial_date)
 """:func:`~tradecontrol.lists.csl_json.csl_source`, once per distinct ``source`` value."""
+_birth_date = functools.lru_cache(maxsize=_CACHE_SIZE)(partial_date)
+"""``partial_date`` of a ``dates_of_birth`` part, once per distinct text."""
 
 
 @functools.lru_cache(maxsize=256)
