@@ -152,16 +152,17 @@ def line_blocks(
         [(1, ['a,b', '']), (3, ['c'])]
     """
     number = 1
-    rest = b""
+    rest = b""  # what was read past the last line end (may hold whole lines after a skip)
     while True:
         chunk = fh.read(READ_BLOCK)
-        if not chunk:
-            if rest:
-                yield number, [decode(rest).rstrip("\r\n")]
-            return
         data = rest + chunk if rest else chunk
+        if not data:
+            return
         cut = data.rfind(b"\n") + 1
         if cut == 0:  # no line ends in what was read
+            if not chunk:  # the end of the stream: the last line, without a line end
+                yield number, [None if len(data) > limit else decode(data).rstrip("\r\n")]
+                return
             if len(data) > limit:  # an over-long line: skip to its end
                 yield number, [None]
                 number += 1
