@@ -263,3 +263,40 @@ def test_remarks_match_on_real_files() -> None:
                 assert facts_of(cells[11]) == reference_facts(cells[11])
                 count += 1
     assert count > 8000
+
+
+# --- OFAC dates ---------------------------------------------------------------------
+
+DATE_TEXT = st.one_of(
+    st.builds(
+        "{} {} {}".format,
+        st.integers(0, 40),
+        st.sampled_from(["Jan", "Feb", "Sept", "Dec.", "Xyz", "jun", "To"]),
+        st.sampled_from(["1951", "2000", "1900", "0000", "١٩٥١"]),
+    ),
+    st.sampled_from(["1951", "١٩٥١", "circa 1951", "1960-1962", "1960 to 1962", "Mar 1960"]),
+    st.text(alphabet=st.sampled_from(list("0123456789 JanFebto-.c")), max_size=14),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=DATE_TEXT)
+def test_ofac_date_fast_forms_match_the_general_reading(text: str) -> None:
+    _ofac.ofac_date.cache_clear()
+    assert _ofac.ofac_date(text) == _ofac._general_date(_ofac.clean(text))
+
+
+@needs_data
+def test_ofac_dates_match_on_real_files() -> None:
+    count = 0
+    for path in REAL_CSV:
+        if path.name.lower() not in ("sdn.csv", "cons_prim.csv"):
+            continue
+        for _, cells in ofac_csv._rows(path, 12):
+            if isinstance(cells, str) or _ofac.empty(cells[11]):
+                continue
+            for date in _ofac.parse_remarks(cells[11]).birth_dates:
+                raw = _ofac.clean(date)
+                assert _ofac.ofac_date(date) == _ofac._general_date(raw)
+                count += 1
+    assert count > 5000

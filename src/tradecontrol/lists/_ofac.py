@@ -335,6 +335,23 @@ def ofac_date(text: str | None) -> str | None:
         ('1948-12-10', 'circa 1960 to 1962', '1960-03')
     """
     raw = clean(text)
+    if raw.isascii():  # the usual forms first, with the answer the general reading gives
+        if _Y.match(raw):
+            return raw
+        if match := _DMY.match(raw):
+            month = _MONTHS.get(match.group(2).lower())
+            if month is None:
+                return None
+            try:
+                datetime.date(int(match.group(3)), month, int(match.group(1)))
+            except ValueError:
+                return None
+            return f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
+    return _general_date(raw)
+
+
+def _general_date(raw: str) -> str | None:
+    """:func:`ofac_date` of a cleaned text, every form."""
     prefix = ""
     for word in ("circa ", "approximately ", "approx. "):
         if raw.lower().startswith(word):
