@@ -39,7 +39,6 @@ import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.lists import _ofac
@@ -122,22 +121,6 @@ def sniff(head: bytes, path: Path) -> bool:
         typed = cells[2].strip().lower() in _TYPES
         return bool(_ENT_NUM.match(cells[0].strip())) and (typed or b"-0-" in text)
     return False
-
-
-def _lines(fh: IO[bytes]) -> Iterator[tuple[int, str | None]]:
-    """``(line number, text)`` for each line; text None for a line over the size limit."""
-    number = 0
-    while True:
-        raw = fh.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
-                raw = fh.readline(MAX_LINE_BYTES)
-            yield number, None
-            continue
-        yield number, _decode(raw).rstrip("\r\n")
 
 
 def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
