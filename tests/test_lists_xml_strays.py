@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests._intl_lists import FIXTURES, check_snapshot
+from tests.ofac_support import DATA, needs_data
 from tests.test_lists_ofac_enhanced import SMALL as ENHANCED
 from tests.test_lists_ofac_xml import SMALL as CLASSIC
 from tradecontrol import lists
@@ -186,3 +187,76 @@ def test_utf16_un_xml_is_detected() -> None:
     text = UN.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
     snap = _load(text.encode("utf-16"))
     assert snap.format == "un-xml" and snap.listings == _load(UN).listings
+
+
+ADVANCED = DATA / "gsmiguel-advanced-sample" / "sample_sdn_advanced.xml"
+
+
+@needs_data
+@pytest.mark.parametrize(
+    ("edits", "where", "reason", "orphan"),
+    [
+        (
+            [
+                (b"<DistinctParty ", b"<DistinctPartie "),
+                (b"</DistinctParty>", b"</DistinctPartie>"),
+            ],
+            "Sanctions/DistinctParties/DistinctPartie",
+            "unexpected element <DistinctPartie> where the records stand (expected",
+            "SanctionsEntry.ProfileID",  # its sanctions entry now names no party
+        ),
+        (
+            [
+                (b"<DistinctParty ", b"<Group><DistinctParty "),
+                (b"</DistinctParty>", b"</DistinctParty></Group>"),
+            ],
+            "Sanctions/DistinctParties/Group/DistinctParty",
+            "<DistinctParty> at depth 3",
+            "SanctionsEntry.ProfileID",
+        ),
+        (
+            [
+                (b"<SanctionsEntry ", b"<SanctionEntry "),
+                (b"</SanctionsEntry>", b"</SanctionEntry>"),
+            ],
+            "Sanctions/SanctionsEntries/SanctionEntry",
+            "<SanctionsEntry>; a misspelled tag?",
+            "SanctionsEntry",  # its party now has no sanctions entry
+        ),
+        (
+            [(b"<DistinctParties>", b"<DistinctParties><Remark/>")],
+            "Sanctions/DistinctParties/Remark",
+            "unexpected element <Remark>",
+            None,
+        ),
+    ],
+    ids=["misspelled-party", "wrapped-party", "misspelled-entry", "unknown-element"],
+)
+def test_ofac_advanced_stray_is_a_fatal_problem(
+    edits: list[tuple[bytes, bytes]], where: str, reason: str, orphan: str | None
+) -> None:
+    before = _load(ADVANCED.read_bytes(), "sdn_advanced.xml")
+    after = _load(_first(ADVANCED.read_bytes(), *edits), "sdn_advanced.xml")
+    assert before.format == after.format == "ofac-advanced-xml" and before.problems == ()
+    strays = [p for p in after.problems if p.field == where]
+    assert len(strays) == 1 and strays[0].fatal and reason in strays[0].reason
+    assert "not read" in strays[0].reason
+    others = [(p.field, p.fatal) for p in after.problems if p is not strays[0]]
+    assert others == ([(orphan, True)] if orphan else [])
+    lost = len(before.listings) - len(after.listings)
+    assert lost == (1 if orphan else 0)
+    assert after.records == before.records + 1  # the stray counts as a record (a problem)
+
+
+@needs_data
+def test_ofac_advanced_known_structure_is_not_a_problem() -> None:
+    """Every top-level section the Advanced XML defines, SanctionsEntryLinks included."""
+    data = _first(
+        ADVANCED.read_bytes(),
+        (
+            b"</Sanctions>",
+            b'<SanctionsEntryLinks><SanctionsEntryLink ID="1"/></SanctionsEntryLinks></Sanctions>',
+        ),
+    )
+    snap = _load(data, "sdn_advanced.xml")
+    assert snap.problems == () and len(snap.listings) == 4

@@ -54,10 +54,11 @@ import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Window
-from tradecontrol.entities import Address, Entity, EntityKind, Identifier
+from tradecontrol.entities import Address, EntityKind, Identifier
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import country_code, is_known_code
 from tradecontrol.listings import Listing, ListingVersion
+from tradecontrol.lists import _trusted
 from tradecontrol.lists._core import Problem
 from tradecontrol.lists._text import clean as _clean
 
@@ -334,6 +335,23 @@ def ofac_date(text: str | None) -> str | None:
         ('1948-12-10', 'circa 1960 to 1962', '1960-03')
     """
     raw = clean(text)
+    if raw.isascii():  # the usual forms first, with the answer the general reading gives
+        if _Y.match(raw):
+            return raw
+        if match := _DMY.match(raw):
+            month = _MONTHS.get(match.group(2).lower())
+            if month is None:
+                return None
+            try:
+                datetime.date(int(match.group(3)), month, int(match.group(1)))
+            except ValueError:
+                return None
+            return f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
+    return _general_date(raw)
+
+
+def _general_date(raw: str) -> str | None:
+    """:func:`ofac_date` of a cleaned text, every form."""
     prefix = ""
     for word in ("circa ", "approximately ", "approx. "):
         if raw.lower().startswith(word):
@@ -522,28 +540,49 @@ def parse_remarks(text: str) -> Facts:
     body = clean(text)
     if "k.a." in body:  # the only place an a.k.a. can be
         facts.weak_aliases = [clean(m) for m in _ALIAS.findall(body) if clean(m)]
-    for raw in body.removesuffix(".").split(";"):
-        segment = raw.strip()
-        if segment.startswith("(") and segment.endswith(")"):
-            segment = segment[1:-1].strip()
-        segment = segment.removeprefix("alt. ").strip()
-        if segment.startswith("DOB "):
-            facts.birth_dates.append(segment[4:].strip())
-        elif segment.startswith(("nationality ", "citizen ")):
-            facts.nationalities.append(segment.split(" ", 1)[1].strip())
-        else:
-            kind = _id_type(segment)
-            if kind is None and segment.startswith("Digital Currency Address - "):
-                kind = " ".join(segment.split(" ", 5)[:5])
-            if kind is None:
-                continue
-            rest = segment[len(kind) :].strip().removeprefix("# ").strip()
-            match = _ID_TAIL.match(rest)
-            if match and match.group("value").strip():
-                facts.identifiers.append(
-                    (kind, match.group("value").strip(), match.group("country"))
-                )
+    trimmed = body.removesuffix(".")
+    # One compiled pass finds each segment's first word (after the white space, parentheses
+    # and ``alt. `` the segment reading strips); only a segment whose first word opens a
+    # fact (DOB, nationality, citizen, an identifier type) is read further.
+    openers = _openers()
+    for match in _SEGMENT_WORD.finditer(";" + trimmed):
+        if match.group(1) in openers:
+            start = match.start()  # where the segment starts in ``trimmed``
+            end = trimmed.find(";", start)
+            _segment(facts, trimmed[start:] if end < 0 else trimmed[start:end])
     return facts
+
+
+_SEGMENT_WORD = re.compile(r"; ?(?:\( ?)?(?:alt\. )?([^ ;]+) ")
+"""A ``;`` and the first word of the segment after it (a clean text has single spaces)."""
+
+
+@functools.cache
+def _openers() -> frozenset[str]:
+    """First words of the segments that can state a fact (``DOB``, ``Passport``...)."""
+    return frozenset({"DOB", "nationality", "citizen", "Digital", *_id_types_by_word()})
+
+
+def _segment(facts: Facts, raw: str) -> None:
+    """Read one ``;``-separated segment of remarks into ``facts``."""
+    segment = raw.strip()
+    if segment.startswith("(") and segment.endswith(")"):
+        segment = segment[1:-1].strip()
+    segment = segment.removeprefix("alt. ").strip()
+    if segment.startswith("DOB "):
+        facts.birth_dates.append(segment[4:].strip())
+    elif segment.startswith(("nationality ", "citizen ")):
+        facts.nationalities.append(segment.split(" ", 1)[1].strip())
+    else:
+        kind = _id_type(segment)
+        if kind is None and segment.startswith("Digital Currency Address - "):
+            kind = " ".join(segment.split(" ", 5)[:5])
+        if kind is None:
+            return
+        rest = segment[len(kind) :].strip().removeprefix("# ").strip()
+        match = _ID_TAIL.match(rest)
+        if match and match.group("value").strip():
+            facts.identifiers.append((kind, match.group("value").strip(), match.group("country")))
 
 
 # --- building a listing ---------------------------------------------------------------
@@ -642,31 +681,16 @@ class Draft:
         field: str = "addresses",
     ) -> None:
         """An address; an unknown country name is a problem, its text kept in remarks."""
-        code, named_region, known = country(country_name)
-        if not known:
-            self.warn(field, f"unknown country {clean(country_name)!r}; kept in remarks")
-            self.remark(f"Address country: {clean(country_name)}")
-        if named_region:
-            region = ", ".join(x for x in (clean(region), named_region) if x)
-        parts = {
-            "street": clean(street) or None,
-            "city": clean(city) or None,
-            "region": clean(region) or None,
-            "postal_code": clean(postal_code) or None,
-        }
-        fitted = parts
-        if any(x and len(x) > v.MAX_TEXT for x in parts.values()):
-            self.warn(field, f"address part longer than {v.MAX_TEXT} characters; cut")
-            fitted = {k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}
-        try:
-            address = Address(**fitted, country=code)
-        except InvalidInputError as exc:
-            self.warn(field, f"{exc.message}; kept in remarks")
-            self.remark("Address: " + ", ".join(x for x in parts.values() if x))
+        address, warnings, remarks, text = _address(street, city, region, postal_code, country_name)
+        for reason in warnings:
+            self.warn(field, reason)
+        for remark in remarks:
+            self.remark(remark)
+        if address is None:
             return
         if len(self.addresses) >= v.MAX_LIST:
             self.warn(field, f"more than {v.MAX_LIST} addresses; the rest kept in remarks")
-            self.remark("Address: " + ", ".join(x for x in parts.values() if x))
+            self.remark("Address: " + text)
             return
         self.addresses.append(address)
 
@@ -687,7 +711,7 @@ class Draft:
         if len(text) > v.MAX_TEXT:
             self.warn(field, f"{type_name} longer than {v.MAX_TEXT} characters; cut")
         try:
-            ident = Identifier(scheme=kind, value=text[: v.MAX_TEXT], country=code)
+            ident = _trusted.identifier(scheme=kind, value=text[: v.MAX_TEXT], country=code)
         except InvalidInputError as exc:  # pragma: no cover - text is cleaned
             self.warn(field, exc.message)
             return
@@ -770,7 +794,7 @@ class Draft:
         country_code_ = next((a.country.code for a in self.addresses if a.country), None)
         if country_code_ is None and self.kind == "vessel" and self.vessel_flag:
             country_code_, _, _ = country(self.vessel_flag)
-        entity = Entity(
+        entity = _trusted.entity(
             name=name,
             kind=EntityKind(self.kind),
             country=country_code_,
@@ -778,21 +802,23 @@ class Draft:
             weak_aliases=self.weak_aliases,
             addresses=self.addresses,
             identifiers=self.identifiers,
-            **self._person_facts(),  # type: ignore[arg-type]
+            **self._person_facts(),
         )
         version = _version(
             self.start,
-            tuple(dict.fromkeys(clean(c) for c in self.citations if clean(c))),
+            tuple(dict.fromkeys(clean(c) for c in self.citations if clean(c)))
+            if self.citations
+            else (),
             self.note or (None if self.start else NO_DATE_NOTE),
         )
-        programs = list(dict.fromkeys(p for p in (clean(x) for x in self.programs) if p))
-        return Listing(
+        programs = _programs(tuple(self.programs))
+        return _trusted.listing(
             id=listing_id(self.uid, sdn=self.sdn),
             list_code=self.list_code,
             authority=AUTHORITY,
             entity=entity,
             versions=(version,),
-            programs=programs[: v.MAX_LIST],
+            programs=programs,
             source_url=SEARCH_URL.format(uid=self.uid),
             remarks=self._remarks_text(),
         )
@@ -806,6 +832,55 @@ class Draft:
             reason=exc.message,
             record_id=self.uid,
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def _programs(programs: tuple[str, ...]) -> tuple[str, ...]:
+    """Programmes cleaned, without repeats, at most ``MAX_LIST`` (a file has few sets)."""
+    return tuple(dict.fromkeys(p for p in (clean(x) for x in programs) if p))[: v.MAX_LIST]
+
+
+@functools.lru_cache(maxsize=8192)
+def _address(
+    street: str | None,
+    city: str | None,
+    region: str | None,
+    postal_code: str | None,
+    country_name: str | None,
+) -> tuple[Address | None, tuple[str, ...], tuple[str, ...], str]:
+    """An address from its parts (pure, so cached: lists repeat cities and countries).
+
+    Returns:
+        ``(address or None, problems, remarks, the parts as text)``: an unknown country is
+        a problem (its name kept in the remarks); over-long parts are cut with a problem;
+        an address that cannot be built is a problem and its text kept in the remarks.
+    """
+    warnings: list[str] = []
+    remarks: list[str] = []
+    code, named_region, known = country(country_name)
+    if not known:
+        warnings.append(f"unknown country {clean(country_name)!r}; kept in remarks")
+        remarks.append(f"Address country: {clean(country_name)}")
+    if named_region:
+        region = ", ".join(x for x in (clean(region), named_region) if x)
+    parts = {
+        "street": clean(street) or None,
+        "city": clean(city) or None,
+        "region": clean(region) or None,
+        "postal_code": clean(postal_code) or None,
+    }
+    text = ", ".join(x for x in parts.values() if x)
+    fitted = parts
+    if any(x and len(x) > v.MAX_TEXT for x in parts.values()):
+        warnings.append(f"address part longer than {v.MAX_TEXT} characters; cut")
+        fitted = {k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}
+    try:
+        address = _trusted.address(**fitted, country=code)
+    except InvalidInputError as exc:
+        warnings.append(f"{exc.message}; kept in remarks")
+        remarks.append("Address: " + text)
+        return None, tuple(warnings), tuple(remarks), text
+    return address, tuple(warnings), tuple(remarks), text
 
 
 @functools.lru_cache(maxsize=4096)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from tradecontrol._json import parse_json
@@ -46,7 +46,9 @@ def clean(text: str | None) -> str:
     """
     if not text:
         return ""
-    if text.isascii() and text.isprintable():  # fast path
+    if text.isascii() and text.isprintable():  # fast path: the only white space is " "
+        if text[0] != " " and text[-1] != " " and "  " not in text:
+            return text  # already clean
         return " ".join(text.split())
     out = []
     for ch in text:
@@ -127,6 +129,89 @@ def bounded_lines(fh: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[bytes]
             yield OVERLONG.encode() + b"\n"
             continue
         yield raw
+
+
+READ_BLOCK = 1 << 20
+"""Bytes :func:`line_blocks` reads at a time (whole lines are cut from them)."""
+
+
+def line_blocks(
+    fh: IO[bytes], decode: Callable[[bytes], str], limit: int = MAX_LINE_BYTES
+) -> Iterator[tuple[int, list[str | None]]]:
+    r"""The lines of a binary stream in blocks: ``(number of the first line, texts)``.
+
+    The same lines, numbers and texts as reading line by line with ``readline`` (a line
+    is cut at ``\n``; its text is ``decode(line).rstrip("\r\n")``), but about 1 MiB at
+    a time: a block that is valid UTF-8 is decoded at once (decoding its lines one by one
+    gives the same text), other blocks line by line with ``decode``. A line longer than
+    ``limit`` bytes (its ``\n`` not counted) is ``None`` and never held whole in memory.
+
+    Example:
+        >>> import io
+        >>> list(line_blocks(io.BytesIO(b"a,b\r\n\nc"), bytes.decode))
+        [(1, ['a,b', '']), (3, ['c'])]
+    """
+    number = 1
+    rest = b""  # what was read past the last line end (may hold whole lines after a skip)
+    while True:
+        chunk = fh.read(READ_BLOCK)
+        data = rest + chunk if rest else chunk
+        if not data:
+            return
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:  # no line ends in what was read
+            if not chunk:  # the end of the stream: the last line, without a line end
+                yield number, [None if len(data) > limit else decode(data).rstrip("\r\n")]
+                return
+            if len(data) > limit:  # an over-long line: skip to its end
+                yield number, [None]
+                number += 1
+                rest = _skip_line(fh)
+            else:
+                rest = data
+            continue
+        block, rest = data[:cut], data[cut:]
+        lines = block.split(b"\n")
+        lines.pop()  # the empty piece after the block's last line end
+        over = len(rest) > limit
+        if over:  # the unfinished line at the end is already over-long
+            lines.append(rest)
+            rest = _skip_line(fh)
+        texts = _decoded_block(lines, None if over else block, decode, limit)
+        yield number, texts
+        number += len(texts)
+
+
+def _skip_line(fh: IO[bytes]) -> bytes:
+    """Read past the end of the current line; return what follows it in the chunk read."""
+    while True:
+        chunk = fh.read(READ_BLOCK)
+        if not chunk:
+            return b""
+        end = chunk.find(b"\n")
+        if end >= 0:
+            return chunk[end + 1 :]
+
+
+def _decoded_block(
+    lines: list[bytes], block: bytes | None, decode: Callable[[bytes], str], limit: int
+) -> list[str | None]:
+    if block is not None and max(map(len, lines), default=0) <= limit:
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if "\r" in text:
+                crlf = text.replace("\r\n", "\n")  # the usual line end: the same texts
+                if "\r" not in crlf:
+                    text = crlf
+                else:
+                    return [t.rstrip("\r\n") for t in text.split("\n")[:-1]]
+            out: list[str | None] = list(text.split("\n"))
+            out.pop()
+            return out
+    return [None if len(raw) > limit else decode(raw).rstrip("\r\n") for raw in lines]
 
 
 def unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:

@@ -32,10 +32,11 @@ from typing import IO, Any
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Window
-from tradecontrol.entities import Address, Entity, Identifier
+from tradecontrol.entities import Address, Identifier
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import is_known_code, jurisdiction
 from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
+from tradecontrol.lists import _trusted
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._text import MAX_LINE_BYTES, OVERLONG, bounded_lines, partial_date
 from tradecontrol.lists._text import clean as _clean
@@ -185,29 +186,44 @@ def sniff(head: bytes, path: Path) -> bool:
 def _split(cell: str, sep: str = ";") -> list[str]:
     if not cell:
         return []
+    if cell.isascii() and cell.isprintable() and "  " not in cell:
+        # the only white space is single spaces: cleaning a part is stripping it
+        return [x for x in map(str.strip, cell.split(sep)) if x]
     return [x for x in map(_clean, cell.split(sep)) if x]
 
 
-# Bounded caches of pure conversions: the CSL repeats the same addresses, identifiers,
-# programmes and (for the rows of one Federal Register rule) the same version terms, and
-# equal frozen value objects can be shared. Each cached function is pure; a value that
-# fails validation raises on every call (lru_cache does not cache exceptions).
+# Bounded caches of pure conversions: the CSL repeats the same sources, addresses (a third
+# of them), identifiers (almost half), programmes, birth dates and (for the rows of one
+# Federal Register rule) the same version terms, and equal frozen value objects can be
+# shared. Each cached function is pure; a value that fails validation raises on every call
+# (lru_cache does not cache exceptions).
 _CACHE_SIZE = 8192
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _address_of(text: str) -> Address:
-    return Address(**_address(text))
+    return _trusted.address(**_address(text))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _identifier_of(text: str) -> Identifier:
-    return Identifier(**_identifier(text))
+    return _trusted.identifier(**_identifier(text))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _programs(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_split(cell)))
+
+
+_source = functools.lru_cache(maxsize=256)(csl_source)
+""":func:`~tradecontrol.lists.csl_json.csl_source`, once per distinct ``source`` value."""
+_birth_date = functools.lru_cache(maxsize=_CACHE_SIZE)(partial_date)
+"""``partial_date`` of a ``dates_of_birth`` part, once per distinct text."""
+
+
+@functools.lru_cache(maxsize=256)
+def _kind(cell: str) -> str:
+    return _KINDS.get(cell.strip().lower(), "unknown")
 
 
 def _address(text: str) -> dict[str, Any]:
@@ -256,7 +272,7 @@ def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -
     remarks: list[str] = []
     births: list[str] = []
     for text in _split(row["dates_of_birth"]):
-        date = partial_date(text)
+        date = _birth_date(text)
         if date is None:
             warn("dates_of_birth", f"{text!r} is not a date this loader reads; kept in remarks")
             remarks.append(f"Date of birth: {text}")
@@ -282,26 +298,36 @@ def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -
 
 
 def _entity(row: dict[str, str], warn: Any) -> tuple[dict[str, Any], list[str]]:
-    kind = _KINDS.get(row["type"].strip().lower(), "unknown")
+    kind = _kind(row["type"])
     entity: dict[str, Any] = {"name": _clean(row["name"]), "kind": kind}
-    aliases = list(dict.fromkeys(_split(row["alt_names"])))
-    if aliases:
-        entity["aliases"] = aliases
-    addresses = [_address_of(a) for a in _split(row["addresses"])]
-    if addresses:
-        entity["addresses"] = addresses
-        country = next((a.country for a in addresses if a.country is not None), None)
-        if country:
-            entity["country"] = country
+    if cell := row["alt_names"]:
+        aliases = list(dict.fromkeys(_split(cell)))
+        if aliases:
+            entity["aliases"] = aliases
+    if cell := row["addresses"]:
+        addresses = [_address_of(a) for a in _split(cell)]
+        if addresses:
+            entity["addresses"] = addresses
+            country = next((a.country for a in addresses if a.country is not None), None)
+            if country:
+                entity["country"] = country
     identifiers = [_identifier_of(i) for i in _split(row["ids"])]
     if row["call_sign"].strip():
         identifiers.append(Identifier(scheme="call_sign", value=_clean(row["call_sign"])))
     if identifiers:
         entity["identifiers"] = identifiers
     remarks = [_clean(row["title"]), _clean(row["remarks"]), *_people(row, kind, entity, warn)]
-    remarks.extend(
-        f"{label}: {_clean(row[col])}" for col, label in _EXTRA_REMARKS if row[col].strip()
-    )
+    if (  # most rows have none of these
+        row["vessel_type"]
+        or row["vessel_flag"]
+        or row["vessel_owner"]
+        or row["gross_tonnage"]
+        or row["gross_registered_tonnage"]
+        or row["standard_order"]
+    ):
+        remarks.extend(
+            f"{label}: {_clean(row[col])}" for col, label in _EXTRA_REMARKS if row[col].strip()
+        )
     return entity, remarks
 
 
@@ -355,8 +381,8 @@ def _version_of(
 
 def _capped(row: dict[str, str], warn: Any) -> dict[str, str]:
     """Cut over-long values (other than the name) to the text limit, each with a problem."""
-    if max(map(len, row.values())) <= v.MAX_TEXT:
-        return row
+    if len("".join(row.values())) <= v.MAX_TEXT or max(map(len, row.values())) <= v.MAX_TEXT:
+        return row  # (the first test settles most rows: all their values fit together)
     out = dict(row)
     for key, value in row.items():
         if key == "name" or len(value) <= v.MAX_TEXT:
@@ -377,7 +403,7 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
         )
 
     row = _capped(row, warn)
-    mapped = csl_source(row["source"])
+    mapped = _source(row["source"])
     if mapped is None:
         raise DataError(f"unknown CSL source {row['source']!r}", path="source")
     code, authority = mapped
@@ -406,7 +432,7 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
     programs = _programs(row["programs"])
     if programs:
         listing["programs"] = programs
-    text = "; ".join(r for r in remarks if r)
+    text = "; ".join(filter(None, remarks))
     if len(text) > v.MAX_TEXT:
         warn("remarks", f"remarks of {len(text)} characters cut to {v.MAX_TEXT}")
         text = text[: v.MAX_TEXT]
@@ -421,10 +447,10 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
 def _build(data: dict[str, Any]) -> Listing:
     """Construct the listing (validated by the value objects' converters)."""
     try:
-        entity = Entity(**data["entity"])
+        entity = _trusted.entity(**data["entity"])
     except InvalidInputError as exc:
         raise InvalidInputError(exc.message, path=f"entity.{exc.path}".rstrip(".")) from None
-    return Listing(**{**data, "entity": entity})
+    return _trusted.listing(**{**data, "entity": entity})
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -486,7 +512,7 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
                 reason="repeated header line ignored",
             )
             continue
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():  # no cell holds anything but white space
             continue
         if len(cells) != len(header):
             yield Problem(

@@ -26,7 +26,10 @@ complete the drafts, and the listings are yielded at the end of the file in part
   a non-SDN list gets a listing of each), ``EntryEvent/Date`` -> the window start,
   ``SanctionsMeasure`` of type Program -> programmes, other measures -> remarks.
 
-A party with no sanctions entry, and an entry naming no party, are fatal problems.
+A party with no sanctions entry, and an entry naming no party, are fatal problems. So is an
+element where the records stand that the format does not define there (a misspelled
+``<DistinctPartie>``, a ``DistinctParty`` inside an unknown wrapper): it is reported with its
+path, never skipped.
 """
 
 from __future__ import annotations
@@ -63,6 +66,17 @@ _WANTED = {
     "ProfileRelationship": 2,
     "SanctionsEntry": 2,
 }
+_STRUCTURE = {
+    "Locations": 1,
+    "IDRegDocuments": 1,
+    "DistinctParties": 1,
+    "ProfileRelationships": 1,
+    "SanctionsEntries": 1,
+    "SanctionsEntryLinks": 1,
+    "SanctionsEntryLink": 2,
+}
+"""The other elements of the Advanced XML down to the records' depth (anything else there,
+or a record element at another depth, is reported as a fatal problem, never skipped)."""
 _LOCATION_PARTS = {
     "ADDRESS1": "street",
     "ADDRESS2": "street",
@@ -157,11 +171,13 @@ def read(path: Path) -> Iterator[Record]:
     names: dict[str, str] = {}
     number = entries = 0
     with open_xml(path) as stream:
-        for item in elements(stream, _WANTED, source):
+        for item in elements(stream, _WANTED, source, structure=_STRUCTURE):
             if isinstance(item, Broken):
                 yield Problem(source=source, record=number + 1, field="", reason=item.reason)
                 break
-            if isinstance(item, Stray):  # pragma: no cover - only with structure=
+            if isinstance(item, Stray):
+                number += 1
+                yield Problem(source=source, record=number, field=item.path, reason=item.reason)
                 continue
             name, elem = item
             if name == "DateOfIssue":

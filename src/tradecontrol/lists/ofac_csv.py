@@ -39,12 +39,12 @@ import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.lists import _ofac
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._text import clean as _clean
+from tradecontrol.lists._text import line_blocks
 
 NAME = "ofac-csv"
 
@@ -123,46 +123,65 @@ def sniff(head: bytes, path: Path) -> bool:
     return False
 
 
-def _lines(fh: IO[bytes]) -> Iterator[tuple[int, str | None]]:
-    """``(line number, text)`` for each line; text None for a line over the size limit."""
-    number = 0
-    while True:
-        raw = fh.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
-                raw = fh.readline(MAX_LINE_BYTES)
-            yield number, None
-            continue
-        yield number, _decode(raw).rstrip("\r\n")
-
-
 def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
-    """``(line, cells)`` for every record of an OFAC CSV, or ``(line, reason)`` when bad."""
+    """``(line, cells)`` for every record of an OFAC CSV, or ``(line, reason)`` when bad.
+
+    Each physical line is one record: a quoted field never continues on the next line.
+    The lines of a block are parsed by one ``csv.reader``; a row that reader reads across
+    several lines (an unbalanced quote) is parsed again line by line, so every line gives
+    what parsing it alone gives.
+    """
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror}", source=str(path)) from None
     cells_of = _LineCells()
     with fh:
-        for number, text in _lines(fh):
-            if text is None:
-                yield number, f"line longer than {MAX_LINE_BYTES} bytes"
+        for first, texts in line_blocks(fh, _decode, MAX_LINE_BYTES):
+            numbers, lines, overlong = _kept(first, texts)
+            if overlong:  # rare: every line alone, in file order
+                rows = [
+                    (n, _checked(cells_of(line), width))
+                    for n, line in zip(numbers, lines, strict=True)
+                ]
+                rows += [(n, f"line longer than {MAX_LINE_BYTES} bytes") for n in overlong]
+                yield from sorted(rows, key=lambda row: row[0])
                 continue
-            line = text.replace("\x1a", "")
-            if not line.strip():
-                continue
-            cells = cells_of(line)
-            if cells is None:
-                yield number, "not a CSV line (NUL byte or unbalanced quotes)"
-            elif len(cells) != width:
-                yield number, f"{len(cells)} fields; expected {width}"
-            elif not _ENT_NUM.match(cells[0].strip()):
-                yield number, f"ent_num {cells[0].strip()[:40]!r} is not a number"
-            else:
-                yield number, cells
+            reader = csv.reader(lines)
+            done, total = 0, len(lines)
+            while done < total:
+                try:
+                    cells: list[str] | None = next(reader)
+                except csv.Error:
+                    cells = None
+                read = reader.line_num
+                if read == done + 1:
+                    yield numbers[done], _checked(cells, width)
+                else:  # a row across lines: parse each of them alone, as the format has it
+                    for index in range(done, read):
+                        yield numbers[index], _checked(cells_of(lines[index]), width)
+                done = read
+
+
+def _kept(first: int, texts: list[str | None]) -> tuple[list[int], list[str], list[int]]:
+    """Line numbers and texts of the non-blank lines, and the numbers of over-long lines."""
+    overlong = [first + i for i, text in enumerate(texts) if text is None] if None in texts else []
+    if any("\x1a" in text for text in texts if text is not None):
+        texts = [None if text is None else text.replace("\x1a", "") for text in texts]
+    keep = [i for i, text in enumerate(texts) if text and not text.isspace()]
+    if len(keep) == len(texts):
+        return list(range(first, first + len(texts))), texts, overlong  # type: ignore[return-value]
+    return [first + i for i in keep], [texts[i] for i in keep], overlong  # type: ignore[misc]
+
+
+def _checked(cells: list[str] | None, width: int) -> list[str] | str:
+    if cells is None:
+        return "not a CSV line (NUL byte or unbalanced quotes)"
+    if len(cells) != width:
+        return f"{len(cells)} fields; expected {width}"
+    if not _ENT_NUM.match(cells[0].strip()):
+        return f"ent_num {cells[0].strip()[:40]!r} is not a number"
+    return cells
 
 
 def _find(folder: Path, name: str) -> Path | None:
@@ -170,6 +189,10 @@ def _find(folder: Path, name: str) -> Path | None:
         return next((p for p in folder.iterdir() if p.name.lower() == name and p.is_file()), None)
     except OSError:
         return None
+
+
+_EMPTY = frozenset({"", "-0-", "-0- ", " -0-", " -0- "})
+"""Cells that are empty as written (``_cell`` gives ``None`` for them)."""
 
 
 def _cell(cells: list[str], index: int) -> str | None:
@@ -218,6 +241,7 @@ def read(path: Path) -> Iterator[Record]:
     )
     companions, problems = _companions(path, non_sdn)
     (add_file, adds), (alt_file, alts), (_, comments) = companions
+    add_name, alt_name = add_file.name, alt_file.name
     seen: set[str] = set()
     for number, cells in primary:
         if isinstance(cells, str):
@@ -240,14 +264,14 @@ def read(path: Path) -> Iterator[Record]:
                 street=_cell(add, 2),
                 city=_cell(add, 3),
                 country_name=_cell(add, 4),
-                field=f"{add_file.name}:{row}",
+                field=f"{add_name}:{row}",
             )
-            if note := _cell(add, 5):
+            if add[5] not in _EMPTY and (note := _cell(add, 5)):
                 draft.remark(f"Address remarks: {note}")
         for row, alt in alts.get(uid, ()):
             kind = (_cell(alt, 2) or "").lower()
-            draft.add_alias(_cell(alt, 3), weak="weak" in kind, field=f"{alt_file.name}:{row}")
-            if note := _cell(alt, 4):
+            draft.add_alias(_cell(alt, 3), weak="weak" in kind, field=f"{alt_name}:{row}")
+            if alt[4] not in _EMPTY and (note := _cell(alt, 4)):
                 draft.remark(f"Alias remarks: {note}")
         remarks = "" if _ofac.empty(cells[11]) else cells[11]
         for _, comment in comments.get(uid, ()):
@@ -297,6 +321,8 @@ def _draft(source: str, number: int, uid: str, cells: list[str], non_sdn: bool) 
         draft.warn("SDN_Type", f"unknown SDN_Type {cells[2].strip()[:40]!r}; kind unknown")
     if not matched:
         draft.warn("Program", f"programmes {programs} name no non-SDN list; listed as NON-SDN")
+    if _EMPTY.issuperset(cells[4:11]):  # most rows: no title, call sign or vessel data
+        return draft
     if title := _cell(cells, 4):
         draft.remark(f"Title: {title}")
     if call_sign := _cell(cells, 5):

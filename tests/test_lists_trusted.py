@@ -1,0 +1,180 @@
+"""The loaders' trusted construction path builds what the validated constructors build.
+
+``tradecontrol.lists._trusted`` sets fields directly when every value is already in final
+form, and calls the validated constructor otherwise. These tests check that, for the same
+arguments, it returns an equal object or raises the same error (message and field path),
+and that every listing the fast loaders build from the real files passes ``attrs.validate``
+and survives a round trip through the validated constructors unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import SHARED
+from tests.ofac_support import needs_data  # under CI=true, missing data is a failure
+from tradecontrol import lists
+from tradecontrol._time import Window
+from tradecontrol.entities import Address, Entity, EntityKind, Identifier
+from tradecontrol.errors import InvalidInputError, TradeControlError
+from tradecontrol.jurisdictions import Jurisdiction
+from tradecontrol.listings import Listing, ListingVersion
+from tradecontrol.lists import _trusted
+
+# Text that the validators keep, change (strip) or refuse: plain and non-ASCII names,
+# surrounding and inner white space, control, bidirectional and zero-width characters,
+# the empty string, over-long text, and values of other types.
+TEXT = st.one_of(
+    st.sampled_from(
+        [
+            "ACME Ltd.",
+            "Co\u201dperatief",
+            "HUAWEI",
+            " padded ",
+            "tab\there",
+            "line\nbreak",
+            "bidi\u202eevil",
+            "\u200d",
+            "\u3000wide\u3000",
+            "",
+            " ",
+            "x" * 4096,
+            "x" * 4097,
+            "é" * 4097,
+            "\ud800",
+        ]
+    ),
+    st.text(max_size=12),
+    st.sampled_from([None, 7, b"bytes"]),
+)
+TEXTS = st.one_of(st.lists(TEXT, max_size=3), st.lists(TEXT, max_size=3).map(tuple), TEXT)
+COUNTRY = st.one_of(
+    st.sampled_from([None, "CN", "cn", "UA-43", "XX", "", "EU", " CN", 5]),
+    st.just(Jurisdiction("RU")),
+)
+DATE = st.sampled_from(
+    ["1962", "1962-01", "1962-01-15", "circa 1962", "1960 to 1962", "1962-13", "15 Jan 1962", ""]
+)
+KIND = st.sampled_from([*EntityKind, "person", "organization", "vessel", "robot", None])
+
+
+def outcome(build: Any, **kwargs: Any) -> tuple[str, Any]:
+    """``("ok", object)`` or ``("error", (type, message, path))``."""
+    try:
+        return "ok", build(**kwargs)
+    except InvalidInputError as exc:
+        return "error", (type(exc), exc.message, exc.path)
+    except (TypeError, ValueError) as exc:  # e.g. EntityKind("robot"), for both alike
+        return "error", (type(exc), str(exc), "")
+
+
+def same(trusted: Any, validated: Any, **kwargs: Any) -> None:
+    got, want = outcome(trusted, **kwargs), outcome(validated, **kwargs)
+    assert got == want
+    if got[0] == "ok":
+        obj = got[1]
+        assert type(obj) is type(want[1])
+        for field in attrs.fields(type(obj)):  # every slot is set, to an equal value
+            assert getattr(obj, field.name) == getattr(want[1], field.name)
+        attrs.validate(obj)
+
+
+@settings(max_examples=300, deadline=None)
+@given(street=TEXT, city=TEXT, region=TEXT, postal_code=TEXT, country=COUNTRY)
+def test_address(**kwargs: Any) -> None:
+    same(_trusted.address, Address, **kwargs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    scheme=st.one_of(TEXT, st.sampled_from(["passport", "IMO", "tax_id"])),
+    value=TEXT,
+    country=COUNTRY,
+)
+def test_identifier(**kwargs: Any) -> None:
+    same(_trusted.identifier, Identifier, **kwargs)
+
+
+ADDRESSES = st.lists(
+    st.one_of(st.just(Address(city="Havana")), st.just("Havana"), st.none()), max_size=2
+)
+IDENTIFIERS = st.lists(
+    st.one_of(st.just(Identifier(scheme="imo", value="9187629")), st.just({"a": 1})), max_size=2
+)
+NATIONALITIES = st.lists(
+    st.one_of(st.sampled_from(["IR", "XX", "ir"]), st.just(Jurisdiction("CU"))), max_size=2
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    name=TEXT,
+    kind=KIND,
+    country=COUNTRY,
+    aliases=TEXTS,
+    addresses=ADDRESSES,
+    identifiers=IDENTIFIERS,
+    weak_aliases=TEXTS,
+    birth_date=st.one_of(st.none(), DATE),
+    birth_dates=st.lists(DATE, max_size=2),
+    nationalities=NATIONALITIES,
+)
+def test_entity(**kwargs: Any) -> None:
+    same(_trusted.entity, Entity, **kwargs)
+
+
+def test_entity_long_lists() -> None:
+    for size in (1000, 1001):
+        same(_trusted.entity, Entity, name="ACME", aliases=["A"] * size)
+        same(_trusted.entity, Entity, name="ACME", addresses=[Address(city="X")] * size)
+
+
+VERSION = ListingVersion(window=Window(start="2024-01-01"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    id=TEXT,
+    list_code=st.one_of(st.just("SDN"), TEXT),
+    authority=st.one_of(st.just("US-OFAC"), TEXT),
+    entity=st.one_of(st.just(Entity(name="ACME")), st.just("ACME")),
+    versions=st.one_of(
+        st.just([VERSION]), st.just((VERSION, VERSION)), st.just([]), st.just(["v"])
+    ),
+    programs=TEXTS,
+    source_url=TEXT,
+    remarks=TEXT,
+)
+def test_listing(**kwargs: Any) -> None:
+    same(_trusted.listing, Listing, **kwargs)
+
+
+DATA = SHARED / "data"
+REAL = sorted(p for p in DATA.rglob("*") if p.is_file()) if DATA.is_dir() else []
+TRUSTED_FORMATS = {"csl-csv", "ofac-csv", "ofac-xml", "ofac-enhanced-xml", "ofac-advanced-xml"}
+"""The formats whose loaders build through the trusted path."""
+
+
+@needs_data
+def test_real_listings_validate() -> None:
+    """Every listing of every real file passes attrs.validate; those built through the
+    trusted path also equal their rebuild by the validated constructors."""
+    rebuilt = 0
+    for path in REAL:
+        try:
+            snap = lists.load(path)
+        except TradeControlError:
+            continue  # not a list file (SOURCES.md, name-matching sets, EAR tables)
+        for listing in snap.listings:
+            entity = listing.entity
+            parts: list[Any] = [listing, entity, *entity.addresses, *entity.identifiers]
+            for obj in [*parts, *listing.versions]:
+                attrs.validate(obj)
+            if snap.format in TRUSTED_FORMATS:
+                assert Listing.from_dict(listing.to_dict()) == listing, (path, listing.id)
+                rebuilt += 1
+    assert rebuilt > 30_000
