@@ -743,3 +743,37 @@ def test_a_long_chain_is_decided_without_recursion_and_explained_briefly() -> No
     assert finding.outcome is PR
     assert "earlier steps omitted" in finding.message
     assert finding.message.count("→") <= 20
+
+
+def test_two_parties_with_one_name_beside_rulebook_edges_do_not_fail() -> None:
+    """Purchaser = end user (same name and country) while the rulebook holds ownership
+    edges: the transaction's second node used to index the wrong list (IndexError), and
+    three ownership rules failed closed to review_required."""
+    import tradecontrol as tc
+    from tradecontrol.ownership import OwnershipEdge
+
+    edge = OwnershipEdge.from_dict(
+        {
+            "owned": {"name": "Other Co", "country": "DE"},
+            "owner": {"name": "Someone AG", "country": "DE"},
+            "share_percent": "60",
+        }
+    )
+    rb = tc.Rulebook.default().with_ownership([edge])
+    same = {"name": "Same Co", "country": "FR"}
+    t = tc.Transaction.from_dict(
+        {
+            "id": "x",
+            "date": "2023-01-01",
+            "origin": "US",
+            "destination": "FR",
+            "parties": [
+                {"role": "purchaser", "entity": same},
+                {"role": "end_user", "entity": same},
+            ],
+            "items": [{"description": "x", "eccn": "EAR99"}],
+        }
+    )
+    decision = tc.evaluate(t, rb)
+    assert not [f for f in decision.findings if "could not be applied" in f.message]
+    assert decision.outcome is tc.Outcome.NOT_RESTRICTED

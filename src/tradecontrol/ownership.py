@@ -152,10 +152,11 @@ def _id_keys(entity: Entity) -> list[tuple[str, str]]:
 class _Resolver:
     """Maps entities to node numbers: identifier first, then normalised name and country."""
 
-    __slots__ = ("by_id", "by_name", "nodes")
+    __slots__ = ("by_id", "by_name", "nodes", "offset")
 
-    def __init__(self) -> None:
-        self.nodes: list[Entity] = []
+    def __init__(self, offset: int = 0) -> None:
+        self.nodes: list[Entity] = []  # node number ``offset + i`` is ``nodes[i]``
+        self.offset = offset
         self.by_id: dict[tuple[str, str], int] = {}
         self.by_name: dict[tuple[str, str], int] = {}
 
@@ -166,7 +167,7 @@ class _Resolver:
         node = self.by_name.get(_name_key(entity))
         if node is None:
             return None
-        known = _id_keys(self.nodes[node])
+        known = _id_keys(self.nodes[node - self.offset])
         mine = _id_keys(entity)
         if known and mine and not set(known) & set(mine):
             return None  # same name and country, different identifiers: another entity
@@ -252,7 +253,7 @@ class _Graph:
         self.base = index
         self.as_of = as_of
         self.cache: dict[int, tuple[_Edge, ...]] = {}
-        self.extra = _Resolver()
+        self.extra = _Resolver(offset=len(index))  # the transaction's nodes follow the index's
         self.entities: dict[int, Entity] = {}
         self.stated: dict[int, dict[int, _Edge]] = {}
         self.problems: dict[int, str] = {}

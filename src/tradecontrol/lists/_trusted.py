@@ -60,6 +60,23 @@ def text_ok(value: object) -> bool:
     return _unicode_text_ok(value)
 
 
+def name_ok(value: object) -> bool:
+    """Whether :func:`tradecontrol._validators.name_text` returns ``value`` unchanged.
+
+    Example:
+        >>> name_ok("ACME Ltd."), name_ok("..."), name_ok("\u2026")
+        (True, False, False)
+    """
+    if type(value) is not str:
+        return False
+    if value.isascii():  # printable ASCII: a letter or a digit somewhere
+        return text_ok(value) and any(ch.isalnum() for ch in value)
+    try:
+        return v.name_text(value) == value
+    except InvalidInputError:
+        return False
+
+
 def _unicode_text_ok(value: str) -> bool:
     try:
         return v.text(value) == value
@@ -221,7 +238,7 @@ def entity(
     if (  # ``x is _NONE or ...``: the empty tuple (a singleton) needs no check
         ok
         and type(kind) is EntityKind
-        and text_ok(name)
+        and name_ok(name)
         and (aliases is _NONE or _texts_ok(aliases))
         and (addresses is _NONE or _all_of(addresses, Address))
         and (identifiers is _NONE or _all_of(identifiers, Identifier))
