@@ -217,3 +217,25 @@ def test_an_unscreenable_name_is_refused_not_cleared(name: str) -> None:
 
     with pytest.raises(InvalidInputError, match=r"no letter or digit|must not be empty"):
         Entity(name=name)
+
+
+@pytest.mark.parametrize(
+    ("build", "path"),
+    [
+        (lambda: __import__("tradecontrol").Entity(name="x", kind="robot"), "kind"),
+        (
+            lambda: __import__("tradecontrol").Transaction(
+                id="x", date="2020-01-01", kind="smuggle"
+            ),
+            "kind",
+        ),
+    ],
+    ids=["entity-kind", "transaction-kind"],
+)
+def test_an_unknown_enum_value_in_a_constructor_is_invalid_input(build: Any, path: str) -> None:
+    """Direct construction refuses an unknown code as from_dict does (not a bare ValueError)."""
+    from tradecontrol import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="is not one of") as info:
+        build()
+    assert info.value.path == path

@@ -20,6 +20,7 @@ from tradecontrol.data import read_json
 from tradecontrol.errors import InvalidInputError
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 Percent = NewType("Percent", Decimal)
 Percent.__doc__ = """A percentage, 0–100 inclusive (a ``Decimal``).
@@ -422,13 +423,47 @@ def locate_errors(cls: type, fields: list[Any]) -> list[Any]:
     """Attrs ``field_transformer``: converter errors name the field they came from.
 
     A field whose (immutable) default converts to itself skips the converter when it
-    gets that very default object, so optional fields left out cost no conversion.
+    gets that very default object, so optional fields left out cost no conversion. An
+    enum class given as the converter refuses a value it lacks with an
+    :class:`InvalidInputError` listing the allowed values (not a bare ``ValueError``).
     """
-    return [
-        f.evolve(
-            converter=_located(f.name, f.converter, f.default, _settled(f.converter, f.default))
-        )
-        if f.converter is not None
-        else f
-        for f in fields
-    ]
+    out = []
+    for f in fields:
+        fn = f.converter
+        if fn is None:
+            out.append(f)
+            continue
+        if isinstance(fn, type) and issubclass(fn, enum.Enum):
+            fn = enum_of(fn)
+        out.append(f.evolve(converter=_located(f.name, fn, f.default, _settled(fn, f.default))))
+    return out
+
+
+class enum_of:
+    """A converter to the enum ``cls`` whose failure is an :class:`InvalidInputError`.
+
+    Example:
+        >>> import enum
+        >>> class Colour(enum.Enum):
+        ...     RED = "red"
+        >>> enum_of(Colour)("red")
+        <Colour.RED: 'red'>
+        >>> enum_of(Colour)("blue")
+        Traceback (most recent call last):
+        ...
+        tradecontrol.errors.InvalidInputError: 'blue' is not one of 'red'
+    """
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type[E]) -> None:
+        self.cls = cls
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, self.cls):
+            return value
+        try:
+            return self.cls(value)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in self.cls)
+            raise InvalidInputError(f"{value!r} is not one of {allowed}") from None
