@@ -777,3 +777,18 @@ def test_two_parties_with_one_name_beside_rulebook_edges_do_not_fail() -> None:
     decision = tc.evaluate(t, rb)
     assert not [f for f in decision.findings if "could not be applied" in f.message]
     assert decision.outcome is tc.Outcome.NOT_RESTRICTED
+
+
+@pytest.mark.parametrize(
+    ("when", "who", "named"),
+    [
+        ("2023-06-01", LIMASSOL, False),  # GL 126 was issued on 2025-10-22: no near miss in 2023
+        ("2025-11-21T09:00-05:00", LUKOIL_SUB, True),  # expired that morning: named (WC-40-c)
+    ],
+)
+def test_a_general_licence_not_yet_issued_is_no_near_miss(
+    when: str, who: dict[str, Any], named: bool
+) -> None:
+    decision = run(deal(when, who, end_use="wind-down"))
+    finding = next(f for f in decision.findings if f.rule == OFAC and f.outcome is PR)
+    assert ("OFAC-GL-126" in {n.license_id for n in finding.near_misses}) is named

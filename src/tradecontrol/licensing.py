@@ -108,6 +108,11 @@ def apply_licenses(
     for lic in rulebook.plan.licenses_by_rule.get(finding.rule, ()):
         if lic.kind is LicenseKind.SPECIFIC and lic.id not in transaction.licenses:
             continue
+        if (
+            lic.id not in transaction.licenses
+            and lic.versions[0].window.position(as_of) is Position.BEFORE
+        ):
+            continue  # not issued yet: no near miss (OFAC GL 126 of 2025 beside a 2022 deal)
         if lic.kind is LicenseKind.EXCEPTION and not exceptions_available:
             refused = (
                 "a licence exception cannot authorize a prohibition"
