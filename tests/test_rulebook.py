@@ -301,3 +301,48 @@ def test_an_sdn_match_is_assessed_by_the_ofac_rule(rulebook: Rulebook) -> None:
     decision = evaluate(build(data), wider)
     assert decision.outcome is Outcome.PROHIBITED
     assert [f.rule for f in decision.findings] == ["ofac.fifty_percent"]
+
+
+def test_a_listing_without_a_start_date_is_in_force_with_a_caution() -> None:
+    """CSL rows without ``start_date`` (e.g. CMIC) count as in force; the Decision says so."""
+    import tradecontrol as tc
+
+    undated = tc.Listing.from_dict(
+        {
+            "id": "cmic-1",
+            "list_code": "CMIC",
+            "authority": "US-OFAC",
+            "entity": {"name": "Undated Holdings Ltd"},
+            "versions": [{"window": {}}],
+        }
+    )
+    dated = tc.Listing.from_dict(
+        {
+            "id": "cmic-2",
+            "list_code": "CMIC",
+            "authority": "US-OFAC",
+            "entity": {"name": "Dated Holdings Ltd"},
+            "versions": [{"window": {"start": "2019-01-01"}}],
+        }
+    )
+    rb = tc.Rulebook.default().with_listings([undated, dated])
+
+    def decide(name: str) -> tc.Decision:
+        return tc.evaluate(
+            tc.Transaction.from_dict(
+                {
+                    "id": "x",
+                    "date": "2019-06-01",
+                    "origin": "US",
+                    "destination": "CN",
+                    "parties": [{"role": "end_user", "entity": {"name": name}}],
+                    "items": [{"description": "x", "eccn": "EAR99"}],
+                }
+            ),
+            rb,
+        )
+
+    first = decide("Undated Holdings Ltd")
+    assert first.outcome is tc.Outcome.REVIEW_REQUIRED
+    assert any("no listing date for cmic-1 (CMIC)" in c for c in first.cautions)
+    assert not any("no listing date" in c for c in decide("Dated Holdings Ltd").cautions)

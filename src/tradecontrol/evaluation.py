@@ -151,7 +151,7 @@ def evaluate(
         rulebook=rulebook.plan.remember("rulebook ref", lambda: _ref(rulebook)),
         findings=tuple(findings),
         rules_checked=tuple(rule_id for rule_id, _ in RULES),
-        cautions=_cautions(transaction, rulebook, moment),
+        cautions=_cautions(transaction, rulebook, moment, findings),
         digest=transaction_digest(transaction, rulebook, moment, usage),
         library_version=__version__,
         drawdowns=drawdowns(findings, transaction, rulebook, moment, usage),
@@ -216,7 +216,9 @@ _CONTEXT_RULES = frozenset(
 """Rules that take the shared :class:`EvaluationContext` (a keyword parameter ``context``)."""
 
 
-def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> tuple[str, ...]:
+def _cautions(
+    transaction: Transaction, rulebook: Rulebook, moment: Moment, findings: list[Finding]
+) -> tuple[str, ...]:
     out = []
     day = moment.date() if isinstance(moment, datetime) else moment
     if day > rulebook.snapshot:
@@ -228,6 +230,20 @@ def _cautions(transaction: Transaction, rulebook: Rulebook, moment: Moment) -> t
         out.append(
             "fuzzy name screening is off: the tradecontrol[screening] extra is not installed, "
             "so names were matched exactly after normalisation (a misspelt name is not caught)"
+        )
+    undated: dict[str, str] = {}
+    for f in findings:
+        if f.listing_id is None or f.outcome is Outcome.NOT_RESTRICTED or f.listing_id in undated:
+            continue
+        listing = rulebook.listing(f.listing_id)
+        found = listing.version_at(moment)
+        if found is not None and found[0].window.start is None:
+            undated[f.listing_id] = listing.list_code
+    if undated:
+        out.append(
+            "the source gives no listing date for "
+            + ", ".join(f"{lid} ({code})" for lid, code in undated.items())
+            + f": treated as in force on {moment.isoformat()}; check when it was listed"
         )
     unused = [name for name, _ in transaction.facts if name not in rulebook.fact_names]
     if unused:
