@@ -433,3 +433,23 @@ def test_fuzz_only_tradecontrol_errors_escape(data: bytes) -> None:
         assert len(listing.versions) == 1
         for owner in listing.entity.owners:
             assert owner.share_percent is None or owner.share_percent <= Decimal(100)
+
+
+def test_wrong_json_types_are_noted_not_silently_coerced(tmp_path: Path) -> None:
+    """A number for a name, one string for a list, a null alias: read, and each noted."""
+    record = {
+        "source": "Entity List (EL) - Bureau of Industry and Security",
+        "entity_number": 7,
+        "name": 5,
+        "alt_names": "Alpha; Beta",
+    }
+    nulls = {**record, "entity_number": 8, "name": "Gamma Co", "alt_names": ["Delta", None]}
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([record, nulls]), encoding="utf-8")
+    snap = lists.load(path, format="csl-json")
+    assert [x.entity.name for x in snap.listings] == ["5", "Gamma Co"]
+    assert [(p.record, p.field, p.fatal, p.reason) for p in snap.problems] == [
+        (1, "[0].name", False, "expected a string, got the number 5; read as text"),
+        (1, "[0].alt_names", False, "expected a list, got a string; read as one value"),
+        (2, "[1].alt_names[1]", False, "null; left out"),
+    ]

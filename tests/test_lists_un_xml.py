@@ -389,3 +389,14 @@ def test_un_country_terminology_maps_to_iso(real: lists.ListSnapshot) -> None:
     found = [x for x in real.listings if x.id.endswith("KPe.017")]
     assert len(found) == 1
     assert "HK" in {a.country.code for a in found[0].entity.addresses if a.country is not None}
+
+
+def test_mixed_content_keeps_all_its_text(tmp_path: Path) -> None:
+    """``<FIRST_NAME>BOB<b/>SMITH</FIRST_NAME>`` keeps SMITH (the text after the child)."""
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "<FIRST_NAME>ALPHA</FIRST_NAME>", "<FIRST_NAME>ALPHA<b/>OMEGA</FIRST_NAME>", 1
+    )
+    path = tmp_path / "un.xml"
+    path.write_text(text, encoding="utf-8")
+    first = lists.load(path).listings[0]
+    assert first.entity.name.startswith("ALPHA OMEGA BETA")

@@ -349,11 +349,17 @@ def _record_id(item: dict[str, Any]) -> str | None:
     return clean(name)[:200] if isinstance(name, str) and name.strip() else None
 
 
+_NUMERIC_OK = frozenset({"entity_number"})
+"""Fields the CSL API gives as numbers in some records: no problem to note."""
+
+
 def _string(item: dict[str, Any], key: str, where: _Where) -> str | None:
     value = item.get(key)
     if value is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if key not in _NUMERIC_OK:
+            where.problem(key, f"expected a string, got the number {value!r}; read as text")
         value = str(value)
     if not isinstance(value, str):
         where.problem(key, f"expected a string, got {type(value).__name__}; left out")
@@ -370,6 +376,7 @@ def _strings(item: dict[str, Any], key: str, where: _Where) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):  # a single value where a list was expected
+        where.problem(key, "expected a list, got a string; read as one value")
         value = [value]
     if not isinstance(value, list):
         where.problem(key, f"expected a list, got {type(value).__name__}; left out")
@@ -377,6 +384,7 @@ def _strings(item: dict[str, Any], key: str, where: _Where) -> list[str]:
     out: list[str] = []
     for i, x in enumerate(value):
         if x is None:
+            where.problem(f"{key}[{i}]", "null; left out")
             continue
         if not isinstance(x, str):
             where.problem(f"{key}[{i}]", f"expected a string, got {type(x).__name__}; left out")

@@ -115,11 +115,18 @@ def read(path: Path) -> Iterator[Record]:
 
 def _find_text(elem: Node, path: str) -> str:
     found = elem.find(path)
-    return squash(found.text) if found is not None else ""
+    return _all_text(found) if found is not None else ""
 
 
 def _values(elem: Node, path: str) -> list[str]:
-    return [t for t in (squash(x.text) for x in elem.findall(path)) if t]
+    return [t for t in (_all_text(x) for x in elem.findall(path)) if t]
+
+
+def _all_text(elem: Node) -> str:
+    """The element's text, with the text around any child element (mixed content) kept."""
+    if len(elem) == 0:
+        return squash(elem.text)
+    return squash(" ".join(elem.itertext()))
 
 
 def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
