@@ -44,10 +44,6 @@ from tradecontrol.screening.index import CandidateIndex, LazyIndex
 from tradecontrol.screening.normalize import name_keys
 from tradecontrol.screening.thresholds import Thresholds
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # pragma: no cover
-    from tradecontrol.lists._core import ListSnapshot
-
 __all__ = ["NameMatch", "RuleInfo", "RuleParameter", "Rulebook", "Source"]
 
 T = TypeVar("T")
@@ -493,7 +489,7 @@ class Rulebook:
         )
 
     def with_listings(
-        self, listings: Iterable[Listing] | ListSnapshot, *, snapshot: date | None = None
+        self, listings: Iterable[Listing] | Any, *, snapshot: date | None = None
     ) -> Rulebook:
         """Return a new rulebook with more listings (its version says so).
 
@@ -512,9 +508,10 @@ class Rulebook:
             InvalidInputError: Something other than listings was given.
 
         Example:
+            >>> import datetime
             >>> from tradecontrol.lists import ListSnapshot
             >>> snap = ListSnapshot(format="canonical", source="mine.jsonl", listings=(),
-            ...                     problems=(), published=date(2026, 2, 27))
+            ...                     problems=(), published=datetime.date(2026, 2, 27))
             >>> Rulebook.default().with_listings(snap).snapshot
             datetime.date(2026, 2, 27)
         """

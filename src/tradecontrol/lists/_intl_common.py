@@ -62,6 +62,9 @@ class Node(Protocol):
     def iter(self, tag: str | None = None) -> Iterator[Node]:
         """This element and its descendants."""
 
+    def itertext(self) -> Iterator[str]:
+        """The text of this element and its descendants, in document order."""
+
     def clear(self) -> None:
         """Drop children, attributes and text."""
 
