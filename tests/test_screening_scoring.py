@@ -253,6 +253,67 @@ def test_rule_one_token_listed_name_does_not_swallow_a_longer_name() -> None:
     assert c.score < CANDIDATE_FLOOR
 
 
+def test_rule_common_given_name_and_surname_need_a_third_agreeing_part() -> None:
+    # Stephen and Smith are common (1990 US Census): the missing middle name is not cheap
+    c = cmp(ent("Stephen Smith", "person"), ent("STEPHEN EDWARD SMITH", "person"))
+    assert not is_match(c)
+    assert c.score >= DEFAULT_REVIEW  # still a candidate for review
+    # a rare surname agreeing makes the missing patronymic cheap, as before
+    rare = cmp(ent("Petro Kovalenko", "person"), ent("KOVALENKO, Petro Ivanovych", "person"))
+    assert is_match(rare)
+    # the same common names in full still match
+    assert is_match(cmp(ent("Stephen Smith", "person"), ent("SMITH, Stephen", "person")))
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("George Miller", "George Miles"), ("Xavier Gonzales", "Javier Gonzalez")],
+)
+def test_rule_two_different_common_names_are_not_one_misspelt(query: str, listed: str) -> None:
+    assert not is_match(cmp(ent(query, "person"), ent(listed, "person")))
+
+
+def test_rule_near_miss_of_common_name_parts_counts_less() -> None:
+    c = cmp(ent("成 朱", "person"), ent("CHEN, Zhu", "person"))  # every Han syllable is common
+    assert not is_match(c)
+
+
+def test_rule_contradicting_name_parts_cost_more_than_missing_ones() -> None:
+    contradicted = cmp(
+        ent("Mohammed Qasim Abdul Rahim", "person"), ent("Mohammed Qasim Wali Rahim", "person")
+    )
+    missing = cmp(ent("Mohammed Qasim Rahim", "person"), ent("Mohammed Qasim Wali Rahim", "person"))
+    assert not is_match(contradicted)
+    assert contradicted.score < missing.score
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Brigade Forty-Four", "Brigade 44"),
+        ("1st International Bank", "First International Bank"),
+        ("Three Percenters", "3 Percenters"),
+    ],
+)
+def test_rule_number_words_read_as_numbers(query: str, listed: str) -> None:
+    assert is_match(cmp(ent(query, "organization"), ent(listed, "organization")))
+    assert not is_match(cmp(ent("Brigade Forty-Five"), ent("Brigade 44", "organization")))
+
+
+def test_rule_names_equal_outside_brackets_are_not_equal() -> None:
+    c = cmp(
+        ent("Bowne Global Solutions (Spain), S.L."),
+        ent("Bowne Global Solutions (Netherlands), B.V.", "organization"),
+    )
+    assert not is_match(c)
+    short = cmp(ent("Huawei"), ent("Huawei Technologies Co., Ltd. (Huawei)", "organization"))
+    assert is_match(short)
+
+
+def test_rule_stopwords_never_become_distinctive() -> None:
+    assert is_match(cmp(ent("The World Bank"), ent("World Bank", "organization")))
+
+
 def test_rule_entity_kinds_must_be_compatible() -> None:
     c = cmp(ent("ORION STAR", "person"), ent("ORION STAR", "vessel"))
     assert c.score == 0.0

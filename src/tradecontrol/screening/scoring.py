@@ -74,11 +74,14 @@ _PERSON, _ORG = 0, 1
 # token types
 _WORD, _GENERIC, _LEGAL, _NUMBER = 0, 1, 2, 3
 _PAIR_MIN = 0.62  # lowest token similarity that pairs two tokens
+_KNOWN_DIFF = 0.05  # what a near miss of two different common names loses (Jason, Juan)
+_COMMON_AGREE = 3  # agreeing common name parts that make extra parts cheap without a rare one
 _SKELETON_SIM = 0.9  # least similarity of two tokens with the same consonant skeleton
 _AGREE = 0.9  # two names agreeing at least this much make extra names cheap (persons)
 _STRONG_PAIR = 0.8  # a distinctive token pair at least this similar is identity evidence
 _INITIAL_SIM = 0.85  # a person's initial against a name starting with that letter
 _MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
+_FORM_COST = 0.05  # legal forms of different classes (a reorganised company keeps its name)
 _ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
 _WORD_OR_NUMBER = (0, 3)
 _GENERIC_WEIGHT = 1.0
@@ -144,6 +147,7 @@ class _View(NamedTuple):
     words: tuple[bool, ...]  # True for a word token
     distinct: tuple[bool, ...]  # True for a word or number token
     long: tuple[bool, ...]  # True for a token of two characters or more
+    common: tuple[bool, ...]  # True for a common name part (persons; every syllable of a Han name)
     total: float  # sum of ``weights``
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
@@ -248,6 +252,9 @@ def _terms() -> dict[str, Any]:
         "titles": frozenset(data["titles"]),
         "particles": data["particles"],
         "unique_ids": frozenset(data["unique_identifiers"]),
+        "common": frozenset(data["common_name_parts"]),
+        "numbers": data["number_words"],
+        "ordinal": frozenset(data["ordinal_suffixes"]),
         "ids": frozenset(data["identifying_identifiers"]),
     }
 
@@ -288,12 +295,36 @@ def _fuzzy_form(token: str) -> str | None:
     return forms[found[0]] if found else None
 
 
-def _view(tokens: list[str], mode: int) -> _View:
+def _read_numbers(tokens: list[str], terms: dict[str, Any]) -> list[str]:
+    """Number words as digits (``forty four`` -> ``44``), ordinal suffixes dropped (``1 st``)."""
+    words: dict[str, int] = terms["numbers"]
+    if not any(t in words or t in terms["ordinal"] for t in tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
+        if tok in words:
+            value = words[tok]
+            nxt = words.get(tokens[i], 10) if i < len(tokens) else 10
+            if value >= 20 and value % 10 == 0 and nxt < 10:  # forty four
+                value += nxt
+                i += 1
+            out.append(str(value))
+        elif tok in terms["ordinal"] and out and out[-1].isdigit():
+            continue  # the suffix of 1st, 2nd, 44th
+        else:
+            out.append(tok)
+    return out
+
+
+def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
     terms = _terms()
     out: list[_Token] = []
     legal: set[str] = set()
     if mode == _ORG:
-        tokens = join_initials(tokens)
+        tokens = _read_numbers(join_initials(tokens), terms)
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -322,7 +353,12 @@ def _view(tokens: list[str], mode: int) -> _View:
             out.append(_word(tok))
     if not any(t.type == _WORD for t in out):
         # a name made only of generic words (``Bank of China``): they are its identity
-        out = [_word(t.text) if t.type == _GENERIC and len(t.text) > 2 else t for t in out]
+        out = [
+            _word(t.text)
+            if t.type == _GENERIC and len(t.text) > 2 and t.text not in terms["stop"]
+            else t
+            for t in out
+        ]
     numbers = frozenset(t.text for t in out if t.type == _NUMBER)
     scored = tuple(t for t in out if t.type != _LEGAL)
     return _View(
@@ -340,6 +376,7 @@ def _view(tokens: list[str], mode: int) -> _View:
         words=tuple(t.type == _WORD for t in scored),
         distinct=tuple(t.type in _WORD_OR_NUMBER for t in scored),
         long=tuple(len(t.text) > 1 for t in scored),
+        common=tuple(mode == _PERSON and (syllabic or t.text in terms["common"]) for t in scored),
         total=sum(t.weight for t in scored),
         integral=all(t.weight.is_integer() for t in scored),
         joined_key="j:" + "".join(tokens),
@@ -389,7 +426,8 @@ def _view_keys(view: _View) -> set[str]:
 
 def _analyse(name: str, kind: EntityKind) -> _Name:
     tokens = fold_tokens(name)
-    person = _view(tokens, _PERSON)
+    syllabic = _syllabic(name)
+    person = _view(tokens, _PERSON, bool(syllabic))
     org = _view(tokens, _ORG)
     keys: set[str] = set()
     exact = name_keys(name)
@@ -405,7 +443,7 @@ def _analyse(name: str, kind: EntityKind) -> _Name:
         keys |= _view_keys(view)
     if len(person.joined) >= 4:
         keys.add("j:" + person.joined)
-    return _Name(name, person, org, frozenset(keys), exact, _syllabic(name))
+    return _Name(name, person, org, frozenset(keys), exact, syllabic)
 
 
 _SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -522,10 +560,10 @@ def _token_pairs(qv: _View, lv: _View, person: bool) -> list[tuple[float, int, i
     pairs: list[tuple[float, int, int]] = []
     append = pairs.append
     similarity = _Indel.normalized_similarity
-    qplain, qskel, qwords = qv.plain, qv.skeletons, qv.words
-    ltexts, lplain, lskel, lwords = lv.texts, lv.plain, lv.skeletons, lv.words
+    qplain, qskel, qwords, qcommon = qv.plain, qv.skeletons, qv.words, qv.common
+    ltexts, lplain, lskel, lwords, lcommon = lv.texts, lv.plain, lv.skeletons, lv.words, lv.common
     for i, ta in enumerate(qv.texts):
-        pa, ska, wa = qplain[i], qskel[i], qwords[i]
+        pa, ska, wa, ca = qplain[i], qskel[i], qwords[i], qcommon[i]
         for j, tb in enumerate(ltexts):
             if ta == tb:
                 sim = 1.0
@@ -536,6 +574,11 @@ def _token_pairs(qv: _View, lv: _View, person: bool) -> list[tuple[float, int, i
                         sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
                     elif not sim:
                         continue
+                    elif ca and lcommon[j]:
+                        # two different common names (Jason, Juan) are not one misspelt
+                        sim -= _KNOWN_DIFF
+                        if sim < _PAIR_MIN:
+                            continue
             elif (
                 person
                 and wa
@@ -547,6 +590,18 @@ def _token_pairs(qv: _View, lv: _View, person: bool) -> list[tuple[float, int, i
                 continue
             append((sim, i, j))
     return pairs
+
+
+def _unpaired(view: _View, used: set[int], used_weight: float) -> float:
+    """Weight of the tokens of ``view`` not in ``used``.
+
+    Whole-number weights subtract exactly; otherwise the unpaired ones are summed in order.
+    """
+    if len(used) == len(view.weights):
+        return 0.0
+    if view.integral:
+        return view.total - used_weight
+    return sum(w for i, w in enumerate(view.weights) if i not in used)
 
 
 def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
@@ -571,7 +626,9 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
     paired_weight = 0.0
     used_wq = used_wl = 0.0
     evidence = False
-    strong = 0
+    strong = rare = 0
+    doubt = 0.0
+    qcommon, lcommon = qv.common, lv.common
     for sim, i, j in pairs:
         if i in used_q or j in used_l:
             continue
@@ -582,32 +639,39 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
         used_wl += wl
         w = wq + wl
         matched += sim * w
+        if sim < 1.0 and (qcommon[i] or lcommon[j]):
+            doubt += (sim - sim * sim) * w
         paired_weight += w
         if sim >= _STRONG_PAIR and (qdistinct[i] or ldistinct[j]):
             evidence = True
-            strong += sim >= _AGREE and qlong[i] and llong[j]
-    # whole-number weights subtract exactly; otherwise sum the unpaired ones in order
-    if len(used_q) == len(qweights):
-        left_q = 0.0
-    elif qv.integral:
-        left_q = qv.total - used_wq
-    else:
-        left_q = sum(w for i, w in enumerate(qweights) if i not in used_q)
-    if len(used_l) == len(lweights):
-        left_l = 0.0
-    elif lv.integral:
-        left_l = lv.total - used_wl
-    else:
-        left_l = sum(w for j, w in enumerate(lweights) if j not in used_l)
-    if person and strong >= 2 and not (left_q and left_l):
+            if sim >= _AGREE and qlong[i] and llong[j]:
+                strong += 1
+                rare += not (qcommon[i] or lcommon[j])
+    left_q = _unpaired(qv, used_q, used_wq)
+    left_l = _unpaired(lv, used_l, used_wl)
+    if person and strong >= 2 and not (left_q and left_l) and (rare or strong >= _COMMON_AGREE):
         # a missing middle name or patronymic on one side costs little
         left_q *= _MIDDLE_COST
         left_l *= _MIDDLE_COST
-    elif not person:
+    elif not person or (left_q >= 3 and left_l >= 3):
+        # an organisation's extra word, or a person's name part contradicted by another
+        # name part on the other side (Mahmood Ahmed vs Mahmood Sultan), costs more
         left_q *= _ORG_EXTRA_COST
         left_l *= _ORG_EXTRA_COST
+    if person and not rare:
+        # only common name parts agree: a near miss counts as its square (Borges, Bor)
+        matched -= doubt
     total = paired_weight + left_q + left_l
     return (matched / total if total else 0.0), evidence
+
+
+def _whole_in(q: _Name, lname: _Name) -> bool:
+    """One name written whole equals a name or short name of the other."""
+    return (
+        bool(q.exact)
+        and bool(lname.exact)
+        and (q.exact[0] in lname.exact or lname.exact[0] in q.exact)
+    )
 
 
 def _characters_differ(q: _Name, lname: _Name, score: float, out: list[Feature] | None) -> float:
@@ -647,7 +711,9 @@ def _score_names(
     first = aligned
     joined = False
     # the names share an ``x:`` key exactly when their exact-normalised keys meet
-    exact = score < 1.0 and not set(q.exact).isdisjoint(lname.exact)
+    # (a whole name against a whole name or a short name; two names whose parts outside
+    # brackets agree are not equal: ``Bowne Global Solutions (Spain)`` / ``(Netherlands)``)
+    exact = score < 1.0 and _whole_in(q, lname)
     if exact:
         score, evidence = 1.0, True
     elif score < 1.0 and (key := lv.joined_key) in lname.keys and key in q.keys:
@@ -676,7 +742,7 @@ def _score_names(
                     )
                 )
         else:
-            effect = -min(0.05, score)
+            effect = -min(_FORM_COST, score)
             score += effect
             if explain:
                 features.append(
