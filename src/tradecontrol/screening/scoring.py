@@ -151,6 +151,8 @@ class _View(NamedTuple):
     total: float  # sum of ``weights``
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
+    profiles: tuple[str, ...]  # per scored token: text, word and common flags (memo key)
+    memo: dict[str, tuple[tuple[float, int], ...]]  # pair columns against this view (query)
 
 
 class _Name(NamedTuple):
@@ -361,6 +363,7 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
         ]
     numbers = frozenset(t.text for t in out if t.type == _NUMBER)
     scored = tuple(t for t in out if t.type != _LEGAL)
+    common = tuple(mode == _PERSON and (syllabic or t.text in terms["common"]) for t in scored)
     return _View(
         tokens=tuple(out),
         legal=frozenset(legal),
@@ -376,10 +379,14 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
         words=tuple(t.type == _WORD for t in scored),
         distinct=tuple(t.type in _WORD_OR_NUMBER for t in scored),
         long=tuple(len(t.text) > 1 for t in scored),
-        common=tuple(mode == _PERSON and (syllabic or t.text in terms["common"]) for t in scored),
+        common=common,
         total=sum(t.weight for t in scored),
         integral=all(t.weight.is_integer() for t in scored),
         joined_key="j:" + "".join(tokens),
+        profiles=tuple(
+            f"{t.text} {t.type == _WORD:d}{c:d}" for t, c in zip(scored, common, strict=True)
+        ),
+        memo={},
     )
 
 
@@ -552,42 +559,59 @@ class _NameScore(NamedTuple):
     aligned: tuple[float, bool]  # what ``_align`` gave, reused when explaining
 
 
+def _pair_column(qv: _View, lv: _View, j: int, person: bool) -> tuple[tuple[float, int], ...]:
+    """``(similarity, query token)`` of every query token that may pair with listed token j.
+
+    Numbers pair only when equal; a person's initial pairs with a name it begins. The result
+    depends only on the query view and the listed token's profile (text, word, common).
+    """
+    out: list[tuple[float, int]] = []
+    similarity = _Indel.normalized_similarity
+    tb, pb, skb, wb, cb = lv.texts[j], lv.plain[j], lv.skeletons[j], lv.words[j], lv.common[j]
+    qplain, qskel, qwords, qcommon = qv.plain, qv.skeletons, qv.words, qv.common
+    for i, ta in enumerate(qv.texts):
+        if ta == tb:
+            sim = 1.0
+        elif pb and qplain[i]:
+            sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
+            if sim < _SKELETON_SIM:
+                if skb and skb == qskel[i]:
+                    sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
+                elif not sim:
+                    continue
+                elif cb and qcommon[i]:
+                    # two different common names (Jason, Juan) are not one misspelt
+                    sim -= _KNOWN_DIFF
+                    if sim < _PAIR_MIN:
+                        continue
+        elif (
+            person
+            and wb
+            and qwords[i]
+            and ((len(ta) == 1 and tb.startswith(ta)) or (len(tb) == 1 and ta.startswith(tb)))
+        ):
+            sim = _INITIAL_SIM  # an initial and a name it begins
+        else:
+            continue
+        out.append((sim, i))
+    return tuple(out)
+
+
 def _token_pairs(qv: _View, lv: _View, person: bool) -> list[tuple[float, int, int]]:
     """``(similarity, query token, listed token)`` of every pair of tokens that may pair.
 
-    Numbers pair only when equal; a person's initial pairs with a name it begins.
+    Each listed token's column (:func:`_pair_column`) is remembered in the query view's
+    ``memo`` under the token's profile, so the candidates of one query, which share many
+    tokens, compute each column once.
     """
     pairs: list[tuple[float, int, int]] = []
     append = pairs.append
-    similarity = _Indel.normalized_similarity
-    qplain, qskel, qwords, qcommon = qv.plain, qv.skeletons, qv.words, qv.common
-    ltexts, lplain, lskel, lwords, lcommon = lv.texts, lv.plain, lv.skeletons, lv.words, lv.common
-    for i, ta in enumerate(qv.texts):
-        pa, ska, wa, ca = qplain[i], qskel[i], qwords[i], qcommon[i]
-        for j, tb in enumerate(ltexts):
-            if ta == tb:
-                sim = 1.0
-            elif pa and lplain[j]:
-                sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
-                if sim < _SKELETON_SIM:
-                    if ska and ska == lskel[j]:
-                        sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
-                    elif not sim:
-                        continue
-                    elif ca and lcommon[j]:
-                        # two different common names (Jason, Juan) are not one misspelt
-                        sim -= _KNOWN_DIFF
-                        if sim < _PAIR_MIN:
-                            continue
-            elif (
-                person
-                and wa
-                and lwords[j]
-                and ((len(ta) == 1 and tb.startswith(ta)) or (len(tb) == 1 and ta.startswith(tb)))
-            ):
-                sim = _INITIAL_SIM  # an initial and a name it begins
-            else:
-                continue
+    memo = qv.memo
+    for j, profile in enumerate(lv.profiles):
+        column = memo.get(profile)
+        if column is None:
+            column = memo[profile] = _pair_column(qv, lv, j, person)
+        for sim, i in column:
             append((sim, i, j))
     return pairs
 
@@ -781,15 +805,28 @@ def _score_names(
 
 
 def _best(
-    query: Prepared, names: tuple[_Name, ...], mode: int
+    query: Prepared, names: tuple[_Name, ...], mode: int, floor: float = 0.0
 ) -> tuple[_NameScore, _Name, _Name] | None:
-    """The best-scoring pair of a query name and one of ``names``, not yet explained."""
+    """The best-scoring pair of a query name and one of ``names``, not yet explained.
+
+    A pair whose token alignment is below ``floor`` (0–1) and whose names are not equal
+    whole or without spaces is skipped: every later feature only lowers its score.
+    """
     best: tuple[_NameScore, _Name, _Name] | None = None
+    person = mode == _PERSON
     for lname in names:
+        lv = lname.person if person else lname.org
         for qname in query.names:
             if qname.keys.isdisjoint(lname.keys):
                 continue
-            result = _score_names(qname, lname, mode, False)
+            aligned = _align(qname.person if person else qname.org, lv, mode)
+            if (
+                aligned[0] < floor
+                and not _whole_in(qname, lname)
+                and not (lv.joined_key in lname.keys and lv.joined_key in qname.keys)
+            ):
+                continue
+            result = _score_names(qname, lname, mode, False, aligned)
             if best is None or result.score > best[0].score:
                 best = (result, qname, lname)
     return best
@@ -959,8 +996,10 @@ def _compare(query: Prepared, listed: Prepared, floor: float) -> Comparison | No
             ),
         )
     mode = _PERSON if EntityKind.PERSON in (query.kind, listed.kind) else _ORG
-    found = _best(query, listed.names, mode)
-    weak = _best(query, listed.weak, mode)
+    # below ``floor`` a name pair cannot give a comparison, unless an identifier is shared
+    prune = floor if query.identifiers.isdisjoint(listed.identifiers) else 0.0
+    found = _best(query, listed.names, mode, prune)
+    weak = _best(query, listed.weak, mode, prune)
     weak_used = weak is not None and (found is None or weak[0].score > found[0].score)
     if weak_used:
         found = weak
