@@ -108,7 +108,7 @@ class Index:
 
     def best(self, query: Prepared) -> float:
         found: set[int] = set()
-        for key in query.keys:
+        for key in query.probes:
             found.update(self.postings.get(key, ()))
         self.touched += len(found)
         return max((compare(query, self.prepared[pos]).score for pos in found), default=0.0)

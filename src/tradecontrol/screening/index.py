@@ -66,7 +66,7 @@ class CandidateIndex:
     def candidates(self, query: Prepared) -> tuple[int, ...]:
         """Positions of the listings sharing at least one key with ``query``, ascending."""
         found: set[int] = set()
-        for key in query.keys:
+        for key in query.probes:
             found.update(self.postings.get(key, ()))
         return tuple(sorted(found))
 

@@ -74,6 +74,9 @@ _PERSON, _ORG = 0, 1
 # token types
 _WORD, _GENERIC, _LEGAL, _NUMBER = 0, 1, 2, 3
 _PAIR_MIN = 0.62  # lowest token similarity that pairs two tokens
+_WEAK_PAIR = 0.8  # a pair less similar than this counts as its square (near miss, no evidence)
+_CONTRA_COST = 1.5  # a person's name part contradicted by one on the other side costs more
+_MAX_MISS = 3  # unpaired tokens beyond which missing names are no longer cheap
 _KNOWN_DIFF = 0.05  # what a near miss of two different common names loses (Jason, Juan)
 _COMMON_AGREE = 3  # agreeing common name parts that make extra parts cheap without a rare one
 _SKELETON_SIM = 0.9  # least similarity of two tokens with the same consonant skeleton
@@ -84,7 +87,7 @@ _MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
 _FORM_COST = 0.05  # legal forms of different classes (a reorganised company keeps its name)
 _ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
 _WORD_OR_NUMBER = (0, 3)
-_GENERIC_WEIGHT = 1.0
+_GENERIC_WEIGHT = 1.5
 _STOP_WEIGHT = 0.3
 _FUZZY_FORM_MIN = 8  # tokens this long may be a misspelt legal form
 _FUZZY_FORM_SIM = 0.9
@@ -159,7 +162,8 @@ class _Name(NamedTuple):
     original: str
     person: _View
     org: _View
-    keys: frozenset[str]
+    keys: frozenset[str]  # the keys the name is filed under
+    probes: frozenset[str]  # the keys it looks up (the same object when they are the same)
     exact: tuple[str, ...]  # exact-normalised keys (fallback)
     syllabic: str  # sorted characters of a name written only in Han, kana or Hangul, else ""
 
@@ -180,7 +184,13 @@ class Prepared:
         keys: Blocking keys for the candidate index: ``P:`` a typo-tolerant key of one
             distinctive token with the initial of another (names of several tokens),
             ``S:`` typo-tolerant keys of the only distinctive token, ``j:`` the name written
-            without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers.
+            without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers; and
+            for an organisation, ``M:`` typo-tolerant keys of each token of a name of
+            several that outweighs the others (a one-token name looks them up).
+        probes: The keys the entity looks up in the index: its own keys, except ``M:``;
+            for an organisation, ``M:`` keys of a one-token name and ``S:`` keys of each
+            outweighing token of a name of several. The key contract reads
+            ``query.probes & listed.keys``.
         kind: The entity's kind; ``organization`` when unknown but a name carries a legal
             form.
         names: The name and strong aliases, analysed.
@@ -199,6 +209,7 @@ class Prepared:
 
     entity: Entity
     keys: frozenset[str]
+    probes: frozenset[str]
     kind: EntityKind
     names: tuple[_Name, ...]
     weak: tuple[_Name, ...]
@@ -406,21 +417,34 @@ def _fine(tok: _Token) -> set[str]:
     return keys
 
 
-def _view_keys(view: _View) -> set[str]:
-    """Index keys of one name.
+def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
+    """Index keys of one name: those it is filed under, and those it looks up (probes).
 
-    A name of one distinctive token gets that token's typo-tolerant keys (``S:``). A name
-    of several gets, for each ordered pair of its distinctive tokens, the typo-tolerant
-    keys of the first with the initial of the second (``P:``): two names are compared
-    only when one token agrees and another begins with the same letter. A name of one
-    distinctive token and a name of several share no key and never match (except written
-    together, ``j:``, or equal after normalisation, ``x:``).
+    A name of one distinctive token is filed under that token's typo-tolerant keys
+    (``S:``). A name of several is filed, for each ordered pair of its distinctive tokens,
+    under the typo-tolerant keys of the first with the initial of the second (``P:``): two
+    such names are compared only when one token agrees and another begins with the same
+    letter. Every name also looks up its own keys.
+
+    The name of an organisation (of kind ``organization``, given or read from a legal
+    form) of one distinctive token and one of several (``Bank of Chima``,
+    ``Bank of China``; ``Deutsche Bank AG``, ``Deutsche Bank (Schweiz) AG``) meet through
+    one agreeing token: the longer name is also filed under each token's keys as ``M:``,
+    which the one-token name looks up, and looks up each token's ``S:`` keys. Person names
+    of one token and of several never meet (except written together, ``j:``, or equal
+    after normalisation, ``x:``).
     """
     distinct = [t for t in view.scored if t.type in _WORD_OR_NUMBER]
     if len(distinct) == 1:
-        return {"S:" + k for k in _fine(distinct[0])}
-    keys: set[str] = set()
+        fine = _fine(distinct[0])
+        keys = {"S:" + k for k in fine}
+        return keys, keys | {"M:" + k for k in fine} if cross else keys
+    keys = set()
+    filed: set[str] = set()
+    probes: set[str] = set()
     initials = [t.text if t.type == _NUMBER else t.text[:_INITIAL_LEN] for t in distinct]
+    distinct_weight = sum(t.weight for t in distinct)
+    other_weight = view.total - distinct_weight  # generic words and stopwords
     for i, tok in enumerate(distinct):
         if len(tok.text) < 2 and tok.type == _WORD:
             continue
@@ -428,29 +452,42 @@ def _view_keys(view: _View) -> set[str]:
         for j, initial in enumerate(initials):
             if j != i:
                 keys.update(f"P:{k}|{initial}" for k in fine)
-    return keys
+        # against a one-token name, the other distinctive tokens go unpaired at
+        # _ORG_EXTRA_COST: only a token outweighing them can reach CANDIDATE_FLOOR
+        rest = distinct_weight - tok.weight
+        if cross and _ORG_EXTRA_COST * rest <= 2 * (tok.weight + other_weight + 1):
+            filed.update("M:" + k for k in fine)
+            probes.update("S:" + k for k in fine)
+    return keys | filed, keys | probes
 
 
 def _analyse(name: str, kind: EntityKind) -> _Name:
     tokens = fold_tokens(name)
     syllabic = _syllabic(name)
-    person = _view(tokens, _PERSON, bool(syllabic))
+    person = _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name))
     org = _view(tokens, _ORG)
     keys: set[str] = set()
     exact = name_keys(name)
     keys.update("x:" + k for k in exact)
     views = (
-        (person,)
+        ((person, _PERSON),)
         if kind is EntityKind.PERSON
-        else (person, org)
+        else ((person, _PERSON), (org, _ORG))
         if kind is EntityKind.UNKNOWN
-        else (org,)
+        else ((org, _ORG),)
     )
-    for view in views:
-        keys |= _view_keys(view)
+    probes = set(keys)
+    for view, mode in views:
+        filed, looked_up = _view_keys(view, mode == _ORG and kind is EntityKind.ORGANIZATION)
+        keys |= filed
+        probes |= looked_up
     if len(person.joined) >= 4:
         keys.add("j:" + person.joined)
-    return _Name(name, person, org, frozenset(keys), exact, syllabic)
+        probes.add("j:" + person.joined)
+    frozen = frozenset(keys)
+    return _Name(
+        name, person, org, frozen, frozen if probes == keys else frozenset(probes), exact, syllabic
+    )
 
 
 _SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -467,6 +504,8 @@ def _syllabic(name: str) -> str:
         return "".join(sorted(letters))
     return ""
 
+
+_KANA = re.compile(r"[\u3040-\u30ff]")  # a name in kana spells its sounds, often a foreign name
 
 _YEAR = re.compile(r"\d{4}")
 
@@ -522,9 +561,12 @@ def prepare(entity: Entity) -> Prepared:
         if i.scheme in _terms()["ids"] and (value := _ident_value(i.scheme, i.value))
     )
     keys: set[str] = set()
+    probes: set[str] = set()
     for name in (*names, *weak):
         keys |= name.keys
-    keys.update(f"i:{scheme}:{value}" for scheme, value in identifiers)
+        probes |= name.probes
+    ids = {f"i:{scheme}:{value}" for scheme, value in identifiers}
+    filed = frozenset(keys | ids)
     dates = (*([entity.birth_date] if entity.birth_date else []), *entity.birth_dates)
     countries = {j.code.split("-")[0] for j in entity.nationalities}
     if entity.country is not None:
@@ -532,7 +574,8 @@ def prepare(entity: Entity) -> Prepared:
     countries.update(a.country.code.split("-")[0] for a in entity.addresses if a.country)
     return Prepared(
         entity=entity,
-        keys=frozenset(keys),
+        keys=filed,
+        probes=filed if probes == keys else frozenset(probes | ids),
         kind=kind,
         names=names,
         weak=weak,
@@ -663,7 +706,7 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
         used_wl += wl
         w = wq + wl
         matched += sim * w
-        if sim < 1.0 and (qcommon[i] or lcommon[j]):
+        if sim < 1.0 and (qcommon[i] or lcommon[j] or sim < _WEAK_PAIR):
             doubt += (sim - sim * sim) * w
         paired_weight += w
         if sim >= _STRONG_PAIR and (qdistinct[i] or ldistinct[j]):
@@ -673,15 +716,24 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
                 rare += not (qcommon[i] or lcommon[j])
     left_q = _unpaired(qv, used_q, used_wq)
     left_l = _unpaired(lv, used_l, used_wl)
-    if person and strong >= 2 and not (left_q and left_l) and (rare or strong >= _COMMON_AGREE):
+    if (
+        person
+        and strong >= 2
+        and not (left_q and left_l)
+        and (rare or strong >= _COMMON_AGREE)
+        and len(qweights) + len(lweights) - len(used_q) - len(used_l) <= _MAX_MISS
+    ):
         # a missing middle name or patronymic on one side costs little
         left_q *= _MIDDLE_COST
         left_l *= _MIDDLE_COST
-    elif not person or (left_q >= 3 and left_l >= 3):
-        # an organisation's extra word, or a person's name part contradicted by another
-        # name part on the other side (Mahmood Ahmed vs Mahmood Sultan), costs more
+    elif not person:
         left_q *= _ORG_EXTRA_COST
         left_l *= _ORG_EXTRA_COST
+    elif left_q >= 3 and left_l >= 3:
+        # a person's name part contradicted by another name part on the other side
+        # (Mahmood Ahmed vs Mahmood Sultan) costs more
+        left_q *= _CONTRA_COST
+        left_l *= _CONTRA_COST
     if person and not rare:
         # only common name parts agree: a near miss counts as its square (Borges, Bor)
         matched -= doubt
@@ -817,7 +869,7 @@ def _best(
     for lname in names:
         lv = lname.person if person else lname.org
         for qname in query.names:
-            if qname.keys.isdisjoint(lname.keys):
+            if qname.probes.isdisjoint(lname.keys):
                 continue
             aligned = _align(qname.person if person else qname.org, lv, mode)
             if (
