@@ -156,6 +156,7 @@ class _View(NamedTuple):
     joined_key: str  # ``"j:" + joined``
     profiles: tuple[str, ...]  # per scored token: text, word and common flags (memo key)
     memo: dict[str, tuple[tuple[float, int], ...]]  # pair columns against this view (query)
+    aligned: dict[str, tuple[float, bool]]  # alignments against listed names, by their text
 
 
 class _Name(NamedTuple):
@@ -253,8 +254,12 @@ def _terms() -> dict[str, Any]:
     data: dict[str, Any] = read_json("name_terms.json")
     forms: dict[str, str] = data["legal_forms"]
     phrases = sorted(((tuple(k.split()), v) for k, v in forms.items()), key=lambda p: -len(p[0]))
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase in phrases:  # longest first within each group too
+        by_first.setdefault(phrase[0][0], []).append(phrase)
     return {
         "phrases": tuple(phrases),
+        "by_first": {k: tuple(v) for k, v in by_first.items()},
         "first": frozenset(p[0][0] for p in phrases),
         "classes": data["legal_form_classes"],
         "generic": frozenset(data["generic_words"]),
@@ -290,7 +295,7 @@ def _word(text: str) -> _Token:
 
 def _legal_at(tokens: list[str], i: int) -> tuple[int, str] | None:
     """The legal form starting at ``tokens[i]``: (its length in tokens, canonical form)."""
-    for phrase, canon in _terms()["phrases"]:
+    for phrase, canon in _terms()["by_first"].get(tokens[i], ()):
         if tuple(tokens[i : i + len(phrase)]) == phrase:
             return len(phrase), canon
     return None
@@ -398,6 +403,7 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
             f"{t.text} {t.type == _WORD:d}{c:d}" for t, c in zip(scored, common, strict=True)
         ),
         memo={},
+        aligned={},
     )
 
 
@@ -461,11 +467,16 @@ def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
     return keys | filed, keys | probes
 
 
-def _analyse(name: str, kind: EntityKind) -> _Name:
+def _views(name: str) -> tuple[_View, _View, str]:
+    """The person and organisation views of a name, and its syllabic characters."""
     tokens = fold_tokens(name)
     syllabic = _syllabic(name)
     person = _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name))
-    org = _view(tokens, _ORG)
+    return person, _view(tokens, _ORG), syllabic
+
+
+def _analyse(name: str, kind: EntityKind, views_of: tuple[_View, _View, str]) -> _Name:
+    person, org, syllabic = views_of
     keys: set[str] = set()
     exact = name_keys(name)
     keys.update("x:" + k for k in exact)
@@ -551,10 +562,11 @@ def prepare(entity: Entity) -> Prepared:
         'ivan sidorov'
     """
     kind = entity.kind
-    if kind is EntityKind.UNKNOWN and any(_view(fold_tokens(n), _ORG).legal for n in entity.names):
+    strong = {n: _views(n) for n in entity.names}
+    if kind is EntityKind.UNKNOWN and any(v[1].legal for v in strong.values()):
         kind = EntityKind.ORGANIZATION
-    names = tuple(_analyse(n, kind) for n in dict.fromkeys(entity.names))
-    weak = tuple(_analyse(n, kind) for n in dict.fromkeys(entity.weak_aliases))
+    names = tuple(_analyse(n, kind, v) for n, v in strong.items())
+    weak = tuple(_analyse(n, kind, _views(n)) for n in dict.fromkeys(entity.weak_aliases))
     identifiers = frozenset(
         (i.scheme, value)
         for i in entity.identifiers
@@ -871,7 +883,11 @@ def _best(
         for qname in query.names:
             if qname.probes.isdisjoint(lname.keys):
                 continue
-            aligned = _align(qname.person if person else qname.org, lv, mode)
+            qv = qname.person if person else qname.org
+            # the same name is often listed more than once (several lists, aliases)
+            aligned = qv.aligned.get(lname.original)
+            if aligned is None:
+                aligned = qv.aligned[lname.original] = _align(qv, lv, mode)
             if (
                 aligned[0] < floor
                 and not _whole_in(qname, lname)
