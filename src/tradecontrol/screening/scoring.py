@@ -87,12 +87,14 @@ _MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
 _FORM_COST = 0.05  # legal forms of different classes (a reorganised company keeps its name)
 _ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
 _WORD_OR_NUMBER = (0, 3)
-_GENERIC_WEIGHT = 1.5
-_STOP_WEIGHT = 0.3
+# weights in tenths of a letter, so that every weight is a whole number and weight sums
+# are exact in any order (a word weighs 10 per letter, from 2 to 10 letters)
+_GENERIC_WEIGHT = 15.0
+_STOP_WEIGHT = 3.0
 _FUZZY_FORM_MIN = 8  # tokens this long may be a misspelt legal form
 _FUZZY_FORM_SIM = 0.9
 _PREFIX_MIN = 8  # tokens this long also get their first six letters as a key
-_NUMBER_WEIGHT = 3.0
+_NUMBER_WEIGHT = 30.0
 _INITIAL_LEN = 1  # letters of the second token in a pair key
 _SKELETON_MIN = 4  # tokens this long also get their consonant skeleton as a key
 _DELETION_MIN = 5  # tokens this long also get their one-letter deletions as keys
@@ -188,10 +190,6 @@ class Prepared:
             without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers; and
             for an organisation, ``M:`` typo-tolerant keys of each token of a name of
             several that outweighs the others (a one-token name looks them up).
-        probes: The keys the entity looks up in the index: its own keys, except ``M:``;
-            for an organisation, ``M:`` keys of a one-token name and ``S:`` keys of each
-            outweighing token of a name of several. The key contract reads
-            ``query.probes & listed.keys``.
         kind: The entity's kind; ``organization`` when unknown but a name carries a legal
             form.
         names: The name and strong aliases, analysed.
@@ -210,13 +208,27 @@ class Prepared:
 
     entity: Entity
     keys: frozenset[str]
-    probes: frozenset[str]
     kind: EntityKind
     names: tuple[_Name, ...]
     weak: tuple[_Name, ...]
     identifiers: frozenset[tuple[str, str]]
     births: tuple[_Birth, ...]
     countries: frozenset[str]
+
+    @property
+    def probes(self) -> frozenset[str]:
+        """The keys the entity looks up in the index (computed on use, not stored).
+
+        Its own keys, except ``M:``; for an organisation, the ``M:`` keys of a one-token
+        name and the ``S:`` keys of each outweighing token of a name of several. The key
+        contract reads ``query.probes & listed.keys``.
+        """
+        own = self.names + self.weak
+        if all(n.probes is n.keys for n in own):
+            return self.keys
+        found = set().union(*(n.probes for n in own))
+        found.update(k for k in self.keys if k.startswith("i:"))
+        return frozenset(found)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -278,7 +290,7 @@ def _terms() -> dict[str, Any]:
 
 
 def _weight(text: str) -> float:
-    return float(max(2, min(len(text), 10)))
+    return float(10 * max(2, min(len(text), 10)))
 
 
 def _skeleton(text: str) -> str:
@@ -461,7 +473,7 @@ def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
         # against a one-token name, the other distinctive tokens go unpaired at
         # _ORG_EXTRA_COST: only a token outweighing them can reach CANDIDATE_FLOOR
         rest = distinct_weight - tok.weight
-        if cross and _ORG_EXTRA_COST * rest <= 2 * (tok.weight + other_weight + 1):
+        if cross and _ORG_EXTRA_COST * rest <= 2 * (tok.weight + other_weight + 10):
             filed.update("M:" + k for k in fine)
             probes.update("S:" + k for k in fine)
     return keys | filed, keys | probes
@@ -573,10 +585,8 @@ def prepare(entity: Entity) -> Prepared:
         if i.scheme in _terms()["ids"] and (value := _ident_value(i.scheme, i.value))
     )
     keys: set[str] = set()
-    probes: set[str] = set()
     for name in (*names, *weak):
         keys |= name.keys
-        probes |= name.probes
     ids = {f"i:{scheme}:{value}" for scheme, value in identifiers}
     filed = frozenset(keys | ids)
     dates = (*([entity.birth_date] if entity.birth_date else []), *entity.birth_dates)
@@ -587,7 +597,6 @@ def prepare(entity: Entity) -> Prepared:
     return Prepared(
         entity=entity,
         keys=filed,
-        probes=filed if probes == keys else frozenset(probes | ids),
         kind=kind,
         names=names,
         weak=weak,
@@ -741,7 +750,7 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
     elif not person:
         left_q *= _ORG_EXTRA_COST
         left_l *= _ORG_EXTRA_COST
-    elif left_q >= 3 and left_l >= 3:
+    elif left_q >= 30 and left_l >= 30:  # three letters or more on each side
         # a person's name part contradicted by another name part on the other side
         # (Mahmood Ahmed vs Mahmood Sultan) costs more
         left_q *= _CONTRA_COST
@@ -1006,8 +1015,10 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
     The name score pairs the tokens of two names by similarity (rapidfuzz Indel ratio),
     weighting distinctive words by length, generic words (``trading``, ``international``)
     and personal titles lightly, and leaving legal forms out (they are compared as legal
-    forms). Token order does not matter. For persons, once two tokens agree, unpaired
-    tokens (a missing middle name) cost little. Names written with or without spaces are
+    forms). Token order does not matter. For persons, once two tokens agree (three when
+    both are common name parts, 1990 US Census), unpaired tokens (a missing middle name)
+    cost little; near misses between common name parts count less, and so do pairs less
+    similar than 0.8 when no rare name part agrees. Names written with or without spaces are
     also compared joined (``JSCARGUMENT``). The best pair of names wins; then the
     features below adjust it:
 
