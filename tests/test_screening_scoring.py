@@ -324,6 +324,31 @@ def test_rule_one_token_and_several_token_organisation_names_meet(query: str, li
     assert is_match(cmp(ent(query, "organization"), ent(listed, "organization")))
 
 
+def test_index_finds_one_word_organisation_names_through_probes() -> None:
+    from tradecontrol import Listing, ListingVersion, Window
+    from tradecontrol.screening.index import CandidateIndex
+
+    names = ["Bank of China Limited", "Deutsche Bank AG", "Emma Daniels Consulting LLC"]
+    listings = tuple(
+        Listing(
+            id=f"x-{i}",
+            list_code="INTERNAL",
+            authority="ACME",
+            entity=Entity(name=name, kind="organization"),
+            versions=[ListingVersion(window=Window(start="2020-01-01"))],
+        )
+        for i, name in enumerate(names)
+    )
+    index = CandidateIndex.build(listings)
+    for query, expected in [("Bank of Chima Limited", 0), ("Deutsche Bank's AG", 1)]:
+        q = prepare(ent(query, "organization"))
+        assert expected in index.candidates(q)
+        # the index finds exactly what scoring every listing finds at the floor
+        full = [p for p, lst in enumerate(index.prepared) if compare(q, lst).score >= 0.5]
+        assert set(full) <= set(index.candidates(q))
+    assert index.candidates(prepare(ent("EMMA", "organization"))) == ()
+
+
 def test_rule_truncated_and_many_missing_names_are_not_cheap() -> None:
     long_name = "FAZEEL-A-TUL SHAYKH ABU MOHAMMED AMEEN AL-PESHAWARI"
     assert not is_match(cmp(ent("FAZEEL AL-PESHAWARI", "person"), ent(long_name, "person")))

@@ -9,8 +9,10 @@ is fuzzy; without it (:data:`AVAILABLE` false) it is exact-normalised: 1.0 when 
 fold to the same key (:func:`tradecontrol.screening.normalize_name`), else 0.0.
 
 Key contract (what makes the candidate index exact): when ``compare(q, l).score >=``
-``CANDIDATE_FLOOR``, ``q.keys & l.keys`` is non-empty. A name pair that shares no key
-is never scored, and an identifier match is itself a key.
+``CANDIDATE_FLOOR``, ``q.probes & l.keys`` is non-empty (the keys a name looks up are its
+own keys, and for organisations the ``M:``/``S:`` keys that let a one-word name meet a
+several-word name). A name pair that does not meet through a key is never scored, and an
+identifier match is itself a key.
 
 Example:
     >>> from tradecontrol import Entity
