@@ -146,6 +146,13 @@ def test_regression_orion_star_same_imo_matches() -> None:
     assert "identifier_match" in names(c)
 
 
+def test_prepared_hashes_and_compares_whatever_a_query_remembered() -> None:
+    used, fresh = prepare(ent("Acme Trading Ltd")), prepare(ent("Acme Trading Ltd"))
+    compare(used, prepare(ent("Acme Trading Co", "organization")))  # fills used's memos
+    assert used == fresh
+    assert hash(used) == hash(fresh)
+
+
 def test_prepared_is_picklable() -> None:
     p = prepare(_nwm())
     assert pickle.loads(pickle.dumps(p)) == p

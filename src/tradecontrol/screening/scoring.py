@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -136,6 +136,28 @@ class _Token(NamedTuple):
     skeleton: str = ""  # consonant skeleton of words of _SKELETON_MIN letters or more
 
 
+V = TypeVar("V")
+
+
+class _Memo(dict[str, V]):
+    """A cache of results that follow from the view it belongs to.
+
+    It takes no part in equality or hashing, so views and prepared entities compare and
+    hash by what they are, whatever a query has remembered.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Memo)
+
+    def __ne__(self, other: object) -> bool:
+        return not isinstance(other, _Memo)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return 0
+
+
 class _View(NamedTuple):
     """One name analysed for one kind of comparison (person or organisation)."""
 
@@ -159,8 +181,8 @@ class _View(NamedTuple):
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
     profiles: tuple[str, ...]  # per scored token: text, word and common flags (memo key)
-    memo: dict[str, tuple[tuple[float, int], ...]]  # pair columns against this view (query)
-    aligned: dict[str, tuple[float, bool]]  # alignments against listed names, by their text
+    memo: _Memo[tuple[tuple[float, int], ...]]  # pair columns against this view (query)
+    aligned: _Memo[tuple[float, bool]]  # alignments against listed names, by their text
 
 
 class _Name(NamedTuple):
@@ -416,8 +438,8 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
         profiles=tuple(
             f"{t.text} {t.type == _WORD:d}{c:d}" for t, c in zip(scored, common, strict=True)
         ),
-        memo={},
-        aligned={},
+        memo=_Memo(),
+        aligned=_Memo(),
     )
 
 
