@@ -16,8 +16,9 @@ all names, a hit at 90 or more):
 
 Queries are persons; tradecontrol is run twice on the list sets: name only, and name with
 the date of birth the fixture gives. Listings are found through the blocking keys of
-:func:`~tradecontrol.screening.scoring.prepare` (an inverted index, as the rulebook's
-candidate index does), so only listings sharing a key with the query are scored.
+:func:`~tradecontrol.screening.scoring.prepare` (an inverted index looked up with the
+query's ``probes``, as the rulebook's candidate index does), so only listings meeting the
+query through a key are scored.
 
 Usage::
 
@@ -108,7 +109,7 @@ class Index:
 
     def best(self, query: Prepared) -> float:
         found: set[int] = set()
-        for key in query.keys:
+        for key in query.probes:
             found.update(self.postings.get(key, ()))
         self.touched += len(found)
         return max((compare(query, self.prepared[pos]).score for pos in found), default=0.0)

@@ -39,7 +39,7 @@ def cmp(query: Entity, listed: Entity) -> Comparison:
     result = compare(prepare(query), prepare(listed))
     q, lst = prepare(query), prepare(listed)
     if result.score >= CANDIDATE_FLOOR:  # the key contract of the candidate index
-        assert q.keys & lst.keys
+        assert q.probes & lst.keys
     return result
 
 
@@ -144,6 +144,13 @@ def test_regression_orion_star_same_imo_matches() -> None:
     )
     assert is_match(c)
     assert "identifier_match" in names(c)
+
+
+def test_prepared_hashes_and_compares_whatever_a_query_remembered() -> None:
+    used, fresh = prepare(ent("Acme Trading Ltd")), prepare(ent("Acme Trading Ltd"))
+    compare(used, prepare(ent("Acme Trading Co", "organization")))  # fills used's memos
+    assert used == fresh
+    assert hash(used) == hash(fresh)
 
 
 def test_prepared_is_picklable() -> None:
@@ -251,6 +258,111 @@ def test_rule_generic_words_alone_never_match() -> None:
 def test_rule_one_token_listed_name_does_not_swallow_a_longer_name() -> None:
     c = cmp(ent("Emma Daniels Consulting"), ent("EMMA", "organization"))
     assert c.score < CANDIDATE_FLOOR
+
+
+def test_rule_common_given_name_and_surname_need_a_third_agreeing_part() -> None:
+    # Stephen and Smith are common (1990 US Census): the missing middle name is not cheap
+    c = cmp(ent("Stephen Smith", "person"), ent("STEPHEN EDWARD SMITH", "person"))
+    assert not is_match(c)
+    assert c.score >= DEFAULT_REVIEW  # still a candidate for review
+    # a rare surname agreeing makes the missing patronymic cheap, as before
+    rare = cmp(ent("Petro Kovalenko", "person"), ent("KOVALENKO, Petro Ivanovych", "person"))
+    assert is_match(rare)
+    # the same common names in full still match
+    assert is_match(cmp(ent("Stephen Smith", "person"), ent("SMITH, Stephen", "person")))
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("George Miller", "George Miles"), ("Xavier Gonzales", "Javier Gonzalez")],
+)
+def test_rule_two_different_common_names_are_not_one_misspelt(query: str, listed: str) -> None:
+    assert not is_match(cmp(ent(query, "person"), ent(listed, "person")))
+
+
+def test_rule_near_miss_of_common_name_parts_counts_less() -> None:
+    c = cmp(ent("成 朱", "person"), ent("CHEN, Zhu", "person"))  # every Han syllable is common
+    assert not is_match(c)
+
+
+def test_rule_contradicting_name_parts_cost_more_than_missing_ones() -> None:
+    contradicted = cmp(
+        ent("Mohammed Qasim Abdul Rahim", "person"), ent("Mohammed Qasim Wali Rahim", "person")
+    )
+    missing = cmp(ent("Mohammed Qasim Rahim", "person"), ent("Mohammed Qasim Wali Rahim", "person"))
+    assert not is_match(contradicted)
+    assert contradicted.score < missing.score
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Brigade Forty-Four", "Brigade 44"),
+        ("1st International Bank", "First International Bank"),
+        ("Three Percenters", "3 Percenters"),
+    ],
+)
+def test_rule_number_words_read_as_numbers(query: str, listed: str) -> None:
+    assert is_match(cmp(ent(query, "organization"), ent(listed, "organization")))
+    assert not is_match(cmp(ent("Brigade Forty-Five"), ent("Brigade 44", "organization")))
+
+
+def test_rule_names_equal_outside_brackets_are_not_equal() -> None:
+    c = cmp(
+        ent("Bowne Global Solutions (Spain), S.L."),
+        ent("Bowne Global Solutions (Netherlands), B.V.", "organization"),
+    )
+    assert not is_match(c)
+    short = cmp(ent("Huawei"), ent("Huawei Technologies Co., Ltd. (Huawei)", "organization"))
+    assert is_match(short)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Bank of Chima Limited", "Bank of China Limited"),  # one distinctive word vs several
+        ("Deutsche Bank's AG", "Deutsche Bank AG"),
+    ],
+)
+def test_rule_one_token_and_several_token_organisation_names_meet(query: str, listed: str) -> None:
+    q, lst = prepare(ent(query, "organization")), prepare(ent(listed, "organization"))
+    assert q.keys.isdisjoint(lst.keys)  # filed under different kinds of key ...
+    assert q.probes & lst.keys and lst.probes & q.keys  # ... but each looks the other up
+    assert is_match(cmp(ent(query, "organization"), ent(listed, "organization")))
+
+
+def test_index_finds_one_word_organisation_names_through_probes() -> None:
+    from tradecontrol import Listing, ListingVersion, Window
+    from tradecontrol.screening.index import CandidateIndex
+
+    names = ["Bank of China Limited", "Deutsche Bank AG", "Emma Daniels Consulting LLC"]
+    listings = tuple(
+        Listing(
+            id=f"x-{i}",
+            list_code="INTERNAL",
+            authority="ACME",
+            entity=Entity(name=name, kind="organization"),
+            versions=[ListingVersion(window=Window(start="2020-01-01"))],
+        )
+        for i, name in enumerate(names)
+    )
+    index = CandidateIndex.build(listings)
+    for query, expected in [("Bank of Chima Limited", 0), ("Deutsche Bank's AG", 1)]:
+        q = prepare(ent(query, "organization"))
+        assert expected in index.candidates(q)
+        # the index finds exactly what scoring every listing finds at the floor
+        full = [p for p, lst in enumerate(index.prepared) if compare(q, lst).score >= 0.5]
+        assert set(full) <= set(index.candidates(q))
+    assert index.candidates(prepare(ent("EMMA", "organization"))) == ()
+
+
+def test_rule_truncated_and_many_missing_names_are_not_cheap() -> None:
+    long_name = "FAZEEL-A-TUL SHAYKH ABU MOHAMMED AMEEN AL-PESHAWARI"
+    assert not is_match(cmp(ent("FAZEEL AL-PESHAWARI", "person"), ent(long_name, "person")))
+
+
+def test_rule_stopwords_never_become_distinctive() -> None:
+    assert is_match(cmp(ent("The World Bank"), ent("World Bank", "organization")))
 
 
 def test_rule_entity_kinds_must_be_compatible() -> None:
@@ -369,4 +481,4 @@ def test_key_contract_on_un_sample() -> None:
     for q in queries:
         for listed in prepared:
             if compare(q, listed).score >= CANDIDATE_FLOOR:
-                assert q.keys & listed.keys
+                assert q.probes & listed.keys

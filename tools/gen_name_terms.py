@@ -2,7 +2,10 @@
 
 The source file lists legal-form spellings (ISO 20275 abbreviations, Russian Civil Code forms,
 spellings seen on the lists), generic words, personal titles and name particles, each group
-with its source. This script folds every spelling exactly as name scoring folds a name
+with its source; and the thresholds above which a name part is common, read from the US Census
+Bureau's 1990 surname and first-name frequency files (shipped in the PyPI package ``names``,
+``pip install tradecontrol[tools]``), and the English number words of num2words. This script
+folds every spelling exactly as name scoring folds a name
 (:func:`tradecontrol.screening._text.fold_tokens`), checks that no spelling maps to two legal
 forms, and writes the lookup tables screening reads at run time.
 
@@ -15,6 +18,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.resources
 import json
 import sys
 from pathlib import Path
@@ -29,6 +34,68 @@ OUT = ROOT / "src" / "tradecontrol" / "data" / "name_terms.json"
 
 def _fold(text: str) -> str:
     return " ".join(join_initials(fold_tokens(text)))
+
+
+CENSUS_PACKAGE = "names"
+SURNAMES = "dist.all.last"
+GIVEN_NAMES = ("dist.male.first", "dist.female.first")
+
+
+def census_rows(filename: str) -> list[tuple[str, float]]:
+    """``(name, percent 0-100)`` rows of one 1990 US Census frequency file.
+
+    Each line of the files reads ``NAME  percent  cumulative-percent  rank``.
+
+    Raises:
+        SystemExit: The package is not installed or a line is malformed.
+    """
+    try:
+        text = (importlib.resources.files(CENSUS_PACKAGE) / filename).read_text("ascii")
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise SystemExit(f"{filename}: {exc}; pip install -e '.[tools]'") from exc
+    out: list[tuple[str, float]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != 4:
+            raise SystemExit(f"{filename}, line {number}: expected 4 fields, got {line!r}")
+        out.append((fields[0], float(fields[1])))
+    return out
+
+
+def common_name_parts(spec: dict[str, Any]) -> list[str]:
+    """Folded name parts at least as frequent as the spec's thresholds (percent 0-100)."""
+    found = {_fold(n) for n, pct in census_rows(SURNAMES) if pct >= spec["surname_min_percent"]}
+    for filename in GIVEN_NAMES:
+        found |= {_fold(n) for n, pct in census_rows(filename) if pct >= spec["given_min_percent"]}
+    return sorted(p for p in found if p and " " not in p)
+
+
+def number_words(spec: dict[str, Any]) -> dict[str, int]:
+    """One-token cardinal and ordinal number words (``forty``, ``fourth``) with their value.
+
+    Compound numbers (``forty-four``) fold to two tokens, read one after the other.
+
+    Raises:
+        SystemExit: num2words is not installed, or a word has two values.
+    """
+    try:
+        num2words = importlib.import_module("num2words").num2words
+    except ModuleNotFoundError as exc:
+        raise SystemExit(f"num2words: {exc}; pip install -e '.[tools]'") from exc
+    out: dict[str, int] = {}
+    for lang in spec["languages"]:
+        for value in range(spec["max"] + 1):
+            for to in ("cardinal", "ordinal"):
+                tokens = fold_tokens(str(num2words(value, lang=lang, to=to)))
+                if len(tokens) != 1:
+                    continue
+                if out.get(tokens[0], value) != value:
+                    word = tokens[0]
+                    raise SystemExit(f"number word {word!r} reads {out[word]} and {value}")
+                out[tokens[0]] = value
+    return dict(sorted(out.items()))
 
 
 def build(source: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +128,9 @@ def build(source: dict[str, Any]) -> dict[str, Any]:
         "stopwords": sorted({_fold(w) for w in source["stopwords"]["words"]}),
         "titles": sorted({_fold(w) for w in source["titles"]["words"]}),
         "particles": dict(sorted(particles.items())),
+        "common_name_parts": common_name_parts(source["common_name_parts"]),
+        "number_words": number_words(source["number_words"]),
+        "ordinal_suffixes": sorted(source["number_words"]["ordinal_suffixes"]),
         "unique_identifiers": sorted(source["identifier_schemes"]["unique"]),
         "identifying_identifiers": sorted(
             set(source["identifier_schemes"]["unique"])

@@ -2,9 +2,10 @@
 
 A :class:`CandidateIndex` holds the :class:`~tradecontrol.screening.scoring.Prepared` form
 of every listing and an inverted index from each blocking key to the listings carrying it.
-A query is compared only with the listings sharing at least one of its keys; by the key
-contract of :mod:`~tradecontrol.screening.scoring` (a pair scoring at least
-``CANDIDATE_FLOOR`` shares a key) this gives exactly the result of comparing every listing.
+A query is compared only with the listings filed under one of the keys it looks up
+(``probes``); by the key contract of :mod:`~tradecontrol.screening.scoring` (a pair scoring
+at least ``CANDIDATE_FLOOR`` meets through a key) this gives exactly the result of
+comparing every listing.
 
 The rulebook builds its index once, on first use (:class:`LazyIndex`); the index is not
 pickled with the rulebook but rebuilt by the process that unpickles it.
@@ -64,9 +65,9 @@ class CandidateIndex:
         return cls(prepared=prepared, postings={k: tuple(p) for k, p in postings.items()})
 
     def candidates(self, query: Prepared) -> tuple[int, ...]:
-        """Positions of the listings sharing at least one key with ``query``, ascending."""
+        """Positions of the listings filed under one of ``query.probes``, ascending."""
         found: set[int] = set()
-        for key in query.keys:
+        for key in query.probes:
             found.update(self.postings.get(key, ()))
         return tuple(sorted(found))
 

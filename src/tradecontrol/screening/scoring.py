@@ -9,8 +9,10 @@ is fuzzy; without it (:data:`AVAILABLE` false) it is exact-normalised: 1.0 when 
 fold to the same key (:func:`tradecontrol.screening.normalize_name`), else 0.0.
 
 Key contract (what makes the candidate index exact): when ``compare(q, l).score >=``
-``CANDIDATE_FLOOR``, ``q.keys & l.keys`` is non-empty. A name pair that shares no key
-is never scored, and an identifier match is itself a key.
+``CANDIDATE_FLOOR``, ``q.probes & l.keys`` is non-empty (the keys a name looks up are its
+own keys, and for organisations the ``M:``/``S:`` keys that let a one-word name meet a
+several-word name). A name pair that does not meet through a key is never scored, and an
+identifier match is itself a key.
 
 Example:
     >>> from tradecontrol import Entity
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -74,19 +76,27 @@ _PERSON, _ORG = 0, 1
 # token types
 _WORD, _GENERIC, _LEGAL, _NUMBER = 0, 1, 2, 3
 _PAIR_MIN = 0.62  # lowest token similarity that pairs two tokens
+_WEAK_PAIR = 0.8  # a pair less similar than this counts as its square (near miss, no evidence)
+_CONTRA_COST = 1.5  # a person's name part contradicted by one on the other side costs more
+_MAX_MISS = 3  # unpaired tokens beyond which missing names are no longer cheap
+_KNOWN_DIFF = 0.05  # what a near miss of two different common names loses (Jason, Juan)
+_COMMON_AGREE = 3  # agreeing common name parts that make extra parts cheap without a rare one
 _SKELETON_SIM = 0.9  # least similarity of two tokens with the same consonant skeleton
 _AGREE = 0.9  # two names agreeing at least this much make extra names cheap (persons)
 _STRONG_PAIR = 0.8  # a distinctive token pair at least this similar is identity evidence
 _INITIAL_SIM = 0.85  # a person's initial against a name starting with that letter
 _MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
+_FORM_COST = 0.05  # legal forms of different classes (a reorganised company keeps its name)
 _ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
 _WORD_OR_NUMBER = (0, 3)
-_GENERIC_WEIGHT = 1.0
-_STOP_WEIGHT = 0.3
+# weights in tenths of a letter, so that every weight is a whole number and weight sums
+# are exact in any order (a word weighs 10 per letter, from 2 to 10 letters)
+_GENERIC_WEIGHT = 15.0
+_STOP_WEIGHT = 3.0
 _FUZZY_FORM_MIN = 8  # tokens this long may be a misspelt legal form
 _FUZZY_FORM_SIM = 0.9
 _PREFIX_MIN = 8  # tokens this long also get their first six letters as a key
-_NUMBER_WEIGHT = 3.0
+_NUMBER_WEIGHT = 30.0
 _INITIAL_LEN = 1  # letters of the second token in a pair key
 _SKELETON_MIN = 4  # tokens this long also get their consonant skeleton as a key
 _DELETION_MIN = 5  # tokens this long also get their one-letter deletions as keys
@@ -126,6 +136,28 @@ class _Token(NamedTuple):
     skeleton: str = ""  # consonant skeleton of words of _SKELETON_MIN letters or more
 
 
+V = TypeVar("V")
+
+
+class _Memo(dict[str, V]):
+    """A cache of results that follow from the view it belongs to.
+
+    It takes no part in equality or hashing, so views and prepared entities compare and
+    hash by what they are, whatever a query has remembered.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Memo)
+
+    def __ne__(self, other: object) -> bool:
+        return not isinstance(other, _Memo)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return 0
+
+
 class _View(NamedTuple):
     """One name analysed for one kind of comparison (person or organisation)."""
 
@@ -144,16 +176,21 @@ class _View(NamedTuple):
     words: tuple[bool, ...]  # True for a word token
     distinct: tuple[bool, ...]  # True for a word or number token
     long: tuple[bool, ...]  # True for a token of two characters or more
+    common: tuple[bool, ...]  # True for a common name part (persons; every syllable of a Han name)
     total: float  # sum of ``weights``
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
+    profiles: tuple[str, ...]  # per scored token: text, word and common flags (memo key)
+    memo: _Memo[tuple[tuple[float, int], ...]]  # pair columns against this view (query)
+    aligned: _Memo[tuple[float, bool]]  # alignments against listed names, by their text
 
 
 class _Name(NamedTuple):
     original: str
     person: _View
     org: _View
-    keys: frozenset[str]
+    keys: frozenset[str]  # the keys the name is filed under
+    probes: frozenset[str]  # the keys it looks up (the same object when they are the same)
     exact: tuple[str, ...]  # exact-normalised keys (fallback)
     syllabic: str  # sorted characters of a name written only in Han, kana or Hangul, else ""
 
@@ -174,7 +211,9 @@ class Prepared:
         keys: Blocking keys for the candidate index: ``P:`` a typo-tolerant key of one
             distinctive token with the initial of another (names of several tokens),
             ``S:`` typo-tolerant keys of the only distinctive token, ``j:`` the name written
-            without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers.
+            without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers; and
+            for an organisation, ``M:`` typo-tolerant keys of each token of a name of
+            several that outweighs the others (a one-token name looks them up).
         kind: The entity's kind; ``organization`` when unknown but a name carries a legal
             form.
         names: The name and strong aliases, analysed.
@@ -199,6 +238,21 @@ class Prepared:
     identifiers: frozenset[tuple[str, str]]
     births: tuple[_Birth, ...]
     countries: frozenset[str]
+
+    @property
+    def probes(self) -> frozenset[str]:
+        """The keys the entity looks up in the index (computed on use, not stored).
+
+        Its own keys, except ``M:``; for an organisation, the ``M:`` keys of a one-token
+        name and the ``S:`` keys of each outweighing token of a name of several. The key
+        contract reads ``query.probes & listed.keys``.
+        """
+        own = self.names + self.weak
+        if all(n.probes is n.keys for n in own):
+            return self.keys
+        found = set().union(*(n.probes for n in own))
+        found.update(k for k in self.keys if k.startswith("i:"))
+        return frozenset(found)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -236,8 +290,12 @@ def _terms() -> dict[str, Any]:
     data: dict[str, Any] = read_json("name_terms.json")
     forms: dict[str, str] = data["legal_forms"]
     phrases = sorted(((tuple(k.split()), v) for k, v in forms.items()), key=lambda p: -len(p[0]))
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase in phrases:  # longest first within each group too
+        by_first.setdefault(phrase[0][0], []).append(phrase)
     return {
         "phrases": tuple(phrases),
+        "by_first": {k: tuple(v) for k, v in by_first.items()},
         "first": frozenset(p[0][0] for p in phrases),
         "classes": data["legal_form_classes"],
         "generic": frozenset(data["generic_words"]),
@@ -248,12 +306,15 @@ def _terms() -> dict[str, Any]:
         "titles": frozenset(data["titles"]),
         "particles": data["particles"],
         "unique_ids": frozenset(data["unique_identifiers"]),
+        "common": frozenset(data["common_name_parts"]),
+        "numbers": data["number_words"],
+        "ordinal": frozenset(data["ordinal_suffixes"]),
         "ids": frozenset(data["identifying_identifiers"]),
     }
 
 
 def _weight(text: str) -> float:
-    return float(max(2, min(len(text), 10)))
+    return float(10 * max(2, min(len(text), 10)))
 
 
 def _skeleton(text: str) -> str:
@@ -270,7 +331,7 @@ def _word(text: str) -> _Token:
 
 def _legal_at(tokens: list[str], i: int) -> tuple[int, str] | None:
     """The legal form starting at ``tokens[i]``: (its length in tokens, canonical form)."""
-    for phrase, canon in _terms()["phrases"]:
+    for phrase, canon in _terms()["by_first"].get(tokens[i], ()):
         if tuple(tokens[i : i + len(phrase)]) == phrase:
             return len(phrase), canon
     return None
@@ -288,12 +349,36 @@ def _fuzzy_form(token: str) -> str | None:
     return forms[found[0]] if found else None
 
 
-def _view(tokens: list[str], mode: int) -> _View:
+def _read_numbers(tokens: list[str], terms: dict[str, Any]) -> list[str]:
+    """Number words as digits (``forty four`` -> ``44``), ordinal suffixes dropped (``1 st``)."""
+    words: dict[str, int] = terms["numbers"]
+    if not any(t in words or t in terms["ordinal"] for t in tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
+        if tok in words:
+            value = words[tok]
+            nxt = words.get(tokens[i], 10) if i < len(tokens) else 10
+            if value >= 20 and value % 10 == 0 and nxt < 10:  # forty four
+                value += nxt
+                i += 1
+            out.append(str(value))
+        elif tok in terms["ordinal"] and out and out[-1].isdigit():
+            continue  # the suffix of 1st, 2nd, 44th
+        else:
+            out.append(tok)
+    return out
+
+
+def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
     terms = _terms()
     out: list[_Token] = []
     legal: set[str] = set()
     if mode == _ORG:
-        tokens = join_initials(tokens)
+        tokens = _read_numbers(join_initials(tokens), terms)
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -322,9 +407,15 @@ def _view(tokens: list[str], mode: int) -> _View:
             out.append(_word(tok))
     if not any(t.type == _WORD for t in out):
         # a name made only of generic words (``Bank of China``): they are its identity
-        out = [_word(t.text) if t.type == _GENERIC and len(t.text) > 2 else t for t in out]
+        out = [
+            _word(t.text)
+            if t.type == _GENERIC and len(t.text) > 2 and t.text not in terms["stop"]
+            else t
+            for t in out
+        ]
     numbers = frozenset(t.text for t in out if t.type == _NUMBER)
     scored = tuple(t for t in out if t.type != _LEGAL)
+    common = tuple(mode == _PERSON and (syllabic or t.text in terms["common"]) for t in scored)
     return _View(
         tokens=tuple(out),
         legal=frozenset(legal),
@@ -340,9 +431,15 @@ def _view(tokens: list[str], mode: int) -> _View:
         words=tuple(t.type == _WORD for t in scored),
         distinct=tuple(t.type in _WORD_OR_NUMBER for t in scored),
         long=tuple(len(t.text) > 1 for t in scored),
+        common=common,
         total=sum(t.weight for t in scored),
         integral=all(t.weight.is_integer() for t in scored),
         joined_key="j:" + "".join(tokens),
+        profiles=tuple(
+            f"{t.text} {t.type == _WORD:d}{c:d}" for t, c in zip(scored, common, strict=True)
+        ),
+        memo=_Memo(),
+        aligned=_Memo(),
     )
 
 
@@ -362,21 +459,34 @@ def _fine(tok: _Token) -> set[str]:
     return keys
 
 
-def _view_keys(view: _View) -> set[str]:
-    """Index keys of one name.
+def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
+    """Index keys of one name: those it is filed under, and those it looks up (probes).
 
-    A name of one distinctive token gets that token's typo-tolerant keys (``S:``). A name
-    of several gets, for each ordered pair of its distinctive tokens, the typo-tolerant
-    keys of the first with the initial of the second (``P:``): two names are compared
-    only when one token agrees and another begins with the same letter. A name of one
-    distinctive token and a name of several share no key and never match (except written
-    together, ``j:``, or equal after normalisation, ``x:``).
+    A name of one distinctive token is filed under that token's typo-tolerant keys
+    (``S:``). A name of several is filed, for each ordered pair of its distinctive tokens,
+    under the typo-tolerant keys of the first with the initial of the second (``P:``): two
+    such names are compared only when one token agrees and another begins with the same
+    letter. Every name also looks up its own keys.
+
+    The name of an organisation (of kind ``organization``, given or read from a legal
+    form) of one distinctive token and one of several (``Bank of Chima``,
+    ``Bank of China``; ``Deutsche Bank AG``, ``Deutsche Bank (Schweiz) AG``) meet through
+    one agreeing token: the longer name is also filed under each token's keys as ``M:``,
+    which the one-token name looks up, and looks up each token's ``S:`` keys. Person names
+    of one token and of several never meet (except written together, ``j:``, or equal
+    after normalisation, ``x:``).
     """
     distinct = [t for t in view.scored if t.type in _WORD_OR_NUMBER]
     if len(distinct) == 1:
-        return {"S:" + k for k in _fine(distinct[0])}
-    keys: set[str] = set()
+        fine = _fine(distinct[0])
+        keys = {"S:" + k for k in fine}
+        return keys, keys | {"M:" + k for k in fine} if cross else keys
+    keys = set()
+    filed: set[str] = set()
+    probes: set[str] = set()
     initials = [t.text if t.type == _NUMBER else t.text[:_INITIAL_LEN] for t in distinct]
+    distinct_weight = sum(t.weight for t in distinct)
+    other_weight = view.total - distinct_weight  # generic words and stopwords
     for i, tok in enumerate(distinct):
         if len(tok.text) < 2 and tok.type == _WORD:
             continue
@@ -384,28 +494,47 @@ def _view_keys(view: _View) -> set[str]:
         for j, initial in enumerate(initials):
             if j != i:
                 keys.update(f"P:{k}|{initial}" for k in fine)
-    return keys
+        # against a one-token name, the other distinctive tokens go unpaired at
+        # _ORG_EXTRA_COST: only a token outweighing them can reach CANDIDATE_FLOOR
+        rest = distinct_weight - tok.weight
+        if cross and _ORG_EXTRA_COST * rest <= 2 * (tok.weight + other_weight + 10):
+            filed.update("M:" + k for k in fine)
+            probes.update("S:" + k for k in fine)
+    return keys | filed, keys | probes
 
 
-def _analyse(name: str, kind: EntityKind) -> _Name:
+def _views(name: str) -> tuple[_View, _View, str]:
+    """The person and organisation views of a name, and its syllabic characters."""
     tokens = fold_tokens(name)
-    person = _view(tokens, _PERSON)
-    org = _view(tokens, _ORG)
+    syllabic = _syllabic(name)
+    person = _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name))
+    return person, _view(tokens, _ORG), syllabic
+
+
+def _analyse(name: str, kind: EntityKind, views_of: tuple[_View, _View, str]) -> _Name:
+    person, org, syllabic = views_of
     keys: set[str] = set()
     exact = name_keys(name, cut=False)  # the index decides cut legal names (primary first)
     keys.update("x:" + k for k in exact)
     views = (
-        (person,)
+        ((person, _PERSON),)
         if kind is EntityKind.PERSON
-        else (person, org)
+        else ((person, _PERSON), (org, _ORG))
         if kind is EntityKind.UNKNOWN
-        else (org,)
+        else ((org, _ORG),)
     )
-    for view in views:
-        keys |= _view_keys(view)
+    probes = set(keys)
+    for view, mode in views:
+        filed, looked_up = _view_keys(view, mode == _ORG and kind is EntityKind.ORGANIZATION)
+        keys |= filed
+        probes |= looked_up
     if len(person.joined) >= 4:
         keys.add("j:" + person.joined)
-    return _Name(name, person, org, frozenset(keys), exact, _syllabic(name))
+        probes.add("j:" + person.joined)
+    frozen = frozenset(keys)
+    return _Name(
+        name, person, org, frozen, frozen if probes == keys else frozenset(probes), exact, syllabic
+    )
 
 
 _SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -422,6 +551,8 @@ def _syllabic(name: str) -> str:
         return "".join(sorted(letters))
     return ""
 
+
+_KANA = re.compile(r"[\u3040-\u30ff]")  # a name in kana spells its sounds, often a foreign name
 
 _YEAR = re.compile(r"\d{4}")
 
@@ -467,10 +598,11 @@ def prepare(entity: Entity) -> Prepared:
         'ivan sidorov'
     """
     kind = entity.kind
-    if kind is EntityKind.UNKNOWN and any(_view(fold_tokens(n), _ORG).legal for n in entity.names):
+    strong = {n: _views(n) for n in entity.names}
+    if kind is EntityKind.UNKNOWN and any(v[1].legal for v in strong.values()):
         kind = EntityKind.ORGANIZATION
-    names = tuple(_analyse(n, kind) for n in dict.fromkeys(entity.names))
-    weak = tuple(_analyse(n, kind) for n in dict.fromkeys(entity.weak_aliases))
+    names = tuple(_analyse(n, kind, v) for n, v in strong.items())
+    weak = tuple(_analyse(n, kind, _views(n)) for n in dict.fromkeys(entity.weak_aliases))
     identifiers = frozenset(
         (i.scheme, value)
         for i in entity.identifiers
@@ -479,7 +611,8 @@ def prepare(entity: Entity) -> Prepared:
     keys: set[str] = set()
     for name in (*names, *weak):
         keys |= name.keys
-    keys.update(f"i:{scheme}:{value}" for scheme, value in identifiers)
+    ids = {f"i:{scheme}:{value}" for scheme, value in identifiers}
+    filed = frozenset(keys | ids)
     dates = (*([entity.birth_date] if entity.birth_date else []), *entity.birth_dates)
     countries = {j.code.split("-")[0] for j in entity.nationalities}
     if entity.country is not None:
@@ -487,7 +620,7 @@ def prepare(entity: Entity) -> Prepared:
     countries.update(a.country.code.split("-")[0] for a in entity.addresses if a.country)
     return Prepared(
         entity=entity,
-        keys=frozenset(keys),
+        keys=filed,
         kind=kind,
         names=names,
         weak=weak,
@@ -514,39 +647,73 @@ class _NameScore(NamedTuple):
     aligned: tuple[float, bool]  # what ``_align`` gave, reused when explaining
 
 
+def _pair_column(qv: _View, lv: _View, j: int, person: bool) -> tuple[tuple[float, int], ...]:
+    """``(similarity, query token)`` of every query token that may pair with listed token j.
+
+    Numbers pair only when equal; a person's initial pairs with a name it begins. The result
+    depends only on the query view and the listed token's profile (text, word, common).
+    """
+    out: list[tuple[float, int]] = []
+    similarity = _Indel.normalized_similarity
+    tb, pb, skb, wb, cb = lv.texts[j], lv.plain[j], lv.skeletons[j], lv.words[j], lv.common[j]
+    qplain, qskel, qwords, qcommon = qv.plain, qv.skeletons, qv.words, qv.common
+    for i, ta in enumerate(qv.texts):
+        if ta == tb:
+            sim = 1.0
+        elif pb and qplain[i]:
+            sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
+            if sim < _SKELETON_SIM:
+                if skb and skb == qskel[i]:
+                    sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
+                elif not sim:
+                    continue
+                elif cb and qcommon[i]:
+                    # two different common names (Jason, Juan) are not one misspelt
+                    sim -= _KNOWN_DIFF
+                    if sim < _PAIR_MIN:
+                        continue
+        elif (
+            person
+            and wb
+            and qwords[i]
+            and ((len(ta) == 1 and tb.startswith(ta)) or (len(tb) == 1 and ta.startswith(tb)))
+        ):
+            sim = _INITIAL_SIM  # an initial and a name it begins
+        else:
+            continue
+        out.append((sim, i))
+    return tuple(out)
+
+
 def _token_pairs(qv: _View, lv: _View, person: bool) -> list[tuple[float, int, int]]:
     """``(similarity, query token, listed token)`` of every pair of tokens that may pair.
 
-    Numbers pair only when equal; a person's initial pairs with a name it begins.
+    Each listed token's column (:func:`_pair_column`) is remembered in the query view's
+    ``memo`` under the token's profile, so the candidates of one query, which share many
+    tokens, compute each column once.
     """
     pairs: list[tuple[float, int, int]] = []
     append = pairs.append
-    similarity = _Indel.normalized_similarity
-    qplain, qskel, qwords = qv.plain, qv.skeletons, qv.words
-    ltexts, lplain, lskel, lwords = lv.texts, lv.plain, lv.skeletons, lv.words
-    for i, ta in enumerate(qv.texts):
-        pa, ska, wa = qplain[i], qskel[i], qwords[i]
-        for j, tb in enumerate(ltexts):
-            if ta == tb:
-                sim = 1.0
-            elif pa and lplain[j]:
-                sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
-                if sim < _SKELETON_SIM:
-                    if ska and ska == lskel[j]:
-                        sim = _SKELETON_SIM  # transliteration variants: Volodimir, Volodymyr
-                    elif not sim:
-                        continue
-            elif (
-                person
-                and wa
-                and lwords[j]
-                and ((len(ta) == 1 and tb.startswith(ta)) or (len(tb) == 1 and ta.startswith(tb)))
-            ):
-                sim = _INITIAL_SIM  # an initial and a name it begins
-            else:
-                continue
+    memo = qv.memo
+    for j, profile in enumerate(lv.profiles):
+        column = memo.get(profile)
+        if column is None:
+            column = memo[profile] = _pair_column(qv, lv, j, person)
+        for sim, i in column:
             append((sim, i, j))
     return pairs
+
+
+def _unpaired(view: _View, used: set[int], used_weight: float) -> float:
+    """Weight of the tokens of ``view`` not in ``used``.
+
+    Whole-number weights subtract exactly; otherwise the unpaired ones are summed in order.
+    """
+    if len(used) == len(view.weights):
+        return 0.0
+    if view.integral:
+        return view.total - used_weight
+    return sum(w for i, w in enumerate(view.weights) if i not in used)
 
 
 def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
@@ -571,7 +738,9 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
     paired_weight = 0.0
     used_wq = used_wl = 0.0
     evidence = False
-    strong = 0
+    strong = rare = 0
+    doubt = 0.0
+    qcommon, lcommon = qv.common, lv.common
     for sim, i, j in pairs:
         if i in used_q or j in used_l:
             continue
@@ -582,32 +751,48 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
         used_wl += wl
         w = wq + wl
         matched += sim * w
+        if sim < 1.0 and (qcommon[i] or lcommon[j] or sim < _WEAK_PAIR):
+            doubt += (sim - sim * sim) * w
         paired_weight += w
         if sim >= _STRONG_PAIR and (qdistinct[i] or ldistinct[j]):
             evidence = True
-            strong += sim >= _AGREE and qlong[i] and llong[j]
-    # whole-number weights subtract exactly; otherwise sum the unpaired ones in order
-    if len(used_q) == len(qweights):
-        left_q = 0.0
-    elif qv.integral:
-        left_q = qv.total - used_wq
-    else:
-        left_q = sum(w for i, w in enumerate(qweights) if i not in used_q)
-    if len(used_l) == len(lweights):
-        left_l = 0.0
-    elif lv.integral:
-        left_l = lv.total - used_wl
-    else:
-        left_l = sum(w for j, w in enumerate(lweights) if j not in used_l)
-    if person and strong >= 2 and not (left_q and left_l):
+            if sim >= _AGREE and qlong[i] and llong[j]:
+                strong += 1
+                rare += not (qcommon[i] or lcommon[j])
+    left_q = _unpaired(qv, used_q, used_wq)
+    left_l = _unpaired(lv, used_l, used_wl)
+    if (
+        person
+        and strong >= 2
+        and not (left_q and left_l)
+        and (rare or strong >= _COMMON_AGREE)
+        and len(qweights) + len(lweights) - len(used_q) - len(used_l) <= _MAX_MISS
+    ):
         # a missing middle name or patronymic on one side costs little
         left_q *= _MIDDLE_COST
         left_l *= _MIDDLE_COST
     elif not person:
         left_q *= _ORG_EXTRA_COST
         left_l *= _ORG_EXTRA_COST
+    elif left_q >= 30 and left_l >= 30:  # three letters or more on each side
+        # a person's name part contradicted by another name part on the other side
+        # (Mahmood Ahmed vs Mahmood Sultan) costs more
+        left_q *= _CONTRA_COST
+        left_l *= _CONTRA_COST
+    if person and not rare:
+        # only common name parts agree: a near miss counts as its square (Borges, Bor)
+        matched -= doubt
     total = paired_weight + left_q + left_l
     return (matched / total if total else 0.0), evidence
+
+
+def _whole_in(q: _Name, lname: _Name) -> bool:
+    """One name written whole equals a name or short name of the other."""
+    return (
+        bool(q.exact)
+        and bool(lname.exact)
+        and (q.exact[0] in lname.exact or lname.exact[0] in q.exact)
+    )
 
 
 def _characters_differ(q: _Name, lname: _Name, score: float, out: list[Feature] | None) -> float:
@@ -647,7 +832,9 @@ def _score_names(
     first = aligned
     joined = False
     # the names share an ``x:`` key exactly when their exact-normalised keys meet
-    exact = score < 1.0 and not set(q.exact).isdisjoint(lname.exact)
+    # (a whole name against a whole name or a short name; two names whose parts outside
+    # brackets agree are not equal: ``Bowne Global Solutions (Spain)`` / ``(Netherlands)``)
+    exact = score < 1.0 and _whole_in(q, lname)
     if exact:
         score, evidence = 1.0, True
     elif score < 1.0 and (key := lv.joined_key) in lname.keys and key in q.keys:
@@ -676,7 +863,7 @@ def _score_names(
                     )
                 )
         else:
-            effect = -min(0.05, score)
+            effect = -min(_FORM_COST, score)
             score += effect
             if explain:
                 features.append(
@@ -715,15 +902,32 @@ def _score_names(
 
 
 def _best(
-    query: Prepared, names: tuple[_Name, ...], mode: int
+    query: Prepared, names: tuple[_Name, ...], mode: int, floor: float = 0.0
 ) -> tuple[_NameScore, _Name, _Name] | None:
-    """The best-scoring pair of a query name and one of ``names``, not yet explained."""
+    """The best-scoring pair of a query name and one of ``names``, not yet explained.
+
+    A pair whose token alignment is below ``floor`` (0–1) and whose names are not equal
+    whole or without spaces is skipped: every later feature only lowers its score.
+    """
     best: tuple[_NameScore, _Name, _Name] | None = None
+    person = mode == _PERSON
     for lname in names:
+        lv = lname.person if person else lname.org
         for qname in query.names:
-            if qname.keys.isdisjoint(lname.keys):
+            if qname.probes.isdisjoint(lname.keys):
                 continue
-            result = _score_names(qname, lname, mode, False)
+            qv = qname.person if person else qname.org
+            # the same name is often listed more than once (several lists, aliases)
+            aligned = qv.aligned.get(lname.original)
+            if aligned is None:
+                aligned = qv.aligned[lname.original] = _align(qv, lv, mode)
+            if (
+                aligned[0] < floor
+                and not _whole_in(qname, lname)
+                and not (lv.joined_key in lname.keys and lv.joined_key in qname.keys)
+            ):
+                continue
+            result = _score_names(qname, lname, mode, False, aligned)
             if best is None or result.score > best[0].score:
                 best = (result, qname, lname)
     return best
@@ -835,8 +1039,10 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
     The name score pairs the tokens of two names by similarity (rapidfuzz Indel ratio),
     weighting distinctive words by length, generic words (``trading``, ``international``)
     and personal titles lightly, and leaving legal forms out (they are compared as legal
-    forms). Token order does not matter. For persons, once two tokens agree, unpaired
-    tokens (a missing middle name) cost little. Names written with or without spaces are
+    forms). Token order does not matter. For persons, once two tokens agree (three when
+    both are common name parts, 1990 US Census), unpaired tokens (a missing middle name)
+    cost little; near misses between common name parts count less, and so do pairs less
+    similar than 0.8 when no rare name part agrees. Names written with or without spaces are
     also compared joined (``JSCARGUMENT``). The best pair of names wins; then the
     features below adjust it:
 
@@ -893,8 +1099,10 @@ def _compare(query: Prepared, listed: Prepared, floor: float) -> Comparison | No
             ),
         )
     mode = _PERSON if EntityKind.PERSON in (query.kind, listed.kind) else _ORG
-    found = _best(query, listed.names, mode)
-    weak = _best(query, listed.weak, mode)
+    # below ``floor`` a name pair cannot give a comparison, unless an identifier is shared
+    prune = floor if query.identifiers.isdisjoint(listed.identifiers) else 0.0
+    found = _best(query, listed.names, mode, prune)
+    weak = _best(query, listed.weak, mode, prune)
     weak_used = weak is not None and (found is None or weak[0].score > found[0].score)
     if weak_used:
         found = weak
