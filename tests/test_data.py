@@ -102,3 +102,12 @@ def test_affiliates_under_the_huawei_entry_are_named_as_themselves(rulebook: Rul
 
 def test_tools_are_importable_from_the_repo() -> None:
     assert (ROOT / "tools" / "gen_rulebook.py").is_file()
+
+
+def test_name_terms_regenerate_identically() -> None:
+    """``data/name_terms.json`` is what ``tools/gen_name_terms.py`` builds from its sources."""
+    pytest.importorskip("names")
+    pytest.importorskip("num2words")
+    from tools.gen_name_terms import main
+
+    assert main(["--check"]) == 0, "run python tools/gen_name_terms.py"
