@@ -95,3 +95,19 @@ def test_screen_still_lists_every_list() -> None:
     found = screen(Entity(name="Huawei Technologies Co."), Rulebook.default(), as_of=WHEN)
     assert {m.listing.list_code for m in found if m.status == "match"} >= {"EL", "NDAA-889"}
     assert attrs.has(type(found[0]))
+
+
+@pytest.mark.parametrize(
+    ("kind", "reported"),
+    [("export", False), ("procurement", True)],
+)
+def test_review_candidates_only_on_lists_whose_rules_apply(kind: str, reported: bool) -> None:
+    """``Huawei Russia`` resembles the section 889 entry ``Huawei`` (review): reported for a
+    procurement, where section 889 applies, not for an export, where no rule reads it."""
+    data = _export("Huawei Russia").to_dict()
+    data["kind"] = kind
+    decision = evaluate(Transaction.from_dict(data), Rulebook.default())
+    codes = {
+        f.listing_id for f in decision.findings if f.rule == "screening.review" and f.listing_id
+    }
+    assert ("us-889-huawei" in codes) is reported

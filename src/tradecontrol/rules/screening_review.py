@@ -17,6 +17,9 @@ returns them):
   lesser candidates on other lists are not reported either; a fuzzy match, or a match
   with a listing not in force, never silences another list's candidates (a typo that
   resembles a not-yet-listed FCC entry still gets the Entity List candidates reviewed);
+- a candidate on a list whose every reading rule skips this kind of transaction (the FCC
+  Covered List and section 889 entries beside an export) is not reported: were it
+  confirmed, no rule would restrict the transaction;
 - a match suppressed by an allow-list entry in force gives a ``not_restricted`` finding
   naming the entry and its reason, so the suppression stays visible in the Decision.
 
@@ -54,6 +57,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     if rulebook.plan.exact and is_moment(as_of):
         return ()  # exact matching: every candidate is a match, and nothing is suppressed
     findings: list[Finding] = []
+    relevant = _relevant_lists(rulebook, transaction.kind.value)
     for party in transaction.parties:
         who = f"{party.role.value.replace('_', ' ')} {party.entity.name!r}"
         everything = candidates(party.entity, rulebook, as_of=as_of)
@@ -70,6 +74,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
             ):
                 continue  # a match on this list: the listing's rule decides
             listing = match.listing
+            if match.suppressed_by is None and not relevant.get(listing.list_code, True):
+                continue  # no rule reading this list applies to this kind of transaction
             found = listing.version_at(as_of)
             if found is None:  # out of force: never a match (as screen() does)
                 continue
@@ -112,3 +118,16 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                 )
             findings.append(base)
     return tuple(findings)
+
+
+def _relevant_lists(rulebook: Rulebook, kind: str) -> dict[str, bool]:
+    """List code → whether a rule reading it applies to transactions of ``kind``.
+
+    A code no rule reads is absent (``lists.unassessed`` reports its matches: relevant).
+    """
+    out: dict[str, bool] = {}
+    for info in rulebook.rules:
+        applies = not info.transaction_kinds or kind in info.transaction_kinds
+        for code in info.list_codes:
+            out[code] = out.get(code, False) or applies
+    return out
