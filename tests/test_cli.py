@@ -399,3 +399,53 @@ def test_unknown_list_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exit_:
         main(["lists", "summary", "x.csv", "--list-format", "excel"])
     assert exit_.value.code == 2
+
+
+def test_evaluate_applies_an_allow_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``evaluate --allow-list``: the suppressed match stays visible and no longer decides."""
+    deal = {
+        "id": "AL-1",
+        "date": "2019-06-10",
+        "origin": "US",
+        "destination": "CN",
+        "parties": [
+            {
+                "role": "ultimate_consignee",
+                "entity": {"name": "Huawei Technologie Co., Ltd.", "country": "DE"},
+            }
+        ],
+        "items": [{"description": "cables", "eccn": "EAR99"}],
+    }
+    deals = tmp_path / "deals.jsonl"
+    deals.write_text(json.dumps(deal) + "\n", encoding="utf-8")
+    assert main(["evaluate", str(deals), "--format", "json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    listed = {f["listing_id"] for f in before["findings"] if f["rule"] == "ear.entity_list"}
+    assert before["outcome"] == "license_required" and listed
+    allow = tmp_path / "allow.jsonl"
+    allow.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"FP-{i}",
+                    "listing_id": lid,
+                    "reason": "our customer, not the listed company",
+                    "name": "Huawei Technologie Co., Ltd.",
+                    "country": "DE",
+                }
+            )
+            + "\n"
+            for i, lid in enumerate(sorted(listed))
+        ),
+        encoding="utf-8",
+    )
+    assert main(["evaluate", str(deals), "--format", "json", "--allow-list", str(allow)]) == 0
+    after = json.loads(capsys.readouterr().out)
+    # the Entity List match is suppressed (and shown); a lesser candidate is still reviewed
+    assert after["outcome"] == "review_required"
+    assert not [f for f in after["findings"] if f["rule"] == "ear.entity_list"]
+    assert any("suppressed by allow-list entry" in f["message"] for f in after["findings"])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n', encoding="utf-8")
+    assert main(["evaluate", str(deals), "--allow-list", str(bad)]) == 1
+    assert "--allow-list" in capsys.readouterr().err

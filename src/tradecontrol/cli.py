@@ -54,6 +54,7 @@ from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
 from tradecontrol.lists._text import OVERLONG, bounded_lines
 from tradecontrol.rulebook import Rulebook
+from tradecontrol.screening.allowlist import load_allow_list
 from tradecontrol.transactions import Transaction
 
 __all__ = ["main"]
@@ -176,6 +177,15 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="PATH",
         help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
+    )
+    ev.add_argument(
+        "--allow-list",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="allow_lists",
+        help="JSON-lines allow-list entries (known false positives) to apply (repeatable); "
+        "suppressed matches stay visible in each Decision",
     )
     _add_list_format(ev)
     ex = sub.add_parser(
@@ -305,6 +315,14 @@ def _side_files(
                         )
         except TradeControlError as exc:
             raise _SideFileError(f"{option} {exc.located(source=side)}") from None
+    entries = []
+    for path in getattr(args, "allow_lists", ()):
+        try:
+            entries.extend(load_allow_list(path))
+        except TradeControlError as exc:
+            raise _SideFileError(f"--allow-list {exc.located(source=path)}") from None
+    if entries:
+        rulebook = rulebook.with_allow_list(entries)
     return rulebook, usage, warnings
 
 
