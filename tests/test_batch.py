@@ -125,3 +125,15 @@ def test_bad_options_are_refused_at_the_call(kwargs: dict[str, Any], path: str) 
 def test_the_rulebook_must_be_a_rulebook() -> None:
     with pytest.raises(InvalidInputError, match="expected a Rulebook"):
         evaluate_many([], {"id": "x"})  # type: ignore[arg-type]
+
+
+def test_evaluate_many_caps_the_number_of_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``jobs=100000`` would hang the machine forking: refused before any process starts."""
+    import os
+
+    from tradecontrol import InvalidInputError, Rulebook, evaluate_many
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    with pytest.raises(InvalidInputError, match="more than the limit of 8") as info:
+        next(iter(evaluate_many([], Rulebook.default(), jobs=100000)))
+    assert info.value.path == "jobs"

@@ -190,14 +190,29 @@ def ordered_map(
                 future.cancel()
 
 
+def max_jobs() -> int:
+    """Most worker processes accepted: 4 per CPU core, at most 256.
+
+    More processes than that only add forking and memory (each holds the rulebook); a huge
+    number (``jobs=100000``) would hang the machine forking.
+    """
+    return min(256, 4 * (os.cpu_count() or 1))
+
+
 def check_jobs(jobs: object) -> int:
     """``jobs`` as a positive int; ``0`` means one per CPU core.
 
     Raises:
-        InvalidInputError: Not a whole number of at least 0.
+        InvalidInputError: Not a whole number of at least 0, or more than :func:`max_jobs`.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
         raise InvalidInputError(f"must be a whole number of processes, got {jobs!r}", path="jobs")
+    limit = max_jobs()
+    if jobs > limit:
+        raise InvalidInputError(
+            f"{jobs} processes is more than the limit of {limit} (4 per CPU core, at most 256)",
+            path="jobs",
+        )
     return jobs or (os.cpu_count() or 1)
 
 

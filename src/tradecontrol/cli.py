@@ -87,26 +87,15 @@ def _add_list_format(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _max_jobs() -> int:
-    """Most worker processes ``--jobs`` accepts: 4 per CPU core, at most 256.
-
-    More processes than that only add forking and memory (each holds the rulebook); a huge
-    number (``--jobs 100000``) would hang the machine forking.
-    """
-    return min(256, 4 * (os.cpu_count() or 1))
-
-
 def _jobs(text: str) -> int:
     try:
-        jobs = check_jobs(int(text))
-    except (ValueError, InvalidInputError):
+        jobs = int(text)
+    except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
-    limit = _max_jobs()
-    if jobs > limit:
-        raise argparse.ArgumentTypeError(
-            f"{text} processes is more than the limit of {limit} (4 per CPU core, at most 256)"
-        )
-    return jobs
+    try:
+        return check_jobs(jobs)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _parser() -> argparse.ArgumentParser:
