@@ -54,7 +54,7 @@ from tradecontrol.licenses import License
 from tradecontrol.listings import Listing
 from tradecontrol.lists._text import OVERLONG, bounded_lines
 from tradecontrol.rulebook import Rulebook
-from tradecontrol.screening.allowlist import load_allow_list
+from tradecontrol.screening.allowlist import AllowEntry, load_allow_list
 from tradecontrol.transactions import Transaction
 
 __all__ = ["main"]
@@ -304,7 +304,7 @@ def _side_files(
                         )
         except TradeControlError as exc:
             raise _SideFileError(f"{option} {exc.located(source=side)}") from None
-    entries = []
+    entries: list[AllowEntry] = []
     for path in getattr(args, "allow_lists", ()):
         try:
             entries.extend(load_allow_list(path))
