@@ -38,9 +38,10 @@ import attrs
 
 from tradecontrol._time import Moment
 from tradecontrol.entities import Entity
-from tradecontrol.nexus import Regime, _check_regime, _facts, check_regime
+from tradecontrol.nexus import Regime, _facts, check_regime
 from tradecontrol.ownership import assess
 from tradecontrol.plan import flat_ownership, unowned_results
+from tradecontrol.regime_table import ear_check, persons_check
 from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
@@ -195,9 +196,11 @@ def regime_check(
         facts = context._memo.get("regime facts")
         if facts is None:  # the parties' homes and the places, shared by the four regimes
             facts = context._memo["regime facts"] = _facts(transaction)
-        found = _check_regime(
-            Regime(regime), transaction, rulebook, as_of, facts, context.subjection_of
-        )
+        regime = Regime(regime)
+        if regime is Regime.EAR:  # from the items' answers (regime_table), shared by shape
+            found = ear_check(transaction, rulebook, context.subjection_of)
+        else:
+            found = persons_check(regime, transaction, rulebook, as_of, facts)
         context._memo[key] = found
     return found
 

@@ -1,0 +1,223 @@
+"""Regime checks from a small key, remembered per rulebook (internal).
+
+:func:`~tradecontrol.check_regime` writes a reason that names the parties, so a check
+cannot simply be remembered per transaction. What decides a check is much smaller than the
+transaction: for OFAC, the EU and the UK, which parties are persons of the regime (stated
+or by their country or nationality) and in which role, whether the deal leaves from or goes
+to the regime's territory, whether an exporter is named and (OFAC) which items reach it as
+U.S.-origin goods; for the EAR, each item's ``subject_to_ear`` answer. That *shape* is the
+key under which the rulebook's plan (:meth:`tradecontrol.plan.Plan.remember`) keeps the
+check as a template: the fixed text, validated once, with holes where party names go. The
+names are filled in per transaction; a check that names no party is shared whole (checks
+are immutable).
+
+The result equals :func:`tradecontrol.nexus.check_regime`'s, field for field
+(``tests/test_regime_table.py`` compares them on generated transactions).
+
+Example:
+    >>> from tradecontrol import Rulebook, Transaction
+    >>> from tradecontrol.nexus import Regime, _facts, check_regime
+    >>> from tradecontrol.regime_table import persons_check
+    >>> t = Transaction.from_dict({"id": "T", "date": "2019-07-01", "destination": "CN",
+    ...     "parties": [{"role": "exporter", "entity": {"name": "Acme", "country": "US"}}]})
+    >>> rb = Rulebook.default()
+    >>> fast = persons_check(Regime.OFAC, t, rb, t.date, _facts(t))
+    >>> fast == check_regime(Regime.OFAC, t, rb, t.date), fast.reason
+    (True, "OFAC applies: the exporter 'Acme' is a U.S. person by its country or nationality.")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tradecontrol import _validators as v
+from tradecontrol._time import Moment
+from tradecontrol.errors import InvalidInputError
+from tradecontrol.nexus import (
+    RULE_ID,
+    Regime,
+    RegimeCheck,
+    _day,
+    _eu_places,
+    _Facts,
+    _us_goods,
+)
+from tradecontrol.transactions import Item, Role, Transaction
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from tradecontrol.rulebook import Rulebook
+    from tradecontrol.rules.subject_to_ear import Subjection
+
+__all__ = ["ear_check", "persons_check"]
+
+_FLAGS = {Regime.OFAC: "us_person", Regime.EU: "eu_person", Regime.UK: "uk_person"}
+_LABELS = {Regime.OFAC: "U.S.", Regime.EU: "EU", Regime.UK: "UK"}
+_TERRITORY = {Regime.OFAC: "us_territory", Regime.UK: "uk_territory"}
+
+Template = tuple[bool, tuple[str | tuple[int, str], ...], tuple[str, ...]] | RegimeCheck
+"""A whole check (no party named), or ``(applies, reason parts, validated citations)``:
+a part is fixed text or ``(party index, text after the party's name)``."""
+
+
+def _trusted(regime: Regime, applies: bool, reason: str, cited: tuple[str, ...]) -> RegimeCheck:
+    """A check whose citations are validated already; the reason's text check runs here.
+
+    A reason the check refuses (e.g. too long) goes through the constructor, which raises
+    the same error :func:`tradecontrol.nexus.check_regime` would.
+    """
+    try:
+        reason_text = v.text(reason)
+    except InvalidInputError:
+        return RegimeCheck(regime=regime, applies=applies, reason=reason, citations=cited)
+    out = object.__new__(RegimeCheck)
+    object.__setattr__(out, "regime", regime)
+    object.__setattr__(out, "applies", applies)
+    object.__setattr__(out, "reason", reason_text)
+    object.__setattr__(out, "citations", cited)
+    return out
+
+
+def persons_check(
+    regime: Regime, transaction: Transaction, rulebook: Rulebook, as_of: Moment, facts: _Facts
+) -> RegimeCheck:
+    """The OFAC, EU or UK check of ``transaction``, as :func:`~tradecontrol.check_regime`.
+
+    Args:
+        regime: ``Regime.OFAC``, ``Regime.EU`` or ``Regime.UK``.
+        transaction: The transaction.
+        rulebook: Supplies rule ``nexus.regimes`` and EU membership; its plan keeps the
+            templates.
+        as_of: The moment (EU membership is read on its date).
+        facts: ``tradecontrol.nexus._facts(transaction)`` (the parties' homes, the places).
+
+    Returns:
+        The :class:`~tradecontrol.nexus.RegimeCheck`, equal to ``check_regime``'s.
+
+    Raises:
+        DataError: As :func:`~tradecontrol.check_regime` (missing parameters or EU data).
+    """
+    info = rulebook.rule(RULE_ID)
+    plan = rulebook.plan
+    if regime is Regime.EU:
+        codes = _eu_places(rulebook, transaction, _day(as_of), facts)
+    else:
+        param = _TERRITORY[regime]
+        codes = plan.remember(("regime codes", param), lambda: frozenset(info.param(param)))
+    info.param(regime.value.lower())  # a missing parameter raises first, as in check_regime
+    flag = _FLAGS[regime]
+    shape: list[tuple[int, str] | None] = []  # role values: enum hashing is slow
+    exporter = False
+    for party, home in zip(transaction.parties, facts.homes, strict=True):
+        explicit = getattr(party, flag)
+        if party.role is Role.EXPORTER:
+            exporter = True
+        if explicit is True:
+            shape.append((1, party.role.value))
+        elif explicit is None and not codes.isdisjoint(home):
+            shape.append((2, party.role.value))
+        else:
+            shape.append(None)
+    places = tuple(
+        None if where is None or where.country.code not in codes else where.code
+        for where in (transaction.origin, transaction.destination)
+    )
+    goods = tuple(_us_goods(transaction, info)) if regime is Regime.OFAC else ()
+    key = ("regime shape", regime.value, tuple(shape), places, exporter, goods)
+    found: Template = plan.remember(
+        key, lambda: _persons_template(regime, rulebook, shape, places, exporter, goods)
+    )
+    if isinstance(found, RegimeCheck):
+        return found
+    applies, parts, cited = found
+    parties = transaction.parties
+    hooks = [
+        part
+        if isinstance(part, str)
+        else f"the {parties[part[0]].role.value.replace('_', ' ')} "
+        f"{parties[part[0]].entity.name!r}{part[1]}"
+        for part in parts
+    ]
+    return _trusted(regime, applies, f"{regime.value} applies: " + "; ".join(hooks) + ".", cited)
+
+
+def _persons_template(
+    regime: Regime,
+    rulebook: Rulebook,
+    shape: list[tuple[int, str] | None],
+    places: tuple[str | None, ...],
+    exporter: bool,
+    goods: tuple[str, ...],
+) -> Template:
+    """What :func:`tradecontrol.nexus._persons_check` builds, with holes for the names."""
+    info = rulebook.rule(RULE_ID)
+    citations = info.param(regime.value.lower())
+    label = _LABELS[regime]
+    a = "an" if label == "EU" else "a"
+    parts: list[str | tuple[int, str]] = [
+        (i, f" is {a} {label} person") for i, s in enumerate(shape) if s and s[0] == 1
+    ]
+    parts += [
+        (i, f" is {a} {label} person by its country or nationality")
+        for i, s in enumerate(shape)
+        if s and s[0] == 2
+    ]
+    for what, code in zip(("leaves from", "goes to"), places, strict=True):
+        if code is not None:
+            parts.append(f"the deal {what} {code}")
+    if regime is Regime.OFAC and not exporter:
+        parts.append(
+            "no exporter is named, so a U.S. exporter is assumed (state the exporter "
+            "party to change this)"
+        )
+    if goods:
+        parts += goods
+        citations = (*citations, *info.param("ofac_reexport_citations"))
+    cited = v.text_tuple(citations)
+    if not parts:
+        return RegimeCheck(
+            regime=regime,
+            applies=False,
+            reason=f"{regime.value} does not apply: no party is {a} {label} person and the "
+            f"deal neither leaves from nor goes to {label} territory.",
+            citations=cited,
+        )
+    if all(isinstance(p, str) for p in parts):
+        return RegimeCheck(
+            regime=regime,
+            applies=True,
+            reason=f"{regime.value} applies: " + "; ".join(map(str, parts)) + ".",
+            citations=cited,
+        )
+    return (True, tuple(parts), cited)
+
+
+def ear_check(
+    transaction: Transaction, rulebook: Rulebook, subjection: Callable[[Item], Subjection]
+) -> RegimeCheck:
+    """The EAR check of ``transaction``, as :func:`~tradecontrol.check_regime`.
+
+    It names no party: the check is a function of the items' ``subject_to_ear`` answers
+    (subject, reason, citations), so equal answers share one remembered check.
+
+    Args:
+        transaction: The transaction.
+        rulebook: Supplies rule ``nexus.regimes``; its plan keeps the checks.
+        subjection: ``subject_to_ear`` of an item of ``transaction`` at the moment.
+
+    Returns:
+        The :class:`~tradecontrol.nexus.RegimeCheck`, equal to ``check_regime``'s.
+    """
+    from tradecontrol.nexus import _ear_check
+
+    info = rulebook.rule(RULE_ID)
+    info.param("ear")  # a missing parameter raises first, as in check_regime
+    answers = [subjection(item) for item in transaction.items]
+    key = ("EAR check", tuple((a.subject, a.reason, a.citations) for a in answers))
+    by_item = dict(zip(map(id, transaction.items), answers, strict=True))
+    return rulebook.plan.remember(
+        key,
+        lambda: _ear_check(
+            transaction, rulebook, transaction.date, info, lambda item: by_item[id(item)]
+        ),
+    )
