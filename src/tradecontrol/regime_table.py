@@ -32,7 +32,8 @@ from collections.abc import Callable
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment
-from tradecontrol.errors import InvalidInputError
+from tradecontrol.entities import EntityKind
+from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.nexus import (
     RULE_ID,
     Regime,
@@ -46,10 +47,10 @@ from tradecontrol.transactions import Item, Role, Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from tradecontrol.rulebook import Rulebook
+    from tradecontrol.rulebook import Rulebook, RuleInfo
     from tradecontrol.rules.subject_to_ear import Subjection
 
-__all__ = ["ear_check", "persons_check"]
+__all__ = ["ear_check", "persons_check", "persons_checks"]
 
 _FLAGS = {Regime.OFAC: "us_person", Regime.EU: "eu_person", Regime.UK: "uk_person"}
 _LABELS = {Regime.OFAC: "U.S.", Regime.EU: "EU", Regime.UK: "UK"}
@@ -221,3 +222,128 @@ def ear_check(
             transaction, rulebook, transaction.date, info, lambda item: by_item[id(item)]
         ),
     )
+
+
+def persons_checks(
+    transaction: Transaction, rulebook: Rulebook, as_of: Moment
+) -> dict[Regime, RegimeCheck]:
+    """The OFAC, EU and UK checks of ``transaction`` together, from one small key.
+
+    One pass over the parties tells, for each regime, whether each party is a person of
+    it by its ``us_person``/``eu_person``/``uk_person`` flag (stated), by its homes
+    (:func:`tradecontrol.nexus._homes`: derived) or not at all; only a party that is one
+    for some regime keeps its role in the key (the others leave it out). With the places
+    in each regime's territory (the EU's as of the day) and the U.S.-origin goods (OFAC),
+    that is the key of the three templates, remembered together on the plan.
+
+    Args:
+        transaction: The transaction.
+        rulebook: Supplies rule ``nexus.regimes``, EU membership and the plan.
+        as_of: The moment (EU membership is read on its date).
+
+    Returns:
+        The three checks, each equal to :func:`~tradecontrol.check_regime`'s.
+
+    Raises:
+        DataError: A parameter or the EU data is missing (the caller then checks each
+            regime on its own, so each fails, or not, as ``check_regime`` does).
+    """
+    info = rulebook.rule(RULE_ID)
+    plan = rulebook.plan
+    windows = plan.eu_law_windows
+    if windows is None:
+        raise DataError(f"rulebook {rulebook.id} has no EU membership data (destinations)")
+    us, uk = plan.remember(
+        ("regime territories", RULE_ID),
+        lambda: (frozenset(info.param("us_territory")), frozenset(info.param("uk_territory"))),
+    )
+    day = _day(as_of)
+    origin, destination = transaction.origin, transaction.destination
+    places = {w.country.code for w in (origin, destination) if w is not None}
+    all_homes = []
+    for party in transaction.parties:
+        entity = party.entity
+        country = entity.country
+        if country is not None:
+            homes: tuple[str, ...] = (country.country.code,)
+        else:
+            homes = tuple(a.country.country.code for a in entity.addresses if a.country is not None)
+        if entity.nationalities and entity.kind is EntityKind.PERSON:
+            homes += tuple(n.country.code for n in entity.nationalities)
+        places.update(homes)
+        all_homes.append(homes)
+    places.discard("EU")
+    eu = frozenset(c for c in places if any(w.contains(day) for w in windows.get(c, ())))
+    sigs: list[tuple[str, int, int, int] | None] = []
+    exporter = False
+    for party, homes in zip(transaction.parties, all_homes, strict=True):
+        role = party.role
+        if role is Role.EXPORTER:
+            exporter = True
+        classes = (
+            _class(party.us_person, us, homes),
+            _class(party.eu_person, eu, homes),
+            _class(party.uk_person, uk, homes),
+        )
+        sigs.append((role.value, *classes) if any(classes) else None)
+    where = tuple(
+        None
+        if w is None
+        else (w.code, w.country.code in us, w.country.code in eu, w.country.code in uk)
+        for w in (origin, destination)
+    )
+    goods = tuple(_us_goods(transaction, info))
+    key = ("persons checks", tuple(sigs), where, exporter, goods)
+    found: tuple[Template, Template, Template] = plan.remember(
+        key, lambda: _three_templates(rulebook, info, sigs, where, exporter, goods)
+    )
+    parties = transaction.parties
+    out = {}
+    for regime, template in zip((Regime.OFAC, Regime.EU, Regime.UK), found, strict=True):
+        if isinstance(template, RegimeCheck):
+            out[regime] = template
+            continue
+        applies, parts, cited = template
+        hooks = [
+            part
+            if isinstance(part, str)
+            else f"the {parties[part[0]].role.value.replace('_', ' ')} "
+            f"{parties[part[0]].entity.name!r}{part[1]}"
+            for part in parts
+        ]
+        out[regime] = _trusted(
+            regime, applies, f"{regime.value} applies: " + "; ".join(hooks) + ".", cited
+        )
+    return out
+
+
+def _class(explicit: bool | None, codes: frozenset[str], homes: tuple[str, ...]) -> int:
+    """1: a person of the regime by its flag; 2: by its homes; 0: not one."""
+    if explicit is True:
+        return 1
+    if explicit is None and not codes.isdisjoint(homes):
+        return 2
+    return 0
+
+
+def _three_templates(
+    rulebook: Rulebook,
+    info: RuleInfo,
+    sigs: list[tuple[str, int, int, int] | None],
+    where: tuple[tuple[str, bool, bool, bool] | None, ...],
+    exporter: bool,
+    goods: tuple[str, ...],
+) -> tuple[Template, Template, Template]:
+    out: list[Template] = []
+    for regime, slot in ((Regime.OFAC, 1), (Regime.EU, 2), (Regime.UK, 3)):
+        info.param(regime.value.lower())  # a missing parameter raises, as in check_regime
+        shape: list[tuple[int, str] | None] = [
+            None if s is None or not s[slot] else (int(s[slot]), s[0]) for s in sigs
+        ]
+        places = tuple(None if w is None or not w[slot] else w[0] for w in where)
+        out.append(
+            _persons_template(
+                regime, rulebook, shape, places, exporter, goods if regime is Regime.OFAC else ()
+            )
+        )
+    return out[0], out[1], out[2]
