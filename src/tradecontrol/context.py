@@ -312,9 +312,15 @@ def nothing_to_assess(
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return False
     ids = tuple(id(e) for e in entities)
-    flat = context._memo.get(("flat", ids))
+    memo = context._memo
+    flat = memo.get(("flat", ids))
     if flat is None:
-        flat = context._memo[("flat", ids)] = flat_ownership(entities, rulebook)
-    return bool(flat) and not any(
-        m.listing.list_code in list_codes for e in entities for m in context.match(e)
-    )
+        flat = memo[("flat", ids)] = flat_ownership(entities, rulebook)
+    if not flat:
+        return False
+    codes = memo.get(("matched lists", ids))
+    if codes is None:  # the lists any of the entities matches, once for the four tests
+        codes = memo[("matched lists", ids)] = frozenset(
+            m.listing.list_code for e in entities for m in context.match(e)
+        )
+    return codes.isdisjoint(list_codes)

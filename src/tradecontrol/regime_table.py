@@ -34,11 +34,13 @@ from tradecontrol import _validators as v
 from tradecontrol._time import Moment
 from tradecontrol.entities import EntityKind
 from tradecontrol.errors import DataError, InvalidInputError
+from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.nexus import (
     RULE_ID,
     Regime,
     RegimeCheck,
     _day,
+    _ear_check,
     _eu_places,
     _Facts,
     _us_goods,
@@ -209,19 +211,20 @@ def ear_check(
     Returns:
         The :class:`~tradecontrol.nexus.RegimeCheck`, equal to ``check_regime``'s.
     """
-    from tradecontrol.nexus import _ear_check
-
     info = rulebook.rule(RULE_ID)
     info.param("ear")  # a missing parameter raises first, as in check_regime
     answers = [subjection(item) for item in transaction.items]
-    key = ("EAR check", tuple((a.subject, a.reason, a.citations) for a in answers))
-    by_item = dict(zip(map(id, transaction.items), answers, strict=True))
-    return rulebook.plan.remember(
-        key,
-        lambda: _ear_check(
-            transaction, rulebook, transaction.date, info, lambda item: by_item[id(item)]
-        ),
-    )
+    key = ("EAR check", tuple([(a.subject, a.reason, a.citations) for a in answers]))
+    return rulebook.plan.remember(key, lambda: _ear_template(transaction, rulebook, answers))
+
+
+def _ear_template(
+    transaction: Transaction, rulebook: Rulebook, answers: list[Subjection]
+) -> RegimeCheck:
+    """``nexus._ear_check`` with the items' answers already worked out."""
+    by_item = {id(item): answer for item, answer in zip(transaction.items, answers, strict=True)}
+    info = rulebook.rule(RULE_ID)
+    return _ear_check(transaction, rulebook, transaction.date, info, lambda item: by_item[id(item)])
 
 
 def persons_checks(
@@ -253,10 +256,7 @@ def persons_checks(
     windows = plan.eu_law_windows
     if windows is None:
         raise DataError(f"rulebook {rulebook.id} has no EU membership data (destinations)")
-    us, uk = plan.remember(
-        ("regime territories", RULE_ID),
-        lambda: (frozenset(info.param("us_territory")), frozenset(info.param("uk_territory"))),
-    )
+    us, uk, reexport = plan.remember(("regime territories", RULE_ID), lambda: _territories(info))
     day = _day(as_of)
     origin, destination = transaction.origin, transaction.destination
     places = {w.country.code for w in (origin, destination) if w is not None}
@@ -273,26 +273,26 @@ def persons_checks(
         places.update(homes)
         all_homes.append(homes)
     places.discard("EU")
-    eu = frozenset(c for c in places if any(w.contains(day) for w in windows.get(c, ())))
+    eu = frozenset(c for c in places if c in windows and any(w.contains(day) for w in windows[c]))
     sigs: list[tuple[str, int, int, int] | None] = []
     exporter = False
     for party, homes in zip(transaction.parties, all_homes, strict=True):
         role = party.role
         if role is Role.EXPORTER:
             exporter = True
-        classes = (
-            _class(party.us_person, us, homes),
-            _class(party.eu_person, eu, homes),
-            _class(party.uk_person, uk, homes),
-        )
-        sigs.append((role.value, *classes) if any(classes) else None)
-    where = tuple(
-        None
-        if w is None
-        else (w.code, w.country.code in us, w.country.code in eu, w.country.code in uk)
-        for w in (origin, destination)
+        flag = party.us_person
+        a = 1 if flag is True else 2 if flag is None and not us.isdisjoint(homes) else 0
+        flag = party.eu_person
+        b = 1 if flag is True else 2 if flag is None and not eu.isdisjoint(homes) else 0
+        flag = party.uk_person
+        c = 1 if flag is True else 2 if flag is None and not uk.isdisjoint(homes) else 0
+        sigs.append((role.value, a, b, c) if a or b or c else None)
+    where = (_where(origin, us, eu, uk), _where(destination, us, eu, uk))
+    goods = (
+        tuple(_us_goods(transaction, info))
+        if destination is not None and destination.country.code in reexport
+        else ()
     )
-    goods = tuple(_us_goods(transaction, info))
     key = ("persons checks", tuple(sigs), where, exporter, goods)
     found: tuple[Template, Template, Template] = plan.remember(
         key, lambda: _three_templates(rulebook, info, sigs, where, exporter, goods)
@@ -317,13 +317,23 @@ def persons_checks(
     return out
 
 
-def _class(explicit: bool | None, codes: frozenset[str], homes: tuple[str, ...]) -> int:
-    """1: a person of the regime by its flag; 2: by its homes; 0: not one."""
-    if explicit is True:
-        return 1
-    if explicit is None and not codes.isdisjoint(homes):
-        return 2
-    return 0
+def _where(
+    place: Jurisdiction | None, us: frozenset[str], eu: frozenset[str], uk: frozenset[str]
+) -> tuple[str, bool, bool, bool] | None:
+    """The place's code and whether it is U.S., EU or UK territory (``None``: no place)."""
+    if place is None:
+        return None
+    code = place.country.code
+    return (place.code, code in us, code in eu, code in uk)
+
+
+def _territories(info: RuleInfo) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """U.S. and UK territory, and the destinations of OFAC's reexport content test."""
+    return (
+        frozenset(info.param("us_territory")),
+        frozenset(info.param("uk_territory")),
+        frozenset(value.partition(":")[0] for value in info.param("ofac_reexport_content")),
+    )
 
 
 def _three_templates(
