@@ -11,7 +11,7 @@ check as a template: the fixed text, validated once, with holes where party name
 names are filled in per transaction; a check that names no party is shared whole (checks
 are immutable).
 
-The result equals :func:`tradecontrol.nexus.check_regime`'s, field for field
+The result equals :func:`~tradecontrol.check_regime`'s, field for field
 (``tests/test_regime_table.py`` compares them on generated transactions).
 
 Example:
@@ -67,7 +67,7 @@ def _trusted(regime: Regime, applies: bool, reason: str, cited: tuple[str, ...])
     """A check whose citations are validated already; the reason's text check runs here.
 
     A reason the check refuses (e.g. too long) goes through the constructor, which raises
-    the same error :func:`tradecontrol.nexus.check_regime` would.
+    the same error :func:`~tradecontrol.check_regime` would.
     """
     try:
         reason_text = v.text(reason)
@@ -95,7 +95,7 @@ def persons_check(
         facts: ``tradecontrol.nexus._facts(transaction)`` (the parties' homes, the places).
 
     Returns:
-        The :class:`~tradecontrol.nexus.RegimeCheck`, equal to ``check_regime``'s.
+        The :class:`~tradecontrol.RegimeCheck`, equal to ``check_regime``'s.
 
     Raises:
         DataError: As :func:`~tradecontrol.check_regime` (missing parameters or EU data).
@@ -152,7 +152,7 @@ def _persons_template(
     exporter: bool,
     goods: tuple[str, ...],
 ) -> Template:
-    """What :func:`tradecontrol.nexus._persons_check` builds, with holes for the names."""
+    """What ``tradecontrol.nexus._persons_check`` builds, with holes for the names."""
     info = rulebook.rule(RULE_ID)
     citations = info.param(regime.value.lower())
     label = _LABELS[regime]
@@ -209,7 +209,7 @@ def ear_check(
         subjection: ``subject_to_ear`` of an item of ``transaction`` at the moment.
 
     Returns:
-        The :class:`~tradecontrol.nexus.RegimeCheck`, equal to ``check_regime``'s.
+        The :class:`~tradecontrol.RegimeCheck`, equal to ``check_regime``'s.
     """
     info = rulebook.rule(RULE_ID)
     info.param("ear")  # a missing parameter raises first, as in check_regime
@@ -234,7 +234,7 @@ def persons_checks(
 
     One pass over the parties tells, for each regime, whether each party is a person of
     it by its ``us_person``/``eu_person``/``uk_person`` flag (stated), by its homes
-    (:func:`tradecontrol.nexus._homes`: derived) or not at all; only a party that is one
+    (``tradecontrol.nexus._homes``: derived) or not at all; only a party that is one
     for some regime keeps its role in the key (the others leave it out). With the places
     in each regime's territory (the EU's as of the day) and the U.S.-origin goods (OFAC),
     that is the key of the three templates, remembered together on the plan.
