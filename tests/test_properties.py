@@ -197,6 +197,7 @@ PURE_MODULES = [
     "drawdown.py",
     "context.py",
     "plan.py",
+    "regime_table.py",
 ]
 FORBIDDEN_CALLS = {
     "open",

@@ -31,6 +31,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -38,9 +39,10 @@ import attrs
 
 from tradecontrol._time import Moment
 from tradecontrol.entities import Entity
-from tradecontrol.nexus import Regime, _check_regime, _facts, check_regime
+from tradecontrol.nexus import Regime, _facts, check_regime
 from tradecontrol.ownership import assess
 from tradecontrol.plan import flat_ownership, unowned_results
+from tradecontrol.regime_table import ear_check, persons_check, persons_checks
 from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
@@ -189,16 +191,24 @@ def regime_check(
     """
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return check_regime(regime, transaction, rulebook, as_of)
-    key = ("regime", regime)
-    found: RegimeCheck | None = context._memo.get(key)
+    memo = context._memo
+    found: RegimeCheck | None = memo.get(regime)
     if found is None:
-        facts = context._memo.get("regime facts")
-        if facts is None:  # the parties' homes and the places, shared by the four regimes
-            facts = context._memo["regime facts"] = _facts(transaction)
-        found = _check_regime(
-            Regime(regime), transaction, rulebook, as_of, facts, context.subjection_of
-        )
-        context._memo[key] = found
+        regime = Regime(regime)
+        if regime is Regime.EAR:  # from the items' answers (regime_table), shared by shape
+            found = memo[regime] = ear_check(transaction, rulebook, context.subjection_of)
+            return found
+        if "persons checks" not in memo:  # OFAC, EU and UK from one key (regime_table)
+            memo["persons checks"] = True
+            # any failure (a parameter or data missing): each regime on its own, below, so
+            # each fails, or not, as check_regime does
+            with contextlib.suppress(Exception):
+                memo.update(persons_checks(transaction, rulebook, as_of))
+        found = memo.get(regime)
+        if found is None:  # a parameter or data is missing: this regime on its own
+            found = memo[regime] = persons_check(
+                regime, transaction, rulebook, as_of, _facts(transaction)
+            )
     return found
 
 
@@ -302,9 +312,15 @@ def nothing_to_assess(
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return False
     ids = tuple(id(e) for e in entities)
-    flat = context._memo.get(("flat", ids))
+    memo = context._memo
+    flat = memo.get(("flat", ids))
     if flat is None:
-        flat = context._memo[("flat", ids)] = flat_ownership(entities, rulebook)
-    return bool(flat) and not any(
-        m.listing.list_code in list_codes for e in entities for m in context.match(e)
-    )
+        flat = memo[("flat", ids)] = flat_ownership(entities, rulebook)
+    if not flat:
+        return False
+    codes = memo.get(("matched lists", ids))
+    if codes is None:  # the lists any of the entities matches, once for the four tests
+        codes = memo[("matched lists", ids)] = frozenset(
+            m.listing.list_code for e in entities for m in context.match(e)
+        )
+    return codes.isdisjoint(list_codes)

@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 
-MEMO_SIZE = 4096
+MEMO_SIZE = 16384
 """Most values a :class:`Plan` remembers (:meth:`Plan.remember`)."""
 
 T = TypeVar("T")

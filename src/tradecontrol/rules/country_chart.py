@@ -15,6 +15,8 @@ Syria) point to Part 746, which rule ``ear.embargo`` applies.
 
 from __future__ import annotations
 
+from functools import partial
+
 from tradecontrol._time import Moment
 from tradecontrol.context import EvaluationContext
 from tradecontrol.context import subjection as shared_subjection
@@ -22,6 +24,7 @@ from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.destinations import CclEntry, Destinations
 from tradecontrol.errors import DataError
 from tradecontrol.jurisdictions import Jurisdiction
+from tradecontrol.rules._chart_table import item_finding
 from tradecontrol.transactions import Item, Role, Transaction
 
 TYPE_CHECKING = False
@@ -89,9 +92,35 @@ def evaluate(
     destination = _destination(transaction)
     findings = []
     for index, item in enumerate(transaction.items):
-        finding = _item_finding(
-            transaction, rulebook, info, data, destination, index, item, as_of, context
-        )
+        if context is not None and context.is_for(transaction, rulebook, as_of):
+            # inside evaluate: from the plan's template for this row and classification
+            finding = item_finding(
+                transaction,
+                rulebook,
+                data,
+                destination,
+                index,
+                item,
+                _what(index, item),
+                as_of,
+                context,
+                partial(
+                    _item_finding,
+                    transaction,
+                    rulebook,
+                    info,
+                    data,
+                    destination,
+                    index,
+                    item,
+                    as_of,
+                    context,
+                ),
+            )
+        else:
+            finding = _item_finding(
+                transaction, rulebook, info, data, destination, index, item, as_of, context
+            )
         if finding is not None:
             findings.append(finding)
     return tuple(findings)
