@@ -505,7 +505,8 @@ def _rulebook(
             try:
                 snapshot = lists.load(list_path, format=list_format)
             except TradeControlError as exc:
-                raise type(exc)(f"--list {exc}") from None
+                named = exc if exc.source else exc.located(source=list_path)
+                raise type(exc)(f"--list {named}") from None
             incomplete = _report_snapshot(snapshot, list_path, err, "--list ")
             if incomplete and refused_lists is not None:
                 refused_lists.append(list_path)

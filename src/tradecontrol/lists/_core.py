@@ -16,7 +16,7 @@ Rules every loader follows (contributors: read these before writing one):
   sniffer must return False for every other format's files (test it on ``../shared/data``).
 * Stream: the ``csv`` module; XML only through ``defusedxml`` (``iterparse`` and
   ``elem.clear()``), so entity expansion and external entities are refused; raise
-  ``DataError("install tradecontrol[lists] for XML lists")`` when defusedxml is missing.
+  a ``DataError`` naming the ``lists`` extra when defusedxml is missing.
   ZIP members are streamed with caps on uncompressed size and compression ratio.
 * Every record becomes exactly one :class:`~tradecontrol.listings.Listing` or a fatal
   :class:`Problem`; a part of a record that cannot be represented (unknown country name,

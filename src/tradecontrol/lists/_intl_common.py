@@ -480,7 +480,10 @@ def _defused() -> ModuleType:
     try:
         return importlib.import_module("defusedxml.ElementTree")
     except ImportError:
-        raise DataError("install tradecontrol[lists] for XML lists") from None
+        raise DataError(
+            "XML lists need the lists extra: pip install 'tradecontrol[lists]' "
+            "(from a clone: pip install '.[lists]')"
+        ) from None
 
 
 @contextlib.contextmanager

@@ -53,7 +53,10 @@ def _defused() -> Any:
     try:
         from defusedxml import ElementTree
     except ImportError:  # pragma: no cover - the test extra installs it
-        raise DataError("install tradecontrol[lists] for XML lists") from None
+        raise DataError(
+            "XML lists need the lists extra: pip install 'tradecontrol[lists]' "
+            "(from a clone: pip install '.[lists]')"
+        ) from None
     return ElementTree
 
 

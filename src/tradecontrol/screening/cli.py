@@ -141,7 +141,7 @@ def _table(matches: Sequence[Match], out: TextIO) -> None:
                 score=f"{m.score:.2f}",
                 status=status,
                 list=m.listing.list_code,
-                id=m.listing.id[:28],
+                id=m.listing.id,
                 name=m.matched_name,
             ),
             file=out,
