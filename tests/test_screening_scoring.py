@@ -274,6 +274,29 @@ def test_rule_common_given_name_and_surname_need_a_third_agreeing_part() -> None
 
 @pytest.mark.parametrize(
     ("query", "listed"),
+    [
+        ("AHMAD BIN HASAN AL-UBAIDI", "HASAN BIN AHMAD AL-UBAIDI"),
+        ("Salman ibn Muhammad al-Rawi", "MUHAMMAD BIN SALMAN AL-RAWI"),
+        ("Fatima bint Ali", "ALI BIN FATIMA"),
+    ],
+)
+def test_rule_nasab_own_and_father_names_do_not_swap(query: str, listed: str) -> None:
+    # the name after bin/ibn/bint is the father's: swapped, it is another person
+    swapped = cmp(ent(query, "person"), ent(listed, "person"))
+    assert swapped.score < DEFAULT_REVIEW
+    assert is_match(cmp(ent(query, "person"), ent(query.upper(), "person")))
+
+
+def test_rule_nasab_needs_a_name_after_the_particle_and_the_written_order() -> None:
+    # no father named after the particle, or SURNAME, Given order: tokens pair freely
+    trailing = cmp(ent("Salman Mohammed bin", "person"), ent("Mohammed bin Salman", "person"))
+    inverted = cmp(ent("AL-UBAIDI, Ahmad bin Hasan", "person"), ent("Ahmad bin Hasan", "person"))
+    assert trailing.score >= DEFAULT_REVIEW
+    assert is_match(inverted)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
     [("George Miller", "George Miles"), ("Xavier Gonzales", "Javier Gonzalez")],
 )
 def test_rule_two_different_common_names_are_not_one_misspelt(query: str, listed: str) -> None:

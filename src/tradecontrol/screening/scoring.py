@@ -177,6 +177,9 @@ class _View(NamedTuple):
     distinct: tuple[bool, ...]  # True for a word or number token
     long: tuple[bool, ...]  # True for a token of two characters or more
     common: tuple[bool, ...]  # True for a common name part (persons; every syllable of a Han name)
+    # persons whose name has a nasab particle (bin, bint): 1 for the person's own name
+    # before it, 2 for the father's and forefathers' names after it; else 0
+    lineage: tuple[int, ...]
     total: float  # sum of ``weights``
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
@@ -305,6 +308,7 @@ def _terms() -> dict[str, Any]:
         },
         "titles": frozenset(data["titles"]),
         "particles": data["particles"],
+        "lineage": frozenset(data["lineage_particles"]),
         "unique_ids": frozenset(data["unique_identifiers"]),
         "common": frozenset(data["common_name_parts"]),
         "numbers": data["number_words"],
@@ -373,7 +377,7 @@ def _read_numbers(tokens: list[str], terms: dict[str, Any]) -> list[str]:
     return out
 
 
-def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
+def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool = False) -> _View:
     terms = _terms()
     out: list[_Token] = []
     legal: set[str] = set()
@@ -416,6 +420,11 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
     numbers = frozenset(t.text for t in out if t.type == _NUMBER)
     scored = tuple(t for t in out if t.type != _LEGAL)
     common = tuple(mode == _PERSON and (syllabic or t.text in terms["common"]) for t in scored)
+    lineage = (
+        _lineage(scored, terms["lineage"])
+        if mode == _PERSON and not inverted
+        else (0,) * len(scored)
+    )
     return _View(
         tokens=tuple(out),
         legal=frozenset(legal),
@@ -432,15 +441,33 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
         distinct=tuple(t.type in _WORD_OR_NUMBER for t in scored),
         long=tuple(len(t.text) > 1 for t in scored),
         common=common,
+        lineage=lineage,
         total=sum(t.weight for t in scored),
         integral=all(t.weight.is_integer() for t in scored),
         joined_key="j:" + "".join(tokens),
         profiles=tuple(
-            f"{t.text} {t.type == _WORD:d}{c:d}" for t, c in zip(scored, common, strict=True)
+            f"{t.text} {t.type == _WORD:d}{c:d}{r}"
+            for t, c, r in zip(scored, common, lineage, strict=True)
         ),
         memo=_Memo(),
         aligned=_Memo(),
     )
+
+
+def _lineage(scored: tuple[_Token, ...], particles: frozenset[str]) -> tuple[int, ...]:
+    """Per token of a person's name: 1 before a nasab particle, 2 after it, else 0.
+
+    In ``AHMAD BIN HASAN AL-UBAIDI`` the token after ``bin`` (son of) names the father
+    (Schimmel, *Islamic Names*, 1989): ``HASAN BIN AHMAD`` is his son or father, not him.
+    The particles themselves are 0 (they pair with anything); so is every token when no
+    particle stands between two names (``Salman Mohammed bin``), and when the name is
+    written ``SURNAME, Given`` (the caller passes no lineage then).
+    """
+    marks = [t.type == _GENERIC and t.text in particles for t in scored]
+    first = marks.index(True) if True in marks else 0
+    if not first or all(marks[first:]):
+        return (0,) * len(scored)
+    return tuple(0 if mark else 1 if k < first else 2 for k, mark in enumerate(marks))
 
 
 def _fine(tok: _Token) -> set[str]:
@@ -507,7 +534,8 @@ def _views(name: str) -> tuple[_View, _View, str]:
     """The person and organisation views of a name, and its syllabic characters."""
     tokens = fold_tokens(name)
     syllabic = _syllabic(name)
-    person = _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name))
+    inverted = "," in name  # SURNAME, Given: the order of nasab is not the written one
+    person = _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name), inverted)
     return person, _view(tokens, _ORG), syllabic
 
 
@@ -650,14 +678,19 @@ class _NameScore(NamedTuple):
 def _pair_column(qv: _View, lv: _View, j: int, person: bool) -> tuple[tuple[float, int], ...]:
     """``(similarity, query token)`` of every query token that may pair with listed token j.
 
-    Numbers pair only when equal; a person's initial pairs with a name it begins. The result
-    depends only on the query view and the listed token's profile (text, word, common).
+    Numbers pair only when equal; a person's initial pairs with a name it begins; a
+    person's own name never pairs with a father's name (nasab, :func:`_lineage`). The result
+    depends only on the query view and the listed token's profile (text, word, common,
+    lineage).
     """
     out: list[tuple[float, int]] = []
     similarity = _Indel.normalized_similarity
     tb, pb, skb, wb, cb = lv.texts[j], lv.plain[j], lv.skeletons[j], lv.words[j], lv.common[j]
     qplain, qskel, qwords, qcommon = qv.plain, qv.skeletons, qv.words, qv.common
+    rb, qlineage = lv.lineage[j], qv.lineage
     for i, ta in enumerate(qv.texts):
+        if rb and qlineage[i] and rb != qlineage[i]:
+            continue  # own name against a father's name
         if ta == tb:
             sim = 1.0
         elif pb and qplain[i]:
