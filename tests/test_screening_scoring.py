@@ -287,6 +287,27 @@ def test_rule_nasab_own_and_father_names_do_not_swap(query: str, listed: str) ->
     assert is_match(cmp(ent(query, "person"), ent(query.upper(), "person")))
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Agriculture Bank of China Limited", "Agricultural Bank of China Limited"),
+        ("Trafalgura Group Pte. Ltd.", "Trafigura Group Pte. Ltd."),
+    ],
+)
+def test_rule_near_miss_of_the_only_distinctive_word_is_scored(query: str, listed: str) -> None:
+    # two letters apart: no typo key agrees, the skeleton less one consonant does
+    c = cmp(ent(query, "organization"), ent(listed, "organization"))
+    assert is_match(c)
+    assert prepare(ent(query, "organization")).probes & prepare(ent(listed, "organization")).keys
+
+
+def test_rule_near_miss_below_strong_similarity_is_no_evidence() -> None:
+    # Mortars/Motors meet through the skeleton key but pair at 0.77: generic words decide nothing
+    c = cmp(ent("General Mortars Company", "organization"), ent("General Motors Company"))
+    assert c.score <= 0.3
+    assert "no_distinctive_match" in names(c)
+
+
 def test_rule_nasab_needs_a_name_after_the_particle_and_the_written_order() -> None:
     # no father named after the particle, or SURNAME, Given order: tokens pair freely
     trailing = cmp(ent("Salman Mohammed bin", "person"), ent("Mohammed bin Salman", "person"))

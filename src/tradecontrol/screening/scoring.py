@@ -95,7 +95,7 @@ _GENERIC_WEIGHT = 15.0
 _STOP_WEIGHT = 3.0
 _FUZZY_FORM_MIN = 8  # tokens this long may be a misspelt legal form
 _FUZZY_FORM_SIM = 0.9
-_PREFIX_MIN = 8  # tokens this long also get their first six letters as a key
+_NEAR_SKELETON = 5  # consonants of a skeleton that also gets its one-consonant deletions
 _NUMBER_WEIGHT = 30.0
 _INITIAL_LEN = 1  # letters of the second token in a pair key
 _SKELETON_MIN = 4  # tokens this long also get their consonant skeleton as a key
@@ -486,6 +486,21 @@ def _fine(tok: _Token) -> set[str]:
     return keys
 
 
+def _near(tok: _Token) -> set[str]:
+    """Keys of a name's only distinctive token that survive a near miss beyond one typo.
+
+    The consonant skeleton with one consonant after the first deleted, for skeletons of
+    ``_NEAR_SKELETON`` consonants or more (``Agriculture``/``Agricultural``: ``agrcltr``;
+    ``Trafalgura``/``Trafigura``: ``trfgr``): the first letter and the other consonants
+    agree. Whether the pair is near enough is the score's business (a pair below 0.8 is
+    no evidence and stays capped at 0.3).
+    """
+    sk = tok.skeleton
+    if tok.type != _WORD or len(sk) < _NEAR_SKELETON:
+        return set()
+    return {"s:" + sk[:k] + sk[k + 1 :] for k in range(1, len(sk))}
+
+
 def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
     """Index keys of one name: those it is filed under, and those it looks up (probes).
 
@@ -506,7 +521,7 @@ def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
     distinct = [t for t in view.scored if t.type in _WORD_OR_NUMBER]
     if len(distinct) == 1:
         fine = _fine(distinct[0])
-        keys = {"S:" + k for k in fine}
+        keys = {"S:" + k for k in fine | _near(distinct[0])}
         return keys, keys | {"M:" + k for k in fine} if cross else keys
     keys = set()
     filed: set[str] = set()
