@@ -308,6 +308,18 @@ def test_rule_near_miss_below_strong_similarity_is_no_evidence() -> None:
     assert "no_distinctive_match" in names(c)
 
 
+def test_rule_legal_form_cut_at_a_field_length() -> None:
+    cut = "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN"
+    c = cmp(ent(cut, "organization"), ent(cut + "Y", "organization"))
+    assert is_match(c)
+    assert "jsc" in prepare(ent(cut, "organization")).names[0].org.legal
+    one_word = cmp(ent("LUKOIL OIL COMPA", "organization"), ent("LUKOIL OIL COMPANY"))
+    assert is_match(one_word)
+    # a cut word that is not the last stays a word
+    inside = prepare(ent("JOINT STOCK COMPAN TRADING", "organization")).names[0].org
+    assert "compan" in inside.texts
+
+
 def test_rule_nasab_needs_a_name_after_the_particle_and_the_written_order() -> None:
     # no father named after the particle, or SURNAME, Given order: tokens pair freely
     trailing = cmp(ent("Salman Mohammed bin", "person"), ent("Mohammed bin Salman", "person"))

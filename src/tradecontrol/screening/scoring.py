@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
@@ -95,6 +96,7 @@ _GENERIC_WEIGHT = 15.0
 _STOP_WEIGHT = 3.0
 _FUZZY_FORM_MIN = 8  # tokens this long may be a misspelt legal form
 _FUZZY_FORM_SIM = 0.9
+_CUT_MIN = 4  # letters of a name's last token that may be a word cut at a field length
 _NEAR_SKELETON = 5  # consonants of a skeleton that also gets its one-consonant deletions
 _NUMBER_WEIGHT = 30.0
 _INITIAL_LEN = 1  # letters of the second token in a pair key
@@ -298,6 +300,8 @@ def _terms() -> dict[str, Any]:
         by_first.setdefault(phrase[0][0], []).append(phrase)
     return {
         "phrases": tuple(phrases),
+        "forms": forms,
+        "single": tuple(sorted(k for k in forms if " " not in k)),
         "by_first": {k: tuple(v) for k, v in by_first.items()},
         "first": frozenset(p[0][0] for p in phrases),
         "classes": data["legal_form_classes"],
@@ -334,10 +338,35 @@ def _word(text: str) -> _Token:
 
 
 def _legal_at(tokens: list[str], i: int) -> tuple[int, str] | None:
-    """The legal form starting at ``tokens[i]``: (its length in tokens, canonical form)."""
+    """The legal form starting at ``tokens[i]``: (its length in tokens, canonical form).
+
+    A phrase that ends the name may have its last word cut at a field length
+    (``JOINT STOCK COMPAN``): a last token of ``_CUT_MIN`` letters or more that begins
+    the phrase's last word completes it.
+    """
+    end = len(tokens)
     for phrase, canon in _terms()["by_first"].get(tokens[i], ()):
-        if tuple(tokens[i : i + len(phrase)]) == phrase:
-            return len(phrase), canon
+        n = len(phrase)
+        if tuple(tokens[i : i + n]) == phrase:
+            return n, canon
+        if (
+            n > 1
+            and i + n == end
+            and len(tokens[-1]) >= _CUT_MIN
+            and phrase[-1].startswith(tokens[-1])
+            and tuple(tokens[i:-1]) == phrase[:-1]
+        ):
+            return n, canon
+    return None
+
+
+@cache
+def _cut_form(token: str) -> str | None:
+    """The one-word legal form a name's last token is the beginning of (``compan``), if any."""
+    single: tuple[str, ...] = _terms()["single"]
+    k = bisect_left(single, token)
+    if k < len(single) and single[k].startswith(token) and single[k] != token:
+        return str(_terms()["forms"][single[k]])
     return None
 
 
@@ -406,6 +435,11 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool =
             out.append(_Token(tok, _GENERIC, _GENERIC_WEIGHT))
         elif mode == _ORG and len(tok) >= _FUZZY_FORM_MIN and (form := _fuzzy_form(tok)):
             out.append(_Token(form, _LEGAL, 0.0))
+            legal.add(form)
+        elif (
+            mode == _ORG and i == len(tokens) and len(tok) >= _CUT_MIN and (form := _cut_form(tok))
+        ):
+            out.append(_Token(form, _LEGAL, 0.0))  # cut at a field length: ``COMPAN``
             legal.add(form)
         else:
             out.append(_word(tok))
