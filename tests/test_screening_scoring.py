@@ -320,6 +320,26 @@ def test_rule_legal_form_cut_at_a_field_length() -> None:
     assert "compan" in inside.texts
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Ted Doe", "Theodore Doe"),
+        ("Bill Gates", "GATES, William"),
+        ("Peggy Kowalski", "Margaret Kowalski"),
+    ],
+)
+def test_rule_nicknames_agree_with_the_given_name(query: str, listed: str) -> None:
+    # PyPI nicknames (Apache-2.0) via tools/gen_name_terms.py; Bill meets William's keys too
+    c = cmp(ent(query, "person"), ent(listed, "person"))
+    assert is_match(c)
+
+
+def test_rule_nicknames_are_not_transitive_and_only_for_persons() -> None:
+    # Ted is a nickname of Theodore and of Edward; Theodore and Edward stay different
+    assert not is_match(cmp(ent("Theodore Doe", "person"), ent("Edward Doe", "person")))
+    assert cmp(ent("Bill Holdings", "organization"), ent("William Holdings")).score < DEFAULT_REVIEW
+
+
 def test_rule_nasab_needs_a_name_after_the_particle_and_the_written_order() -> None:
     # no father named after the particle, or SURNAME, Given order: tokens pair freely
     trailing = cmp(ent("Salman Mohammed bin", "person"), ent("Mohammed bin Salman", "person"))

@@ -4,7 +4,8 @@ The source file lists legal-form spellings (ISO 20275 abbreviations, Russian Civ
 spellings seen on the lists), generic words, personal titles and name particles, each group
 with its source; and the thresholds above which a name part is common, read from the US Census
 Bureau's 1990 surname and first-name frequency files (shipped in the PyPI package ``names``,
-``pip install tradecontrol[tools]``), and the English number words of num2words. This script
+``pip install tradecontrol[tools]``), the English number words of num2words and the given
+names and nicknames of the PyPI package ``nicknames``. This script
 folds every spelling exactly as name scoring folds a name
 (:func:`tradecontrol.screening._text.fold_tokens`), checks that no spelling maps to two legal
 forms, and writes the lookup tables screening reads at run time.
@@ -98,6 +99,39 @@ def number_words(spec: dict[str, Any]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
+NICKNAMES_PACKAGE = "nicknames"
+
+
+def nicknames(spec: dict[str, Any]) -> dict[str, list[str]]:
+    """Each folded one-token given name with the names directly related to it, both ways.
+
+    Read from ``names.csv`` of the PyPI package ``nicknames`` (rows ``name1,relationship,
+    name2``; ``theodore,has_nickname,ted``). Names that fold to several tokens are left out.
+
+    Raises:
+        SystemExit: The package is not installed or a row is malformed.
+    """
+    try:
+        text = (importlib.resources.files(NICKNAMES_PACKAGE) / "names.csv").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise SystemExit(f"nicknames: {exc}; pip install -e '.[tools]'") from exc
+    related: dict[str, set[str]] = {}
+    lines = text.splitlines()
+    if not lines or lines[0].split(",") != ["name1", "relationship", "name2"]:
+        raise SystemExit("nicknames names.csv: unexpected header")
+    for number, line in enumerate(lines[1:], 2):
+        fields = line.split(",")
+        if len(fields) != 3:
+            raise SystemExit(f"nicknames names.csv, line {number}: expected 3 fields: {line!r}")
+        if fields[1] != spec["relationship"]:
+            continue
+        a, b = _fold(fields[0]), _fold(fields[2])
+        if a and b and a != b and " " not in a and " " not in b:
+            related.setdefault(a, set()).add(b)
+            related.setdefault(b, set()).add(a)
+    return {k: sorted(v) for k, v in sorted(related.items())}
+
+
 def build(source: dict[str, Any]) -> dict[str, Any]:
     sources: dict[str, str] = source["sources"]
     forms: dict[str, str] = {}
@@ -133,6 +167,7 @@ def build(source: dict[str, Any]) -> dict[str, Any]:
         "particles": dict(sorted(particles.items())),
         "lineage_particles": lineage,
         "common_name_parts": common_name_parts(source["common_name_parts"]),
+        "nicknames": nicknames(source["nicknames"]),
         "number_words": number_words(source["number_words"]),
         "ordinal_suffixes": sorted(source["number_words"]["ordinal_suffixes"]),
         "unique_identifiers": sorted(source["identifier_schemes"]["unique"]),

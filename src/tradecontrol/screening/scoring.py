@@ -82,6 +82,7 @@ _CONTRA_COST = 1.5  # a person's name part contradicted by one on the other side
 _MAX_MISS = 3  # unpaired tokens beyond which missing names are no longer cheap
 _KNOWN_DIFF = 0.05  # what a near miss of two different common names loses (Jason, Juan)
 _COMMON_AGREE = 3  # agreeing common name parts that make extra parts cheap without a rare one
+_NICK_SIM = 0.9  # a nickname and the given name it stands for (Ted, Theodore): agreeing
 _SKELETON_SIM = 0.9  # least similarity of two tokens with the same consonant skeleton
 _AGREE = 0.9  # two names agreeing at least this much make extra names cheap (persons)
 _STRONG_PAIR = 0.8  # a distinctive token pair at least this similar is identity evidence
@@ -90,6 +91,7 @@ _MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
 _FORM_COST = 0.05  # legal forms of different classes (a reorganised company keeps its name)
 _ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
 _WORD_OR_NUMBER = (0, 3)
+_NONE: frozenset[str] = frozenset()
 # weights in tenths of a letter, so that every weight is a whole number and weight sums
 # are exact in any order (a word weighs 10 per letter, from 2 to 10 letters)
 _GENERIC_WEIGHT = 15.0
@@ -182,6 +184,7 @@ class _View(NamedTuple):
     # persons whose name has a nasab particle (bin, bint): 1 for the person's own name
     # before it, 2 for the father's and forefathers' names after it; else 0
     lineage: tuple[int, ...]
+    nick: tuple[frozenset[str], ...]  # persons: the names a given name is a nickname of, or has
     total: float  # sum of ``weights``
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
@@ -313,6 +316,7 @@ def _terms() -> dict[str, Any]:
         "titles": frozenset(data["titles"]),
         "particles": data["particles"],
         "lineage": frozenset(data["lineage_particles"]),
+        "nicknames": {k: frozenset(v) for k, v in data["nicknames"].items()},
         "unique_ids": frozenset(data["unique_identifiers"]),
         "common": frozenset(data["common_name_parts"]),
         "numbers": data["number_words"],
@@ -454,6 +458,7 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool =
     numbers = frozenset(t.text for t in out if t.type == _NUMBER)
     scored = tuple(t for t in out if t.type != _LEGAL)
     common = tuple(mode == _PERSON and (syllabic or t.text in terms["common"]) for t in scored)
+    nicknames: dict[str, frozenset[str]] = terms["nicknames"]
     lineage = (
         _lineage(scored, terms["lineage"])
         if mode == _PERSON and not inverted
@@ -476,6 +481,10 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool =
         long=tuple(len(t.text) > 1 for t in scored),
         common=common,
         lineage=lineage,
+        nick=tuple(
+            nicknames.get(t.text, _NONE) if mode == _PERSON and t.type == _WORD else _NONE
+            for t in scored
+        ),
         total=sum(t.weight for t in scored),
         integral=all(t.weight.is_integer() for t in scored),
         joined_key="j:" + "".join(tokens),
@@ -560,16 +569,22 @@ def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
     keys = set()
     filed: set[str] = set()
     probes: set[str] = set()
-    initials = [t.text if t.type == _NUMBER else t.text[:_INITIAL_LEN] for t in distinct]
+    # a person's given name also stands for its nicknames' initials (Bill: b, w for William)
+    initials = [
+        {t.text}
+        if t.type == _NUMBER
+        else {t.text[:_INITIAL_LEN]} | {n[:_INITIAL_LEN] for n in view.nick[view.scored.index(t)]}
+        for t in distinct
+    ]
     distinct_weight = sum(t.weight for t in distinct)
     other_weight = view.total - distinct_weight  # generic words and stopwords
     for i, tok in enumerate(distinct):
         if len(tok.text) < 2 and tok.type == _WORD:
             continue
         fine = _fine(tok)
-        for j, initial in enumerate(initials):
+        for j, letters in enumerate(initials):
             if j != i:
-                keys.update(f"P:{k}|{initial}" for k in fine)
+                keys.update(f"P:{k}|{initial}" for k in fine for initial in letters)
         # against a one-token name, the other distinctive tokens go unpaired at
         # _ORG_EXTRA_COST: only a token outweighing them can reach CANDIDATE_FLOOR
         rest = distinct_weight - tok.weight
@@ -737,11 +752,14 @@ def _pair_column(qv: _View, lv: _View, j: int, person: bool) -> tuple[tuple[floa
     tb, pb, skb, wb, cb = lv.texts[j], lv.plain[j], lv.skeletons[j], lv.words[j], lv.common[j]
     qplain, qskel, qwords, qcommon = qv.plain, qv.skeletons, qv.words, qv.common
     rb, qlineage = lv.lineage[j], qv.lineage
+    qnick = qv.nick
     for i, ta in enumerate(qv.texts):
         if rb and qlineage[i] and rb != qlineage[i]:
             continue  # own name against a father's name
         if ta == tb:
             sim = 1.0
+        elif tb in qnick[i]:
+            sim = _NICK_SIM  # Ted and Theodore (nicknames, PyPI nicknames)
         elif pb and qplain[i]:
             sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
             if sim < _SKELETON_SIM:
