@@ -185,6 +185,8 @@ class _View(NamedTuple):
     # before it, 2 for the father's and forefathers' names after it; else 0
     lineage: tuple[int, ...]
     nick: tuple[frozenset[str], ...]  # persons: the names a given name is a nickname of, or has
+    # ``(index, text)`` of the tokens a listed token of lineage 0, 1, 2 may pair with
+    by_lineage: tuple[tuple[tuple[int, str], ...], ...]
     total: float  # sum of ``weights``
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
@@ -218,7 +220,8 @@ class Prepared:
         entity: The entity.
         keys: Blocking keys for the candidate index: ``P:`` a typo-tolerant key of one
             distinctive token with the initial of another (names of several tokens),
-            ``S:`` typo-tolerant keys of the only distinctive token, ``j:`` the name written
+            ``S:`` typo-tolerant keys of the only distinctive token (and ``S:d:`` its
+            consonant skeleton less one consonant), ``j:`` the name written
             without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers; and
             for an organisation, ``M:`` typo-tolerant keys of each token of a name of
             several that outweighs the others (a one-token name looks them up).
@@ -251,8 +254,11 @@ class Prepared:
     def probes(self) -> frozenset[str]:
         """The keys the entity looks up in the index (computed on use, not stored).
 
-        Its own keys, except ``M:``; for an organisation, the ``M:`` keys of a one-token
-        name and the ``S:`` keys of each outweighing token of a name of several. The key
+        Its own keys, except ``M:``, the near-miss deletions ``S:d:`` and the nickname
+        initials a person's given name is also filed under; for a name's only distinctive
+        token, its skeleton's deletions as ``S:s:`` and its skeleton as ``S:d:``; for an
+        organisation, the ``M:`` keys of a one-token name and the ``S:`` keys of each
+        outweighing token of a name of several. The key
         contract reads ``query.probes & listed.keys``.
         """
         own = self.names + self.weak
@@ -481,6 +487,10 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool =
         long=tuple(len(t.text) > 1 for t in scored),
         common=common,
         lineage=lineage,
+        by_lineage=tuple(
+            tuple((k, t.text) for k, t in enumerate(scored) if not (r and lineage[k] not in (0, r)))
+            for r in (0, 1, 2)
+        ),
         nick=tuple(
             nicknames.get(t.text, _NONE) if mode == _PERSON and t.type == _WORD else _NONE
             for t in scored
@@ -529,19 +539,21 @@ def _fine(tok: _Token) -> set[str]:
     return keys
 
 
-def _near(tok: _Token) -> set[str]:
+def _near(tok: _Token) -> tuple[set[str], set[str]]:
     """Keys of a name's only distinctive token that survive a near miss beyond one typo.
 
-    The consonant skeleton with one consonant after the first deleted, for skeletons of
-    ``_NEAR_SKELETON`` consonants or more (``Agriculture``/``Agricultural``: ``agrcltr``;
+    Two skeletons of ``_NEAR_SKELETON`` consonants or more meet when one, less a consonant
+    after the first, is the other (``Agriculture``/``Agricultural``: ``agrcltr``;
     ``Trafalgura``/``Trafigura``: ``trfgr``): the first letter and the other consonants
-    agree. Whether the pair is near enough is the score's business (a pair below 0.8 is
-    no evidence and stays capped at 0.3).
+    agree. Returns (keys filed: the deletions as ``d:``; keys looked up: the deletions as
+    ``s:``, the skeleton as ``d:``), so that two deletions never meet. Whether the pair is
+    near enough is the score's business (a pair below 0.8 is no evidence: capped at 0.3).
     """
     sk = tok.skeleton
     if tok.type != _WORD or len(sk) < _NEAR_SKELETON:
-        return set()
-    return {"s:" + sk[:k] + sk[k + 1 :] for k in range(1, len(sk))}
+        return set(), set()
+    deletions = [sk[:k] + sk[k + 1 :] for k in range(1, len(sk))]
+    return {"S:d:" + d for d in deletions}, {"S:s:" + d for d in deletions} | {"S:d:" + sk}
 
 
 def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
@@ -564,17 +576,23 @@ def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
     distinct = [t for t in view.scored if t.type in _WORD_OR_NUMBER]
     if len(distinct) == 1:
         fine = _fine(distinct[0])
-        keys = {"S:" + k for k in fine | _near(distinct[0])}
-        return keys, keys | {"M:" + k for k in fine} if cross else keys
+        keys = {"S:" + k for k in fine}
+        near_filed, near_probes = _near(distinct[0])
+        looked_up = keys | near_probes
+        if cross:
+            looked_up |= {"M:" + k for k in fine}
+        return keys | near_filed, looked_up
     keys = set()
     filed: set[str] = set()
     probes: set[str] = set()
-    # a person's given name also stands for its nicknames' initials (Bill: b, w for William)
-    initials = [
-        {t.text}
-        if t.type == _NUMBER
-        else {t.text[:_INITIAL_LEN]} | {n[:_INITIAL_LEN] for n in view.nick[view.scored.index(t)]}
-        for t in distinct
+    initials = [t.text if t.type == _NUMBER else t.text[:_INITIAL_LEN] for t in distinct]
+    # a person's given name is also filed under its nicknames' initials (William: b for
+    # Bill), which the nickname looks up as its own initial; the relation is symmetric
+    extra = [
+        {n[:_INITIAL_LEN] for n in view.nick[view.scored.index(t)]} - {initials[k]}
+        if t.type == _WORD
+        else set()
+        for k, t in enumerate(distinct)
     ]
     distinct_weight = sum(t.weight for t in distinct)
     other_weight = view.total - distinct_weight  # generic words and stopwords
@@ -582,9 +600,11 @@ def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
         if len(tok.text) < 2 and tok.type == _WORD:
             continue
         fine = _fine(tok)
-        for j, letters in enumerate(initials):
+        for j, initial in enumerate(initials):
             if j != i:
-                keys.update(f"P:{k}|{initial}" for k in fine for initial in letters)
+                keys.update(f"P:{k}|{initial}" for k in fine)
+                if extra[j]:
+                    filed.update(f"P:{k}|{letter}" for k in fine for letter in extra[j])
         # against a one-token name, the other distinctive tokens go unpaired at
         # _ORG_EXTRA_COST: only a token outweighing them can reach CANDIDATE_FLOOR
         rest = distinct_weight - tok.weight
@@ -743,7 +763,8 @@ def _pair_column(qv: _View, lv: _View, j: int, person: bool) -> tuple[tuple[floa
     """``(similarity, query token)`` of every query token that may pair with listed token j.
 
     Numbers pair only when equal; a person's initial pairs with a name it begins; a
-    person's own name never pairs with a father's name (nasab, :func:`_lineage`). The result
+    person's nickname pairs with the given name it stands for at ``_NICK_SIM``; a person's
+    own name never pairs with a father's name (nasab, :func:`_lineage`). The result
     depends only on the query view and the listed token's profile (text, word, common,
     lineage).
     """
@@ -751,14 +772,12 @@ def _pair_column(qv: _View, lv: _View, j: int, person: bool) -> tuple[tuple[floa
     similarity = _Indel.normalized_similarity
     tb, pb, skb, wb, cb = lv.texts[j], lv.plain[j], lv.skeletons[j], lv.words[j], lv.common[j]
     qplain, qskel, qwords, qcommon = qv.plain, qv.skeletons, qv.words, qv.common
-    rb, qlineage = lv.lineage[j], qv.lineage
-    qnick = qv.nick
-    for i, ta in enumerate(qv.texts):
-        if rb and qlineage[i] and rb != qlineage[i]:
-            continue  # own name against a father's name
+    nb = lv.nick[j]  # the relation is symmetric: the listed token's relatives suffice
+    # an own name never pairs with a father's name: tokens of the other lineage are left out
+    for i, ta in qv.by_lineage[lv.lineage[j]]:
         if ta == tb:
             sim = 1.0
-        elif tb in qnick[i]:
+        elif nb and ta in nb:
             sim = _NICK_SIM  # Ted and Theodore (nicknames, PyPI nicknames)
         elif pb and qplain[i]:
             sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
