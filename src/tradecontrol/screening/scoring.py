@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
@@ -81,6 +82,7 @@ _CONTRA_COST = 1.5  # a person's name part contradicted by one on the other side
 _MAX_MISS = 3  # unpaired tokens beyond which missing names are no longer cheap
 _KNOWN_DIFF = 0.05  # what a near miss of two different common names loses (Jason, Juan)
 _COMMON_AGREE = 3  # agreeing common name parts that make extra parts cheap without a rare one
+_NICK_SIM = 0.9  # a nickname and the given name it stands for (Ted, Theodore): agreeing
 _SKELETON_SIM = 0.9  # least similarity of two tokens with the same consonant skeleton
 _AGREE = 0.9  # two names agreeing at least this much make extra names cheap (persons)
 _STRONG_PAIR = 0.8  # a distinctive token pair at least this similar is identity evidence
@@ -89,13 +91,15 @@ _MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
 _FORM_COST = 0.05  # legal forms of different classes (a reorganised company keeps its name)
 _ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
 _WORD_OR_NUMBER = (0, 3)
+_NONE: frozenset[str] = frozenset()
 # weights in tenths of a letter, so that every weight is a whole number and weight sums
 # are exact in any order (a word weighs 10 per letter, from 2 to 10 letters)
 _GENERIC_WEIGHT = 15.0
 _STOP_WEIGHT = 3.0
 _FUZZY_FORM_MIN = 8  # tokens this long may be a misspelt legal form
 _FUZZY_FORM_SIM = 0.9
-_PREFIX_MIN = 8  # tokens this long also get their first six letters as a key
+_CUT_MIN = 4  # letters of a name's last token that may be a word cut at a field length
+_NEAR_SKELETON = 5  # consonants of a skeleton that also gets its one-consonant deletions
 _NUMBER_WEIGHT = 30.0
 _INITIAL_LEN = 1  # letters of the second token in a pair key
 _SKELETON_MIN = 4  # tokens this long also get their consonant skeleton as a key
@@ -177,6 +181,12 @@ class _View(NamedTuple):
     distinct: tuple[bool, ...]  # True for a word or number token
     long: tuple[bool, ...]  # True for a token of two characters or more
     common: tuple[bool, ...]  # True for a common name part (persons; every syllable of a Han name)
+    # persons whose name has a nasab particle (bin, bint): 1 for the person's own name
+    # before it, 2 for the father's and forefathers' names after it; else 0
+    lineage: tuple[int, ...]
+    nick: tuple[frozenset[str], ...]  # persons: the names a given name is a nickname of, or has
+    # ``(index, text)`` of the tokens a listed token of lineage 0, 1, 2 may pair with
+    by_lineage: tuple[tuple[tuple[int, str], ...], ...]
     total: float  # sum of ``weights``
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
@@ -210,7 +220,8 @@ class Prepared:
         entity: The entity.
         keys: Blocking keys for the candidate index: ``P:`` a typo-tolerant key of one
             distinctive token with the initial of another (names of several tokens),
-            ``S:`` typo-tolerant keys of the only distinctive token, ``j:`` the name written
+            ``S:`` typo-tolerant keys of the only distinctive token (and ``S:d:`` its
+            consonant skeleton less one consonant), ``j:`` the name written
             without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers; and
             for an organisation, ``M:`` typo-tolerant keys of each token of a name of
             several that outweighs the others (a one-token name looks them up).
@@ -226,8 +237,10 @@ class Prepared:
         >>> from tradecontrol import Entity
         >>> from tradecontrol.screening.scoring import prepare
         >>> p = prepare(Entity(name="JSC ARGUMENT"))
-        >>> sorted(k for k in p.keys if not k.startswith("S:t:"))
+        >>> sorted(k for k in p.keys if not k.startswith(("S:t:", "S:d:")))
         ['S:s:argmnt', 'j:jscargument', 'x:jsc argument']
+        >>> sorted(k for k in p.keys if k.startswith("S:d:"))[:2]  # near misses
+        ['S:d:agmnt', 'S:d:argmn']
     """
 
     entity: Entity
@@ -243,8 +256,11 @@ class Prepared:
     def probes(self) -> frozenset[str]:
         """The keys the entity looks up in the index (computed on use, not stored).
 
-        Its own keys, except ``M:``; for an organisation, the ``M:`` keys of a one-token
-        name and the ``S:`` keys of each outweighing token of a name of several. The key
+        Its own keys, except ``M:``, the near-miss deletions ``S:d:`` and the nickname
+        initials a person's given name is also filed under; for a name's only distinctive
+        token, its skeleton's deletions as ``S:s:`` and its skeleton as ``S:d:``; for an
+        organisation, the ``M:`` keys of a one-token name and the ``S:`` keys of each
+        outweighing token of a name of several. The key
         contract reads ``query.probes & listed.keys``.
         """
         own = self.names + self.weak
@@ -295,6 +311,8 @@ def _terms() -> dict[str, Any]:
         by_first.setdefault(phrase[0][0], []).append(phrase)
     return {
         "phrases": tuple(phrases),
+        "forms": forms,
+        "single": tuple(sorted(k for k in forms if " " not in k)),
         "by_first": {k: tuple(v) for k, v in by_first.items()},
         "first": frozenset(p[0][0] for p in phrases),
         "classes": data["legal_form_classes"],
@@ -305,6 +323,8 @@ def _terms() -> dict[str, Any]:
         },
         "titles": frozenset(data["titles"]),
         "particles": data["particles"],
+        "lineage": frozenset(data["lineage_particles"]),
+        "nicknames": {k: frozenset(v) for k, v in data["nicknames"].items()},
         "unique_ids": frozenset(data["unique_identifiers"]),
         "common": frozenset(data["common_name_parts"]),
         "numbers": data["number_words"],
@@ -330,10 +350,35 @@ def _word(text: str) -> _Token:
 
 
 def _legal_at(tokens: list[str], i: int) -> tuple[int, str] | None:
-    """The legal form starting at ``tokens[i]``: (its length in tokens, canonical form)."""
+    """The legal form starting at ``tokens[i]``: (its length in tokens, canonical form).
+
+    A phrase that ends the name may have its last word cut at a field length
+    (``JOINT STOCK COMPAN``): a last token of ``_CUT_MIN`` letters or more that begins
+    the phrase's last word completes it.
+    """
+    end = len(tokens)
     for phrase, canon in _terms()["by_first"].get(tokens[i], ()):
-        if tuple(tokens[i : i + len(phrase)]) == phrase:
-            return len(phrase), canon
+        n = len(phrase)
+        if tuple(tokens[i : i + n]) == phrase:
+            return n, canon
+        if (
+            n > 1
+            and i + n == end
+            and len(tokens[-1]) >= _CUT_MIN
+            and phrase[-1].startswith(tokens[-1])
+            and tuple(tokens[i:-1]) == phrase[:-1]
+        ):
+            return n, canon
+    return None
+
+
+@cache
+def _cut_form(token: str) -> str | None:
+    """The one-word legal form a name's last token is the beginning of (``compan``), if any."""
+    single: tuple[str, ...] = _terms()["single"]
+    k = bisect_left(single, token)
+    if k < len(single) and single[k].startswith(token) and single[k] != token:
+        return str(_terms()["forms"][single[k]])
     return None
 
 
@@ -373,7 +418,7 @@ def _read_numbers(tokens: list[str], terms: dict[str, Any]) -> list[str]:
     return out
 
 
-def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
+def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool = False) -> _View:
     terms = _terms()
     out: list[_Token] = []
     legal: set[str] = set()
@@ -403,6 +448,11 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
         elif mode == _ORG and len(tok) >= _FUZZY_FORM_MIN and (form := _fuzzy_form(tok)):
             out.append(_Token(form, _LEGAL, 0.0))
             legal.add(form)
+        elif (
+            mode == _ORG and i == len(tokens) and len(tok) >= _CUT_MIN and (form := _cut_form(tok))
+        ):
+            out.append(_Token(form, _LEGAL, 0.0))  # cut at a field length: ``COMPAN``
+            legal.add(form)
         else:
             out.append(_word(tok))
     if not any(t.type == _WORD for t in out):
@@ -416,6 +466,12 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
     numbers = frozenset(t.text for t in out if t.type == _NUMBER)
     scored = tuple(t for t in out if t.type != _LEGAL)
     common = tuple(mode == _PERSON and (syllabic or t.text in terms["common"]) for t in scored)
+    nicknames: dict[str, frozenset[str]] = terms["nicknames"]
+    lineage = (
+        _lineage(scored, terms["lineage"])
+        if mode == _PERSON and not inverted
+        else (0,) * len(scored)
+    )
     return _View(
         tokens=tuple(out),
         legal=frozenset(legal),
@@ -432,15 +488,41 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False) -> _View:
         distinct=tuple(t.type in _WORD_OR_NUMBER for t in scored),
         long=tuple(len(t.text) > 1 for t in scored),
         common=common,
+        lineage=lineage,
+        by_lineage=tuple(
+            tuple((k, t.text) for k, t in enumerate(scored) if not (r and lineage[k] not in (0, r)))
+            for r in (0, 1, 2)
+        ),
+        nick=tuple(
+            nicknames.get(t.text, _NONE) if mode == _PERSON and t.type == _WORD else _NONE
+            for t in scored
+        ),
         total=sum(t.weight for t in scored),
         integral=all(t.weight.is_integer() for t in scored),
         joined_key="j:" + "".join(tokens),
         profiles=tuple(
-            f"{t.text} {t.type == _WORD:d}{c:d}" for t, c in zip(scored, common, strict=True)
+            f"{t.text} {t.type == _WORD:d}{c:d}{r}"
+            for t, c, r in zip(scored, common, lineage, strict=True)
         ),
         memo=_Memo(),
         aligned=_Memo(),
     )
+
+
+def _lineage(scored: tuple[_Token, ...], particles: frozenset[str]) -> tuple[int, ...]:
+    """Per token of a person's name: 1 before a nasab particle, 2 after it, else 0.
+
+    In ``AHMAD BIN HASAN AL-UBAIDI`` the token after ``bin`` (son of) names the father
+    (Schimmel, *Islamic Names*, 1989): ``HASAN BIN AHMAD`` is his son or father, not him.
+    The particles themselves are 0 (they pair with anything); so is every token when no
+    particle stands between two names (``Salman Mohammed bin``), and when the name is
+    written ``SURNAME, Given`` (the caller passes no lineage then).
+    """
+    marks = [t.type == _GENERIC and t.text in particles for t in scored]
+    first = marks.index(True) if True in marks else 0
+    if not first or all(marks[first:]):
+        return (0,) * len(scored)
+    return tuple(0 if mark else 1 if k < first else 2 for k, mark in enumerate(marks))
 
 
 def _fine(tok: _Token) -> set[str]:
@@ -457,6 +539,23 @@ def _fine(tok: _Token) -> set[str]:
     if len(text) >= _DELETION_MIN:
         keys.update("t:" + text[:k] + text[k + 1 :] for k in range(len(text)))
     return keys
+
+
+def _near(tok: _Token) -> tuple[set[str], set[str]]:
+    """Keys of a name's only distinctive token that survive a near miss beyond one typo.
+
+    Two skeletons of ``_NEAR_SKELETON`` consonants or more meet when one, less a consonant
+    after the first, is the other (``Agriculture``/``Agricultural``: ``agrcltr``;
+    ``Trafalgura``/``Trafigura``: ``trfgr``): the first letter and the other consonants
+    agree. Returns (keys filed: the deletions as ``d:``; keys looked up: the deletions as
+    ``s:``, the skeleton as ``d:``), so that two deletions never meet. Whether the pair is
+    near enough is the score's business (a pair below 0.8 is no evidence: capped at 0.3).
+    """
+    sk = tok.skeleton
+    if tok.type != _WORD or len(sk) < _NEAR_SKELETON:
+        return set(), set()
+    deletions = [sk[:k] + sk[k + 1 :] for k in range(1, len(sk))]
+    return {"S:d:" + d for d in deletions}, {"S:s:" + d for d in deletions} | {"S:d:" + sk}
 
 
 def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
@@ -480,11 +579,23 @@ def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
     if len(distinct) == 1:
         fine = _fine(distinct[0])
         keys = {"S:" + k for k in fine}
-        return keys, keys | {"M:" + k for k in fine} if cross else keys
+        near_filed, near_probes = _near(distinct[0])
+        looked_up = keys | near_probes
+        if cross:
+            looked_up |= {"M:" + k for k in fine}
+        return keys | near_filed, looked_up
     keys = set()
     filed: set[str] = set()
     probes: set[str] = set()
     initials = [t.text if t.type == _NUMBER else t.text[:_INITIAL_LEN] for t in distinct]
+    # a person's given name is also filed under its nicknames' initials (William: b for
+    # Bill), which the nickname looks up as its own initial; the relation is symmetric
+    extra = [
+        {n[:_INITIAL_LEN] for n in view.nick[view.scored.index(t)]} - {initials[k]}
+        if t.type == _WORD
+        else set()
+        for k, t in enumerate(distinct)
+    ]
     distinct_weight = sum(t.weight for t in distinct)
     other_weight = view.total - distinct_weight  # generic words and stopwords
     for i, tok in enumerate(distinct):
@@ -494,6 +605,8 @@ def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
         for j, initial in enumerate(initials):
             if j != i:
                 keys.update(f"P:{k}|{initial}" for k in fine)
+                if extra[j]:
+                    filed.update(f"P:{k}|{letter}" for k in fine for letter in extra[j])
         # against a one-token name, the other distinctive tokens go unpaired at
         # _ORG_EXTRA_COST: only a token outweighing them can reach CANDIDATE_FLOOR
         rest = distinct_weight - tok.weight
@@ -507,7 +620,8 @@ def _views(name: str) -> tuple[_View, _View, str]:
     """The person and organisation views of a name, and its syllabic characters."""
     tokens = fold_tokens(name)
     syllabic = _syllabic(name)
-    person = _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name))
+    inverted = "," in name  # SURNAME, Given: the order of nasab is not the written one
+    person = _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name), inverted)
     return person, _view(tokens, _ORG), syllabic
 
 
@@ -650,16 +764,23 @@ class _NameScore(NamedTuple):
 def _pair_column(qv: _View, lv: _View, j: int, person: bool) -> tuple[tuple[float, int], ...]:
     """``(similarity, query token)`` of every query token that may pair with listed token j.
 
-    Numbers pair only when equal; a person's initial pairs with a name it begins. The result
-    depends only on the query view and the listed token's profile (text, word, common).
+    Numbers pair only when equal; a person's initial pairs with a name it begins; a
+    person's nickname pairs with the given name it stands for at ``_NICK_SIM``; a person's
+    own name never pairs with a father's name (nasab, :func:`_lineage`). The result
+    depends only on the query view and the listed token's profile (text, word, common,
+    lineage).
     """
     out: list[tuple[float, int]] = []
     similarity = _Indel.normalized_similarity
     tb, pb, skb, wb, cb = lv.texts[j], lv.plain[j], lv.skeletons[j], lv.words[j], lv.common[j]
     qplain, qskel, qwords, qcommon = qv.plain, qv.skeletons, qv.words, qv.common
-    for i, ta in enumerate(qv.texts):
+    nb = lv.nick[j]  # the relation is symmetric: the listed token's relatives suffice
+    # an own name never pairs with a father's name: tokens of the other lineage are left out
+    for i, ta in qv.by_lineage[lv.lineage[j]]:
         if ta == tb:
             sim = 1.0
+        elif nb and ta in nb:
+            sim = _NICK_SIM  # Ted and Theodore (nicknames, PyPI nicknames)
         elif pb and qplain[i]:
             sim = similarity(ta, tb, score_cutoff=_PAIR_MIN)
             if sim < _SKELETON_SIM:
