@@ -546,7 +546,7 @@ def _near_generic(token: str) -> str | None:
     return None
 
 
-def _generic_probes(name: str, kind: EntityKind) -> set[str]:
+def _generic_probes(name: str, kind: EntityKind, org: _View) -> set[str]:
     """Keys to look up as if each misspelt generic word were spelt right.
 
     A misspelt generic word (``Banc Rossiya``, ``Huawei Technolgies Co Ltd``) reads as a
@@ -554,7 +554,9 @@ def _generic_probes(name: str, kind: EntityKind) -> set[str]:
     ``BANK ROSSIYA`` and never meet it. The name also looks up the keys of its corrected
     spelling; the score still sees the words as written.
     """
-    if kind is EntityKind.PERSON:
+    if kind is EntityKind.PERSON or not any(
+        t.type == _WORD and _near_generic(t.text) for t in org.scored
+    ):
         return set()
     tokens = fold_tokens(name)
     fixed = [_near_generic(t) or t for t in tokens]
@@ -585,7 +587,7 @@ def _analyse(name: str, kind: EntityKind, views_of: tuple[_View, _View, str]) ->
     if len(person.joined) >= 4:
         keys.add("j:" + person.joined)
         probes.add("j:" + person.joined)
-    probes |= _generic_probes(name, kind)
+    probes |= _generic_probes(name, kind, org)
     frozen = frozenset(keys)
     return _Name(
         name, person, org, frozen, frozen if probes == keys else frozenset(probes), exact, syllabic
