@@ -558,3 +558,28 @@ def test_key_contract_on_un_sample() -> None:
         for listed in prepared:
             if compare(q, listed).score >= CANDIDATE_FLOOR:
                 assert q.probes & listed.keys
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Banc Rossiya", "BANK ROSSIYA"),
+        ("Huawei Technolgies Co Ltd", "Huawei Technologies Co., Ltd."),
+        ("Huawei Tecnologies Co Ltd", "Huawei Technologies Co., Ltd."),
+        ("Huawei Technologys Co Ltd", "Huawei Technologies Co., Ltd."),
+    ],
+)
+def test_rule_a_misspelt_generic_word_still_meets_the_listed_name(query: str, listed: str) -> None:
+    """A typo in a generic word made it a distinctive one: other keys, never compared (0.0)."""
+    q = prepare(Entity(name=query))
+    listing = prepare(Entity(name=listed, kind="organization"))
+    assert q.probes & listing.keys  # the index hands it over
+    assert compare(q, listing).score >= DEFAULT_MATCH
+
+
+def test_rule_a_country_is_no_misspelt_generic_word() -> None:
+    """``iraq`` is one letter from the generic ``iran`` but a country of its own."""
+    from tradecontrol.screening.scoring import _near_generic
+
+    assert _near_generic("iraq") is None
+    assert _near_generic("banc") == "bank"

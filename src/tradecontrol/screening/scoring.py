@@ -29,18 +29,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
 from tradecontrol.data import read_json
 from tradecontrol.entities import Entity, EntityKind
+from tradecontrol.jurisdictions import country_code
 from tradecontrol.screening._text import HAVE_ANYASCII, fold_tokens, join_initials
 from tradecontrol.screening.normalize import name_keys
 
 try:
     from rapidfuzz.distance import Indel as _Indel
+    from rapidfuzz.distance import Levenshtein as _Levenshtein
     from rapidfuzz.process import extractOne as _extract_one
 
     AVAILABLE: bool = HAVE_ANYASCII
@@ -301,6 +303,14 @@ class Comparison:
 # --------------------------------------------------------------------------- vocabulary
 
 
+def _by_initial(words: list[str]) -> dict[str, tuple[str, ...]]:
+    """Words grouped by their first letter, in order."""
+    out: dict[str, list[str]] = {}
+    for word in words:
+        out.setdefault(word[:1], []).append(word)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @cache
 def _terms() -> dict[str, Any]:
     data: dict[str, Any] = read_json("name_terms.json")
@@ -317,6 +327,7 @@ def _terms() -> dict[str, Any]:
         "first": frozenset(p[0][0] for p in phrases),
         "classes": data["legal_form_classes"],
         "generic": frozenset(data["generic_words"]),
+        "generic_by_initial": _by_initial(data["generic_words"]),
         "stop": frozenset(data["stopwords"]),
         "fuzzy_forms": {
             k: v for k, v in forms.items() if len(k) >= _FUZZY_FORM_MIN and " " not in k
@@ -625,6 +636,51 @@ def _views(name: str) -> tuple[_View, _View, str]:
     return person, _view(tokens, _ORG), syllabic
 
 
+_NEAR_GENERIC_MIN = 4  # tokens this long may be a misspelt generic word (``banc``)
+
+
+@lru_cache(maxsize=1 << 16)
+def _near_generic(token: str) -> str | None:
+    """The generic word a token misspells (``banc`` -> ``bank``, ``technolgies``), if any.
+
+    Same first letter, length within one, and one edit (two for words of nine letters or
+    more); the token itself is no generic word.
+    """
+    if not AVAILABLE or len(token) < _NEAR_GENERIC_MIN or not token.isalpha():
+        return None
+    terms = _terms()
+    if token in terms["generic"] or token in terms["stop"] or country_code(token):
+        return None  # a generic word, or a country of its own (``iraq`` is no ``iran``)
+    edits = 2 if len(token) >= 9 else 1
+    for word in terms["generic_by_initial"].get(token[0], ()):
+        if abs(len(word) - len(token)) <= edits and (
+            _Levenshtein.distance(token, word, score_cutoff=edits) <= edits
+        ):
+            return str(word)
+    return None
+
+
+def _generic_probes(name: str, kind: EntityKind, org: _View) -> set[str]:
+    """Keys to look up as if each misspelt generic word were spelt right.
+
+    A misspelt generic word (``Banc Rossiya``, ``Huawei Technolgies Co Ltd``) reads as a
+    distinctive word, so the name would be filed under other keys than the listed
+    ``BANK ROSSIYA`` and never meet it. The name also looks up the keys of its corrected
+    spelling; the score still sees the words as written.
+    """
+    if kind is EntityKind.PERSON or not any(
+        t.type == _WORD and _near_generic(t.text) for t in org.scored
+    ):
+        return set()
+    tokens = fold_tokens(name)
+    fixed = [_near_generic(t) or t for t in tokens]
+    if fixed == tokens:
+        return set()
+    org = _view(fixed, _ORG)
+    filed, looked_up = _view_keys(org, kind is EntityKind.ORGANIZATION)
+    return filed | looked_up
+
+
 def _analyse(name: str, kind: EntityKind, views_of: tuple[_View, _View, str]) -> _Name:
     person, org, syllabic = views_of
     keys: set[str] = set()
@@ -645,6 +701,7 @@ def _analyse(name: str, kind: EntityKind, views_of: tuple[_View, _View, str]) ->
     if len(person.joined) >= 4:
         keys.add("j:" + person.joined)
         probes.add("j:" + person.joined)
+    probes |= _generic_probes(name, kind, org)
     frozen = frozenset(keys)
     return _Name(
         name, person, org, frozen, frozen if probes == keys else frozenset(probes), exact, syllabic
