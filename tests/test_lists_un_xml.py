@@ -335,7 +335,7 @@ def test_entities_and_dtds_are_refused(tmp_path: Path, kind: str) -> None:
 
 def test_without_defusedxml(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "defusedxml.ElementTree", None)
-    with pytest.raises(DataError, match=r"install tradecontrol\[lists\]"):
+    with pytest.raises(DataError, match=r"pip install 'tradecontrol\[lists\]'"):
         lists.load(FIXTURE)
 
 
