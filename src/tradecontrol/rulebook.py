@@ -319,6 +319,25 @@ class Rulebook:
         """List codes that some rule of this rulebook reads (``list_codes`` of its rules)."""
         return self._assessed
 
+    def list_codes_read_for(self, kind: str) -> frozenset[str]:
+        """List codes read by a rule that applies to transactions of ``kind`` (``export``…).
+
+        A subset of :attr:`assessed_list_codes`; remembered on the rulebook's plan.
+
+        Example:
+            >>> "NDAA-889" in Rulebook.default().list_codes_read_for("export")
+            False
+        """
+        return self.plan.remember(
+            ("list codes read for", kind),
+            lambda: frozenset(
+                code
+                for rule in self.rules
+                if not rule.transaction_kinds or kind in rule.transaction_kinds
+                for code in rule.list_codes
+            ),
+        )
+
     @property
     def ownership_index(self) -> OwnershipIndex:
         """The known ownership edges, indexed (built once with the rulebook)."""

@@ -57,7 +57,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
     if rulebook.plan.exact and is_moment(as_of):
         return ()  # exact matching: every candidate is a match, and nothing is suppressed
     findings: list[Finding] = []
-    relevant = _relevant_lists(rulebook, transaction.kind.value)
+    assessed = rulebook.assessed_list_codes
+    read = rulebook.list_codes_read_for(transaction.kind.value)
     for party in transaction.parties:
         who = f"{party.role.value.replace('_', ' ')} {party.entity.name!r}"
         everything = candidates(party.entity, rulebook, as_of=as_of)
@@ -74,7 +75,8 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
             ):
                 continue  # a match on this list: the listing's rule decides
             listing = match.listing
-            if match.suppressed_by is None and not relevant.get(listing.list_code, True):
+            code = listing.list_code
+            if match.suppressed_by is None and code in assessed and code not in read:
                 continue  # no rule reading this list applies to this kind of transaction
             found = listing.version_at(as_of)
             if found is None:  # out of force: never a match (as screen() does)
@@ -118,16 +120,3 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
                 )
             findings.append(base)
     return tuple(findings)
-
-
-def _relevant_lists(rulebook: Rulebook, kind: str) -> dict[str, bool]:
-    """List code → whether a rule reading it applies to transactions of ``kind``.
-
-    A code no rule reads is absent (``lists.unassessed`` reports its matches: relevant).
-    """
-    out: dict[str, bool] = {}
-    for info in rulebook.rules:
-        applies = not info.transaction_kinds or kind in info.transaction_kinds
-        for code in info.list_codes:
-            out[code] = out.get(code, False) or applies
-    return out

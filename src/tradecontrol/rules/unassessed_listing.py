@@ -1,8 +1,8 @@
 """Listings no rule assesses — rule id ``lists.unassessed``.
 
-A rulebook may hold listings of lists that no rule of this release reads (the OFAC SDN
-List, the UN, EU and UK lists, a company's internal list; the Denied Persons List is read by
-``ear.denied_persons``). A party
+A rulebook may hold listings of lists that no rule of this release reads (the UN list, the
+CMIC and other CSL lists without a rule, a company's internal list; SDN, EU, UK, DPL and
+the telecom lists have rules of their own). A party
 that matches one of them in force at ``as_of`` must not be cleared by silence: this rule
 gives ``review_required`` naming the list, the listing and its citations (fail closed).
 Which lists the other rules read is rule data (``list_codes`` of each rule).
