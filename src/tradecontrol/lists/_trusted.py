@@ -16,6 +16,7 @@ listing of every real file.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from tradecontrol import _validators as v
@@ -26,10 +27,15 @@ from tradecontrol.listings import Listing, ListingVersion
 
 __all__ = [
     "address",
+    "checked_address",
+    "checked_entity",
+    "checked_identifier",
+    "checked_listing",
     "entity",
     "identifier",
     "jurisdiction_or_none",
     "listing",
+    "scheme_ok",
     "text_ok",
 ]
 
@@ -70,11 +76,15 @@ def name_ok(value: object) -> bool:
     if type(value) is not str:
         return False
     if value.isascii():  # printable ASCII: a letter or a digit somewhere
-        return text_ok(value) and any(ch.isalnum() for ch in value)
+        return text_ok(value) and _ASCII_ALNUM.search(value) is not None
     try:
         return v.name_text(value) == value
     except InvalidInputError:
         return False
+
+
+_ASCII_ALNUM = re.compile("[A-Za-z0-9]")
+"""What ``str.isalnum`` accepts among ASCII characters."""
 
 
 def _unicode_text_ok(value: str) -> bool:
@@ -334,3 +344,162 @@ def listing(
         source_url=source_url,
         remarks=remarks,
     )
+
+
+# --- construction from values the caller has checked ----------------------------------
+#
+# The loaders' fast paths check whole rows at once (every cell printable ASCII and the row
+# no longer than the text limit, so every cleaned part is a text the validators keep
+# unchanged) and then set the fields here without a check per field. Each function sets
+# every field through the slot's own descriptor, so it is the object ``entity``/``listing``
+# above build for the same values; tests/test_lists_trusted.py compares the two.
+
+_ENTITY_SLOTS = tuple(
+    Entity.__dict__[name].__set__
+    for name in (
+        "name", "kind", "country", "aliases", "addresses", "identifiers", "owners",
+        "weak_aliases", "birth_date", "birth_dates", "nationalities", "_depth", "_size",
+    )
+)  # fmt: skip
+_ADDRESS_SLOTS = tuple(
+    Address.__dict__[name].__set__
+    for name in ("street", "city", "region", "postal_code", "country")
+)
+_IDENTIFIER_SLOTS = tuple(
+    Identifier.__dict__[name].__set__ for name in ("scheme", "value", "country")
+)
+_LISTING_SLOTS = tuple(
+    Listing.__dict__[name].__set__
+    for name in (
+        "id", "list_code", "authority", "entity", "versions", "programs", "source_url",
+        "remarks",
+    )
+)  # fmt: skip
+
+
+def checked_address(
+    street: str | None,
+    city: str | None,
+    region: str | None,
+    postal_code: str | None,
+    country: Jurisdiction | None,
+) -> Address:
+    """An :class:`Address` from values the caller has checked (texts as :func:`text_ok`).
+
+    Example:
+        >>> checked_address("1 Main St", None, None, None, None) == Address(street="1 Main St")
+        True
+    """
+    out = _new(Address)
+    s0, s1, s2, s3, s4 = _ADDRESS_SLOTS
+    s0(out, street)
+    s1(out, city)
+    s2(out, region)
+    s3(out, postal_code)
+    s4(out, country)
+    return out
+
+
+def checked_identifier(scheme: str, value: str, country: Jurisdiction | None) -> Identifier:
+    """An :class:`Identifier` from checked values (``scheme`` lower case; texts as :func:`text_ok`).
+
+    Example:
+        >>> checked_identifier("imo", "9187629", None) == Identifier(scheme="imo", value="9187629")
+        True
+    """
+    out = _new(Identifier)
+    s0, s1, s2 = _IDENTIFIER_SLOTS
+    s0(out, scheme)
+    s1(out, value)
+    s2(out, country)
+    return out
+
+
+@functools.lru_cache(maxsize=1024)
+def scheme_ok(value: str) -> bool:
+    """Whether ``value`` is an identifier scheme :class:`Identifier` keeps unchanged.
+
+    Example:
+        >>> scheme_ok("passport"), scheme_ok("Passport")
+        (True, False)
+    """
+    return text_ok(value) and value == value.lower()
+
+
+def checked_entity(
+    name: str,
+    kind: EntityKind,
+    country: Jurisdiction | None,
+    aliases: tuple[str, ...],
+    addresses: tuple[Address, ...],
+    identifiers: tuple[Identifier, ...],
+    weak_aliases: tuple[str, ...],
+    birth_date: str | None,
+    birth_dates: tuple[str, ...],
+    nationalities: tuple[Jurisdiction, ...],
+) -> Entity:
+    """An :class:`Entity` (no owners) from values the caller has checked are in final form.
+
+    Every text as :func:`text_ok` (the name as :func:`name_ok`), every sequence a tuple of at
+    most ``MAX_LIST`` of the field's type, dates as the validators write them, and birth dates
+    and nationalities for persons only. Nothing is checked here: use :func:`entity` when
+    the values are not known to be final.
+
+    Example:
+        >>> e = checked_entity("ACME", EntityKind.ORGANIZATION, None, ("A",), (), (), (),
+        ...                    None, (), ())
+        >>> e == Entity(name="ACME", kind="organization", aliases=["A"])
+        True
+    """
+    out = _new(Entity)
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12 = _ENTITY_SLOTS
+    s0(out, name)
+    s1(out, kind)
+    s2(out, country)
+    s3(out, aliases)
+    s4(out, addresses)
+    s5(out, identifiers)
+    s6(out, _NONE)
+    s7(out, weak_aliases)
+    s8(out, birth_date)
+    s9(out, birth_dates)
+    s10(out, nationalities)
+    s11(out, 1)
+    s12(out, 1)
+    return out
+
+
+def checked_listing(
+    id: str,
+    list_code: str,
+    authority: str,
+    entity: Entity,
+    versions: tuple[ListingVersion, ...],
+    programs: tuple[str, ...],
+    source_url: str | None,
+    remarks: str | None,
+) -> Listing:
+    """A :class:`Listing` from values the caller has checked are in final form.
+
+    As :func:`checked_entity`: texts as :func:`text_ok`, ``versions`` a non-empty tuple of
+    :class:`ListingVersion`, ``programs`` a tuple of at most ``MAX_LIST`` texts.
+
+    Example:
+        >>> from tradecontrol._time import Window
+        >>> version = ListingVersion(window=Window(start="2024-01-01"))
+        >>> e = Entity(name="ACME")
+        >>> checked_listing("x-1", "SDN", "US-OFAC", e, (version,), (), None, None) == Listing(
+        ...     id="x-1", list_code="SDN", authority="US-OFAC", entity=e, versions=[version])
+        True
+    """
+    out = _new(Listing)
+    s0, s1, s2, s3, s4, s5, s6, s7 = _LISTING_SLOTS
+    s0(out, id)
+    s1(out, list_code)
+    s2(out, authority)
+    s3(out, entity)
+    s4(out, versions)
+    s5(out, programs)
+    s6(out, source_url)
+    s7(out, remarks)
+    return out

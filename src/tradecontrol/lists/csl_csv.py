@@ -25,6 +25,7 @@ import functools
 import gzip
 import hashlib
 import io
+import operator
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,9 +33,9 @@ from typing import IO, Any
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Window
-from tradecontrol.entities import Address, Identifier
+from tradecontrol.entities import Address, EntityKind, Identifier
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
-from tradecontrol.jurisdictions import is_known_code, jurisdiction
+from tradecontrol.jurisdictions import Jurisdiction, is_known_code, jurisdiction
 from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists import _trusted
 from tradecontrol.lists._core import Problem, Record
@@ -202,12 +203,32 @@ _CACHE_SIZE = 8192
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _address_of(text: str) -> Address:
+    """``_trusted.address(**_address(text))``, without the dict and keywords when final."""
+    parts = text.split(",")
+    last = parts[-1].strip()
+    if len(last) == 2 and is_known_code(last):
+        rest = ", ".join([p for p in map(str.strip, parts[:-1]) if p])
+        country = _trusted.jurisdiction_or_none(last)
+        if country is not None and (not rest or _trusted.text_ok(rest)):
+            return _trusted.checked_address(rest or None, None, None, None, country)
+    elif _trusted.text_ok(text):
+        return _trusted.checked_address(text, None, None, None, None)
     return _trusted.address(**_address(text))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _identifier_of(text: str) -> Identifier:
-    return _trusted.identifier(**_identifier(text))
+    """``_trusted.identifier(**_identifier(text))``, without the keywords when final."""
+    fields = _identifier(text)
+    scheme, value, code = fields["scheme"], fields["value"], fields.get("country")
+    country = None if code is None else _trusted.jurisdiction_or_none(code)
+    if (
+        (code is None or country is not None)
+        and _trusted.scheme_ok(scheme)
+        and _trusted.text_ok(value)
+    ):
+        return _trusted.checked_identifier(scheme, value, country)
+    return _trusted.identifier(**fields)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -262,39 +283,68 @@ def _identifier(text: str) -> dict[str, Any]:
 
 def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -> list[str]:
     """Birth dates and nationalities into ``entity``; returns remarks for what does not fit."""
-    if not (
-        row["dates_of_birth"]
-        or row["nationalities"]
-        or row["citizenships"]
-        or row["places_of_birth"]
-    ):
-        return []  # most rows: nothing to read
+    births, nationalities, remarks = _people_of(
+        row["dates_of_birth"],
+        row["nationalities"],
+        row["citizenships"],
+        row["places_of_birth"],
+        kind,
+        warn,
+    )
+    if births:
+        entity["birth_dates"] = births
+    if nationalities:
+        entity["nationalities"] = nationalities
+    return remarks
+
+
+_NO_PEOPLE: tuple[list[str], list[Any], list[str]] = ([], [], [])
+
+
+def _people_of(
+    dates_of_birth: str,
+    nationalities_cell: str,
+    citizenships: str,
+    places_of_birth: str,
+    kind: str,
+    warn: Any,
+) -> tuple[list[str], list[Any], list[str]]:
+    """``(birth dates, nationalities, remarks)`` of a row's people columns (may warn).
+
+    Birth dates and nationalities are given for persons only (empty for other kinds, whose
+    values go to the remarks with a problem).
+    """
+    if not (dates_of_birth or nationalities_cell or citizenships or places_of_birth):
+        return _NO_PEOPLE  # most rows: nothing to read (never mutated by the callers)
     remarks: list[str] = []
     births: list[str] = []
-    for text in _split(row["dates_of_birth"]):
+    for text in _split(dates_of_birth):
         date = _birth_date(text)
         if date is None:
             warn("dates_of_birth", f"{text!r} is not a date this loader reads; kept in remarks")
             remarks.append(f"Date of birth: {text}")
         else:
             births.append(date)
-    nationalities = list(dict.fromkeys(_split(row["nationalities"]) + _split(row["citizenships"])))
+    nationalities = list(dict.fromkeys(_split(nationalities_cell) + _split(citizenships)))
+    codes: list[Any] = []
     if kind == "person":
-        if births:
-            entity["birth_dates"] = births
         good = [n for n in nationalities if len(n) == 2 and is_known_code(n)]
         for bad in (n for n in nationalities if n not in good):
             warn("nationalities", f"{bad!r} is not an ISO 3166 code; kept in remarks")
             remarks.append(f"Nationality: {bad}")
-        if good:
-            entity["nationalities"] = [jurisdiction(n) for n in good]
-    elif births or nationalities:
-        remarks.extend([f"Date of birth: {b}" for b in births])
-        remarks.extend([f"Nationality: {n}" for n in nationalities])
-        warn("dates_of_birth", f"birth dates or nationalities given for a {kind}; kept in remarks")
-    if row["places_of_birth"].strip():
-        remarks.append(f"Place of birth: {_clean(row['places_of_birth'])}")
-    return remarks
+        codes = [jurisdiction(n) for n in good]
+    else:
+        if births or nationalities:
+            remarks.extend([f"Date of birth: {b}" for b in births])
+            remarks.extend([f"Nationality: {n}" for n in nationalities])
+            warn(
+                "dates_of_birth",
+                f"birth dates or nationalities given for a {kind}; kept in remarks",
+            )
+        births = []
+    if places_of_birth.strip():
+        remarks.append(f"Place of birth: {_clean(places_of_birth)}")
+    return births, codes, remarks
 
 
 def _entity(row: dict[str, str], warn: Any) -> tuple[dict[str, Any], list[str]]:
@@ -453,6 +503,173 @@ def _build(data: dict[str, Any]) -> Listing:
     return _trusted.listing(**{**data, "entity": entity})
 
 
+_NO_TEXTS: tuple[str, ...] = ()
+_KIND_ENUM = {kind.value: kind for kind in EntityKind}
+
+
+def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one row, inline
+    """``fast(cells, number, seen)`` for the rows of one file: the listing and its problems.
+
+    It builds what :func:`_listing` and :func:`_build` build for the row, without a dict
+    per row and with the checks done once per row: when every cell is printable ASCII and
+    the row is no longer than the text limit (most rows), every cleaned part is a text the
+    validators keep unchanged, so the fields are set without a check each
+    (``_trusted.checked_entity``); other rows check their texts as ``_trusted`` does. It
+    returns ``None`` for a row it leaves to the general path (a value to cut, an unknown
+    source, no ``_id``, a repeated id, anything not in final form).
+    ``tests/test_lists_csl_csv_fast.py`` compares both paths on every row of the real files
+    and on generated rows.
+    """
+    at = {name: index for index, name in enumerate(header)}
+    has_id = header[0] == "_id"
+    i_source, i_number, i_type, i_programs, i_name = (
+        at[c] for c in ("source", "entity_number", "type", "programs", "name")
+    )
+    i_title, i_addresses, i_notice, i_start, i_end = (
+        at[c] for c in ("title", "addresses", "federal_register_notice", "start_date", "end_date")
+    )
+    i_requirement, i_policy, i_call_sign, i_remarks, i_list_url = (
+        at[c]
+        for c in (
+            "license_requirement",
+            "license_policy",
+            "call_sign",
+            "remarks",
+            "source_list_url",
+        )
+    )
+    i_aliases, i_citizenships, i_births, i_nationalities, i_places = (
+        at[c]
+        for c in (
+            "alt_names",
+            "citizenships",
+            "dates_of_birth",
+            "nationalities",
+            "places_of_birth",
+        )
+    )
+    i_info_url, i_ids = at["source_information_url"], at["ids"]
+
+    def _hashed_id(cells: list[str], name: str) -> str:
+        text = "|".join([cells[i_source], name, cells[i_addresses], cells[i_notice]])
+        return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+    extras = tuple((at[col], label) for col, label in _EXTRA_REMARKS)
+    extra_cells = operator.itemgetter(*(index for index, _ in extras))
+    max_text, max_list = v.MAX_TEXT, v.MAX_LIST
+    text_ok, known_ok, name_ok = _trusted.text_ok, _trusted._known_ok, _trusted.name_ok
+    clean, split = _clean, _split
+
+    def fast(
+        cells: list[str], number: int, seen: dict[str, int]
+    ) -> tuple[Listing, list[Problem]] | None:
+        joined = "".join(cells)
+        if len(joined) > max_text:
+            return None  # a value may need cutting (and the remarks surely fit otherwise)
+        plain = joined.isascii() and joined.isprintable()
+        mapped = _source(cells[i_source])
+        if mapped is None:
+            return None
+        code, authority = mapped
+        name = clean(cells[i_name])
+        source_id = (cells[0] if has_id else "") or cells[i_number] or _hashed_id(cells, name)
+        listing_id = f"csl-{code.lower()}-{source_id}"
+        if listing_id in seen or not text_ok(listing_id):
+            return None
+        kind = _kind(cells[i_type])
+        cell = cells[i_aliases]
+        aliases = tuple(dict.fromkeys(split(cell))) if cell else _NO_TEXTS
+        country = None
+        cell = cells[i_addresses]
+        addresses: tuple[Address, ...] = ()
+        if cell:
+            addresses = tuple([_address_of(a) for a in split(cell)])
+            for address in addresses:
+                if address.country is not None:
+                    country = address.country
+                    break
+        cell = cells[i_ids]
+        identifiers = tuple([_identifier_of(i) for i in split(cell)]) if cell else ()
+        if cells[i_call_sign].strip():
+            identifiers += (Identifier(scheme="call_sign", value=clean(cells[i_call_sign])),)
+        problems: list[Problem] = []
+        births: list[str] = []
+        codes: list[Any] = []
+        people: list[str] = []
+        if cells[i_births] or cells[i_nationalities] or cells[i_citizenships] or cells[i_places]:
+
+            def warn(field: str, reason: str) -> None:
+                problems.append(
+                    Problem(source=source, record=number, field=field, reason=reason, fatal=False)
+                )
+
+            births, codes, people = _people_of(
+                cells[i_births],
+                cells[i_nationalities],
+                cells[i_citizenships],
+                cells[i_places],
+                kind,
+                warn,
+            )
+        remarks = [clean(cells[i_title]), clean(cells[i_remarks]), *people]
+        if any(extra_cells(cells)):
+            remarks.extend(f"{label}: {clean(cells[i])}" for i, label in extras if cells[i].strip())
+        text = "; ".join(filter(None, remarks)) or None
+        url = cells[i_list_url].strip() or cells[i_info_url].strip() or None
+        programs = _programs(cells[i_programs])
+        if not (
+            name_ok(name)
+            and known_ok(code)
+            and known_ok(authority)
+            and len(aliases) <= max_list
+            and len(addresses) <= max_list
+            and len(identifiers) <= max_list
+            and len(births) <= max_list
+            and len(codes) <= max_list
+            and len(programs) <= max_list
+            and (text is None or len(text) <= max_text)
+            and (not births or _trusted._dates_ok(births))
+            and (not codes or _trusted._all_of(codes, Jurisdiction))
+            and (
+                plain
+                or (
+                    all(map(text_ok, aliases))
+                    and all(map(text_ok, programs))
+                    and (text is None or text_ok(text))
+                    and (url is None or text_ok(url))
+                )
+            )
+        ):
+            return None
+        entity = _trusted.checked_entity(
+            name,
+            _KIND_ENUM[kind],
+            country,
+            aliases,
+            addresses,
+            identifiers,
+            _NO_TEXTS,
+            None,
+            tuple(births),
+            tuple(codes),
+        )
+        version = _version_of(
+            code,
+            cells[i_start].strip(),
+            cells[i_end].strip(),
+            cells[i_notice],
+            cells[i_requirement],
+            cells[i_policy],
+        )
+        seen[listing_id] = 1
+        listing = _trusted.checked_listing(
+            listing_id, code, authority, entity, (version,), programs, url, text
+        )
+        return listing, problems
+
+    return fast
+
+
 def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every data row."""
     source = str(path)
@@ -481,6 +698,7 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
     if header not in (COLUMNS, OLD_COLUMNS):
         raise DataError(f"unexpected CSL columns: {header[:6]}...", source=source)
     seen: dict[str, int] = {}
+    fast = _fast_mapper(header, source)
     while True:
         number = reader.line_num + 1  # the file line on which the row starts
         try:
@@ -523,25 +741,40 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
                 "(truncated or malformed row)",
             )
             continue
-        row = dict(zip(header, cells, strict=True))
         try:
-            data, problems = _listing(row, number, source)
-            occurrence = seen.get(data["id"], 0) + 1
-            seen[data["id"]] = occurrence
-            if occurrence > 1:  # the CSL repeats some rows (e.g. a CAP entry twice)
-                data["id"] = f"{data['id']}~{occurrence}"
-                data["remarks"] = "; ".join(
-                    filter(None, [data.get("remarks"), "another row of the CSL has this _id"])
-                )
-            listing = _build(data)
-        except TradeControlError as exc:
-            yield Problem(
+            done = fast(cells, number, seen)
+        except TradeControlError:
+            done = None  # the general path gives the problem
+        if done is None:
+            yield from _general(header, cells, number, source, seen)
+        else:
+            yield from done[1]
+            yield done[0]
+
+
+def _general(
+    header: list[str], cells: list[str], number: int, source: str, seen: dict[str, int]
+) -> list[Record]:
+    """The records of one row by the general path: its problems and listing, or a problem."""
+    row = dict(zip(header, cells, strict=True))
+    try:
+        data, problems = _listing(row, number, source)
+        occurrence = seen.get(data["id"], 0) + 1
+        seen[data["id"]] = occurrence
+        if occurrence > 1:  # the CSL repeats some rows (e.g. a CAP entry twice)
+            data["id"] = f"{data['id']}~{occurrence}"
+            data["remarks"] = "; ".join(
+                filter(None, [data.get("remarks"), "another row of the CSL has this _id"])
+            )
+        listing = _build(data)
+    except TradeControlError as exc:
+        return [
+            Problem(
                 source=source,
                 record=number,
                 field=exc.path,
                 reason=exc.message,
                 record_id=row.get("_id") or None,
             )
-            continue
-        yield from problems
-        yield listing
+        ]
+    return [*problems, listing]

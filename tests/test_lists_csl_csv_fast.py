@@ -1,0 +1,201 @@
+"""The CSL CSV loader's fast row path builds what its general path builds.
+
+``csl_csv._fast_mapper`` maps a row by column index with the checks done once per row, and
+leaves to the general path (``csl_csv._general``: a dict per row, the validated or trusted
+constructors) every row it does not take. For every row of the real CSL files and for
+generated rows mixing the values that change the result (non-ASCII and padded text, dates
+that read and do not, nationalities that are codes and are not, over-long and empty cells,
+repeated ids), whatever the fast path returns equals the general path's records: the same
+problems and an equal listing with the same canonical JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import SHARED
+from tests.ofac_support import needs_data  # under CI=true, missing data is a failure
+from tradecontrol.listings import Listing
+from tradecontrol.lists import csl_csv
+
+FILES = [
+    "csl/watchman-2019-sample/csl.csv",
+    "csl/watchman-2022/consolidated.csv.gz",
+    "csl/watchman-2023-sample/csl.csv",
+]
+
+
+def both(header: list[str], cells: list[str], seen: dict[str, int]) -> Any:
+    """``(fast records or None, general records)`` for one row, from the same ``seen``."""
+    fast = csl_csv._fast_mapper(header, "f.csv")
+    try:
+        done = fast(cells, 7, dict(seen))
+    except Exception as exc:  # the loader turns a TradeControlError into None
+        done = exc
+    general = csl_csv._general(header, cells, 7, "f.csv", dict(seen))
+    return done, general
+
+
+def check(header: list[str], cells: list[str], seen: dict[str, int]) -> bool:
+    """Assert the paths agree; True when the fast path took the row."""
+    done, general = both(header, cells, seen)
+    if done is None:
+        return False
+    if isinstance(done, Exception):
+        from tradecontrol.errors import TradeControlError
+
+        assert isinstance(done, TradeControlError)  # left to the general path by read()
+        return False
+    listing, problems = done
+    assert [*problems, listing] == general
+    assert isinstance(general[-1], Listing)
+    assert listing.to_dict() == general[-1].to_dict()
+    return True
+
+
+@needs_data
+@pytest.mark.parametrize("rel", FILES)
+def test_fast_rows_match_the_general_path_on_real_files(rel: str) -> None:
+    path = SHARED / "data" / rel
+    stream = csl_csv._open_binary(path)
+    try:
+        reader = csv.reader(csl_csv._decoded(stream))
+        header = [h.strip() for h in next(reader)]
+        seen: dict[str, int] = {}
+        fast = taken = 0
+        for cells in reader:
+            if len(cells) != len(header) or cells == header:
+                continue
+            taken += 1
+            fast += check(header, cells, seen)
+            csl_csv._general(header, cells, 7, "f.csv", seen)  # advance ``seen`` as read() does
+    finally:
+        stream.close()
+    assert taken
+    assert fast / taken > 0.95  # the fast path is the one most rows take
+
+
+BASE = {
+    "_id": "abc123",
+    "source": "Entity List (EL) - Bureau of Industry and Security",
+    "entity_number": "",
+    "type": "",
+    "programs": "",
+    "name": "ACME Trading Co., Ltd.",
+    "title": "",
+    "addresses": "1 Main St, Shenzhen, CN",
+    "federal_register_notice": "84 FR 22961",
+    "start_date": "2019-05-16",
+    "end_date": "",
+    "standard_order": "",
+    "license_requirement": "For all items subject to the EAR.",
+    "license_policy": "Presumption of denial.",
+    "call_sign": "",
+    "vessel_type": "",
+    "gross_tonnage": "",
+    "gross_registered_tonnage": "",
+    "vessel_flag": "",
+    "vessel_owner": "",
+    "remarks": "",
+    "source_list_url": "https://example.org/el",
+    "alt_names": "",
+    "citizenships": "",
+    "dates_of_birth": "",
+    "nationalities": "",
+    "places_of_birth": "",
+    "source_information_url": "https://example.org/info",
+    "ids": "",
+}
+
+VALUES = st.sampled_from(
+    [
+        "",
+        " ",
+        "ACME",
+        " padded ",
+        "two  spaces",
+        "Co\u201dperatief",
+        "Xi\x92an",
+        "bidi\u202eevil",
+        "line\nbreak",
+        "a;b;;c",
+        "A; A; B",
+        "CN",
+        "cn",
+        "XX",
+        "Iran",
+        "RU; Russia",
+        "1962",
+        "circa 1962",
+        "15 Jan 1962",
+        "1962-13",
+        "1960 to 1962",
+        "Jan 1962; not a date",
+        "Passport, A123",
+        "CN, 2010-01-01, 91440300, Registration Number",
+        "IMO 9187629, Vessel Registration Identification",
+        ", ",
+        ",",
+        "Street 1, Tehran, IR; Moscow, RU",
+        "individual",
+        "Individual",
+        "entity",
+        "vessel",
+        "robot",
+        "SDGT; IRGC",
+        "Specially Designated Nationals (SDN) - Treasury Department",
+        "Unknown list - Nobody",
+        "...",
+        "\u2026",
+        "x" * 4097,
+        "y" * 2100,
+        "https://example.org/x ",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    changes=st.dictionaries(st.sampled_from(list(BASE)), VALUES, max_size=8),
+    old_layout=st.booleans(),
+    repeat=st.booleans(),
+)
+def test_fast_rows_match_the_general_path_on_generated_rows(
+    changes: dict[str, str], old_layout: bool, repeat: bool
+) -> None:
+    row = {**BASE, **changes}
+    header = list(csl_csv.OLD_COLUMNS if old_layout else csl_csv.COLUMNS)
+    cells = [row[column] for column in header]
+    seen: dict[str, int] = {}
+    if repeat:
+        csl_csv._general(header, cells, 6, "f.csv", seen)
+    check(header, cells, seen)
+
+
+def test_generated_rows_reach_the_fast_path() -> None:
+    header = list(csl_csv.COLUMNS)
+    assert check(header, [BASE[c] for c in header], {})
+    person = {**BASE, "type": "Individual", "dates_of_birth": "1962; bad", "nationalities": "XX"}
+    assert check(header, [person[c] for c in header], {})
+
+
+def test_paths_are_exercised_on_a_small_file(tmp_path: Path) -> None:
+    from tradecontrol import lists
+
+    header = list(csl_csv.COLUMNS)
+    lines = [",".join(header)]
+    for row in (BASE, {**BASE, "name": "Co\u201dperatief"}, BASE, {**BASE, "name": "..."}):
+        lines.append(",".join(f'"{row[c]}"' for c in header))
+    path = tmp_path / "csl.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    snap = lists.load(path)
+    ids = ["csl-el-abc123", "csl-el-abc123~2", "csl-el-abc123~3"]
+    assert [x.id for x in snap.listings] == ids
+    assert snap.listings[1].entity.name == "Co\u201dperatief"
+    assert snap.records == 4 and [(p.record, p.fatal) for p in snap.problems] == [(5, True)]
