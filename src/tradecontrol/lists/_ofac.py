@@ -49,12 +49,13 @@ import datetime
 import functools
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Window
-from tradecontrol.entities import Address, EntityKind, Identifier
+from tradecontrol.entities import Address, Entity, EntityKind, Identifier
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import country_code, is_known_code
 from tradecontrol.listings import Listing, ListingVersion
@@ -794,16 +795,19 @@ class Draft:
         country_code_ = next((a.country.code for a in self.addresses if a.country), None)
         if country_code_ is None and self.kind == "vessel" and self.vessel_flag:
             country_code_, _, _ = country(self.vessel_flag)
-        entity = _trusted.entity(
-            name=name,
-            kind=EntityKind(self.kind),
-            country=country_code_,
-            aliases=self.aliases,
-            weak_aliases=self.weak_aliases,
-            addresses=self.addresses,
-            identifiers=self.identifiers,
-            **self._person_facts(),
-        )
+        facts = self._person_facts()
+        entity = _checked_entity(self, name, country_code_, facts)
+        if entity is None:  # not every value in final form: the trusted (or validated) path
+            entity = _trusted.entity(
+                name=name,
+                kind=EntityKind(self.kind),
+                country=country_code_,
+                aliases=self.aliases,
+                weak_aliases=self.weak_aliases,
+                addresses=self.addresses,
+                identifiers=self.identifiers,
+                **facts,
+            )
         version = _version(
             self.start,
             tuple(dict.fromkeys(clean(c) for c in self.citations if clean(c)))
@@ -812,15 +816,35 @@ class Draft:
             self.note or (None if self.start else NO_DATE_NOTE),
         )
         programs = _programs(tuple(self.programs))
+        remarks = self._remarks_text()
+        listing_id_ = listing_id(self.uid, sdn=self.sdn)
+        source_url = SEARCH_URL.format(uid=self.uid)
+        if (
+            _trusted.text_ok(listing_id_)
+            and _trusted._known_ok(self.list_code)
+            and _programs_ok(programs)
+            and _trusted.text_ok(source_url)
+            and (remarks is None or _trusted.text_ok(remarks))
+        ):  # every value in final form: set without a check per field
+            return _trusted.checked_listing(
+                listing_id_,
+                self.list_code,
+                AUTHORITY,
+                entity,
+                (version,),
+                programs,
+                source_url,
+                remarks,
+            )
         return _trusted.listing(
-            id=listing_id(self.uid, sdn=self.sdn),
+            id=listing_id_,
             list_code=self.list_code,
             authority=AUTHORITY,
             entity=entity,
             versions=(version,),
             programs=programs,
-            source_url=SEARCH_URL.format(uid=self.uid),
-            remarks=self._remarks_text(),
+            source_url=source_url,
+            remarks=remarks,
         )
 
     def fatal(self, exc: TradeControlError) -> Problem:
@@ -832,6 +856,69 @@ class Draft:
             reason=exc.message,
             record_id=self.uid,
         )
+
+
+_KIND_ENUM = {kind.value: kind for kind in EntityKind}
+
+
+def _checked_entity(
+    draft: Draft, name: str, code: str | None, facts: dict[str, Any]
+) -> Entity | None:
+    """The draft's entity when every value is in final form, else ``None``.
+
+    ``None`` means: build it with ``_trusted.entity`` (the same call as before, which
+    falls back to the validated constructor). The draft's lists are capped at ``MAX_LIST``
+    by its ``add_*`` methods (birth dates and nationalities are checked here), its addresses
+    and identifiers are value objects already; its texts are checked one by one.
+    """
+    kind = _KIND_ENUM.get(draft.kind)
+    country_ = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
+    birth_date = facts.get("birth_date")
+    birth_dates = facts.get("birth_dates", ())
+    codes = facts.get("nationalities", ())
+    nationalities = tuple(map(_jurisdiction, codes)) if codes else ()
+    text_ok = _trusted.text_ok
+    if (
+        kind is None
+        or (code is not None and country_ is None)
+        or not _trusted.name_ok(name)
+        or not all(map(text_ok, draft.aliases))
+        or not all(map(text_ok, draft.weak_aliases))
+        or len(draft.aliases) > v.MAX_LIST
+        or len(draft.weak_aliases) > v.MAX_LIST
+        or len(draft.addresses) > v.MAX_LIST
+        or len(draft.identifiers) > v.MAX_LIST
+        or (birth_date is not None and not _trusted._dates_ok((birth_date,)))
+        or (birth_dates and not _trusted._dates_ok(birth_dates))
+        or None in nationalities
+        or len(nationalities) > v.MAX_LIST
+    ):
+        return None
+    return _trusted.checked_entity(
+        name,
+        kind,
+        country_,
+        tuple(draft.aliases),
+        tuple(draft.addresses),
+        tuple(draft.identifiers),
+        tuple(draft.weak_aliases),
+        birth_date,
+        tuple(birth_dates),
+        nationalities,  # type: ignore[arg-type]
+    )
+
+
+def _jurisdiction(code: object) -> object:
+    """A nationality code as ``_trusted.entity`` reads it (``None`` when it is not one)."""
+    if type(code) is str and len(code) <= 16:
+        return _trusted.jurisdiction_or_none(code)
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _programs_ok(programs: tuple[str, ...]) -> bool:
+    """Whether a (cleaned) programme tuple is one ``Listing`` keeps unchanged."""
+    return _trusted._texts_ok(programs)
 
 
 @functools.lru_cache(maxsize=1024)
