@@ -68,6 +68,7 @@ __all__ = [
     "Draft",
     "clean",
     "country",
+    "final_entity",
     "is_non_sdn_file",
     "list_code_for_name",
     "list_code_for_programs",
@@ -867,41 +868,69 @@ def _checked_entity(
     """The draft's entity when every value is in final form, else ``None``.
 
     ``None`` means: build it with ``_trusted.entity`` (the same call as before, which
-    falls back to the validated constructor). The draft's lists are capped at ``MAX_LIST``
-    by its ``add_*`` methods (birth dates and nationalities are checked here), its addresses
-    and identifiers are value objects already; its texts are checked one by one.
+    falls back to the validated constructor).
     """
-    kind = _KIND_ENUM.get(draft.kind)
+    return final_entity(
+        name,
+        draft.kind,
+        code,
+        draft.aliases,
+        draft.weak_aliases,
+        draft.addresses,
+        draft.identifiers,
+        facts.get("birth_date"),
+        facts.get("birth_dates", ()),
+        facts.get("nationalities", ()),
+    )
+
+
+def final_entity(
+    name: str,
+    kind_name: str,
+    code: str | None,
+    aliases: Sequence[str],
+    weak_aliases: Sequence[str],
+    addresses: Sequence[Address],
+    identifiers: Sequence[Identifier],
+    birth_date: Any,
+    birth_dates: Sequence[Any],
+    codes: Sequence[Any],
+) -> Entity | None:
+    """The entity ``_trusted.entity`` builds from these values when all are final, else None.
+
+    The addresses and identifiers are value objects already (as the OFAC loaders build
+    them); every text, date, code and length is checked here. Birth dates and
+    nationalities are given for persons only (``Draft._person_facts``).
+    """
+    kind = _KIND_ENUM.get(kind_name)
     country_ = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
-    birth_date = facts.get("birth_date")
-    birth_dates = facts.get("birth_dates", ())
-    codes = facts.get("nationalities", ())
     nationalities = tuple(map(_jurisdiction, codes)) if codes else ()
     text_ok = _trusted.text_ok
     if (
         kind is None
         or (code is not None and country_ is None)
         or not _trusted.name_ok(name)
-        or not all(map(text_ok, draft.aliases))
-        or not all(map(text_ok, draft.weak_aliases))
-        or len(draft.aliases) > v.MAX_LIST
-        or len(draft.weak_aliases) > v.MAX_LIST
-        or len(draft.addresses) > v.MAX_LIST
-        or len(draft.identifiers) > v.MAX_LIST
+        or not all(map(text_ok, aliases))
+        or not all(map(text_ok, weak_aliases))
+        or len(aliases) > v.MAX_LIST
+        or len(weak_aliases) > v.MAX_LIST
+        or len(addresses) > v.MAX_LIST
+        or len(identifiers) > v.MAX_LIST
         or (birth_date is not None and not _trusted._dates_ok((birth_date,)))
         or (birth_dates and not _trusted._dates_ok(birth_dates))
         or None in nationalities
         or len(nationalities) > v.MAX_LIST
+        or (kind is not EntityKind.PERSON and (birth_date or birth_dates or nationalities))
     ):
         return None
     return _trusted.checked_entity(
         name,
         kind,
         country_,
-        tuple(draft.aliases),
-        tuple(draft.addresses),
-        tuple(draft.identifiers),
-        tuple(draft.weak_aliases),
+        tuple(aliases),
+        tuple(addresses),
+        tuple(identifiers),
+        tuple(weak_aliases),
         birth_date,
         tuple(birth_dates),
         nationalities,  # type: ignore[arg-type]

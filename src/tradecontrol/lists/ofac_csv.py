@@ -38,13 +38,14 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tradecontrol import _validators as v
-from tradecontrol.entities import Address
-from tradecontrol.errors import DataError, TradeControlError
-from tradecontrol.lists import _ofac
+from tradecontrol.entities import Address, Identifier
+from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
+from tradecontrol.listings import Listing
+from tradecontrol.lists import _ofac, _trusted
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._text import clean as _clean
 from tradecontrol.lists._text import line_blocks
@@ -297,42 +298,19 @@ def read(path: Path) -> Iterator[Record]:
             )
             continue
         seen.add(uid)
-        draft = _draft(source, number, uid, cells, non_sdn)
-        for row, add in adds.get(uid, ()):
-            address = _plain_address(add[2], add[3], add[4])
-            if address is not None and len(draft.addresses) < _MAX_LIST:
-                draft.addresses.append(address)  # what add_address does for such an address
-            else:
-                draft.add_address(
-                    street=_cell(add, 2),
-                    city=_cell(add, 3),
-                    country_name=_cell(add, 4),
-                    field=f"{add_name}:{row}",
-                )
-            if add[5] not in _EMPTY and (note := _cell(add, 5)):
-                draft.remark(f"Address remarks: {note}")
-        for row, alt in alts.get(uid, ()):
-            weak = _weak(alt[2])
-            alias = _cell(alt, 3)
-            text = _clean(alias) if alias else ""
-            target = draft.weak_aliases if weak else draft.aliases
-            if text and len(text) <= _MAX_TEXT and len(target) < _MAX_LIST:
-                target.append(text)  # what add_alias does for such an alias
-            else:
-                draft.add_alias(alias, weak=weak, field=f"{alt_name}:{row}")
-            if alt[4] not in _EMPTY and (note := _cell(alt, 4)):
-                draft.remark(f"Alias remarks: {note}")
-        remarks = "" if _ofac.empty(cells[11]) else cells[11]
-        for _, comment in comments.get(uid, ()):
-            remarks += comment[1]
-        _remarks(draft, remarks)
+        joined: tuple[_Rows, _Rows, _Rows] = (
+            adds.get(uid, ()),
+            alts.get(uid, ()),
+            comments.get(uid, ()),
+        )
         try:
-            listing = draft.build()
-        except TradeControlError as exc:
-            yield draft.fatal(exc)
-            continue
-        yield from draft.problems
-        yield listing
+            listing = _fast(uid, cells, non_sdn, *joined)
+        except TradeControlError:
+            listing = None  # the general path gives the problem
+        if listing is not None:
+            yield listing
+        else:
+            yield from _general(source, number, uid, cells, non_sdn, joined, (add_name, alt_name))
     yield from problems
     for companion, rows in companions:
         for uid, found in rows.items():
@@ -345,6 +323,246 @@ def read(path: Path) -> Iterator[Record]:
                         reason=f"ent_num {uid} has no row in {path.name}",
                         record_id=uid,
                     )
+
+
+_Rows = Sequence[tuple[int, list[str]]]
+
+
+def _general(
+    source: str,
+    number: int,
+    uid: str,
+    cells: list[str],
+    non_sdn: bool,
+    rows: tuple[_Rows, _Rows, _Rows],
+    names: tuple[str, str],
+) -> list[Record]:
+    """The records of one entry by the general path (a ``Draft``): problems and listing."""
+    adds, alts, comments = rows
+    add_name, alt_name = names
+    draft = _draft(source, number, uid, cells, non_sdn)
+    for row, add in adds:
+        address = _plain_address(add[2], add[3], add[4])
+        if address is not None and len(draft.addresses) < _MAX_LIST:
+            draft.addresses.append(address)  # what add_address does for such an address
+        else:
+            draft.add_address(
+                street=_cell(add, 2),
+                city=_cell(add, 3),
+                country_name=_cell(add, 4),
+                field=f"{add_name}:{row}",
+            )
+        if add[5] not in _EMPTY and (note := _cell(add, 5)):
+            draft.remark(f"Address remarks: {note}")
+    for row, alt in alts:
+        weak = _weak(alt[2])
+        alias = _cell(alt, 3)
+        text = _clean(alias) if alias else ""
+        target = draft.weak_aliases if weak else draft.aliases
+        if text and len(text) <= _MAX_TEXT and len(target) < _MAX_LIST:
+            target.append(text)  # what add_alias does for such an alias
+        else:
+            draft.add_alias(alias, weak=weak, field=f"{alt_name}:{row}")
+        if alt[4] not in _EMPTY and (note := _cell(alt, 4)):
+            draft.remark(f"Alias remarks: {note}")
+    remarks = "" if _ofac.empty(cells[11]) else cells[11]
+    for _, comment in comments:
+        remarks += comment[1]
+    _remarks(draft, remarks)
+    try:
+        listing = draft.build()
+    except TradeControlError as exc:
+        return [draft.fatal(exc)]
+    return [*draft.problems, listing]
+
+
+_VESSEL = ((6, "Vessel type"), (7, "Tonnage"), (8, "GRT"), (9, "Vessel flag"), (10, "Vessel owner"))
+_SKIP = object()
+"""``_remark_identifier``: the value is empty, nothing to add."""
+
+
+def _remark(remarks: list[str], text: str) -> None:
+    """``Draft.remark``: keep a cleaned text once."""
+    text = _clean(text)
+    if text and text not in remarks:
+        remarks.append(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remark_identifier(type_name: str, value: str, country_name: str | None) -> object:
+    """What ``Draft.add_identifier`` would add: an Identifier, ``_SKIP``, or None (a problem)."""
+    text = _clean(value)
+    kind = _ofac.scheme(type_name)
+    if kind == "imo":
+        text = re.sub(r"^IMO\s*", "", text, flags=re.IGNORECASE)
+    if not text:
+        return _SKIP
+    _, _, known = _ofac.country(country_name)
+    if not known or len(text) > _MAX_TEXT:
+        return None
+    code = _ofac.country(country_name)[0]
+    try:
+        return _trusted.identifier(scheme=kind, value=text, country=code)
+    except InvalidInputError:
+        return None
+
+
+def _fast(  # noqa: PLR0915 - one entry, inline
+    uid: str,
+    cells: list[str],
+    non_sdn: bool,
+    adds: _Rows,
+    alts: _Rows,
+    comments: _Rows,
+) -> Listing | None:
+    """The listing :func:`_general` builds for an entry that gives no problem, else ``None``.
+
+    The same steps as the ``Draft`` path (``_draft``, the companion rows, ``_remarks``,
+    ``Draft.build``) on local lists, returning ``None`` wherever that path would record a
+    problem or take a rare turn (a call sign, notes on companion rows, values to cut, lists
+    at their cap), so the general path then gives the records. Most entries give no
+    problem. ``tests/test_lists_ofac_csv_fast.py`` compares both paths on every entry of
+    the real files and on generated ones.
+    """
+    programs = _ofac.split_programs(cells[3])
+    code = "SDN"
+    if non_sdn:
+        code, matched = _ofac.list_code_for_programs(programs)
+        if not matched:
+            return None
+    kind = _ofac.entity_kind(cells[2])
+    if not kind:
+        return None
+    remarks: list[str] = []
+    vessel_flag = None
+    if not _EMPTY.issuperset(cells[4:11]):
+        if _cell(cells, 5):
+            return None  # a call sign: the general path
+        if title := _cell(cells, 4):
+            _remark(remarks, f"Title: {title}")
+        vessel_flag = _cell(cells, 9)
+        for index, label in _VESSEL:
+            if value := _cell(cells, index):
+                _remark(remarks, f"{label}: {value}")
+    addresses: list[Address] = []
+    for _, add in adds:
+        address = _plain_address(add[2], add[3], add[4])
+        if address is None or len(addresses) >= _MAX_LIST:
+            return None
+        if add[5] not in _EMPTY and _cell(add, 5):
+            return None
+        addresses.append(address)
+    aliases: list[str] = []
+    weak_aliases: list[str] = []
+    for _, alt in alts:
+        alias = _cell(alt, 3)
+        text = _clean(alias) if alias else ""
+        if text:
+            target = weak_aliases if _weak(alt[2]) else aliases
+            if len(text) > _MAX_TEXT or len(target) >= _MAX_LIST:
+                return None
+            target.append(text)
+        if alt[4] not in _EMPTY and _cell(alt, 4):
+            return None
+    body = "" if _ofac.empty(cells[11]) else cells[11]
+    for _, comment in comments:
+        body += comment[1]
+    body = _clean(body)
+    births: list[str] = []
+    nationalities: list[str] = []
+    identifiers: list[Identifier] = []
+    if body:
+        remarks.insert(0, body)
+        facts = _ofac.parse_remarks(body)
+        for alias in facts.weak_aliases:
+            text = _clean(alias)
+            if text:
+                if len(text) > _MAX_TEXT or len(weak_aliases) >= _MAX_LIST:
+                    return None
+                weak_aliases.append(text)
+        for date in facts.birth_dates:
+            raw = _clean(date)
+            if raw:
+                read = _ofac.ofac_date(raw)
+                if read is None:
+                    return None
+                if read not in births:
+                    births.append(read)
+        for nationality in facts.nationalities:
+            raw = _clean(nationality)
+            if raw:
+                found, _, known = _ofac.country(raw)
+                if found is None:
+                    if not known:
+                        return None
+                elif found not in nationalities:
+                    nationalities.append(found)
+        for type_name, value, where in facts.identifiers:
+            found, _, known = _ofac.country(where)
+            if where and (found is None or not known):
+                ident = _remark_identifier(type_name, f"{value} ({where})", None)
+            else:
+                ident = _remark_identifier(type_name, value, where)
+            if ident is None:
+                return None
+            if ident is _SKIP or ident in identifiers:
+                continue
+            if len(identifiers) >= _MAX_LIST:
+                return None
+            identifiers.append(ident)  # type: ignore[arg-type]
+    name = _clean(_ofac.clean(cells[1]))
+    if not name or len(name) > _MAX_TEXT:
+        return None
+    country_code = next((a.country.code for a in addresses if a.country), None)
+    if country_code is None and kind == "vessel" and vessel_flag:
+        country_code, _, _ = _ofac.country(vessel_flag)
+    birth_date = None
+    if kind == "person":
+        if births:
+            birth_date, births = births[0], births[1:]
+    elif births or nationalities:
+        return None
+    entity = _ofac.final_entity(
+        name,
+        kind,
+        country_code,
+        aliases,
+        weak_aliases,
+        addresses,
+        identifiers,
+        birth_date,
+        births,
+        nationalities,
+    )
+    if entity is None:
+        return None
+    text = ""
+    for part in remarks:
+        text += (" " if text.endswith(".") else "; ") + part if text else part
+    if len(text) > _MAX_TEXT:
+        return None
+    listing_id = _ofac.listing_id(uid, sdn=not non_sdn)
+    source_url = _ofac.SEARCH_URL.format(uid=uid)
+    programs_ = _ofac._programs(tuple(programs))
+    if not (
+        _trusted.text_ok(listing_id)
+        and _trusted._known_ok(code)
+        and _ofac._programs_ok(programs_)
+        and _trusted.text_ok(source_url)
+        and (not text or _trusted.text_ok(text))
+    ):
+        return None
+    version = _ofac._version(None, (), _ofac.NO_DATE_NOTE)
+    return _trusted.checked_listing(
+        listing_id,
+        code,
+        _ofac.AUTHORITY,
+        entity,
+        (version,),
+        programs_,
+        source_url,
+        text or None,
+    )
 
 
 def _draft(source: str, number: int, uid: str, cells: list[str], non_sdn: bool) -> _ofac.Draft:
