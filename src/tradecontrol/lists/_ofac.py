@@ -49,7 +49,7 @@ import datetime
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -152,16 +152,30 @@ def list_code_for_name(name: str) -> str | None:
     return _LIST_NAMES.get(clean(name).lower())
 
 
-def is_non_sdn_file(entries: Iterable[Sequence[str]], name: str) -> bool:
-    """Whether a legacy file (one programme list per entry) is the non-SDN list."""
+def is_non_sdn_file(
+    entries: Iterable[Sequence[str] | tuple[Sequence[str], int]], name: str
+) -> bool:
+    """Whether a legacy file (one programme list per entry) is the non-SDN list.
+
+    ``entries`` gives each entry's programmes, or ``(programmes, number of entries)`` for
+    entries with equal programmes (a tuple whose second item is an ``int``).
+    """
     total = marked = 0
-    for programs in entries:
-        total += 1
+    for entry in entries:
+        if _counted(entry):
+            programs, count = cast("tuple[Sequence[str], int]", entry)
+        else:
+            programs, count = cast("Sequence[str]", entry), 1
+        total += count
         if any(p in _NON_SDN_ONLY or p.upper().startswith("FSE-") for p in programs):
-            marked += 1
+            marked += count
     if total == 0:
         return name.lower().startswith("cons")
     return marked * 2 > total
+
+
+def _counted(entry: object) -> bool:
+    return type(entry) is tuple and len(entry) == 2 and type(entry[1]) is int
 
 
 @functools.cache

@@ -35,8 +35,10 @@ the SDN List or the non-SDN list, and the non-SDN list code, come from the progr
 
 from __future__ import annotations
 
+import collections
 import csv
 import functools
+import operator
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -156,8 +158,11 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
             except csv.Error:
                 parsed = None
             if parsed is not None and len(parsed) == len(lines):  # no row across lines
-                for number, row in zip(numbers, parsed, strict=True):
-                    yield number, _checked(row, width)
+                if _all_good(parsed, width):
+                    yield from zip(numbers, parsed, strict=True)
+                else:
+                    for number, row in zip(numbers, parsed, strict=True):
+                        yield number, _checked(row, width)
                 continue
             reader = csv.reader(lines)
             done, total = 0, len(lines)
@@ -175,8 +180,36 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
                 done = read
 
 
+def _all_good(rows: list[list[str]], width: int) -> bool:
+    """Whether ``_checked`` returns every row unchanged, checked a column at a time.
+
+    Every row has ``width`` cells and every ``ent_num`` is 1 to 12 ASCII digits (with
+    nothing to strip), as in the usual block.
+    """
+    if not rows or set(map(len, rows)) != {width}:
+        return False
+    numbers = list(map(_FIRST, rows))
+    joined = "".join(numbers)
+    return (
+        joined.isascii()
+        and joined.isdigit()
+        and min(map(len, numbers)) >= 1
+        and max(map(len, numbers)) <= 12
+    )
+
+
+_FIRST = operator.itemgetter(0)
+
+
 def _kept(first: int, texts: list[str | None]) -> tuple[list[int], list[str], list[int]]:
     """Line numbers and texts of the non-blank lines, and the numbers of over-long lines."""
+    if (  # the usual block: no over-long, blank or end-of-file line
+        None not in texts
+        and "\x1a" not in "".join(texts)  # type: ignore[arg-type]
+        and all(texts)
+        and not any(map(str.isspace, texts))  # type: ignore[arg-type]
+    ):
+        return list(range(first, first + len(texts))), texts, []  # type: ignore[return-value]
     overlong = [first + i for i, text in enumerate(texts) if text is None] if None in texts else []
     if any("\x1a" in text for text in texts if text is not None):
         texts = [None if text is None else text.replace("\x1a", "") for text in texts]
@@ -275,9 +308,11 @@ def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every record (primary rows, then companion problems)."""
     source = str(path)
     primary = list(_rows(path, len(COLUMNS)))  # read once: the programmes decide the list
+    counts = collections.Counter(
+        [cells[3] for _, cells in primary if not isinstance(cells, str)]
+    )  # programme cells repeat: each distinct one is split and judged once
     non_sdn = _ofac.is_non_sdn_file(
-        (_ofac.split_programs(cells[3]) for _, cells in primary if not isinstance(cells, str)),
-        path.name,
+        ((_ofac.split_programs(cell), count) for cell, count in counts.items()), path.name
     )
     companions, problems = _companions(path, non_sdn)
     (add_file, adds), (alt_file, alts), (_, comments) = companions
