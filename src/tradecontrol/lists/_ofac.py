@@ -993,17 +993,24 @@ def _address(
         remarks.append(f"Address country: {clean(country_name)}")
     if named_region:
         region = ", ".join(x for x in (clean(region), named_region) if x)
-    parts = {
-        "street": clean(street) or None,
-        "city": clean(city) or None,
-        "region": clean(region) or None,
-        "postal_code": clean(postal_code) or None,
-    }
-    text = ", ".join(x for x in parts.values() if x)
-    fitted = parts
-    if any(x and len(x) > v.MAX_TEXT for x in parts.values()):
+    values: tuple[str | None, ...] = (
+        clean(street) or None,
+        clean(city) or None,
+        clean(region) or None,
+        clean(postal_code) or None,
+    )
+    present = [x for x in values if x]
+    text = ", ".join(present)
+    if present and max(map(len, present)) > v.MAX_TEXT:
         warnings.append(f"address part longer than {v.MAX_TEXT} characters; cut")
-        fitted = {k: x[: v.MAX_TEXT] if x else x for k, x in parts.items()}
+        values = tuple(x[: v.MAX_TEXT] if x else x for x in values)
+        present = [x for x in values if x]
+    country_ = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
+    if (code is None or country_ is not None) and all(map(_trusted.text_ok, present)):
+        # every part final: what _trusted.address sets
+        address = _trusted.checked_address(values[0], values[1], values[2], values[3], country_)
+        return address, tuple(warnings), tuple(remarks), text
+    fitted = dict(zip(("street", "city", "region", "postal_code"), values, strict=True))
     try:
         address = _trusted.address(**fitted, country=code)
     except InvalidInputError as exc:

@@ -393,6 +393,23 @@ def _version(row: dict[str, str], code: str) -> ListingVersion:
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
+def _window(start: str, end: str) -> Window:
+    """The window of a row's ``start_date`` and ``end_date`` (New York time), once per pair."""
+    window: dict[str, Any] = {"zone": "America/New_York"}
+    if start:
+        window["start"] = start
+    if end:
+        window["end"] = end
+    return Window(**window)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _citations(notice: str) -> tuple[str, ...]:
+    """``fr_citations([notice])``, once per distinct ``federal_register_notice`` cell."""
+    return fr_citations([notice])
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _version_of(
     code: str, start: str, end: str, notice: str, requirement_text: str, policy_cell: str
 ) -> ListingVersion:
@@ -403,8 +420,8 @@ def _version_of(
     if end:
         window["end"] = end
     version: dict[str, Any] = {
-        "window": Window(**window),
-        "citations": fr_citations([notice]),
+        "window": _window(start, end),
+        "citations": _citations(notice),
         "note": (
             "listing date not stated in the source"
             if "start" not in window
@@ -503,6 +520,32 @@ def _build(data: dict[str, Any]) -> Listing:
     return _trusted.listing(**{**data, "entity": entity})
 
 
+_ASCII_ALNUM = re.compile("[A-Za-z0-9]")
+
+
+@functools.lru_cache(maxsize=256)
+def _known_source(cell: str) -> tuple[str, str, str] | None:
+    """``(code, authority, id prefix)`` of a ``source`` cell, or ``None``.
+
+    ``None`` when the source is unknown or its code or authority is not a text a Listing
+    keeps unchanged (the general path then reads the row).
+    """
+    mapped = _source(cell)
+    if mapped is None or not (_trusted._known_ok(mapped[0]) and _trusted._known_ok(mapped[1])):
+        return None
+    return mapped[0], mapped[1], f"csl-{mapped[0].lower()}-"
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _addresses_of(cell: str) -> tuple[tuple[Address, ...], Jurisdiction | None]:
+    """The addresses of an ``addresses`` cell and the first country among them."""
+    addresses = tuple([_address_of(a) for a in _split(cell)])
+    for address in addresses:
+        if address.country is not None:
+            return addresses, address.country
+    return addresses, None
+
+
 _NO_TEXTS: tuple[str, ...] = ()
 _KIND_ENUM = {kind.value: kind for kind in EntityKind}
 
@@ -557,24 +600,38 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
     extras = tuple((at[col], label) for col, label in _EXTRA_REMARKS)
     extra_cells = operator.itemgetter(*(index for index, _ in extras))
     max_text, max_list = v.MAX_TEXT, v.MAX_LIST
-    text_ok, known_ok, name_ok = _trusted.text_ok, _trusted._known_ok, _trusted.name_ok
+    text_ok, name_ok = _trusted.text_ok, _trusted.name_ok
+    versions: dict[tuple[str, ...], ListingVersion] = {}  # the rows of one rule share terms
+    assert at["license_policy"] - at["federal_register_notice"] == 5  # the version columns
+
     clean, split = _clean, _split
 
     def fast(
         cells: list[str], number: int, seen: dict[str, int]
     ) -> tuple[Listing, list[Problem]] | None:
         joined = "".join(cells)
-        if len(joined) > max_text:
+        size = len(joined)
+        if size > max_text:
             return None  # a value may need cutting (and the remarks surely fit otherwise)
         plain = joined.isascii() and joined.isprintable()
-        mapped = _source(cells[i_source])
+        mapped = _known_source(cells[i_source])
         if mapped is None:
             return None
-        code, authority = mapped
+        code, authority, prefix = mapped
         name = clean(cells[i_name])
         source_id = (cells[0] if has_id else "") or cells[i_number] or _hashed_id(cells, name)
-        listing_id = f"csl-{code.lower()}-{source_id}"
-        if listing_id in seen or not text_ok(listing_id):
+        listing_id = prefix + source_id
+        if listing_id in seen:
+            return None
+        if plain:  # printable ASCII, cleaned: a text needs only to be non-empty and fit
+            if (
+                len(listing_id) > max_text
+                or listing_id[-1] == " "
+                or not name
+                or _ASCII_ALNUM.search(name) is None
+            ):
+                return None
+        elif not (text_ok(listing_id) and name_ok(name)):
             return None
         kind = _kind(cells[i_type])
         cell = cells[i_aliases]
@@ -583,11 +640,7 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
         cell = cells[i_addresses]
         addresses: tuple[Address, ...] = ()
         if cell:
-            addresses = tuple([_address_of(a) for a in split(cell)])
-            for address in addresses:
-                if address.country is not None:
-                    country = address.country
-                    break
+            addresses, country = _addresses_of(cell)
         cell = cells[i_ids]
         identifiers = tuple([_identifier_of(i) for i in split(cell)]) if cell else ()
         if cells[i_call_sign].strip():
@@ -618,15 +671,17 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
         url = cells[i_list_url].strip() or cells[i_info_url].strip() or None
         programs = _programs(cells[i_programs])
         if not (
-            name_ok(name)
-            and known_ok(code)
-            and known_ok(authority)
-            and len(aliases) <= max_list
-            and len(addresses) <= max_list
-            and len(identifiers) <= max_list
-            and len(births) <= max_list
-            and len(codes) <= max_list
-            and len(programs) <= max_list
+            (  # a row of up to 1,998 characters cannot list more than MAX_LIST values
+                size <= 1998
+                or (
+                    len(aliases) <= max_list
+                    and len(addresses) <= max_list
+                    and len(identifiers) <= max_list
+                    and len(births) <= max_list
+                    and len(codes) <= max_list
+                    and len(programs) <= max_list
+                )
+            )
             and (text is None or len(text) <= max_text)
             and (not births or _trusted._dates_ok(births))
             and (not codes or _trusted._all_of(codes, Jurisdiction))
@@ -653,14 +708,17 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
             tuple(births),
             tuple(codes),
         )
-        version = _version_of(
-            code,
-            cells[i_start].strip(),
-            cells[i_end].strip(),
-            cells[i_notice],
-            cells[i_requirement],
-            cells[i_policy],
-        )
+        terms = (code, *cells[i_notice : i_policy + 1])
+        version = versions.get(terms)
+        if version is None:
+            version = versions[terms] = _version_of(
+                code,
+                cells[i_start].strip(),
+                cells[i_end].strip(),
+                cells[i_notice],
+                cells[i_requirement],
+                cells[i_policy],
+            )
         seen[listing_id] = 1
         listing = _trusted.checked_listing(
             listing_id, code, authority, entity, (version,), programs, url, text

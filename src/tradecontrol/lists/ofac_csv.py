@@ -436,6 +436,13 @@ def _remark_identifier(type_name: str, value: str, country_name: str | None) -> 
     if not known or len(text) > _MAX_TEXT:
         return None
     code = _ofac.country(country_name)[0]
+    country = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
+    if (
+        (code is None or country is not None)
+        and _trusted.scheme_ok(kind)
+        and _trusted.text_ok(text)
+    ):
+        return _trusted.checked_identifier(kind, text, country)  # what _trusted.identifier sets
     try:
         return _trusted.identifier(scheme=kind, value=text, country=code)
     except InvalidInputError:
