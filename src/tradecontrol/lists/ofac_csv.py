@@ -416,6 +416,29 @@ _SKIP = object()
 """``_remark_identifier``: the value is empty, nothing to add."""
 
 
+_SEARCH_URL = _ofac.SEARCH_URL.removesuffix("{uid}")
+assert _SEARCH_URL + "{uid}" == _ofac.SEARCH_URL
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry_programs(cell: str, non_sdn: bool) -> tuple[str | None, tuple[str, ...]]:
+    """``(list code, programmes)`` of a ``Program`` cell as ``Draft.build`` would set them.
+
+    The code is ``None`` when the general path would record a problem (a non-SDN entry
+    whose programmes name no list) or the code or programmes are not final texts.
+    """
+    programs = _ofac.split_programs(cell)
+    code = "SDN"
+    if non_sdn:
+        code, matched = _ofac.list_code_for_programs(programs)
+        if not matched:
+            return None, ()
+    final = _ofac._programs(tuple(programs))
+    if not (_trusted._known_ok(code) and _ofac._programs_ok(final)):
+        return None, ()
+    return code, final
+
+
 def _remark(remarks: list[str], text: str) -> None:
     """``Draft.remark``: keep a cleaned text once."""
     text = _clean(text)
@@ -466,12 +489,9 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     problem. ``tests/test_lists_ofac_csv_fast.py`` compares both paths on every entry of
     the real files and on generated ones.
     """
-    programs = _ofac.split_programs(cells[3])
-    code = "SDN"
-    if non_sdn:
-        code, matched = _ofac.list_code_for_programs(programs)
-        if not matched:
-            return None
+    code, programs_ = _entry_programs(cells[3], non_sdn)
+    if code is None:
+        return None  # no non-SDN list named, or programmes not in final form
     kind = _ofac.entity_kind(cells[2])
     if not kind:
         return None
@@ -555,7 +575,11 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     name = _clean(_ofac.clean(cells[1]))
     if not name or len(name) > _MAX_TEXT:
         return None
-    country_code = next((a.country.code for a in addresses if a.country), None)
+    country_code = None
+    for address in addresses:
+        if address.country:
+            country_code = address.country.code
+            break
     if country_code is None and kind == "vessel" and vessel_flag:
         country_code, _, _ = _ofac.country(vessel_flag)
     birth_date = None
@@ -583,16 +607,11 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         text += (" " if text.endswith(".") else "; ") + part if text else part
     if len(text) > _MAX_TEXT:
         return None
-    listing_id = _ofac.listing_id(uid, sdn=not non_sdn)
-    source_url = _ofac.SEARCH_URL.format(uid=uid)
-    programs_ = _ofac._programs(tuple(programs))
-    if not (
-        _trusted.text_ok(listing_id)
-        and _trusted._known_ok(code)
-        and _ofac._programs_ok(programs_)
-        and _trusted.text_ok(source_url)
-        and (not text or _trusted.text_ok(text))
-    ):
+    if not (uid.isascii() and uid.isdigit()):  # read() passes digits: id and URL are final
+        return None
+    listing_id = ("us-ofac-" if non_sdn else "us-sdn-") + uid
+    source_url = _SEARCH_URL + uid
+    if text and not _trusted.text_ok(text):
         return None
     version = _ofac._version(None, (), _ofac.NO_DATE_NOTE)
     return _trusted.checked_listing(
