@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import SHARED
 from tests.ofac_support import needs_data  # under CI=true, missing data is a failure
+from tradecontrol.errors import TradeControlError
 from tradecontrol.listings import Listing
 from tradecontrol.lists import csl_csv
 
@@ -48,8 +49,6 @@ def check(header: list[str], cells: list[str], seen: dict[str, int]) -> bool:
     if done is None:
         return False
     if isinstance(done, Exception):
-        from tradecontrol.errors import TradeControlError
-
         assert isinstance(done, TradeControlError)  # left to the general path by read()
         return False
     listing, problems = done
@@ -199,3 +198,51 @@ def test_paths_are_exercised_on_a_small_file(tmp_path: Path) -> None:
     assert [x.id for x in snap.listings] == ids
     assert snap.listings[1].entity.name == "Co\u201dperatief"
     assert snap.records == 4 and [(p.record, p.fatal) for p in snap.problems] == [(5, True)]
+
+
+PART = st.lists(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "CN",
+            "cn",
+            "XX",
+            "1 Main St",
+            " Shenzhen ",
+            "IMO 9187629",
+            "Vessel Registration Identification",
+            "Passport",
+            "Tax ID No.",
+            "Co\u201dperatief",
+            "bidi\u202eevil",
+            "2010-01-01",
+        ]
+    ),
+    min_size=1,
+    max_size=4,
+).map(",".join)
+
+
+def outcome(build: Any, text: str) -> Any:
+    try:
+        return "ok", build(text)
+    except TradeControlError as exc:
+        return "error", (type(exc), exc.message, exc.path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=PART)
+def test_address_and_identifier_cells_read_as_the_keyword_path(text: str) -> None:
+    from tradecontrol.lists import _trusted
+
+    def by_keywords_address(t: str) -> Any:
+        return _trusted.address(**csl_csv._address(t))
+
+    def by_keywords_identifier(t: str) -> Any:
+        return _trusted.identifier(**csl_csv._identifier(t))
+
+    address = csl_csv._address_of.__wrapped__
+    identifier = csl_csv._identifier_of.__wrapped__
+    assert outcome(address, text) == outcome(by_keywords_address, text)
+    assert outcome(identifier, text) == outcome(by_keywords_identifier, text)

@@ -218,9 +218,17 @@ def _address_of(text: str) -> Address:
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _identifier_of(text: str) -> Identifier:
-    """``_trusted.identifier(**_identifier(text))``, without the keywords when final."""
-    fields = _identifier(text)
-    scheme, value, code = fields["scheme"], fields["value"], fields.get("country")
+    """``_trusted.identifier(**_identifier(text))``, without the dict and keywords when final."""
+    parts = list(map(str.strip, text.split(",")))
+    kind, rest = (parts[-1], parts[:-1]) if len(parts) > 1 else ("identifier", parts)
+    code = None
+    if len(rest) > 1 and len(rest[0]) == 2 and is_known_code(rest[0]):
+        code, rest = rest[0], rest[1:]
+    value = ", ".join(rest)
+    scheme = _scheme(kind)
+    if scheme == "imo":
+        value = value.removeprefix("IMO ").strip()
+    scheme, value = scheme or "identifier", value or kind
     country = None if code is None else _trusted.jurisdiction_or_none(code)
     if (
         (code is None or country is not None)
@@ -228,7 +236,7 @@ def _identifier_of(text: str) -> Identifier:
         and _trusted.text_ok(value)
     ):
         return _trusted.checked_identifier(scheme, value, country)
-    return _trusted.identifier(**fields)
+    return _trusted.identifier(**_identifier(text))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -301,6 +309,21 @@ def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -
 _NO_PEOPLE: tuple[list[str], list[Any], list[str]] = ([], [], [])
 
 
+@functools.lru_cache(maxsize=1024)
+def _nationalities(
+    nationalities_cell: str, citizenships: str
+) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[str, ...]]:
+    """``(names, jurisdictions of the ISO codes, names that are not codes)``, once per pair.
+
+    The names are those of both cells, in order, without repeats; rows repeat a few
+    hundred pairs.
+    """
+    nationalities = tuple(dict.fromkeys(_split(nationalities_cell) + _split(citizenships)))
+    good = [n for n in nationalities if len(n) == 2 and is_known_code(n)]
+    bad = tuple(n for n in nationalities if n not in good)
+    return nationalities, tuple(jurisdiction(n) for n in good), bad
+
+
 def _people_of(
     dates_of_birth: str,
     nationalities_cell: str,
@@ -325,14 +348,13 @@ def _people_of(
             remarks.append(f"Date of birth: {text}")
         else:
             births.append(date)
-    nationalities = list(dict.fromkeys(_split(nationalities_cell) + _split(citizenships)))
+    nationalities, good_codes, bad_names = _nationalities(nationalities_cell, citizenships)
     codes: list[Any] = []
     if kind == "person":
-        good = [n for n in nationalities if len(n) == 2 and is_known_code(n)]
-        for bad in (n for n in nationalities if n not in good):
+        for bad in bad_names:
             warn("nationalities", f"{bad!r} is not an ISO 3166 code; kept in remarks")
             remarks.append(f"Nationality: {bad}")
-        codes = [jurisdiction(n) for n in good]
+        codes = list(good_codes)
     else:
         if births or nationalities:
             remarks.extend([f"Date of birth: {b}" for b in births])
