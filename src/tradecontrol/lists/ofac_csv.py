@@ -588,20 +588,35 @@ def _fast(  # noqa: PLR0915 - one entry, inline
             birth_date, births = births[0], births[1:]
     elif births or nationalities:
         return None
-    entity = _ofac.final_entity(
-        name,
-        kind,
-        country_code,
-        aliases,
-        weak_aliases,
-        addresses,
-        identifiers,
-        birth_date,
-        births,
-        nationalities,
-    )
-    if entity is None:
+    country = None
+    if country_code is not None:
+        country = _trusted.jurisdiction_or_none(country_code) if len(country_code) <= 16 else None
+        if country is None:
+            return None
+    codes = tuple(map(_ofac._jurisdiction, nationalities)) if nationalities else ()
+    texts = aliases + weak_aliases
+    if (
+        not _trusted.name_ok(name)
+        or None in codes
+        or len(births) >= _MAX_LIST
+        or len(codes) > _MAX_LIST
+        or (births and not _trusted._dates_ok(births))
+        or (birth_date is not None and not _trusted._date_ok(birth_date))
+        or not ("".join(texts).isascii() or all(map(_trusted.text_ok, texts)))
+    ):  # (cleaned ASCII text that is not empty and fits is final: _text.clean's output)
         return None
+    entity = _trusted.checked_entity(
+        name,
+        _ofac._KIND_ENUM[kind],
+        country,
+        tuple(aliases),
+        tuple(addresses),
+        tuple(identifiers),
+        tuple(weak_aliases),
+        birth_date,
+        tuple(births),
+        codes,  # type: ignore[arg-type]
+    )
     text = ""
     for part in remarks:
         text += (" " if text.endswith(".") else "; ") + part if text else part
