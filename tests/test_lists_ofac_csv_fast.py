@@ -165,3 +165,19 @@ def test_a_small_file_loads_through_both_paths(tmp_path: Path) -> None:
     assert [x.id for x in snap.listings] == ["us-sdn-36", "us-sdn-37", "us-sdn-38"]
     assert [(p.record, p.fatal) for p in snap.problems] == [(1, False)]
     assert snap.listings[2].entity.identifiers[0].scheme == "call_sign"
+
+
+TAIL = st.lists(
+    st.sampled_from(
+        ["A123", " ", "(", ")", " (", "Iran", " issued ", " expires ", "2030", "\n", "-", "é", "#"]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(rest=TAIL)
+def test_identifier_tails_read_as_the_regular_expression(rest: str) -> None:
+    match = _ofac._ID_TAIL.match(rest)
+    want = (match.group("value").strip(), match.group("country")) if match else ("", None)
+    assert _ofac.id_tail(rest) == want

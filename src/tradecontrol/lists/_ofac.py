@@ -596,9 +596,40 @@ def _segment(facts: Facts, raw: str) -> None:
         if kind is None:
             return
         rest = segment[len(kind) :].strip().removeprefix("# ").strip()
-        match = _ID_TAIL.match(rest)
-        if match and match.group("value").strip():
-            facts.identifiers.append((kind, match.group("value").strip(), match.group("country")))
+        value, where = id_tail(rest)
+        if value:
+            facts.identifiers.append((kind, value, where))
+
+
+def id_tail(rest: str) -> tuple[str, str | None]:
+    """``(value, country)`` of an identifier's text after its type (``A123 (Iran)``).
+
+    The value is stripped (``""`` when there is none). The same answer as matching
+    ``_ID_TAIL``, which reads the value, then an optional ``(country)``, ``issued ...`` and
+    ``expires ...``; the two usual forms, a bare value and ``value (country)``, are read
+    without the regular expression.
+
+    Example:
+        >>> id_tail("A123 (Iran)"), id_tail("9187629"), id_tail("X (Y) expires 2030")
+        (('A123', 'Iran'), ('9187629', None), ('X', 'Y'))
+    """
+    if " issued " not in rest and " expires " not in rest and "\n" not in rest:
+        if "(" not in rest:
+            return rest.strip(), None  # no group can match: the value runs to the end
+        opening = rest.find("(")
+        if (
+            opening >= 2
+            and rest[opening - 1] == " "
+            and rest.endswith(")")
+            and rest.count("(") == 1
+            and rest.count(")") == 1
+            and opening < len(rest) - 2
+        ):  # one "(country)" at the end, after a value: the only way the groups match
+            return rest[: opening - 1].strip(), rest[opening + 1 : -1]
+    match = _ID_TAIL.match(rest)
+    if match is None:
+        return "", None
+    return match.group("value").strip(), match.group("country")
 
 
 # --- building a listing ---------------------------------------------------------------
