@@ -255,6 +255,9 @@ _MAX_LIST = v.MAX_LIST
 _MAX_TEXT = v.MAX_TEXT
 
 
+_address_parts = _ofac._address.__wrapped__
+
+
 @functools.lru_cache(maxsize=8192)
 def _plain_address(street: str, city: str, country_name: str) -> Address | None:
     """The address of an ``add.csv`` row's cells when it has no problem or remark, else None.
@@ -264,7 +267,7 @@ def _plain_address(street: str, city: str, country_name: str) -> Address | None:
     the 2021 file repeat an earlier row's cells.
     """
     cells = ["", "", street, city, country_name]
-    address, warnings, remarks, _ = _ofac._address(
+    address, warnings, remarks, _ = _address_parts(  # cached here, not again inside
         _cell(cells, 2), _cell(cells, 3), None, None, _cell(cells, 4)
     )
     return None if warnings or remarks else address
@@ -446,9 +449,11 @@ def _remark(remarks: list[str], text: str) -> None:
         remarks.append(text)
 
 
-@functools.lru_cache(maxsize=4096)
 def _remark_identifier(type_name: str, value: str, country_name: str | None) -> object:
-    """What ``Draft.add_identifier`` would add: an Identifier, ``_SKIP``, or None (a problem)."""
+    """What ``Draft.add_identifier`` would add: an Identifier, ``_SKIP``, or None (a problem).
+
+    Not cached: the values (passport numbers and the like) hardly ever repeat.
+    """
     text = _clean(value)
     kind = _ofac.scheme(type_name)
     if kind == "imo":
