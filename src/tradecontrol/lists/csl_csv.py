@@ -623,7 +623,7 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
     extra_cells = operator.itemgetter(*(index for index, _ in extras))
     max_text, max_list = v.MAX_TEXT, v.MAX_LIST
     text_ok, name_ok = _trusted.text_ok, _trusted.name_ok
-    versions: dict[tuple[str, ...], ListingVersion] = {}  # the rows of one rule share terms
+    versions: dict[tuple[str, ...], tuple[ListingVersion]] = {}  # rows of one rule share terms
     assert at["license_policy"] - at["federal_register_notice"] == 5  # the version columns
 
     clean, split = _clean, _split
@@ -732,18 +732,20 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
         )
         terms = (code, *cells[i_notice : i_policy + 1])
         version = versions.get(terms)
-        if version is None:
-            version = versions[terms] = _version_of(
-                code,
-                cells[i_start].strip(),
-                cells[i_end].strip(),
-                cells[i_notice],
-                cells[i_requirement],
-                cells[i_policy],
+        if version is None:  # one shared (frozen) versions tuple per distinct terms
+            version = versions[terms] = (
+                _version_of(
+                    code,
+                    cells[i_start].strip(),
+                    cells[i_end].strip(),
+                    cells[i_notice],
+                    cells[i_requirement],
+                    cells[i_policy],
+                ),
             )
         seen[listing_id] = 1
         listing = _trusted.checked_listing(
-            listing_id, code, authority, entity, (version,), programs, url, text
+            listing_id, code, authority, entity, version, programs, url, text
         )
         return listing, problems
 

@@ -46,7 +46,7 @@ from pathlib import Path
 from tradecontrol import _validators as v
 from tradecontrol.entities import Address, Identifier
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
-from tradecontrol.listings import Listing
+from tradecontrol.listings import Listing, ListingVersion
 from tradecontrol.lists import _ofac, _trusted
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._text import clean as _clean
@@ -442,6 +442,12 @@ def _entry_programs(cell: str, non_sdn: bool) -> tuple[str | None, tuple[str, ..
     return code, final
 
 
+@functools.cache
+def _undated() -> tuple[ListingVersion]:
+    """The versions of a legacy CSV entry, which states no date: one shared frozen tuple."""
+    return (_ofac._version(None, (), _ofac.NO_DATE_NOTE),)
+
+
 def _remark(remarks: list[str], text: str) -> None:
     """``Draft.remark``: keep a cleaned text once."""
     text = _clean(text)
@@ -633,13 +639,12 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     source_url = _SEARCH_URL + uid
     if text and not _trusted.text_ok(text):
         return None
-    version = _ofac._version(None, (), _ofac.NO_DATE_NOTE)
     return _trusted.checked_listing(
         listing_id,
         code,
         _ofac.AUTHORITY,
         entity,
-        (version,),
+        _undated(),
         programs_,
         source_url,
         text or None,
