@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Window
+from tradecontrol.decision import ReviewPolicy
 from tradecontrol.entities import Address, EntityKind, Identifier
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import Jurisdiction, is_known_code, jurisdiction
@@ -454,18 +455,33 @@ def _version_of(
         ),
         "published_start": "start" in window and code in PUBLICATION_DATED,
     }
-    requirement = _clean(requirement_text)
-    if requirement:
-        version["license_requirement"] = LicenseRequirement(
-            scope="all_items_subject_to_ear" if _ALL_ITEMS.search(requirement) else "as_stated",
-            text=requirement,
-        )
-    policy_text = _clean(policy_cell)
+    requirement = _requirement(requirement_text)
+    if requirement is not None:
+        version["license_requirement"] = requirement
+    policy_text, policy = _policy(policy_cell)
     if policy_text:
         version["review_policy_text"] = policy_text
-        policy, _ = review_policy(policy_text)
         version["review_policy"] = policy
     return ListingVersion(**version)
+
+
+@functools.lru_cache(maxsize=1024)
+def _requirement(cell: str) -> LicenseRequirement | None:
+    """The licence requirement of a ``license_requirement`` cell, once per distinct text."""
+    requirement = _clean(cell)
+    if not requirement:
+        return None
+    return LicenseRequirement(
+        scope="all_items_subject_to_ear" if _ALL_ITEMS.search(requirement) else "as_stated",
+        text=requirement,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _policy(cell: str) -> tuple[str, ReviewPolicy | None]:
+    """``(cleaned text, review policy)`` of a ``license_policy`` cell, once per distinct text."""
+    text = _clean(cell)
+    return text, (review_policy(text)[0] if text else None)
 
 
 def _capped(row: dict[str, str], warn: Any) -> dict[str, str]:
@@ -830,7 +846,8 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
         if done is None:
             yield from _general(header, cells, number, source, seen)
         else:
-            yield from done[1]
+            if done[1]:
+                yield from done[1]
             yield done[0]
 
 
