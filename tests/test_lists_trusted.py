@@ -178,3 +178,79 @@ def test_real_listings_validate() -> None:
                 assert Listing.from_dict(listing.to_dict()) == listing, (path, listing.id)
                 rebuilt += 1
     assert rebuilt > 30_000
+
+
+FINAL = st.sampled_from(["ACME Ltd.", "Co\u201dperatief", "HUAWEI", "x" * 4096, "A B"])
+"""Texts in final form: what the loaders pass to the ``checked_*`` constructors."""
+
+
+def same_slots(checked: Any, validated: Any) -> None:
+    """Every slot of ``checked`` is set, to the validated object's value."""
+    assert type(checked) is type(validated)
+    for name in type(validated).__slots__:
+        if name != "__weakref__":
+            assert getattr(checked, name) == getattr(validated, name), name
+    assert checked == validated
+    attrs.validate(checked)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=FINAL,
+    kind=st.sampled_from(list(EntityKind)),
+    country=st.sampled_from([None, Jurisdiction("CN")]),
+    aliases=st.lists(FINAL, max_size=2).map(tuple),
+    weak_aliases=st.lists(FINAL, max_size=2).map(tuple),
+    birth_dates=st.lists(st.sampled_from(["1962", "circa 1962", "1960 to 1962"]), max_size=2),
+    street=st.one_of(st.none(), FINAL),
+)
+def test_checked_constructors_build_what_the_validated_ones_build(
+    name: str,
+    kind: EntityKind,
+    country: Jurisdiction | None,
+    aliases: tuple[str, ...],
+    weak_aliases: tuple[str, ...],
+    birth_dates: list[str],
+    street: str | None,
+) -> None:
+    person = kind is EntityKind.PERSON
+    births = tuple(birth_dates) if person else ()
+    nationalities = (Jurisdiction("IR"),) if person else ()
+    address = _trusted.checked_address(street, None, None, None, country)
+    same_slots(address, Address(street=street, country=country))
+    ident = _trusted.checked_identifier("passport", name, country)
+    same_slots(ident, Identifier(scheme="passport", value=name, country=country))
+    entity = _trusted.checked_entity(
+        name, kind, country, aliases, (address,), (ident,), weak_aliases, None, births,
+        nationalities,
+    )  # fmt: skip
+    same_slots(
+        entity,
+        Entity(
+            name=name,
+            kind=kind,
+            country=country,
+            aliases=aliases,
+            addresses=[address],
+            identifiers=[ident],
+            weak_aliases=weak_aliases,
+            birth_dates=births,
+            nationalities=nationalities,
+        ),
+    )
+    listing = _trusted.checked_listing(
+        "us-sdn-36", "SDN", "US-OFAC", entity, (VERSION,), aliases, street, street
+    )
+    same_slots(
+        listing,
+        Listing(
+            id="us-sdn-36",
+            list_code="SDN",
+            authority="US-OFAC",
+            entity=entity,
+            versions=[VERSION],
+            programs=aliases,
+            source_url=street,
+            remarks=street,
+        ),
+    )
