@@ -142,6 +142,27 @@ class EvaluationContext:
         """Yield ``(party, its matches)`` in party order."""
         return zip(self.transaction.parties, self.matches, strict=True)
 
+    def quiet(self) -> bool:
+        """True when no party matches any listing and no ownership edge reaches a party.
+
+        Then every ownership test finds nothing (:func:`nothing_to_assess` is true for any
+        list codes), which is the case of most transactions. Worked out once.
+        """
+        memo = self._memo
+        found: bool | None = memo.get("quiet")
+        if found is None:
+            if any(self.matches):
+                found = False
+            else:
+                entities = [p.entity for p in self.transaction.parties]
+                ids = tuple(id(e) for e in entities)
+                flat = memo.get(("flat", ids))
+                if flat is None:  # the entities are kept alive by the transaction
+                    flat = memo[("flat", ids)] = flat_ownership(entities, self.rulebook)
+                found = flat
+            memo["quiet"] = found
+        return found
+
 
 def party_matches(
     transaction: Transaction,

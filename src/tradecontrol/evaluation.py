@@ -195,7 +195,7 @@ def _regimes(
     except TradeControlError:
         return ()
     out = []
-    for regime in Regime:
+    for regime in _ALL_REGIMES:
         try:
             out.append(regime_check(regime, transaction, rulebook, moment, context))
         except Exception as exc:
@@ -209,6 +209,9 @@ def _regimes(
             )
     return tuple(out)
 
+
+_ALL_REGIMES = tuple(Regime)
+"""The regimes, in order (iterating the enum itself is slower)."""
 
 _CONTEXT_RULES = frozenset(
     rule for _, rule in RULES if "context" in inspect.signature(rule).parameters

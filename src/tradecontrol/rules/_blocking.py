@@ -158,6 +158,8 @@ def blocking_findings(
     if not applies:
         return ()
     test = rule_ownership_test(rulebook, info, as_of, info.list_codes)
+    if context is not None and context.is_for(transaction, rulebook, as_of) and context.quiet():
+        return ()  # no party matched, no owners: nothing to assess on any list
     entities = [p.entity for p in transaction.parties]
     if nothing_to_assess(entities, transaction, rulebook, as_of, test.list_codes, context):
         return ()  # no owners and no listed party: every party is "not blocked, no holdings"
