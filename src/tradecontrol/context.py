@@ -41,7 +41,7 @@ from tradecontrol._time import Moment
 from tradecontrol.entities import Entity
 from tradecontrol.nexus import Regime, _facts, check_regime
 from tradecontrol.ownership import assess
-from tradecontrol.plan import flat_ownership, unowned_results
+from tradecontrol.plan import exact_matches, flat_ownership, is_moment, unowned_results
 from tradecontrol.regime_table import ear_check, persons_check, persons_checks
 from tradecontrol.transactions import Party, Transaction
 
@@ -97,11 +97,17 @@ class EvaluationContext:
         """
         seen: dict[int, tuple[NameMatch, ...]] = {}
         out = []
+        # exact mode: what match_entity would answer, without its checks per party
+        exact = rulebook.plan.exact and is_moment(as_of)
         for party in transaction.parties:
             key = id(party.entity)
             found = seen.get(key)
             if found is None:
-                found = seen[key] = rulebook.match_entity(party.entity, as_of=as_of)
+                found = seen[key] = (
+                    exact_matches(rulebook, party.entity)
+                    if exact
+                    else rulebook.match_entity(party.entity, as_of=as_of)
+                )
             out.append(found)
         context = cls(transaction=transaction, rulebook=rulebook, as_of=as_of, matches=tuple(out))
         for party, matches in zip(transaction.parties, out, strict=True):
@@ -136,7 +142,49 @@ class EvaluationContext:
 
     def subjection_of(self, item: Item) -> Subjection:
         """:func:`subjection` of one of the transaction's items, at ``as_of``."""
-        return subjection(self.transaction, item, self.rulebook, self.as_of, self)
+        key = ("subject to the EAR", id(item))  # the item lives as long as the transaction
+        found: Subjection | None = self._memo.get(key)
+        if found is None:
+            from tradecontrol.rules.subject_to_ear import subject_to_ear
+
+            found = self._memo[key] = subject_to_ear(
+                self.transaction, item, self.rulebook, self.as_of
+            )
+        return found
+
+    def regime(self, regime: Regime) -> RegimeCheck:
+        """:func:`regime_check` of this context's call (remembered under the regime's value).
+
+        Args:
+            regime: The regime (EAR, OFAC, EU or UK), or its value.
+
+        Returns:
+            The check. A check that raises is not remembered.
+        """
+        memo = self._memo
+        # the value as the key: hashing an enum member runs Python code
+        key = regime._value_ if type(regime) is Regime else Regime(regime)._value_
+        found: RegimeCheck | None = memo.get(key)
+        if found is not None:
+            return found
+        transaction, rulebook, as_of = self.transaction, self.rulebook, self.as_of
+        regime = Regime(regime)
+        if regime is Regime.EAR:  # from the items' answers (regime_table), shared by shape
+            found = memo[key] = ear_check(transaction, rulebook, self.subjection_of)
+            return found
+        if "persons checks" not in memo:  # OFAC, EU and UK from one key (regime_table)
+            memo["persons checks"] = True
+            # any failure (a parameter or data missing): each regime on its own, below, so
+            # each fails, or not, as check_regime does
+            with contextlib.suppress(Exception):
+                for each, check in persons_checks(transaction, rulebook, as_of).items():
+                    memo[each._value_] = check
+        found = memo.get(key)
+        if found is None:  # a parameter or data is missing: this regime on its own
+            found = memo[key] = persons_check(
+                regime, transaction, rulebook, as_of, _facts(transaction)
+            )
+        return found
 
     def party_matches(self) -> Iterator[tuple[Party, tuple[NameMatch, ...]]]:
         """Yield ``(party, its matches)`` in party order."""
@@ -212,25 +260,7 @@ def regime_check(
     """
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return check_regime(regime, transaction, rulebook, as_of)
-    memo = context._memo
-    found: RegimeCheck | None = memo.get(regime)
-    if found is None:
-        regime = Regime(regime)
-        if regime is Regime.EAR:  # from the items' answers (regime_table), shared by shape
-            found = memo[regime] = ear_check(transaction, rulebook, context.subjection_of)
-            return found
-        if "persons checks" not in memo:  # OFAC, EU and UK from one key (regime_table)
-            memo["persons checks"] = True
-            # any failure (a parameter or data missing): each regime on its own, below, so
-            # each fails, or not, as check_regime does
-            with contextlib.suppress(Exception):
-                memo.update(persons_checks(transaction, rulebook, as_of))
-        found = memo.get(regime)
-        if found is None:  # a parameter or data is missing: this regime on its own
-            found = memo[regime] = persons_check(
-                regime, transaction, rulebook, as_of, _facts(transaction)
-            )
-    return found
+    return context.regime(regime)
 
 
 def ownership_results(
@@ -295,15 +325,11 @@ def subjection(
     Returns:
         The answer. An answer that raises is not remembered (it raises again).
     """
-    from tradecontrol.rules.subject_to_ear import subject_to_ear
-
     if context is None or not context.is_for(transaction, rulebook, as_of):
+        from tradecontrol.rules.subject_to_ear import subject_to_ear
+
         return subject_to_ear(transaction, item, rulebook, as_of)
-    key = ("subject to the EAR", id(item))  # the item lives as long as the transaction
-    found: Subjection | None = context._memo.get(key)
-    if found is None:
-        found = context._memo[key] = subject_to_ear(transaction, item, rulebook, as_of)
-    return found
+    return context.subjection_of(item)
 
 
 def nothing_to_assess(

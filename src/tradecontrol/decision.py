@@ -70,18 +70,21 @@ class Outcome(enum.Enum):
         """0 for ``not_restricted`` up to 4 for ``prohibited``."""
         return _RANK[self]
 
+    # Ranks by value: a member's ``_value_`` is a plain attribute (``.value`` and hashing a
+    # member run Python code), and these comparisons run for every finding.
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Outcome):
             return NotImplemented
-        return _RANK[self] < _RANK[other]
+        return _RANK_BY_VALUE[self._value_] < _RANK_BY_VALUE[other._value_]
 
     def __gt__(self, other: object) -> bool:
         if not isinstance(other, Outcome):
             return NotImplemented
-        return _RANK[self] > _RANK[other]
+        return _RANK_BY_VALUE[self._value_] > _RANK_BY_VALUE[other._value_]
 
 
 _RANK = {outcome: rank for rank, outcome in enumerate(Outcome)}
+_RANK_BY_VALUE = {outcome.value: rank for outcome, rank in _RANK.items()}
 
 
 class ReviewPolicy(enum.Enum):

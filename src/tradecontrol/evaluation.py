@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from tradecontrol import __version__
 from tradecontrol._time import Moment
-from tradecontrol.context import EvaluationContext, regime_check
+from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
 from tradecontrol.drawdown import LicenseUsage
 from tradecontrol.errors import InvalidInputError, TradeControlError, UnknownLicenseError
@@ -197,7 +197,7 @@ def _regimes(
     out = []
     for regime in _ALL_REGIMES:
         try:
-            out.append(regime_check(regime, transaction, rulebook, moment, context))
+            out.append(context.regime(regime))
         except Exception as exc:
             out.append(
                 RegimeCheck(

@@ -206,10 +206,10 @@ def exact_matches(rulebook: Rulebook, entity: Entity) -> tuple[NameMatch, ...]:
         ()
     """
     found: dict[int, tuple[str, str]] = {}
-    hits = rulebook.exact_name_hits
-    for name in entity.names:
+    hits = rulebook._name_index.get  # rulebook.exact_name_hits, without a call per key
+    for name in (entity.name, *entity.aliases):  # entity.names
         for key in _query_keys(name):
-            for pos, listed in hits(key):
+            for pos, listed in hits(key, ()):
                 if pos not in found:
                     found[pos] = (listed, name)
     if not found:

@@ -259,17 +259,19 @@ def persons_checks(
     us, uk, reexport = plan.remember(("regime territories", RULE_ID), lambda: _territories(info))
     day = _day(as_of)
     origin, destination = transaction.origin, transaction.destination
-    places = {w.country.code for w in (origin, destination) if w is not None}
+    places = {_country_code(w) for w in (origin, destination) if w is not None}
     all_homes = []
     for party in transaction.parties:
         entity = party.entity
         country = entity.country
         if country is not None:
-            homes: tuple[str, ...] = (country.country.code,)
+            homes: tuple[str, ...] = (_country_code(country),)
         else:
-            homes = tuple(a.country.country.code for a in entity.addresses if a.country is not None)
+            homes = tuple(
+                _country_code(a.country) for a in entity.addresses if a.country is not None
+            )
         if entity.nationalities and entity.kind is EntityKind.PERSON:
-            homes += tuple(n.country.code for n in entity.nationalities)
+            homes += tuple(_country_code(n) for n in entity.nationalities)
         places.update(homes)
         all_homes.append(homes)
     places.discard("EU")
@@ -317,13 +319,23 @@ def persons_checks(
     return out
 
 
+def _country_code(place: Jurisdiction) -> str:
+    """``place.country.code``, without the property call for most places.
+
+    ISO 3166-2 codes, and only they, have a hyphen; a country's code, ``EU`` or ``XK`` is
+    its own country.
+    """
+    code = place.code
+    return code if "-" not in code else place.country.code
+
+
 def _where(
     place: Jurisdiction | None, us: frozenset[str], eu: frozenset[str], uk: frozenset[str]
 ) -> tuple[str, bool, bool, bool] | None:
     """The place's code and whether it is U.S., EU or UK territory (``None``: no place)."""
     if place is None:
         return None
-    code = place.country.code
+    code = _country_code(place)
     return (place.code, code in us, code in eu, code in uk)
 
 
