@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from tradecontrol import Entity, InvalidInputError, Listing, Rulebook, Transaction
 from tradecontrol.context import EvaluationContext, nothing_to_assess, regime_check
-from tradecontrol.decision import Finding, NearMiss, Outcome, _trusted_evolve
+from tradecontrol.decision import (
+    Finding,
+    NearMiss,
+    Outcome,
+    ReviewPolicy,
+    _trusted_evolve,
+    _trusted_reindex,
+)
 from tradecontrol.evaluation import _CONTEXT_RULES as CONTEXT_RULES
 from tradecontrol.nexus import Regime, check_regime
 from tradecontrol.ownership import OwnershipEdge, OwnershipTest, assess
@@ -231,6 +238,37 @@ def test_trusted_evolve_equals_attrs_evolve(
         "near_misses": (),
     }
     assert _trusted_evolve(finding, **authorized) == attrs.evolve(finding, **authorized)
+
+
+@SETTINGS
+@given(FINDING, st.text(min_size=1, max_size=20), st.integers(0, 5))
+def test_trusted_reindex_equals_attrs_evolve(finding: Finding, tail: str, index: int) -> None:
+    message = finding.message + tail
+    out = _trusted_reindex(finding, index, message)
+    assert out == attrs.evolve(finding, item_index=index, message=message)
+
+
+def test_trusted_reindex_copies_every_field() -> None:
+    values: dict[str, Any] = {
+        "rule": "ear.country_chart",
+        "authority": "US-BIS",
+        "outcome": Outcome.LICENSE_REQUIRED,
+        "message": "m",
+        "requirement": Outcome.LICENSE_REQUIRED,
+        "review_policy": ReviewPolicy.CASE_BY_CASE,
+        "citations": ("15 CFR 738.4",),
+        "party_role": "end_user",
+        "party_name": "P",
+        "item_index": 0,
+        "listing_id": "L1",
+        "matched_name": "N",
+        "license_id": "LIC",
+        "near_misses": (NearMiss(license_id="L", failed=("x",)),),
+        "cautions": ("c",),
+    }
+    assert set(values) == {f.name for f in attrs.fields(Finding)}  # a new field: add it here
+    out = _trusted_reindex(Finding(**values), 2, "n")
+    assert attrs.asdict(out, recurse=False) == {**values, "item_index": 2, "message": "n"}
 
 
 def test_licences_by_rule_keep_the_rulebook_order() -> None:

@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "EvaluationContext",
+    "no_matches",
     "nothing_to_assess",
     "ownership_results",
     "party_matches",
@@ -142,14 +143,19 @@ class EvaluationContext:
 
     def subjection_of(self, item: Item) -> Subjection:
         """:func:`subjection` of one of the transaction's items, at ``as_of``."""
+        memo = self._memo
         key = ("subject to the EAR", id(item))  # the item lives as long as the transaction
-        found: Subjection | None = self._memo.get(key)
+        found: Subjection | None = memo.get(key)
         if found is None:
-            from tradecontrol.rules.subject_to_ear import subject_to_ear
+            from tradecontrol.rules.subject_to_ear import in_united_states, subject_to_ear
 
-            found = self._memo[key] = subject_to_ear(
-                self.transaction, item, self.rulebook, self.as_of
-            )
+            # leaving from the United States: one answer for every item, asked once
+            if "in the United States" not in memo:
+                memo["in the United States"] = in_united_states(self.transaction, self.rulebook)
+            found = memo["in the United States"]
+            if found is None:
+                found = subject_to_ear(self.transaction, item, self.rulebook, self.as_of)
+            memo[key] = found
         return found
 
     def regime(self, regime: Regime) -> RegimeCheck:
@@ -236,6 +242,22 @@ def party_matches(
     if context is not None and context.is_for(transaction, rulebook, as_of):
         return context.party_matches()
     return ((p, rulebook.match_entity(p.entity, as_of=as_of)) for p in transaction.parties)
+
+
+def no_matches(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    context: EvaluationContext | None,
+    as_of: Moment | None = None,
+) -> bool:
+    """True when ``context`` is for this call and no party matches any listing.
+
+    A rule that reads only the parties' matches (:func:`party_matches`) then has nothing
+    to report; without a context (or for another call) always ``False``.
+    """
+    if context is None or not context.is_for(transaction, rulebook, as_of):
+        return False
+    return not any(context.matches)
 
 
 def regime_check(

@@ -150,7 +150,7 @@ def evaluate(
         as_of=moment,
         rulebook=rulebook.plan.remember("rulebook ref", lambda: _ref(rulebook)),
         findings=tuple(findings),
-        rules_checked=tuple(rule_id for rule_id, _ in RULES),
+        rules_checked=_RULE_IDS if RULES is _RULES else tuple(rule_id for rule_id, _ in RULES),
         cautions=_cautions(transaction, rulebook, moment, findings),
         digest=transaction_digest(transaction, rulebook, moment, usage),
         library_version=__version__,
@@ -209,6 +209,10 @@ def _regimes(
             )
     return tuple(out)
 
+
+_RULES = RULES
+_RULE_IDS = tuple(rule_id for rule_id, _ in RULES)
+"""The ids of :data:`~tradecontrol.rules.RULES` (``rules_checked`` of every Decision)."""
 
 _ALL_REGIMES = tuple(Regime)
 """The regimes, in order (iterating the enum itself is slower)."""

@@ -259,10 +259,11 @@ def flat_ownership(entities: Sequence[Entity], rulebook: Rulebook) -> bool:
         if key in names:
             return False
         names.add(key)
-        for id_key in _id_keys(entity):
-            if id_key in ids:
-                return False
-            ids.add(id_key)
+        if entity.identifiers:
+            for id_key in _id_keys(entity):
+                if id_key in ids:
+                    return False
+                ids.add(id_key)
     return True
 
 

@@ -152,7 +152,7 @@ def blocking_findings(
     with the other rules.
     """
     info = rulebook.rule(rule_id)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     applies, why, nexus_citations = regime_applies(info, transaction, rulebook, as_of, context)
     if not applies:

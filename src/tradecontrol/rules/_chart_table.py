@@ -32,7 +32,7 @@ from collections.abc import Callable
 from tradecontrol._time import Moment
 from tradecontrol.context import EvaluationContext
 from tradecontrol.context import subjection as shared_subjection
-from tradecontrol.decision import Finding, _trusted_evolve
+from tradecontrol.decision import Finding, _trusted_reindex
 from tradecontrol.destinations import ChartRow, Destinations
 from tradecontrol.errors import DataError
 from tradecontrol.jurisdictions import Jurisdiction
@@ -114,7 +114,7 @@ def item_finding(
     finding, tail = found
     if finding.item_index == index and finding.message == head + tail:
         return finding
-    return _trusted_evolve(finding, item_index=index, message=head + tail)
+    return _trusted_reindex(finding, index, head + tail)
 
 
 def _place(

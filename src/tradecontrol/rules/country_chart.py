@@ -84,7 +84,7 @@ def evaluate(
         DataError: The rulebook has no destination data.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds or not transaction.items:
+    if transaction.kind._value_ not in info.transaction_kinds or not transaction.items:
         return ()
     data = rulebook.destinations
     if data is None:

@@ -73,7 +73,7 @@ def evaluate(
         caution for lesser listed holdings.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     codes = info.param("owner_list_codes")
     test = rule_ownership_test(rulebook, info, as_of, codes)

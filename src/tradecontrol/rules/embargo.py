@@ -69,7 +69,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         DataError: The rulebook has no destination data.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     data = rulebook.destinations
     if data is None:

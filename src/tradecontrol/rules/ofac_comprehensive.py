@@ -63,7 +63,7 @@ def evaluate(
         DataError: The rulebook has no destination data.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     data = rulebook.destinations
     if data is None:
