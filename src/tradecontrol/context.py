@@ -110,11 +110,8 @@ class EvaluationContext:
                     else rulebook.match_entity(party.entity, as_of=as_of)
                 )
             out.append(found)
-        context = cls(transaction=transaction, rulebook=rulebook, as_of=as_of, matches=tuple(out))
-        for party, matches in zip(transaction.parties, out, strict=True):
-            # The entity is kept with its answer, so its id cannot be reused meanwhile.
-            context._memo[("match", id(party.entity))] = (party.entity, matches)
-        return context
+        # :meth:`match` finds the parties' answers in ``matches`` when first asked
+        return cls(transaction=transaction, rulebook=rulebook, as_of=as_of, matches=tuple(out))
 
     def is_for(self, transaction: Transaction, rulebook: Rulebook, as_of: Moment | None) -> bool:
         """Whether this context was built for this call (``as_of`` ``None``: any moment)."""
@@ -136,7 +133,13 @@ class EvaluationContext:
         key = ("match", id(entity))
         found = self._memo.get(key)
         if found is None:
-            found = (entity, self.rulebook.match_entity(entity, as_of=self.as_of))
+            for party, own in zip(self.transaction.parties, self.matches, strict=True):
+                if party.entity is entity:  # a party: matched by build
+                    found = (entity, own)
+                    break
+            else:
+                found = (entity, self.rulebook.match_entity(entity, as_of=self.as_of))
+            # The entity is kept with its answer, so its id cannot be reused meanwhile.
             self._memo[key] = found
         matches: tuple[NameMatch, ...] = found[1]
         return matches

@@ -288,7 +288,7 @@ def persons_checks(
         b = 1 if flag is True else 2 if flag is None and not eu.isdisjoint(homes) else 0
         flag = party.uk_person
         c = 1 if flag is True else 2 if flag is None and not uk.isdisjoint(homes) else 0
-        sigs.append((role.value, a, b, c) if a or b or c else None)
+        sigs.append((role._value_, a, b, c) if a or b or c else None)
     where = (_where(origin, us, eu, uk), _where(destination, us, eu, uk))
     goods = (
         tuple(_us_goods(transaction, info))
@@ -301,7 +301,7 @@ def persons_checks(
     )
     parties = transaction.parties
     out = {}
-    for regime, template in zip((Regime.OFAC, Regime.EU, Regime.UK), found, strict=True):
+    for regime, template in zip(_PERSONS_REGIMES, found, strict=True):
         if isinstance(template, RegimeCheck):
             out[regime] = template
             continue
@@ -309,14 +309,17 @@ def persons_checks(
         hooks = [
             part
             if isinstance(part, str)
-            else f"the {parties[part[0]].role.value.replace('_', ' ')} "
+            else f"the {parties[part[0]].role._value_.replace('_', ' ')} "
             f"{parties[part[0]].entity.name!r}{part[1]}"
             for part in parts
         ]
         out[regime] = _trusted(
-            regime, applies, f"{regime.value} applies: " + "; ".join(hooks) + ".", cited
+            regime, applies, f"{regime._value_} applies: " + "; ".join(hooks) + ".", cited
         )
     return out
+
+
+_PERSONS_REGIMES = (Regime.OFAC, Regime.EU, Regime.UK)
 
 
 def _country_code(place: Jurisdiction) -> str:

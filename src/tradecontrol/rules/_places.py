@@ -3,8 +3,9 @@
 ``ear.embargo`` and ``ofac.comprehensive`` look up every place a transaction touches
 (:func:`tradecontrol.destinations.transaction_places`) in the Part 746 controls or the
 OFAC programs. Most transactions touch no such place. :func:`any_controls` tells so from
-the places' ISO codes alone, each code's answer remembered on the rulebook's plan, so the
-rule can return its empty answer without building the places.
+the places' ISO codes alone, each code's answer remembered on the rulebook's plan (a
+table of at most one entry per ISO 3166 code), so the rule can return its empty answer
+without building the places.
 
 Example:
     >>> from tradecontrol import Rulebook, Transaction
@@ -17,9 +18,6 @@ Example:
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from functools import partial
 
 from tradecontrol.destinations import Destinations
 from tradecontrol.transactions import Role, Transaction
@@ -72,10 +70,14 @@ def any_controls(rulebook: Rulebook, data: Destinations, codes: list[str], which
         codes: ISO 3166 codes (from :func:`touched_codes`).
         which: :data:`EMBARGOES` or :data:`OFAC_PROGRAMS`.
     """
-    remember = rulebook.plan.remember
+    # code -> answer, filled as codes are met (at most one entry per ISO 3166 code); the
+    # answers are a function of the rulebook's data alone
+    known: dict[str, bool] = rulebook.plan.remember(("controls at", which), dict)
     look = data.embargoes_at if which == EMBARGOES else data.ofac_programs_at
-    return any(remember(("controls at", which, code), partial(_has, look, code)) for code in codes)
-
-
-def _has(look: Callable[[str], tuple[object, ...]], code: str) -> bool:
-    return bool(look(code))
+    for code in codes:
+        found = known.get(code)
+        if found is None:
+            found = known[code] = bool(look(code))
+        if found:
+            return True
+    return False
