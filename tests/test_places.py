@@ -63,11 +63,12 @@ def test_the_precheck_agrees_with_the_places(
     assert DATA is not None
     t = _transaction(parties, origin, destination)
     for roles, with_origin, which, look in (
-        (embargo._PLACE_ROLES, False, EMBARGOES, DATA.embargoes_at),
+        (embargo.PLACE_ROLES, False, EMBARGOES, DATA.embargoes_at),
         (None, True, OFAC_PROGRAMS, DATA.ofac_programs_at),
     ):
         places = transaction_places(t, roles=roles, origin=with_origin)
-        codes = touched_codes(t, roles, origin=with_origin)
+        values = None if roles is None else frozenset(r.value for r in roles)
+        codes = touched_codes(t, values, origin=with_origin)
         assert set(codes) == {p.code for p in places}
         assert any_controls(RB, DATA, codes, which) == any(look(p.code) for p in places)
 

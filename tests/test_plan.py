@@ -23,10 +23,11 @@ from tradecontrol.decision import (
 )
 from tradecontrol.evaluation import _CONTEXT_RULES as CONTEXT_RULES
 from tradecontrol.nexus import Regime, check_regime
-from tradecontrol.ownership import OwnershipEdge, OwnershipTest, assess
+from tradecontrol.ownership import OwnershipEdge, OwnershipTest, _id_keys, _name_key, assess
 from tradecontrol.plan import (
     MEMO_SIZE,
     Plan,
+    _find,
     exact_matches,
     flat_ownership,
     unowned_results,
@@ -148,6 +149,14 @@ def test_flat_ownership_results_equal_the_assessment(data: list[dict[str, Any]])
             assert unowned_results(entities, DAY, test, match) == assess(
                 entities, rulebook, DAY, test
             )
+
+
+@SETTINGS
+@given(ENTITY)
+def test_the_plan_finds_the_node_the_resolver_finds(data: dict[str, Any]) -> None:
+    entity = _entity(data)
+    resolver = RB.ownership_index._resolver
+    assert _find(resolver, _name_key(entity), _id_keys(entity)) == resolver.find(entity)
 
 
 def test_flat_ownership_refuses_owners_known_edges_and_shared_nodes() -> None:
@@ -309,3 +318,8 @@ def test_nothing_to_assess_needs_the_evaluation_context() -> None:
     context = EvaluationContext.build(listed, RB, DAY)
     entities = [p.entity for p in listed.parties]
     assert not nothing_to_assess(entities, listed, RB, DAY, codes, context)
+
+
+def test_the_decision_lists_the_regimes_in_the_order_the_memo_is_read() -> None:
+    # evaluation._regimes reads the context's memo as EAR, OFAC, EU, UK
+    assert tuple(r.value for r in Regime) == ("EAR", "OFAC", "EU", "UK")

@@ -42,7 +42,7 @@ from tradecontrol.entities import Entity
 from tradecontrol.nexus import Regime, _facts, check_regime
 from tradecontrol.ownership import assess
 from tradecontrol.plan import exact_matches, flat_ownership, is_moment, unowned_results
-from tradecontrol.regime_table import ear_check, persons_check, persons_checks
+from tradecontrol.regime_table import ear_check, persons_check, three_checks
 from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
@@ -172,12 +172,13 @@ class EvaluationContext:
         """
         memo = self._memo
         # the value as the key: hashing an enum member runs Python code
-        key = regime._value_ if type(regime) is Regime else Regime(regime)._value_
+        if type(regime) is not Regime:
+            regime = Regime(regime)
+        key = regime._value_
         found: RegimeCheck | None = memo.get(key)
         if found is not None:
             return found
         transaction, rulebook, as_of = self.transaction, self.rulebook, self.as_of
-        regime = Regime(regime)
         if regime is Regime.EAR:  # from the items' answers (regime_table), shared by shape
             found = memo[key] = ear_check(transaction, rulebook, self.subjection_of)
             return found
@@ -186,8 +187,7 @@ class EvaluationContext:
             # any failure (a parameter or data missing): each regime on its own, below, so
             # each fails, or not, as check_regime does
             with contextlib.suppress(Exception):
-                for each, check in persons_checks(transaction, rulebook, as_of).items():
-                    memo[each._value_] = check
+                memo["OFAC"], memo["EU"], memo["UK"] = three_checks(transaction, rulebook, as_of)
         found = memo.get(key)
         if found is None:  # a parameter or data is missing: this regime on its own
             found = memo[key] = persons_check(

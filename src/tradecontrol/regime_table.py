@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.rulebook import Rulebook, RuleInfo
     from tradecontrol.rules.subject_to_ear import Subjection
 
-__all__ = ["ear_check", "persons_check", "persons_checks"]
+__all__ = ["ear_check", "persons_check", "persons_checks", "three_checks"]
 
 _FLAGS = {Regime.OFAC: "us_person", Regime.EU: "eu_person", Regime.UK: "uk_person"}
 _LABELS = {Regime.OFAC: "U.S.", Regime.EU: "EU", Regime.UK: "UK"}
@@ -232,6 +232,27 @@ def persons_checks(
 ) -> dict[Regime, RegimeCheck]:
     """The OFAC, EU and UK checks of ``transaction`` together, from one small key.
 
+    The checks of :func:`three_checks`, by regime.
+
+    Args:
+        transaction: The transaction.
+        rulebook: Supplies rule ``nexus.regimes``, EU membership and the plan.
+        as_of: The moment (EU membership is read on its date).
+
+    Returns:
+        The three checks, each equal to :func:`~tradecontrol.check_regime`'s.
+
+    Raises:
+        DataError: A parameter or the EU data is missing.
+    """
+    return dict(zip(_PERSONS_REGIMES, three_checks(transaction, rulebook, as_of), strict=True))
+
+
+def three_checks(
+    transaction: Transaction, rulebook: Rulebook, as_of: Moment
+) -> tuple[RegimeCheck, RegimeCheck, RegimeCheck]:
+    """The OFAC, EU and UK checks of ``transaction``, in that order, from one small key.
+
     One pass over the parties tells, for each regime, whether each party is a person of
     it by its ``us_person``/``eu_person``/``uk_person`` flag (stated), by its homes
     (``tradecontrol.nexus._homes``: derived) or not at all; only a party that is one
@@ -245,7 +266,7 @@ def persons_checks(
         as_of: The moment (EU membership is read on its date).
 
     Returns:
-        The three checks, each equal to :func:`~tradecontrol.check_regime`'s.
+        The OFAC, EU and UK checks, each equal to :func:`~tradecontrol.check_regime`'s.
 
     Raises:
         DataError: A parameter or the EU data is missing (the caller then checks each
@@ -300,10 +321,10 @@ def persons_checks(
         key, lambda: _three_templates(rulebook, info, sigs, where, exporter, goods)
     )
     parties = transaction.parties
-    out = {}
+    out = []
     for regime, template in zip(_PERSONS_REGIMES, found, strict=True):
         if isinstance(template, RegimeCheck):
-            out[regime] = template
+            out.append(template)
             continue
         applies, parts, cited = template
         hooks = [
@@ -313,10 +334,11 @@ def persons_checks(
             f"{parties[part[0]].entity.name!r}{part[1]}"
             for part in parts
         ]
-        out[regime] = _trusted(
-            regime, applies, f"{regime._value_} applies: " + "; ".join(hooks) + ".", cited
+        out.append(
+            _trusted(regime, applies, f"{regime._value_} applies: " + "; ".join(hooks) + ".", cited)
         )
-    return out
+    ofac_check, eu_check, uk_check = out
+    return ofac_check, eu_check, uk_check
 
 
 _PERSONS_REGIMES = (Regime.OFAC, Regime.EU, Regime.UK)

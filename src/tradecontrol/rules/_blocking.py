@@ -117,9 +117,13 @@ def regime_applies(
     The answer comes from :func:`tradecontrol.nexus.check_regime` (U.S., EU or UK persons
     and territory), once per evaluation when ``context`` is given.
     """
-    regime = Regime(info.param("regime")[0])
+    value = info.param("regime")[0]
+    regime = _REGIMES.get(value) or Regime(value)  # a dict look-up: no enum call
     check = regime_check(regime, transaction, rulebook, as_of, context)
     return check.applies, check.reason.rstrip("."), check.citations
+
+
+_REGIMES = {regime.value: regime for regime in Regime}
 
 
 def _who(party: Party) -> str:

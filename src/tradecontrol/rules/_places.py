@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 from tradecontrol.destinations import Destinations
-from tradecontrol.transactions import Role, Transaction
+from tradecontrol.transactions import Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,13 +35,14 @@ OFAC_PROGRAMS = 1
 
 
 def touched_codes(
-    transaction: Transaction, roles: frozenset[Role] | None, *, origin: bool
+    transaction: Transaction, roles: frozenset[str] | None, *, origin: bool
 ) -> list[str]:
     """The codes of the places :func:`~tradecontrol.destinations.transaction_places` gives.
 
     The same codes (possibly repeated), without building the places: the destination, the
-    origin when ``origin``, and each party's country and address countries (parties of
-    ``roles`` only, unless ``None``).
+    origin when ``origin``, and each party's country and address countries (parties whose
+    role's value is in ``roles`` only, unless ``None``; values, because hashing an enum
+    member runs Python code).
     """
     out = []
     if transaction.destination is not None:
@@ -49,7 +50,7 @@ def touched_codes(
     if origin and transaction.origin is not None:
         out.append(transaction.origin.code)
     for party in transaction.parties:
-        if roles is not None and party.role not in roles:
+        if roles is not None and party.role._value_ not in roles:
             continue
         entity = party.entity
         if entity.country is not None:

@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 RULE_ID = "ear.embargo"
 ENTITY_LIST_RULE = "ear.entity_list"
 PLACE_ROLES = (Role.ULTIMATE_CONSIGNEE, Role.END_USER)
-_PLACE_ROLES = frozenset(PLACE_ROLES)
+_PLACE_ROLES = frozenset(role.value for role in PLACE_ROLES)
 
 __all__ = ["RULE_ID", "evaluate"]
 
