@@ -296,7 +296,12 @@ def three_checks(
         places.update(homes)
         all_homes.append(homes)
     places.discard("EU")
-    eu = frozenset(c for c in places if c in windows and any(w.contains(day) for w in windows[c]))
+    members = places.intersection(windows)  # most deals touch no member state
+    eu = (
+        frozenset(c for c in members if any(w.contains(day) for w in windows[c]))
+        if members
+        else frozenset()
+    )
     sigs: list[tuple[str, int, int, int] | None] = []
     exporter = False
     for party, homes in zip(transaction.parties, all_homes, strict=True):

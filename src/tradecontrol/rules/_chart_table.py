@@ -88,9 +88,9 @@ def item_finding(
         return None
     plan = rulebook.plan
     memo = context._memo  # the destination's row once per evaluation, not once per item
-    place = memo.get(("chart row", destination))
+    place = memo.get(("chart row", destination.code))  # a code: no attrs hash per item
     if place is None:
-        place = memo[("chart row", destination)] = _place(rulebook, data, destination, as_of)
+        place = memo[("chart row", destination.code)] = _place(rulebook, data, destination, as_of)
     if place is True:
         return None
     if place is False:
