@@ -169,6 +169,10 @@ class EvaluationContext:
 
         Returns:
             The check. A check that raises is not remembered.
+
+        Raises:
+            ValueError: ``regime`` is not a regime's value.
+            DataError: As :func:`~tradecontrol.check_regime` (a parameter or data missing).
         """
         memo = self._memo
         # the value as the key: hashing an enum member runs Python code
