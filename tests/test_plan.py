@@ -13,13 +13,21 @@ from hypothesis import strategies as st
 
 from tradecontrol import Entity, InvalidInputError, Listing, Rulebook, Transaction
 from tradecontrol.context import EvaluationContext, nothing_to_assess, regime_check
-from tradecontrol.decision import Finding, NearMiss, Outcome, _trusted_evolve
+from tradecontrol.decision import (
+    Finding,
+    NearMiss,
+    Outcome,
+    ReviewPolicy,
+    _trusted_evolve,
+    _trusted_reindex,
+)
 from tradecontrol.evaluation import _CONTEXT_RULES as CONTEXT_RULES
 from tradecontrol.nexus import Regime, check_regime
-from tradecontrol.ownership import OwnershipEdge, OwnershipTest, assess
+from tradecontrol.ownership import OwnershipEdge, OwnershipTest, _id_keys, _name_key, assess
 from tradecontrol.plan import (
     MEMO_SIZE,
     Plan,
+    _find,
     exact_matches,
     flat_ownership,
     unowned_results,
@@ -143,6 +151,14 @@ def test_flat_ownership_results_equal_the_assessment(data: list[dict[str, Any]])
             )
 
 
+@SETTINGS
+@given(ENTITY)
+def test_the_plan_finds_the_node_the_resolver_finds(data: dict[str, Any]) -> None:
+    entity = _entity(data)
+    resolver = RB.ownership_index._resolver
+    assert _find(resolver, _name_key(entity), _id_keys(entity)) == resolver.find(entity)
+
+
 def test_flat_ownership_refuses_owners_known_edges_and_shared_nodes() -> None:
     def flat(*names: str, **extra: Any) -> bool:
         return flat_ownership([Entity.from_dict({"name": n, **extra}) for n in names], RB)
@@ -233,6 +249,37 @@ def test_trusted_evolve_equals_attrs_evolve(
     assert _trusted_evolve(finding, **authorized) == attrs.evolve(finding, **authorized)
 
 
+@SETTINGS
+@given(FINDING, st.text(min_size=1, max_size=20), st.integers(0, 5))
+def test_trusted_reindex_equals_attrs_evolve(finding: Finding, tail: str, index: int) -> None:
+    message = finding.message + tail
+    out = _trusted_reindex(finding, index, message)
+    assert out == attrs.evolve(finding, item_index=index, message=message)
+
+
+def test_trusted_reindex_copies_every_field() -> None:
+    values: dict[str, Any] = {
+        "rule": "ear.country_chart",
+        "authority": "US-BIS",
+        "outcome": Outcome.LICENSE_REQUIRED,
+        "message": "m",
+        "requirement": Outcome.LICENSE_REQUIRED,
+        "review_policy": ReviewPolicy.CASE_BY_CASE,
+        "citations": ("15 CFR 738.4",),
+        "party_role": "end_user",
+        "party_name": "P",
+        "item_index": 0,
+        "listing_id": "L1",
+        "matched_name": "N",
+        "license_id": "LIC",
+        "near_misses": (NearMiss(license_id="L", failed=("x",)),),
+        "cautions": ("c",),
+    }
+    assert set(values) == {f.name for f in attrs.fields(Finding)}  # a new field: add it here
+    out = _trusted_reindex(Finding(**values), 2, "n")
+    assert attrs.asdict(out, recurse=False) == {**values, "item_index": 2, "message": "n"}
+
+
 def test_licences_by_rule_keep_the_rulebook_order() -> None:
     by_rule = RB.plan.licenses_by_rule
     for rule in {r for lic in RB.licenses for r in lic.authorizes}:
@@ -271,3 +318,8 @@ def test_nothing_to_assess_needs_the_evaluation_context() -> None:
     context = EvaluationContext.build(listed, RB, DAY)
     entities = [p.entity for p in listed.parties]
     assert not nothing_to_assess(entities, listed, RB, DAY, codes, context)
+
+
+def test_the_decision_lists_the_regimes_in_the_order_the_memo_is_read() -> None:
+    # evaluation._regimes reads the context's memo as EAR, OFAC, EU, UK
+    assert tuple(r.value for r in Regime) == ("EAR", "OFAC", "EU", "UK")

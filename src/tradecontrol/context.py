@@ -41,8 +41,8 @@ from tradecontrol._time import Moment
 from tradecontrol.entities import Entity
 from tradecontrol.nexus import Regime, _facts, check_regime
 from tradecontrol.ownership import assess
-from tradecontrol.plan import flat_ownership, unowned_results
-from tradecontrol.regime_table import ear_check, persons_check, persons_checks
+from tradecontrol.plan import exact_matches, flat_ownership, is_moment, unowned_results
+from tradecontrol.regime_table import ear_check, persons_check, three_checks
 from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "EvaluationContext",
+    "no_matches",
     "nothing_to_assess",
     "ownership_results",
     "party_matches",
@@ -97,17 +98,20 @@ class EvaluationContext:
         """
         seen: dict[int, tuple[NameMatch, ...]] = {}
         out = []
+        # exact mode: what match_entity would answer, without its checks per party
+        exact = rulebook.plan.exact and is_moment(as_of)
         for party in transaction.parties:
             key = id(party.entity)
             found = seen.get(key)
             if found is None:
-                found = seen[key] = rulebook.match_entity(party.entity, as_of=as_of)
+                found = seen[key] = (
+                    exact_matches(rulebook, party.entity)
+                    if exact
+                    else rulebook.match_entity(party.entity, as_of=as_of)
+                )
             out.append(found)
-        context = cls(transaction=transaction, rulebook=rulebook, as_of=as_of, matches=tuple(out))
-        for party, matches in zip(transaction.parties, out, strict=True):
-            # The entity is kept with its answer, so its id cannot be reused meanwhile.
-            context._memo[("match", id(party.entity))] = (party.entity, matches)
-        return context
+        # :meth:`match` finds the parties' answers in ``matches`` when first asked
+        return cls(transaction=transaction, rulebook=rulebook, as_of=as_of, matches=tuple(out))
 
     def is_for(self, transaction: Transaction, rulebook: Rulebook, as_of: Moment | None) -> bool:
         """Whether this context was built for this call (``as_of`` ``None``: any moment)."""
@@ -129,18 +133,96 @@ class EvaluationContext:
         key = ("match", id(entity))
         found = self._memo.get(key)
         if found is None:
-            found = (entity, self.rulebook.match_entity(entity, as_of=self.as_of))
+            for party, own in zip(self.transaction.parties, self.matches, strict=True):
+                if party.entity is entity:  # a party: matched by build
+                    found = (entity, own)
+                    break
+            else:
+                found = (entity, self.rulebook.match_entity(entity, as_of=self.as_of))
+            # The entity is kept with its answer, so its id cannot be reused meanwhile.
             self._memo[key] = found
         matches: tuple[NameMatch, ...] = found[1]
         return matches
 
     def subjection_of(self, item: Item) -> Subjection:
         """:func:`subjection` of one of the transaction's items, at ``as_of``."""
-        return subjection(self.transaction, item, self.rulebook, self.as_of, self)
+        memo = self._memo
+        key = ("subject to the EAR", id(item))  # the item lives as long as the transaction
+        found: Subjection | None = memo.get(key)
+        if found is None:
+            from tradecontrol.rules.subject_to_ear import in_united_states, subject_to_ear
+
+            # leaving from the United States: one answer for every item, asked once
+            if "in the United States" not in memo:
+                memo["in the United States"] = in_united_states(self.transaction, self.rulebook)
+            found = memo["in the United States"]
+            if found is None:
+                found = subject_to_ear(self.transaction, item, self.rulebook, self.as_of)
+            memo[key] = found
+        return found
+
+    def regime(self, regime: Regime) -> RegimeCheck:
+        """:func:`regime_check` of this context's call (remembered under the regime's value).
+
+        Args:
+            regime: The regime (EAR, OFAC, EU or UK), or its value.
+
+        Returns:
+            The check. A check that raises is not remembered.
+
+        Raises:
+            ValueError: ``regime`` is not a regime's value.
+            DataError: As :func:`~tradecontrol.check_regime` (a parameter or data missing).
+        """
+        memo = self._memo
+        # the value as the key: hashing an enum member runs Python code
+        if type(regime) is not Regime:
+            regime = Regime(regime)
+        key = regime._value_
+        found: RegimeCheck | None = memo.get(key)
+        if found is not None:
+            return found
+        transaction, rulebook, as_of = self.transaction, self.rulebook, self.as_of
+        if regime is Regime.EAR:  # from the items' answers (regime_table), shared by shape
+            found = memo[key] = ear_check(transaction, rulebook, self.subjection_of)
+            return found
+        if "persons checks" not in memo:  # OFAC, EU and UK from one key (regime_table)
+            memo["persons checks"] = True
+            # any failure (a parameter or data missing): each regime on its own, below, so
+            # each fails, or not, as check_regime does
+            with contextlib.suppress(Exception):
+                memo["OFAC"], memo["EU"], memo["UK"] = three_checks(transaction, rulebook, as_of)
+        found = memo.get(key)
+        if found is None:  # a parameter or data is missing: this regime on its own
+            found = memo[key] = persons_check(
+                regime, transaction, rulebook, as_of, _facts(transaction)
+            )
+        return found
 
     def party_matches(self) -> Iterator[tuple[Party, tuple[NameMatch, ...]]]:
         """Yield ``(party, its matches)`` in party order."""
         return zip(self.transaction.parties, self.matches, strict=True)
+
+    def quiet(self) -> bool:
+        """True when no party matches any listing and no ownership edge reaches a party.
+
+        Then every ownership test finds nothing (:func:`nothing_to_assess` is true for any
+        list codes), which is the case of most transactions. Worked out once.
+        """
+        memo = self._memo
+        found: bool | None = memo.get("quiet")
+        if found is None:
+            if any(self.matches):
+                found = False
+            else:
+                entities = [p.entity for p in self.transaction.parties]
+                ids = tuple(id(e) for e in entities)
+                flat = memo.get(("flat", ids))
+                if flat is None:  # the entities are kept alive by the transaction
+                    flat = memo[("flat", ids)] = flat_ownership(entities, self.rulebook)
+                found = flat
+            memo["quiet"] = found
+        return found
 
 
 def party_matches(
@@ -169,6 +251,22 @@ def party_matches(
     return ((p, rulebook.match_entity(p.entity, as_of=as_of)) for p in transaction.parties)
 
 
+def no_matches(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    context: EvaluationContext | None,
+    as_of: Moment | None = None,
+) -> bool:
+    """True when ``context`` is for this call and no party matches any listing.
+
+    A rule that reads only the parties' matches (:func:`party_matches`) then has nothing
+    to report; without a context (or for another call) always ``False``.
+    """
+    if context is None or not context.is_for(transaction, rulebook, as_of):
+        return False
+    return not any(context.matches)
+
+
 def regime_check(
     regime: Regime,
     transaction: Transaction,
@@ -191,25 +289,7 @@ def regime_check(
     """
     if context is None or not context.is_for(transaction, rulebook, as_of):
         return check_regime(regime, transaction, rulebook, as_of)
-    memo = context._memo
-    found: RegimeCheck | None = memo.get(regime)
-    if found is None:
-        regime = Regime(regime)
-        if regime is Regime.EAR:  # from the items' answers (regime_table), shared by shape
-            found = memo[regime] = ear_check(transaction, rulebook, context.subjection_of)
-            return found
-        if "persons checks" not in memo:  # OFAC, EU and UK from one key (regime_table)
-            memo["persons checks"] = True
-            # any failure (a parameter or data missing): each regime on its own, below, so
-            # each fails, or not, as check_regime does
-            with contextlib.suppress(Exception):
-                memo.update(persons_checks(transaction, rulebook, as_of))
-        found = memo.get(regime)
-        if found is None:  # a parameter or data is missing: this regime on its own
-            found = memo[regime] = persons_check(
-                regime, transaction, rulebook, as_of, _facts(transaction)
-            )
-    return found
+    return context.regime(regime)
 
 
 def ownership_results(
@@ -274,15 +354,11 @@ def subjection(
     Returns:
         The answer. An answer that raises is not remembered (it raises again).
     """
-    from tradecontrol.rules.subject_to_ear import subject_to_ear
-
     if context is None or not context.is_for(transaction, rulebook, as_of):
+        from tradecontrol.rules.subject_to_ear import subject_to_ear
+
         return subject_to_ear(transaction, item, rulebook, as_of)
-    key = ("subject to the EAR", id(item))  # the item lives as long as the transaction
-    found: Subjection | None = context._memo.get(key)
-    if found is None:
-        found = context._memo[key] = subject_to_ear(transaction, item, rulebook, as_of)
-    return found
+    return context.subjection_of(item)
 
 
 def nothing_to_assess(

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from tradecontrol import __version__
 from tradecontrol._time import Moment
-from tradecontrol.context import EvaluationContext, regime_check
+from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
 from tradecontrol.drawdown import LicenseUsage
 from tradecontrol.errors import InvalidInputError, TradeControlError, UnknownLicenseError
@@ -150,7 +150,7 @@ def evaluate(
         as_of=moment,
         rulebook=rulebook.plan.remember("rulebook ref", lambda: _ref(rulebook)),
         findings=tuple(findings),
-        rules_checked=tuple(rule_id for rule_id, _ in RULES),
+        rules_checked=_RULE_IDS if RULES is _RULES else tuple(rule_id for rule_id, _ in RULES),
         cautions=_cautions(transaction, rulebook, moment, findings),
         digest=transaction_digest(transaction, rulebook, moment, usage),
         library_version=__version__,
@@ -194,10 +194,14 @@ def _regimes(
         rulebook.rule(NEXUS_RULE_ID)
     except TradeControlError:
         return ()
+    memo = context._memo  # the rules asked for them already, as a rule: read them at once
+    ear, ofac, eu, uk = memo.get("EAR"), memo.get("OFAC"), memo.get("EU"), memo.get("UK")
+    if ear is not None and ofac is not None and eu is not None and uk is not None:
+        return (ear, ofac, eu, uk)  # the order of Regime
     out = []
-    for regime in Regime:
+    for regime in _ALL_REGIMES:
         try:
-            out.append(regime_check(regime, transaction, rulebook, moment, context))
+            out.append(context.regime(regime))
         except Exception as exc:
             out.append(
                 RegimeCheck(
@@ -209,6 +213,13 @@ def _regimes(
             )
     return tuple(out)
 
+
+_RULES = RULES
+_RULE_IDS = tuple(rule_id for rule_id, _ in RULES)
+"""The ids of :data:`~tradecontrol.rules.RULES` (``rules_checked`` of every Decision)."""
+
+_ALL_REGIMES = tuple(Regime)
+"""The regimes, in order (iterating the enum itself is slower)."""
 
 _CONTEXT_RULES = frozenset(
     rule for _, rule in RULES if "context" in inspect.signature(rule).parameters

@@ -41,7 +41,13 @@ import attrs
 from tradecontrol._time import Moment, Window
 from tradecontrol.entities import Entity
 from tradecontrol.licenses import License
-from tradecontrol.ownership import OwnershipResult, OwnershipTest, _id_keys, _name_key
+from tradecontrol.ownership import (
+    OwnershipResult,
+    OwnershipTest,
+    _id_keys,
+    _name_key,
+    _Resolver,
+)
 from tradecontrol.screening.normalize import name_keys, normalize_name
 
 TYPE_CHECKING = False
@@ -206,10 +212,10 @@ def exact_matches(rulebook: Rulebook, entity: Entity) -> tuple[NameMatch, ...]:
         ()
     """
     found: dict[int, tuple[str, str]] = {}
-    hits = rulebook.exact_name_hits
-    for name in entity.names:
+    hits = rulebook._name_index.get  # rulebook.exact_name_hits, without a call per key
+    for name in (entity.name, *entity.aliases):  # entity.names
         for key in _query_keys(name):
-            for pos, listed in hits(key):
+            for pos, listed in hits(key, ()):
                 if pos not in found:
                     found[pos] = (listed, name)
     if not found:
@@ -250,20 +256,43 @@ def flat_ownership(entities: Sequence[Entity], rulebook: Rulebook) -> bool:
     for entity in entities:
         if entity.owners:
             return False
-        node = resolver.find(entity) if resolver.nodes else None
+        key = _name_key(entity)
+        mine = _id_keys(entity) if entity.identifiers else []
+        node = _find(resolver, key, mine) if resolver.nodes else None
         if node is not None:
             if node in owned or node in nodes:
                 return False
             nodes.add(node)
-        key = _name_key(entity)
         if key in names:
             return False
         names.add(key)
-        for id_key in _id_keys(entity):
+        for id_key in mine:
             if id_key in ids:
                 return False
             ids.add(id_key)
     return True
+
+
+def _find(
+    resolver: _Resolver, name_key: tuple[str, str], mine: list[tuple[str, str]]
+) -> int | None:
+    """``resolver.find(entity)``, given the entity's name key and identifier keys.
+
+    The same steps as ``tradecontrol.ownership._Resolver.find``, without working the keys
+    out a second time.
+    """
+    by_id = resolver.by_id
+    for key in mine:
+        if key in by_id:
+            found: int = by_id[key]
+            return found
+    node: int | None = resolver.by_name.get(name_key)
+    if node is None:
+        return None
+    known = _id_keys(resolver.nodes[node - resolver.offset])
+    if known and mine and not set(known) & set(mine):
+        return None  # same name and country, different identifiers: another entity
+    return node
 
 
 def unowned_results(

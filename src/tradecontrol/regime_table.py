@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.rulebook import Rulebook, RuleInfo
     from tradecontrol.rules.subject_to_ear import Subjection
 
-__all__ = ["ear_check", "persons_check", "persons_checks"]
+__all__ = ["ear_check", "persons_check", "persons_checks", "three_checks"]
 
 _FLAGS = {Regime.OFAC: "us_person", Regime.EU: "eu_person", Regime.UK: "uk_person"}
 _LABELS = {Regime.OFAC: "U.S.", Regime.EU: "EU", Regime.UK: "UK"}
@@ -232,6 +232,27 @@ def persons_checks(
 ) -> dict[Regime, RegimeCheck]:
     """The OFAC, EU and UK checks of ``transaction`` together, from one small key.
 
+    The checks of :func:`three_checks`, by regime.
+
+    Args:
+        transaction: The transaction.
+        rulebook: Supplies rule ``nexus.regimes``, EU membership and the plan.
+        as_of: The moment (EU membership is read on its date).
+
+    Returns:
+        The three checks, each equal to :func:`~tradecontrol.check_regime`'s.
+
+    Raises:
+        DataError: A parameter or the EU data is missing.
+    """
+    return dict(zip(_PERSONS_REGIMES, three_checks(transaction, rulebook, as_of), strict=True))
+
+
+def three_checks(
+    transaction: Transaction, rulebook: Rulebook, as_of: Moment
+) -> tuple[RegimeCheck, RegimeCheck, RegimeCheck]:
+    """The OFAC, EU and UK checks of ``transaction``, in that order, from one small key.
+
     One pass over the parties tells, for each regime, whether each party is a person of
     it by its ``us_person``/``eu_person``/``uk_person`` flag (stated), by its homes
     (``tradecontrol.nexus._homes``: derived) or not at all; only a party that is one
@@ -245,7 +266,7 @@ def persons_checks(
         as_of: The moment (EU membership is read on its date).
 
     Returns:
-        The three checks, each equal to :func:`~tradecontrol.check_regime`'s.
+        The OFAC, EU and UK checks, each equal to :func:`~tradecontrol.check_regime`'s.
 
     Raises:
         DataError: A parameter or the EU data is missing (the caller then checks each
@@ -259,21 +280,28 @@ def persons_checks(
     us, uk, reexport = plan.remember(("regime territories", RULE_ID), lambda: _territories(info))
     day = _day(as_of)
     origin, destination = transaction.origin, transaction.destination
-    places = {w.country.code for w in (origin, destination) if w is not None}
+    places = {_country_code(w) for w in (origin, destination) if w is not None}
     all_homes = []
     for party in transaction.parties:
         entity = party.entity
         country = entity.country
         if country is not None:
-            homes: tuple[str, ...] = (country.country.code,)
+            homes: tuple[str, ...] = (_country_code(country),)
         else:
-            homes = tuple(a.country.country.code for a in entity.addresses if a.country is not None)
+            homes = tuple(
+                _country_code(a.country) for a in entity.addresses if a.country is not None
+            )
         if entity.nationalities and entity.kind is EntityKind.PERSON:
-            homes += tuple(n.country.code for n in entity.nationalities)
+            homes += tuple(_country_code(n) for n in entity.nationalities)
         places.update(homes)
         all_homes.append(homes)
     places.discard("EU")
-    eu = frozenset(c for c in places if c in windows and any(w.contains(day) for w in windows[c]))
+    members = places.intersection(windows)  # most deals touch no member state
+    eu = (
+        frozenset(c for c in members if any(w.contains(day) for w in windows[c]))
+        if members
+        else frozenset()
+    )
     sigs: list[tuple[str, int, int, int] | None] = []
     exporter = False
     for party, homes in zip(transaction.parties, all_homes, strict=True):
@@ -286,7 +314,7 @@ def persons_checks(
         b = 1 if flag is True else 2 if flag is None and not eu.isdisjoint(homes) else 0
         flag = party.uk_person
         c = 1 if flag is True else 2 if flag is None and not uk.isdisjoint(homes) else 0
-        sigs.append((role.value, a, b, c) if a or b or c else None)
+        sigs.append((role._value_, a, b, c) if a or b or c else None)
     where = (_where(origin, us, eu, uk), _where(destination, us, eu, uk))
     goods = (
         tuple(_us_goods(transaction, info))
@@ -298,23 +326,37 @@ def persons_checks(
         key, lambda: _three_templates(rulebook, info, sigs, where, exporter, goods)
     )
     parties = transaction.parties
-    out = {}
-    for regime, template in zip((Regime.OFAC, Regime.EU, Regime.UK), found, strict=True):
+    out = []
+    for regime, template in zip(_PERSONS_REGIMES, found, strict=True):
         if isinstance(template, RegimeCheck):
-            out[regime] = template
+            out.append(template)
             continue
         applies, parts, cited = template
         hooks = [
             part
             if isinstance(part, str)
-            else f"the {parties[part[0]].role.value.replace('_', ' ')} "
+            else f"the {parties[part[0]].role._value_.replace('_', ' ')} "
             f"{parties[part[0]].entity.name!r}{part[1]}"
             for part in parts
         ]
-        out[regime] = _trusted(
-            regime, applies, f"{regime.value} applies: " + "; ".join(hooks) + ".", cited
+        out.append(
+            _trusted(regime, applies, f"{regime._value_} applies: " + "; ".join(hooks) + ".", cited)
         )
-    return out
+    ofac_check, eu_check, uk_check = out
+    return ofac_check, eu_check, uk_check
+
+
+_PERSONS_REGIMES = (Regime.OFAC, Regime.EU, Regime.UK)
+
+
+def _country_code(place: Jurisdiction) -> str:
+    """``place.country.code``, without the property call for most places.
+
+    ISO 3166-2 codes, and only they, have a hyphen; a country's code, ``EU`` or ``XK`` is
+    its own country.
+    """
+    code = place.code
+    return code if "-" not in code else place.country.code
 
 
 def _where(
@@ -323,7 +365,7 @@ def _where(
     """The place's code and whether it is U.S., EU or UK territory (``None``: no place)."""
     if place is None:
         return None
-    code = place.country.code
+    code = _country_code(place)
     return (place.code, code in us, code in eu, code in uk)
 
 

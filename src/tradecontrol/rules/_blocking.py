@@ -117,9 +117,13 @@ def regime_applies(
     The answer comes from :func:`tradecontrol.nexus.check_regime` (U.S., EU or UK persons
     and territory), once per evaluation when ``context`` is given.
     """
-    regime = Regime(info.param("regime")[0])
+    value = info.param("regime")[0]
+    regime = _REGIMES.get(value) or Regime(value)  # a dict look-up: no enum call
     check = regime_check(regime, transaction, rulebook, as_of, context)
     return check.applies, check.reason.rstrip("."), check.citations
+
+
+_REGIMES = {regime.value: regime for regime in Regime}
 
 
 def _who(party: Party) -> str:
@@ -152,12 +156,14 @@ def blocking_findings(
     with the other rules.
     """
     info = rulebook.rule(rule_id)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     applies, why, nexus_citations = regime_applies(info, transaction, rulebook, as_of, context)
     if not applies:
         return ()
     test = rule_ownership_test(rulebook, info, as_of, info.list_codes)
+    if context is not None and context.is_for(transaction, rulebook, as_of) and context.quiet():
+        return ()  # no party matched, no owners: nothing to assess on any list
     entities = [p.entity for p in transaction.parties]
     if nothing_to_assess(entities, transaction, rulebook, as_of, test.list_codes, context):
         return ()  # no owners and no listed party: every party is "not blocked, no holdings"

@@ -32,8 +32,8 @@ from collections.abc import Callable
 from tradecontrol._time import Moment
 from tradecontrol.context import EvaluationContext
 from tradecontrol.context import subjection as shared_subjection
-from tradecontrol.decision import Finding, _trusted_evolve
-from tradecontrol.destinations import Destinations
+from tradecontrol.decision import Finding, _trusted_reindex
+from tradecontrol.destinations import ChartRow, Destinations
 from tradecontrol.errors import DataError
 from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.transactions import Item, Transaction
@@ -87,18 +87,15 @@ def item_finding(
     if subjection.subject is False:
         return None
     plan = rulebook.plan
-    territory = plan.remember(
-        ("us territory", NEXUS_RULE),
-        lambda: frozenset(rulebook.rule(NEXUS_RULE).param("us_territory")),
-    )
-    if destination.country.code in territory:
+    memo = context._memo  # the destination's row once per evaluation, not once per item
+    place = memo.get(("chart row", destination.code))  # a code: no attrs hash per item
+    if place is None:
+        place = memo[("chart row", destination.code)] = _place(rulebook, data, destination, as_of)
+    if place is True:
         return None
-    try:
-        row = data.chart_row(destination.code, as_of)
-    except DataError:
+    if place is False:
         return decide()
-    if row.pointer is not None or not row.marks:
-        return None
+    row = place
     # ``row`` is held by the rulebook's destination data, which lives as long as the plan.
     key = (
         "chart finding",
@@ -117,7 +114,30 @@ def item_finding(
     finding, tail = found
     if finding.item_index == index and finding.message == head + tail:
         return finding
-    return _trusted_evolve(finding, item_index=index, message=head + tail)
+    return _trusted_reindex(finding, index, head + tail)
+
+
+def _place(
+    rulebook: Rulebook, data: Destinations, destination: Jurisdiction, as_of: Moment
+) -> ChartRow | bool:
+    """The chart row with marks that governs ``destination``, once per evaluation.
+
+    ``True``: no item gets a finding (U.S. territory, an embargoed row, a row without
+    marks); ``False``: no row governs it (the rule's own code says why, per item).
+    """
+    territory = rulebook.plan.remember(
+        ("us territory", NEXUS_RULE),
+        lambda: frozenset(rulebook.rule(NEXUS_RULE).param("us_territory")),
+    )
+    if destination.country.code in territory:
+        return True
+    try:
+        row = data.chart_row(destination.code, as_of)
+    except DataError:
+        return False
+    if row.pointer is not None or not row.marks:
+        return True
+    return row
 
 
 def _template(finding: Finding | None, head: str, index: int) -> tuple[Finding, str] | None:

@@ -84,15 +84,18 @@ def evaluate(
         DataError: The rulebook has no destination data.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds or not transaction.items:
+    if transaction.kind._value_ not in info.transaction_kinds or not transaction.items:
         return ()
     data = rulebook.destinations
     if data is None:
         raise DataError(f"rulebook {rulebook.id} has no Commerce Country Chart")
     destination = _destination(transaction)
     findings = []
+    shared = context is not None and context.is_for(transaction, rulebook, as_of)
     for index, item in enumerate(transaction.items):
-        if context is not None and context.is_for(transaction, rulebook, as_of):
+        if item.eccn == "EAR99" and not item.reasons_for_control:
+            continue  # EAR99 items have no reasons for control
+        if shared and context is not None:
             # inside evaluate: from the plan's template for this row and classification
             finding = item_finding(
                 transaction,

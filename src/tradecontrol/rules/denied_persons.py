@@ -28,7 +28,7 @@ from datetime import date, datetime
 import attrs
 
 from tradecontrol._time import Moment, Window, _local_day, _zone
-from tradecontrol.context import EvaluationContext, party_matches
+from tradecontrol.context import EvaluationContext, no_matches, party_matches
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.rules.subject_to_ear import subject_to_ear
 from tradecontrol.transactions import Transaction
@@ -91,9 +91,11 @@ def evaluate(
         ['prohibited']
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     suspended = info.param("suspended_list_codes")
+    if no_matches(transaction, rulebook, context, as_of):
+        return ()  # no party matches any listing
     findings: list[Finding] = []
     for party, matches in party_matches(transaction, rulebook, context, as_of):
         for match in matches:

@@ -73,10 +73,12 @@ def evaluate(
         caution for lesser listed holdings.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     codes = info.param("owner_list_codes")
     test = rule_ownership_test(rulebook, info, as_of, codes)
+    if context is not None and context.is_for(transaction, rulebook, as_of) and context.quiet():
+        return ()  # no party matched, no owners: no affiliate
     entities = [p.entity for p in transaction.parties]
     if nothing_to_assess(entities, transaction, rulebook, as_of, test.list_codes, context):
         return ()  # no owners and no listed party: no affiliate

@@ -36,6 +36,7 @@ from tradecontrol.destinations import (
     transaction_places,
 )
 from tradecontrol.errors import DataError
+from tradecontrol.rules._places import EMBARGOES, any_controls, touched_codes
 from tradecontrol.rules.subject_to_ear import subject_to_ear
 from tradecontrol.transactions import Item, Role, Transaction
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 RULE_ID = "ear.embargo"
 ENTITY_LIST_RULE = "ear.entity_list"
 PLACE_ROLES = (Role.ULTIMATE_CONSIGNEE, Role.END_USER)
+_PLACE_ROLES = frozenset(role.value for role in PLACE_ROLES)
 
 __all__ = ["RULE_ID", "evaluate"]
 
@@ -67,11 +69,15 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         DataError: The rulebook has no destination data.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     data = rulebook.destinations
     if data is None:
         raise DataError(f"rulebook {rulebook.id} has no embargo data")
+    if not any_controls(
+        rulebook, data, touched_codes(transaction, _PLACE_ROLES, origin=False), EMBARGOES
+    ):
+        return ()  # no place it touches is under any Part 746 control
     places = transaction_places(transaction, roles=PLACE_ROLES)
     findings: list[Finding] = []
     hits: dict[str, tuple[Embargo, Place]] = {}

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from tradecontrol._time import Moment, Position
-from tradecontrol.context import EvaluationContext, party_matches
+from tradecontrol.context import EvaluationContext, no_matches, party_matches
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.listings import RequirementScope
 from tradecontrol.rules.subject_to_ear import subject_to_ear
@@ -79,8 +79,10 @@ def evaluate(
         where it cannot be told whether an item is subject to the EAR).
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
+    if no_matches(transaction, rulebook, context, as_of):
+        return ()  # no party matches any listing
     findings: list[Finding] = []
     for party, matches in party_matches(transaction, rulebook, context, as_of):
         for match in matches:

@@ -59,7 +59,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         funding or (for purpose-limited producers) the use is not stated.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     day = day_of(as_of)
     covered_list = day >= param_date(info, "covered_list")

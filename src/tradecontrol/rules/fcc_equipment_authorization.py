@@ -59,7 +59,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         pre-bar authorization may have been limited under FCC 25-71.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     day = day_of(as_of)
     bar = param_date(info, "bar_effective")

@@ -364,7 +364,7 @@ def evaluate(
         One ``license_required`` (or ``authorized``) finding per such item.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     if any(
         m.listing.list_code == "EL" and m.listing.version_at(as_of) is not None

@@ -51,7 +51,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         caution between the order and that date.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     day = day_of(as_of)
     if day < param_date(info, "order_signed"):

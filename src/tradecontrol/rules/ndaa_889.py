@@ -62,7 +62,7 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
         or the purpose test cannot be settled from the input.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     day = day_of(as_of)
     parts = [

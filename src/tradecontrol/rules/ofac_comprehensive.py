@@ -26,6 +26,7 @@ from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.destinations import OfacProgram, Place, transaction_places
 from tradecontrol.errors import DataError
 from tradecontrol.nexus import Regime
+from tradecontrol.rules._places import OFAC_PROGRAMS, any_controls, touched_codes
 from tradecontrol.transactions import Transaction
 
 TYPE_CHECKING = False
@@ -62,11 +63,15 @@ def evaluate(
         DataError: The rulebook has no destination data.
     """
     info = rulebook.rule(RULE_ID)
-    if transaction.kind.value not in info.transaction_kinds:
+    if transaction.kind._value_ not in info.transaction_kinds:
         return ()
     data = rulebook.destinations
     if data is None:
         raise DataError(f"rulebook {rulebook.id} has no OFAC program data")
+    if not any_controls(
+        rulebook, data, touched_codes(transaction, None, origin=True), OFAC_PROGRAMS
+    ):
+        return ()  # no place it touches is under any OFAC program
     places = transaction_places(transaction, origin=True)
     found: dict[str, tuple[OfacProgram, Place]] = {}
     for place in places:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 RULE_ID = "ear.subject_to_ear"
 
-__all__ = ["RULE_ID", "Subjection", "subject_to_ear"]
+__all__ = ["RULE_ID", "Subjection", "in_united_states", "subject_to_ear"]
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -63,6 +63,30 @@ def _territory(rulebook: Rulebook) -> frozenset[str]:
         return frozenset({"US"})
 
 
+def in_united_states(transaction: Transaction, rulebook: Rulebook) -> Subjection | None:
+    """The answer for every item of a transaction that leaves from the United States.
+
+    ``None`` when ``transaction.origin`` is not in the United States (each item is then
+    decided on its own by :func:`subject_to_ear`). The answer is remembered on the
+    rulebook's plan (it is the same object for every such item).
+
+    Raises:
+        DataError: The rulebook has no parameters for rule ``ear.subject_to_ear``.
+    """
+    info = rulebook.rule(RULE_ID)
+    united_states = _united_states(rulebook)
+    if transaction.origin is not None and transaction.origin.country.code in united_states:
+        return rulebook.plan.remember(  # the same answer for every item in the United States
+            "subject to the EAR: in the United States",
+            lambda: Subjection(
+                subject=True,
+                reason="the item is in the United States",
+                citations=info.param("in_united_states"),
+            ),
+        )
+    return None
+
+
 def subject_to_ear(
     transaction: Transaction, item: Item, rulebook: Rulebook, as_of: Moment
 ) -> Subjection:
@@ -95,17 +119,11 @@ def subject_to_ear(
         russia_belarus_fdp,
     )
 
+    in_us = in_united_states(transaction, rulebook)
+    if in_us is not None:
+        return in_us
     info = rulebook.rule(RULE_ID)
     united_states = _united_states(rulebook)
-    if transaction.origin is not None and transaction.origin.country.code in united_states:
-        return rulebook.plan.remember(  # the same answer for every item in the United States
-            "subject to the EAR: in the United States",
-            lambda: Subjection(
-                subject=True,
-                reason="the item is in the United States",
-                citations=info.param("in_united_states"),
-            ),
-        )
     if item.origin is not None and item.origin.country.code in united_states:
         return Subjection(
             subject=True, reason="the item is of U.S. origin", citations=info.param("us_origin")

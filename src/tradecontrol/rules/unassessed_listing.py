@@ -11,7 +11,7 @@ Which lists the other rules read is rule data (``list_codes`` of each rule).
 from __future__ import annotations
 
 from tradecontrol._time import Moment
-from tradecontrol.context import EvaluationContext, party_matches
+from tradecontrol.context import EvaluationContext, no_matches, party_matches
 from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.transactions import Transaction
 
@@ -43,6 +43,8 @@ def evaluate(
         One ``review_required`` finding per party and unassessed listing in force.
     """
     assessed = rulebook.assessed_list_codes
+    if no_matches(transaction, rulebook, context, as_of):
+        return ()  # no party matches any listing
     findings: list[Finding] = []
     for party, matches in party_matches(transaction, rulebook, context, as_of):
         for match in matches:
