@@ -189,3 +189,44 @@ def test_errors_are_those_of_the_detailed_structurer(
         Transaction.from_dict(data)
     assert str(fast.value) == str(before.value)
     assert fast.value.problems == before.value.problems  # type: ignore[attr-defined]
+
+
+def _outcome(fn: Any, *args: Any) -> tuple[str, Any]:
+    try:
+        return "ok", fn(*args)
+    except InvalidInputError as exc:
+        return "error", (str(exc), getattr(exc, "problems", None))
+
+
+NESTED = st.recursive(
+    st.one_of(st.none(), st.integers(), st.text(alphabet='{}[]"\\ab', max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NESTED, st.integers(0, 140))
+def test_fewer_brackets_than_the_limit_never_nest_too_deep(value: Any, wrap: int) -> None:
+    for _ in range(wrap):
+        value = [value]
+    text = json.dumps(value)
+    if text.count("{") + text.count("[") < j.MAX_DEPTH:
+        assert not j._depth_exceeds(json.loads(text), j.MAX_DEPTH)
+
+
+@pytest.mark.parametrize("levels", [1, 126, 127, 128, 129, 300])
+@pytest.mark.parametrize("leaf", ["[]", "1", '"{[["'])
+def test_structure_json_equals_from_dict_of_parse_json(levels: int, leaf: str) -> None:
+    nested = "[" * levels + leaf + "]" * levels
+    for text in (
+        nested,
+        json.dumps(transaction("2019-06-01"))[:-1] + ', "colour": ' + nested + "}",
+        json.dumps(transaction("2019-06-01", parties=[party("x" * levels)])),
+        json.dumps(transaction("2019-06-01", facts={"note": "{" * levels})),
+    ):
+        assert _outcome(j.structure_json, text, Transaction) == _outcome(
+            lambda t: Transaction.from_dict(j.parse_json(t)), text
+        )

@@ -529,6 +529,29 @@ def structure(data: Any, cls: type[T], *, check_depth: bool = True) -> T:
         raise _located_error(problems) from None
 
 
+def structure_json(text: str, cls: type[T]) -> T:
+    """:func:`parse_json` then :func:`structure`: the same value, or the same error.
+
+    The nesting-depth walk of :func:`structure` is skipped when the text holds fewer than
+    :data:`MAX_DEPTH` opening brackets (``{`` and ``[``, those inside strings included):
+    every level of nesting opens one, so such a value cannot nest that deep.
+
+    Raises:
+        InvalidInputError: As :func:`parse_json`, then as :func:`structure`.
+
+    Example:
+        >>> from tradecontrol import Transaction
+        >>> structure_json('{"id": "T-1", "date": "2019-05-17"}', Transaction).kind.value
+        'export'
+        >>> structure_json('{"id": "T-1", "date": "2019-05-17", "id": "T-2"}', Transaction)
+        Traceback (most recent call last):
+        ...
+        tradecontrol.errors.InvalidInputError: id: key 'id' appears twice in one object
+    """
+    data = parse_json(text)
+    return structure(data, cls, check_depth=text.count("{") + text.count("[") >= MAX_DEPTH)
+
+
 def _located_error(problems: list[tuple[str, str]]) -> InvalidInputError:
     """One error for ``(path, message)`` pairs: the first, with up to three more named."""
     path, message = problems[0]
