@@ -230,3 +230,39 @@ def test_structure_json_equals_from_dict_of_parse_json(levels: int, leaf: str) -
         assert _outcome(j.structure_json, text, Transaction) == _outcome(
             lambda t: Transaction.from_dict(j.parse_json(t)), text
         )
+
+
+JSON_BITS = st.sampled_from(
+    [
+        *("{", "}", "[", "]", ",", ":", " ", '"a"', '"b"', '"\\u00e9"', '"\\ud800"', "\ufeff"),
+        *("1", "-0", "0.5", "-0.0", "1e400", "-1e400", "1e-400", "1" * 4301, "2.5e3", "NaN"),
+        *("Infinity", "-Infinity", "true", "null", "nul", "\n", "\t", "01", '"x\\"y"'),
+    ]
+)
+
+
+def _json_texts() -> st.SearchStrategy[str]:
+    valid = st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=3)),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(st.sampled_from("abc"), inner, max_size=3)
+        ),
+        max_leaves=20,
+    ).map(json.dumps)  # NaN and Infinity appear as Python writes them
+
+    def repeat_a_key(text: str) -> str:
+        return text.replace("{", '{"a": 1, "a": 2, ', 1)
+
+    return st.one_of(valid, valid.map(repeat_a_key), st.lists(JSON_BITS, max_size=12).map("".join))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_json_texts())
+def test_parse_json_equals_the_located_parse(text: str) -> None:
+    """The C pass returns what the hooked parse returns, and errors are the hooked parse's."""
+    fast, located = _outcome(j.parse_json, text), _outcome(j._parse_located, text)
+    assert fast[0] == located[0]
+    if fast[0] == "ok":
+        assert json.dumps(fast[1]) == json.dumps(located[1])  # NaN-safe, types and order
+    else:
+        assert fast == located

@@ -639,6 +639,44 @@ def parse_json(text: str) -> Any:
         ...
         tradecontrol.errors.InvalidInputError: value: number 1e400 is out of range
     """  # noqa: E501
+    try:  # one C pass whose hooks stop at anything refused; no closures, no flag
+        return _decode_plain(text)
+    except Exception:  # refused, or not JSON: the located parse says what and where
+        return _parse_located(text)
+
+
+class _Stop(Exception):
+    """A value :func:`parse_json` refuses (internal; the located parse reports it)."""
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Stop
+    return out
+
+
+def _finite_float(literal: str) -> float:
+    number = float(literal)
+    if number in (math.inf, -math.inf):
+        raise _Stop
+    return number
+
+
+def _no_constant(literal: str) -> Any:
+    raise _Stop
+
+
+_decode_plain = json.JSONDecoder(
+    object_pairs_hook=_unique_pairs, parse_float=_finite_float, parse_constant=_no_constant
+).decode
+"""The fast pass of :func:`parse_json`: the value :func:`_parse_located` returns for the
+same text whenever it returns at all (an integer over Python's 4,300 digits raises
+``ValueError`` in the C scanner; a byte order mark is no JSON value), else an exception."""
+
+
+def _parse_located(text: str) -> Any:
+    """:func:`parse_json` in full: every refusal kept in place, then found with its path."""
     refused = False
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
