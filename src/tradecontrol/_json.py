@@ -25,10 +25,10 @@ from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
+    StructureHandlerNotFoundError,
 )
-from cattrs.fns import identity
+from cattrs.fns import identity, raise_error
 from cattrs.gen import make_dict_structure_fn
-from cattrs.gen._shared import find_structure_handler
 
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment, parse_moment
@@ -483,6 +483,15 @@ def _pass_through(converter: Any, t: Any) -> Callable[[Any, Any], Any] | Literal
     return False
 
 
+def _type_hook(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], Any] | None:
+    """The hook cattrs gives a field that has an attrs converter (None: the converter alone)."""
+    try:
+        hook = conv.get_structure_hook(t, cache_result=False)
+    except StructureHandlerNotFoundError:
+        return None
+    return None if hook == raise_error else hook
+
+
 def _fast_overrides(cls: type[Any], conv: cattrs.Converter) -> dict[str, Any]:
     """Per-field cattrs overrides of the fast structurer for attrs class ``cls``."""
     attrs.resolve_types(cls)
@@ -492,7 +501,7 @@ def _fast_overrides(cls: type[Any], conv: cattrs.Converter) -> dict[str, Any]:
             continue  # structured by its type hook, as in the detailed converter
         how = _pass_through(a.converter, a.type)
         if how is False:  # the hook the detailed converter uses (None: a type without one)
-            how = find_structure_handler(a, a.type, conv, prefer_attrs_converters=False)
+            how = _type_hook(conv, a.type)
         if how is not None:  # else handed to the attrs converter as parsed
             out[a.name] = cattrs.override(struct_hook=how)
     return out
