@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests._intl_lists import DATA, needs_shared
 from tests.conftest import HUAWEI, party, transaction
 from tradecontrol import Jurisdiction, Rulebook, Transaction
 from tradecontrol import _json as j
@@ -266,3 +267,18 @@ def test_parse_json_equals_the_located_parse(text: str) -> None:
         assert json.dumps(fast[1]) == json.dumps(located[1])  # NaN-safe, types and order
     else:
         assert fast == located
+
+
+@needs_shared
+@pytest.mark.parametrize("name", ["un/UN_consolidated.xml", "ofac/watchman-bench-2021/sdn.csv"])
+def test_real_listings_structure_the_same(name: str) -> None:
+    """Every listing of a real list file, through its canonical JSON, both ways."""
+    from tradecontrol import lists
+    from tradecontrol.listings import Listing
+
+    snapshot = lists.load(DATA / name)
+    assert snapshot.listings
+    for listing in snapshot.listings:
+        data = listing.to_dict()
+        fast = j.FAST_CONVERTER.structure(data, Listing)
+        assert fast == j.CONVERTER.structure(data, Listing) == listing
