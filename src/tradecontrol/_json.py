@@ -17,7 +17,7 @@ import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 import cattrs
@@ -25,8 +25,9 @@ from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
+    StructureHandlerNotFoundError,
 )
-from cattrs.fns import identity
+from cattrs.fns import identity, raise_error
 from cattrs.gen import make_dict_structure_fn
 
 from tradecontrol import _validators as v
@@ -234,8 +235,45 @@ def _fixed_tuple(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], tuple[A
     return structure_fixed
 
 
-def _make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+def _attrs_hook(
+    conv: cattrs.Converter, cls: type[Any], detailed: bool
+) -> Callable[[Any, Any], Any]:
+    """Structure hook for an attrs class: a JSON object, its keys the class's fields."""
+    if detailed:
+        inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+    else:
+        inner = make_dict_structure_fn(
+            cls,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            _cattrs_prefer_attrib_converters=True,
+            **_fast_overrides(cls, conv),
+        )
+
+    guard = cls is Entity
+
+    def structure_obj(value: Any, _: Any) -> Any:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            raise InvalidInputError(f"expected an object, got {type(value).__name__}")
+        if guard:
+            _check_owner_tree(value)
+        return inner(value, cls)
+
+    return structure_obj
+
+
+def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
+    """The converter; ``detailed=False`` gives the fast structurer (see :func:`structure`).
+
+    The fast one registers the same hooks, but its generated functions keep no per-field
+    error bookkeeping, its lists skip the per-element ``try``, and a field whose attrs
+    converter checks everything the field's type hook checks is handed to that converter
+    as parsed (:func:`_pass_through`), instead of being structured twice. It is never
+    asked to explain an error: on any exception :func:`structure` asks the detailed one.
+    """
+    conv = cattrs.Converter(
+        forbid_extra_keys=True, omit_if_default=True, detailed_validation=detailed
+    )
 
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(bool, _strict_bool)
@@ -253,6 +291,8 @@ def _make_converter() -> cattrs.Converter:
         elem = typing.get_args(t)[0]
         if _is_fact_pair(elem):
             return lambda x, _: _facts(x)
+        if not detailed:
+            return _fast_seq(conv, elem)
 
         def structure_seq(value: Any, _: Any) -> tuple[Any, ...]:
             if not isinstance(value, list | tuple):
@@ -274,21 +314,7 @@ def _make_converter() -> cattrs.Converter:
 
     conv.register_structure_hook_factory(_is_fixed_tuple, lambda t: _fixed_tuple(conv, t))
 
-    def attrs_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
-        inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
-
-        guard = cls is Entity
-
-        def structure_obj(value: Any, _: Any) -> Any:
-            if not isinstance(value, Mapping):
-                raise InvalidInputError(f"expected an object, got {type(value).__name__}")
-            if guard:
-                _check_owner_tree(value)
-            return inner(value, cls)
-
-        return structure_obj
-
-    conv.register_structure_hook_factory(attrs.has, attrs_factory)
+    conv.register_structure_hook_factory(attrs.has, lambda cls: _attrs_hook(conv, cls, detailed))
 
     conv.register_unstructure_hook(Jurisdiction, lambda j: j.code)
     conv.register_unstructure_hook(Decimal, str)
@@ -368,7 +394,121 @@ def _json_number(value: Decimal) -> int | float | str:
     return as_float if Decimal(repr(as_float)) == value else str(value)
 
 
+def _fast_seq(conv: cattrs.Converter, elem: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+    """Fast structure hook for ``tuple[X, ...]``: no per-element error bookkeeping."""
+    hook: Callable[[Any, Any], Any] | None = None
+
+    def structure_seq_fast(value: Any, _: Any) -> tuple[Any, ...]:
+        nonlocal hook
+        if not isinstance(value, list | tuple):
+            raise InvalidInputError(f"expected a list, got {type(value).__name__}")
+        if hook is None:  # resolved on first use: Entity -> Ownership -> Entity recurses
+            hook = conv.get_structure_hook(elem)
+        return tuple([hook(item, elem) for item in value])
+
+    return structure_seq_fast
+
+
+class _Slow(Exception):
+    """The fast structurer cannot vouch for a value; the detailed one decides (internal)."""
+
+
+def _str_or_none(value: Any, _: Any) -> Any:
+    """Fast guard of a ``Jurisdiction | None`` field: what its type hook would accept."""
+    if value is None or isinstance(value, str):
+        return value
+    raise _Slow
+
+
+def _list_of_str(value: Any, _: Any) -> Any:
+    """Fast guard of a ``tuple[str, ...]`` or ``tuple[Jurisdiction, ...]`` field."""
+    if isinstance(value, list | tuple) and all(isinstance(x, str) for x in value):
+        return value
+    raise _Slow
+
+
+def _inner_converter(converter: Any) -> Any:
+    """The converter ``_validators.locate_errors`` wrapped (``fn`` of its closure)."""
+    code = getattr(converter, "__code__", None)
+    closure = getattr(converter, "__closure__", None)
+    if code is not None and closure and "fn" in code.co_freevars:
+        return closure[code.co_freevars.index("fn")].cell_contents
+    return converter
+
+
+def _pass_through(converter: Any, t: Any) -> Callable[[Any, Any], Any] | Literal[False] | None:
+    """How the fast structurer treats a field with attrs converter ``converter`` and type ``t``.
+
+    Returns ``None`` when the converter alone accepts exactly the values the type's hook
+    accepts and gives, on those, what it gives after the hook (the parsed value goes
+    straight to the class); a guard when that holds once the guard has checked the
+    container and element types the hook checks (a guard returns the value unchanged or
+    raises); ``False`` when the field must be structured by its type hook, as the
+    detailed converter does. Each pair below was checked against the hooks of
+    :func:`_make_converter` (``tests/test_fast_structure.py`` compares both structurers
+    on generated data).
+    """
+    from tradecontrol import content, transactions
+    from tradecontrol._reasons import reason_codes
+    from tradecontrol.jurisdictions import jurisdictions, opt_jurisdiction
+
+    fn = _inner_converter(converter)
+    if isinstance(fn, v.enum_of):  # hook: cls(value); converter: the same, or the member
+        return None if fn.cls is t else False
+    if t is str:  # hook: a str; each converter starts with v.text (a str)
+        return None if fn in (v.text, v.name_text, v.lower_text) else False
+    if t == Moment:  # hook: parse_moment (None passed on; the converter refuses it)
+        return None if fn is parse_moment else False
+    if _is_optional(t, str):  # hook: None or a str; each converter: None or a str check
+        return (
+            None
+            if fn in (v.optional_text, v.opt_eccn, v.opt_currency, v.opt_partial_date)
+            else False
+        )
+    if _is_optional(t, Decimal):  # hook: v.decimal; converter: v.decimal plus a sign check
+        return None if fn is v.opt_non_negative_decimal else False
+    if _is_optional(t, int):  # hook and converter: v.non_negative_int
+        return None if fn is v.opt_non_negative_int else False
+    if _is_optional(t, v.Percent):  # hook and converter: v.percent
+        return None if fn is v.opt_percent else False
+    if _is_optional(t, bool):  # hook and converter: a bool or None
+        return None if fn in (transactions._opt_bool, content._opt_bool) else False
+    if _is_optional(t, Jurisdiction):  # hook: Jurisdiction(code), refusing a non-str
+        return _str_or_none if fn in (opt_jurisdiction, transactions._place) else False
+    if _is_homogeneous_tuple(t) and typing.get_args(t)[0] in (str, Jurisdiction):
+        # hook: a list or tuple of str (each a Jurisdiction code, or text)
+        convs = (v.text_tuple, v.partial_dates, reason_codes, transactions._licence_ids)
+        if fn in (*convs, content._eccns, jurisdictions):
+            return _list_of_str
+    return False
+
+
+def _type_hook(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], Any] | None:
+    """The hook cattrs gives a field that has an attrs converter (None: the converter alone)."""
+    try:
+        hook = conv.get_structure_hook(t, cache_result=False)
+    except StructureHandlerNotFoundError:
+        return None
+    return None if hook == raise_error else hook
+
+
+def _fast_overrides(cls: type[Any], conv: cattrs.Converter) -> dict[str, Any]:
+    """Per-field cattrs overrides of the fast structurer for attrs class ``cls``."""
+    attrs.resolve_types(cls)
+    out: dict[str, Any] = {}
+    for a in attrs.fields(cls):
+        if a.converter is None or not a.init:
+            continue  # structured by its type hook, as in the detailed converter
+        how = _pass_through(a.converter, a.type)
+        if how is False:  # the hook the detailed converter uses (None: a type without one)
+            how = _type_hook(conv, a.type)
+        if how is not None:  # else handed to the attrs converter as parsed
+            out[a.name] = cattrs.override(struct_hook=how)
+    return out
+
+
 CONVERTER = _make_converter()
+FAST_CONVERTER = _make_converter(detailed=False)
 
 
 def structure(data: Any, cls: type[T], *, check_depth: bool = True) -> T:
@@ -385,6 +525,10 @@ def structure(data: Any, cls: type[T], *, check_depth: bool = True) -> T:
     """
     if check_depth and _depth_exceeds(data, MAX_DEPTH):
         raise InvalidInputError(f"nested deeper than {MAX_DEPTH} levels")
+    try:  # the fast structurer; it gives the same value whenever it succeeds
+        return FAST_CONVERTER.structure(data, cls)
+    except Exception:  # the detailed structurer finds and words every problem
+        pass
     try:
         return CONVERTER.structure(data, cls)
     except Exception as exc:
@@ -392,6 +536,29 @@ def structure(data: Any, cls: type[T], *, check_depth: bool = True) -> T:
         if not problems:  # pragma: no cover - defensive
             problems = [("", str(exc))]
         raise _located_error(problems) from None
+
+
+def structure_json(text: str, cls: type[T]) -> T:
+    """:func:`parse_json` then :func:`structure`: the same value, or the same error.
+
+    The nesting-depth walk of :func:`structure` is skipped when the text holds fewer than
+    :data:`MAX_DEPTH` opening brackets (``{`` and ``[``, those inside strings included):
+    every level of nesting opens one, so such a value cannot nest that deep.
+
+    Raises:
+        InvalidInputError: As :func:`parse_json`, then as :func:`structure`.
+
+    Example:
+        >>> from tradecontrol import Transaction
+        >>> structure_json('{"id": "T-1", "date": "2019-05-17"}', Transaction).kind.value
+        'export'
+        >>> structure_json('{"id": "T-1", "date": "2019-05-17", "id": "T-2"}', Transaction)
+        Traceback (most recent call last):
+        ...
+        tradecontrol.errors.InvalidInputError: id: key 'id' appears twice in one object
+    """
+    data = parse_json(text)
+    return structure(data, cls, check_depth=text.count("{") + text.count("[") >= MAX_DEPTH)
 
 
 def _located_error(problems: list[tuple[str, str]]) -> InvalidInputError:
@@ -481,6 +648,44 @@ def parse_json(text: str) -> Any:
         ...
         tradecontrol.errors.InvalidInputError: value: number 1e400 is out of range
     """  # noqa: E501
+    try:  # one C pass whose hooks stop at anything refused; no closures, no flag
+        return _decode_plain(text)
+    except Exception:  # refused, or not JSON: the located parse says what and where
+        return _parse_located(text)
+
+
+class _Stop(Exception):
+    """A value :func:`parse_json` refuses (internal; the located parse reports it)."""
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Stop
+    return out
+
+
+def _finite_float(literal: str) -> float:
+    number = float(literal)
+    if number in (math.inf, -math.inf):
+        raise _Stop
+    return number
+
+
+def _no_constant(literal: str) -> Any:
+    raise _Stop
+
+
+_decode_plain = json.JSONDecoder(
+    object_pairs_hook=_unique_pairs, parse_float=_finite_float, parse_constant=_no_constant
+).decode
+"""The fast pass of :func:`parse_json`: the value :func:`_parse_located` returns for the
+same text whenever it returns at all (an integer over Python's 4,300 digits raises
+``ValueError`` in the C scanner; a byte order mark is no JSON value), else an exception."""
+
+
+def _parse_located(text: str) -> Any:
+    """:func:`parse_json` in full: every refusal kept in place, then found with its path."""
     refused = False
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

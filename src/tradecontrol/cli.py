@@ -38,7 +38,7 @@ from datetime import date
 from typing import IO, Any, TextIO
 
 from tradecontrol import __version__, lists
-from tradecontrol._json import parse_json, within
+from tradecontrol._json import parse_json, structure_json, within
 from tradecontrol._time import Moment, parse_moment
 from tradecontrol.batch import DEFAULT_CHUNK_SIZE, check_jobs, ordered_map
 from tradecontrol.decision import Decision, Finding, Outcome
@@ -66,6 +66,10 @@ MAX_SIDE_FILE_BYTES = 16 << 20
 """Largest accepted --licenses / --usage file (16 MiB)."""
 
 _TABLE = "{id:<28} {outcome:<16} {rule:<22} {ref:<34} {citation}"
+
+_json_line = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+"""``json.dumps(value, ensure_ascii=False)``, the encoder built once (a ``to_dict`` value
+has no cycles to look for, so the text is the same)."""
 
 
 def _as_of(text: str) -> Moment:
@@ -236,7 +240,7 @@ def _parse(raw: bytes | None, first: bool) -> Transaction:
         raise InvalidInputError(
             "starts with a UTF-8 byte order mark (BOM); only the first line of a file may"
         )
-    return Transaction.from_dict(parse_json(text))
+    return structure_json(text, Transaction)  # as Transaction.from_dict(parse_json(text))
 
 
 def _read_json_file(path: str) -> Any:
@@ -419,7 +423,7 @@ def _decide_lines(
             transaction, state["rulebook"], as_of=state["as_of"], usage=state["usage"]
         )
         if state["format"] == "json":
-            text = json.dumps(decision.to_dict(), ensure_ascii=False)
+            text = _json_line(decision.to_dict())
         else:
             text = "\n".join([_table_row(decision), *_table_notes(decision)])
         out.append((text, None, decision.rules_checked))
