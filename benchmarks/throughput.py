@@ -66,6 +66,11 @@ for _ in range(3):  # best of three, each with a cold name cache
         _query_keys.cache_clear()
     except ImportError:
         pass
+    try:  # the per-token caches of screening's query analysis (newer revisions), cold too
+        from tradecontrol.screening.scoring import _clear_query_caches
+        _clear_query_caches()
+    except ImportError:
+        pass
     memo = getattr(getattr(rb, "_screening", None), "_memo", None)
     if memo is not None:  # cold screening memo too (same entities every pass)
         memo.clear()
