@@ -340,6 +340,16 @@ def main() -> None:
                 "evaluate exact (target >= 1,000/s)",
             )
         )
+        base_fuzzy = run_child(base_src, full, jsonl)
+        rows.append(
+            (
+                "  screening on, against the baseline",
+                f"{fuzzy['n'] / fuzzy['cpu']:,.0f}",
+                f"{base_fuzzy['n'] / base_fuzzy['cpu']:,.0f}",
+                f"{base_fuzzy['cpu'] / fuzzy['cpu']:.2f}x",
+                f"rev {args.baseline_rev}, screening on",
+            )
+        )
     print(
         f"{args.count:,} transactions, rulebook {rulebook.name} "
         f"(CLI start-up incl. rulebook load: {cli['fixed_wall']:.1f} s wall)"

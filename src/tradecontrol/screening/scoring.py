@@ -586,36 +586,36 @@ def _lineage(scored: tuple[_Token, ...], particles: frozenset[str]) -> tuple[int
 
 
 @lru_cache(maxsize=_TOKEN_CACHE)
-def _fine(tok: _Token) -> frozenset[str]:
+def _fine(tok: _Token) -> tuple[str, ...]:
     """Keys of a token that survive one typo (pure, cached per token).
 
     The token, its consonant skeleton and its one-letter deletions; a number as written.
     """
     text = tok.text
     if tok.type == _NUMBER:
-        return frozenset({"n:" + text})
+        return ("n:" + text,)
     keys = {"t:" + text}
     if tok.skeleton:
         keys.add("s:" + tok.skeleton)
     if len(text) >= _DELETION_MIN:
         keys.update("t:" + text[:k] + text[k + 1 :] for k in range(len(text)))
-    return frozenset(keys)
+    return tuple(keys)
 
 
 @lru_cache(maxsize=_TOKEN_CACHE)
-def _tagged(tok: _Token, tag: str) -> frozenset[str]:
+def _tagged(tok: _Token, tag: str) -> tuple[str, ...]:
     """:func:`_fine` keys of a token, each prefixed with ``tag`` (``S:``, ``M:``), cached."""
-    return frozenset(tag + k for k in _fine(tok))
+    return tuple([tag + k for k in _fine(tok)])
 
 
 @lru_cache(maxsize=_TOKEN_CACHE)
-def _pair_keys(tok: _Token, initial: str) -> frozenset[str]:
+def _pair_keys(tok: _Token, initial: str) -> tuple[str, ...]:
     """``P:`` keys of a token with the initial (or number) of another token, cached."""
-    return frozenset(f"P:{k}|{initial}" for k in _fine(tok))
+    return tuple([f"P:{k}|{initial}" for k in _fine(tok)])
 
 
 @lru_cache(maxsize=_TOKEN_CACHE)
-def _near(tok: _Token) -> tuple[frozenset[str], frozenset[str]]:
+def _near(tok: _Token) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Keys of a name's only distinctive token that survive a near miss beyond one typo.
 
     Two skeletons of ``_NEAR_SKELETON`` consonants or more meet when one, less a consonant
@@ -627,9 +627,9 @@ def _near(tok: _Token) -> tuple[frozenset[str], frozenset[str]]:
     """
     sk = tok.skeleton
     if tok.type != _WORD or len(sk) < _NEAR_SKELETON:
-        return _NONE, _NONE
+        return (), ()
     deletions = [sk[:k] + sk[k + 1 :] for k in range(1, len(sk))]
-    return frozenset("S:d:" + d for d in deletions), frozenset(
+    return tuple(["S:d:" + d for d in deletions]), tuple(
         ["S:s:" + d for d in deletions] + ["S:d:" + sk]
     )
 
@@ -655,10 +655,10 @@ def _view_keys(view: _View, cross: bool) -> tuple[AbstractSet[str], AbstractSet[
     if len(distinct) == 1:
         keys = _tagged(distinct[0], "S:")
         near_filed, near_probes = _near(distinct[0])
-        looked_up = keys | near_probes
+        looked_up = {*keys, *near_probes}
         if cross:
-            looked_up |= _tagged(distinct[0], "M:")
-        return keys | near_filed, looked_up
+            looked_up.update(_tagged(distinct[0], "M:"))
+        return {*keys, *near_filed}, looked_up
     paired: set[str] = set()
     filed: set[str] = set()
     probes: set[str] = set()
@@ -682,16 +682,17 @@ def _view_keys(view: _View, cross: bool) -> tuple[AbstractSet[str], AbstractSet[
             continue
         for j, initial in enumerate(initials):
             if j != i:
-                paired |= _pair_keys(tok, initial)
+                paired.update(_pair_keys(tok, initial))
                 for letter in extra[j]:
-                    filed |= _pair_keys(tok, letter)
+                    filed.update(_pair_keys(tok, letter))
         # against a one-token name, the other distinctive tokens go unpaired at
         # _ORG_EXTRA_COST: only a token outweighing them can reach CANDIDATE_FLOOR
         rest = distinct_weight - tok.weight
         if cross and _ORG_EXTRA_COST * rest <= 2 * (tok.weight + other_weight + 10):
-            filed |= _tagged(tok, "M:")
-            probes |= _tagged(tok, "S:")
-    return paired | filed, paired | probes
+            filed.update(_tagged(tok, "M:"))
+            probes.update(_tagged(tok, "S:"))
+    # the caller only reads the sets: one set serves both when nothing is added to either
+    return (paired | filed) if filed else paired, (paired | probes) if probes else paired
 
 
 def _views(name: str) -> tuple[_View, _View, str]:
@@ -856,11 +857,14 @@ def prepare(entity: Entity) -> Prepared:
         for i in entity.identifiers
         if i.scheme in _terms()["ids"] and (value := _ident_value(i.scheme, i.value))
     )
-    keys: set[str] = set()
-    for name in (*names, *weak):
-        keys |= name.keys
-    ids = {f"i:{scheme}:{value}" for scheme, value in identifiers}
-    filed = frozenset(keys | ids)
+    own = (*names, *weak)
+    if identifiers:
+        ids = (f"i:{scheme}:{value}" for scheme, value in identifiers)
+        filed = frozenset().union(*(n.keys for n in own), ids)
+    elif len(own) == 1:
+        filed = own[0].keys  # one name: its keys are the entity's (no copy)
+    else:
+        filed = frozenset().union(*(n.keys for n in own))
     dates = (*([entity.birth_date] if entity.birth_date else []), *entity.birth_dates)
     countries = {j.code.split("-")[0] for j in entity.nationalities}
     if entity.country is not None:
