@@ -53,14 +53,22 @@ def fold_tokens(name: str) -> list[str]:
     Returns:
         The tokens, possibly empty.
     """
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
-    text = _anyascii(text) if HAVE_ANYASCII else _strip_marks(text)
+    if name.isascii() and name.isprintable():
+        text = name  # NFKC, format and control characters, transliteration: nothing to do
+    else:
+        text = unicodedata.normalize("NFKC", name)
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
+        text = _anyascii(text) if HAVE_ANYASCII else _strip_marks(text)
     text = text.casefold().replace("'", "").replace("`", "").replace("&", " and ")
     text = _NON_ALNUM.sub(" ", text)
-    text = _LEET.sub(lambda m: _LEET_MAP[m.group()], text)
-    text = _DIGIT_ALPHA.sub(" ", text)
+    if not text.replace(" ", "").isalpha():  # digits: leetspeak, or split from letters
+        text = _LEET.sub(_unleet, text)
+        text = _DIGIT_ALPHA.sub(" ", text)
     return text.split()
+
+
+def _unleet(match: re.Match[str]) -> str:
+    return _LEET_MAP[match.group()]
 
 
 def join_initials(tokens: list[str]) -> list[str]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Set as AbstractSet
 from functools import cache, lru_cache
 from typing import Any, NamedTuple, TypeVar
 
@@ -269,7 +270,8 @@ class Prepared:
         if all(n.probes is n.keys for n in own):
             return self.keys
         found = set().union(*(n.probes for n in own))
-        found.update(k for k in self.keys if k.startswith("i:"))
+        # the identifier keys (``prepare`` files no other key under ``i:``)
+        found.update(f"i:{scheme}:{value}" for scheme, value in self.identifiers)
         return frozenset(found)
 
 
@@ -353,6 +355,13 @@ def _skeleton(text: str) -> str:
     return text[0] + _DOUBLES.sub(r"\1", _VOWELS.sub("", text[1:]))
 
 
+_TOKEN_CACHE = 1 << 15
+"""Distinct tokens (and token pairs) whose analysis each per-token cache keeps: bounded,
+so memory stays flat over a long batch; the cached functions are pure, so a cache only
+saves time, never changes a result."""
+
+
+@lru_cache(maxsize=_TOKEN_CACHE)
 def _word(text: str) -> _Token:
     skeleton = _skeleton(text) if len(text) >= _SKELETON_MIN else ""
     if len(skeleton) < _SKELETON_MIN - 1:  # ``lc`` (Lucy, Lucio) says too little
@@ -383,7 +392,7 @@ def _legal_at(tokens: list[str], i: int) -> tuple[int, str] | None:
     return None
 
 
-@cache
+@lru_cache(maxsize=_TOKEN_CACHE)
 def _cut_form(token: str) -> str | None:
     """The one-word legal form a name's last token is the beginning of (``compan``), if any."""
     single: tuple[str, ...] = _terms()["single"]
@@ -393,7 +402,7 @@ def _cut_form(token: str) -> str | None:
     return None
 
 
-@cache
+@lru_cache(maxsize=_TOKEN_CACHE)
 def _fuzzy_form(token: str) -> str | None:
     """The legal form a long token misspells (``aktiengeselschaft`` -> ``ag``), if any."""
     if not AVAILABLE:  # exact-normalised matching only: no misspelt legal forms
@@ -436,9 +445,12 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool =
     if mode == _ORG:
         tokens = _read_numbers(join_initials(tokens), terms)
     i = 0
-    while i < len(tokens):
+    end = len(tokens)
+    org = mode == _ORG
+    first = terms["first"]
+    while i < end:
         tok = tokens[i]
-        if mode == _ORG and tok in terms["first"]:
+        if org and tok in first:
             found = _legal_at(tokens, i)
             if found is not None:
                 out.append(_Token(found[1], _LEGAL, 0.0))
@@ -446,26 +458,10 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool =
                 i += found[0]
                 continue
         i += 1
-        if tok.isdigit():
-            out.append(_Token(tok.lstrip("0") or "0", _NUMBER, _NUMBER_WEIGHT))
-        elif mode == _PERSON and (tok in terms["titles"]):
-            out.append(_Token(tok, _GENERIC, _GENERIC_WEIGHT))
-        elif mode == _PERSON and tok in terms["particles"]:
-            out.append(_Token(terms["particles"][tok], _GENERIC, _GENERIC_WEIGHT))
-        elif tok in terms["stop"]:
-            out.append(_Token(tok, _GENERIC, _STOP_WEIGHT))
-        elif mode == _ORG and tok in terms["generic"]:
-            out.append(_Token(tok, _GENERIC, _GENERIC_WEIGHT))
-        elif mode == _ORG and len(tok) >= _FUZZY_FORM_MIN and (form := _fuzzy_form(tok)):
-            out.append(_Token(form, _LEGAL, 0.0))
-            legal.add(form)
-        elif (
-            mode == _ORG and i == len(tokens) and len(tok) >= _CUT_MIN and (form := _cut_form(tok))
-        ):
-            out.append(_Token(form, _LEGAL, 0.0))  # cut at a field length: ``COMPAN``
-            legal.add(form)
-        else:
-            out.append(_word(tok))
+        token = _token(tok, mode, org and i == end)
+        out.append(token)
+        if token.type == _LEGAL:
+            legal.add(token.text)
     if not any(t.type == _WORD for t in out):
         # a name made only of generic words (``Bank of China``): they are its identity
         out = [
@@ -474,50 +470,103 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool =
             else t
             for t in out
         ]
-    numbers = frozenset(t.text for t in out if t.type == _NUMBER)
     scored = tuple(t for t in out if t.type != _LEGAL)
-    common = tuple(mode == _PERSON and (syllabic or t.text in terms["common"]) for t in scored)
-    nicknames: dict[str, frozenset[str]] = terms["nicknames"]
-    lineage = (
-        _lineage(scored, terms["lineage"])
-        if mode == _PERSON and not inverted
-        else (0,) * len(scored)
+    person = mode == _PERSON
+    # per scored token, its columns (cached per token): one row each, transposed at once
+    rows = [_row(t, person, syllabic) for t in scored]
+    (texts, plain, skeletons, weights, words, distinct, long, common, nick, prefixes) = (
+        tuple(zip(*rows, strict=True)) if rows else ((),) * 10
     )
+    lineage = _lineage(scored, terms["lineage"]) if person and not inverted else (0,) * len(scored)
+    if any(lineage):
+        by_lineage = tuple(
+            tuple((k, text) for k, text in enumerate(texts) if not (r and lineage[k] not in (0, r)))
+            for r in (0, 1, 2)
+        )
+        profiles = tuple(f"{p}{r}" for p, r in zip(prefixes, lineage, strict=True))
+    else:  # no nasab: every token may pair with every other, all profiles of lineage 0
+        by_lineage = (tuple(enumerate(texts)),) * 3
+        profiles = tuple(p + "0" for p in prefixes)
+    joined = "".join(tokens)
     return _View(
         tokens=tuple(out),
         legal=frozenset(legal),
-        numbers=numbers,
-        joined="".join(tokens),
-        form=" ".join(t.text for t in out),
-        distinctive=any(t.type in (_WORD, _NUMBER) for t in out),
+        numbers=frozenset(t.text for t in out if t.type == _NUMBER),
+        joined=joined,
+        form=" ".join([t.text for t in out]),
+        distinctive=any(distinct),  # legal forms are never distinctive
         scored=scored,
-        texts=tuple(t.text for t in scored),
-        plain=tuple(t.type != _NUMBER and len(t.text) > 1 for t in scored),
-        skeletons=tuple(t.skeleton for t in scored),
-        weights=tuple(t.weight for t in scored),
-        words=tuple(t.type == _WORD for t in scored),
-        distinct=tuple(t.type in _WORD_OR_NUMBER for t in scored),
-        long=tuple(len(t.text) > 1 for t in scored),
+        texts=texts,
+        plain=plain,
+        skeletons=skeletons,
+        weights=weights,
+        words=words,
+        distinct=distinct,
+        long=long,
         common=common,
         lineage=lineage,
-        by_lineage=tuple(
-            tuple((k, t.text) for k, t in enumerate(scored) if not (r and lineage[k] not in (0, r)))
-            for r in (0, 1, 2)
-        ),
-        nick=tuple(
-            nicknames.get(t.text, _NONE) if mode == _PERSON and t.type == _WORD else _NONE
-            for t in scored
-        ),
-        total=sum(t.weight for t in scored),
-        integral=all(t.weight.is_integer() for t in scored),
-        joined_key="j:" + "".join(tokens),
-        profiles=tuple(
-            f"{t.text} {t.type == _WORD:d}{c:d}{r}"
-            for t, c, r in zip(scored, common, lineage, strict=True)
-        ),
+        by_lineage=by_lineage,
+        nick=nick,
+        total=sum(weights),
+        integral=all(w.is_integer() for w in weights),
+        joined_key="j:" + joined,
+        profiles=profiles,
         memo=_Memo(),
         aligned=_Memo(),
     )
+
+
+_Row = tuple[str, bool, str, float, bool, bool, bool, bool, frozenset[str], str]
+
+
+@lru_cache(maxsize=_TOKEN_CACHE)
+def _row(token: _Token, person: bool, syllabic: bool) -> _Row:
+    """A scored token's entries in the per-token columns of a :class:`_View` (pure, cached).
+
+    Text, plain, skeleton, weight, word, distinct, long, common, nicknames, and the
+    profile without its lineage digit.
+    """
+    terms = _terms()
+    text, kind = token.text, token.type
+    word = kind == _WORD
+    common = person and (syllabic or text in terms["common"])
+    return (
+        text,
+        kind != _NUMBER and len(text) > 1,
+        token.skeleton,
+        token.weight,
+        word,
+        kind in _WORD_OR_NUMBER,
+        len(text) > 1,
+        common,
+        terms["nicknames"].get(text, _NONE) if person and word else _NONE,
+        f"{text} {word:d}{common:d}",
+    )
+
+
+@lru_cache(maxsize=_TOKEN_CACHE)
+def _token(tok: str, mode: int, last: bool) -> _Token:
+    """What one token is in a view of a name, outside a legal-form phrase (pure, cached).
+
+    ``last``: the token ends an organisation's name (it may be a legal form cut at a field
+    length, ``COMPAN``).
+    """
+    terms = _terms()
+    if tok.isdigit():
+        return _Token(tok.lstrip("0") or "0", _NUMBER, _NUMBER_WEIGHT)
+    if mode == _PERSON and (tok in terms["titles"]):
+        return _Token(tok, _GENERIC, _GENERIC_WEIGHT)
+    if mode == _PERSON and tok in terms["particles"]:
+        return _Token(terms["particles"][tok], _GENERIC, _GENERIC_WEIGHT)
+    if tok in terms["stop"]:
+        return _Token(tok, _GENERIC, _STOP_WEIGHT)
+    if mode == _ORG and tok in terms["generic"]:
+        return _Token(tok, _GENERIC, _GENERIC_WEIGHT)
+    if mode == _ORG and len(tok) >= _FUZZY_FORM_MIN and (form := _fuzzy_form(tok)):
+        return _Token(form, _LEGAL, 0.0)
+    if mode == _ORG and last and len(tok) >= _CUT_MIN and (form := _cut_form(tok)):
+        return _Token(form, _LEGAL, 0.0)  # cut at a field length: ``COMPAN``
+    return _word(tok)
 
 
 def _lineage(scored: tuple[_Token, ...], particles: frozenset[str]) -> tuple[int, ...]:
@@ -536,23 +585,37 @@ def _lineage(scored: tuple[_Token, ...], particles: frozenset[str]) -> tuple[int
     return tuple(0 if mark else 1 if k < first else 2 for k, mark in enumerate(marks))
 
 
-def _fine(tok: _Token) -> set[str]:
-    """Keys of a token that survive one typo.
+@lru_cache(maxsize=_TOKEN_CACHE)
+def _fine(tok: _Token) -> tuple[str, ...]:
+    """Keys of a token that survive one typo (pure, cached per token).
 
     The token, its consonant skeleton and its one-letter deletions; a number as written.
     """
     text = tok.text
     if tok.type == _NUMBER:
-        return {"n:" + text}
+        return ("n:" + text,)
     keys = {"t:" + text}
     if tok.skeleton:
         keys.add("s:" + tok.skeleton)
     if len(text) >= _DELETION_MIN:
         keys.update("t:" + text[:k] + text[k + 1 :] for k in range(len(text)))
-    return keys
+    return tuple(keys)
 
 
-def _near(tok: _Token) -> tuple[set[str], set[str]]:
+@lru_cache(maxsize=_TOKEN_CACHE)
+def _tagged(tok: _Token, tag: str) -> tuple[str, ...]:
+    """:func:`_fine` keys of a token, each prefixed with ``tag`` (``S:``, ``M:``), cached."""
+    return tuple([tag + k for k in _fine(tok)])
+
+
+@lru_cache(maxsize=_TOKEN_CACHE)
+def _pair_keys(tok: _Token, initial: str) -> tuple[str, ...]:
+    """``P:`` keys of a token with the initial (or number) of another token, cached."""
+    return tuple([f"P:{k}|{initial}" for k in _fine(tok)])
+
+
+@lru_cache(maxsize=_TOKEN_CACHE)
+def _near(tok: _Token) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Keys of a name's only distinctive token that survive a near miss beyond one typo.
 
     Two skeletons of ``_NEAR_SKELETON`` consonants or more meet when one, less a consonant
@@ -564,12 +627,14 @@ def _near(tok: _Token) -> tuple[set[str], set[str]]:
     """
     sk = tok.skeleton
     if tok.type != _WORD or len(sk) < _NEAR_SKELETON:
-        return set(), set()
+        return (), ()
     deletions = [sk[:k] + sk[k + 1 :] for k in range(1, len(sk))]
-    return {"S:d:" + d for d in deletions}, {"S:s:" + d for d in deletions} | {"S:d:" + sk}
+    return tuple(["S:d:" + d for d in deletions]), tuple(
+        ["S:s:" + d for d in deletions] + ["S:d:" + sk]
+    )
 
 
-def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
+def _view_keys(view: _View, cross: bool) -> tuple[AbstractSet[str], AbstractSet[str]]:
     """Index keys of one name: those it is filed under, and those it looks up (probes).
 
     A name of one distinctive token is filed under that token's typo-tolerant keys
@@ -586,45 +651,48 @@ def _view_keys(view: _View, cross: bool) -> tuple[set[str], set[str]]:
     of one token and of several never meet (except written together, ``j:``, or equal
     after normalisation, ``x:``).
     """
-    distinct = [t for t in view.scored if t.type in _WORD_OR_NUMBER]
+    distinct = [t for t, d in zip(view.scored, view.distinct, strict=True) if d]
     if len(distinct) == 1:
-        fine = _fine(distinct[0])
-        keys = {"S:" + k for k in fine}
+        keys = _tagged(distinct[0], "S:")
         near_filed, near_probes = _near(distinct[0])
-        looked_up = keys | near_probes
+        looked_up = {*keys, *near_probes}
         if cross:
-            looked_up |= {"M:" + k for k in fine}
-        return keys | near_filed, looked_up
-    keys = set()
+            looked_up.update(_tagged(distinct[0], "M:"))
+        return {*keys, *near_filed}, looked_up
+    paired: set[str] = set()
     filed: set[str] = set()
     probes: set[str] = set()
     initials = [t.text if t.type == _NUMBER else t.text[:_INITIAL_LEN] for t in distinct]
     # a person's given name is also filed under its nicknames' initials (William: b for
     # Bill), which the nickname looks up as its own initial; the relation is symmetric
-    extra = [
-        {n[:_INITIAL_LEN] for n in view.nick[view.scored.index(t)]} - {initials[k]}
-        if t.type == _WORD
-        else set()
-        for k, t in enumerate(distinct)
-    ]
+    extra: list[AbstractSet[str]] = (
+        [
+            {n[:_INITIAL_LEN] for n in view.nick[view.scored.index(t)]} - {initials[k]}
+            if t.type == _WORD
+            else _NONE
+            for k, t in enumerate(distinct)
+        ]
+        if any(view.nick)
+        else [_NONE] * len(distinct)
+    )
     distinct_weight = sum(t.weight for t in distinct)
     other_weight = view.total - distinct_weight  # generic words and stopwords
     for i, tok in enumerate(distinct):
         if len(tok.text) < 2 and tok.type == _WORD:
             continue
-        fine = _fine(tok)
         for j, initial in enumerate(initials):
             if j != i:
-                keys.update(f"P:{k}|{initial}" for k in fine)
-                if extra[j]:
-                    filed.update(f"P:{k}|{letter}" for k in fine for letter in extra[j])
+                paired.update(_pair_keys(tok, initial))
+                for letter in extra[j]:
+                    filed.update(_pair_keys(tok, letter))
         # against a one-token name, the other distinctive tokens go unpaired at
         # _ORG_EXTRA_COST: only a token outweighing them can reach CANDIDATE_FLOOR
         rest = distinct_weight - tok.weight
         if cross and _ORG_EXTRA_COST * rest <= 2 * (tok.weight + other_weight + 10):
-            filed.update("M:" + k for k in fine)
-            probes.update("S:" + k for k in fine)
-    return keys | filed, keys | probes
+            filed.update(_tagged(tok, "M:"))
+            probes.update(_tagged(tok, "S:"))
+    # the caller only reads the sets: one set serves both when nothing is added to either
+    return (paired | filed) if filed else paired, (paired | probes) if probes else paired
 
 
 def _views(name: str) -> tuple[_View, _View, str]:
@@ -660,7 +728,7 @@ def _near_generic(token: str) -> str | None:
     return None
 
 
-def _generic_probes(name: str, kind: EntityKind, org: _View) -> set[str]:
+def _generic_probes(name: str, kind: EntityKind, org: _View) -> AbstractSet[str]:
     """Keys to look up as if each misspelt generic word were spelt right.
 
     A misspelt generic word (``Banc Rossiya``, ``Huawei Technolgies Co Ltd``) reads as a
@@ -671,11 +739,11 @@ def _generic_probes(name: str, kind: EntityKind, org: _View) -> set[str]:
     if kind is EntityKind.PERSON or not any(
         t.type == _WORD and _near_generic(t.text) for t in org.scored
     ):
-        return set()
+        return _NONE
     tokens = fold_tokens(name)
     fixed = [_near_generic(t) or t for t in tokens]
     if fixed == tokens:
-        return set()
+        return _NONE
     org = _view(fixed, _ORG)
     filed, looked_up = _view_keys(org, kind is EntityKind.ORGANIZATION)
     return filed | looked_up
@@ -717,6 +785,8 @@ def _syllabic(name: str) -> str:
     Each such character is a syllable chosen among homophones: ``高市`` and ``高石`` read
     alike in Latin letters but are different names.
     """
+    if name.isascii():  # no Han, kana or Hangul character
+        return ""
     letters = [c for c in name if not c.isspace() and c not in "·・-"]
     if letters and all(_SYLLABIC.fullmatch(c) for c in letters):
         return "".join(sorted(letters))
@@ -752,6 +822,14 @@ def _ident_value(scheme: str, value: str) -> str:
     return folded
 
 
+def _clear_query_caches() -> None:
+    """Empty the per-token caches of :func:`prepare` (benchmarks measure cold passes)."""
+    for cached in (_word, _token, _row, _fine, _tagged, _pair_keys, _near):
+        cached.cache_clear()
+    for cached_form in (_cut_form, _fuzzy_form, _near_generic):
+        cached_form.cache_clear()
+
+
 def prepare(entity: Entity) -> Prepared:
     """Analyse an entity once for :func:`compare`.
 
@@ -779,11 +857,14 @@ def prepare(entity: Entity) -> Prepared:
         for i in entity.identifiers
         if i.scheme in _terms()["ids"] and (value := _ident_value(i.scheme, i.value))
     )
-    keys: set[str] = set()
-    for name in (*names, *weak):
-        keys |= name.keys
-    ids = {f"i:{scheme}:{value}" for scheme, value in identifiers}
-    filed = frozenset(keys | ids)
+    own = (*names, *weak)
+    if identifiers:
+        ids = (f"i:{scheme}:{value}" for scheme, value in identifiers)
+        filed = frozenset().union(*(n.keys for n in own), ids)
+    elif len(own) == 1:
+        filed = own[0].keys  # one name: its keys are the entity's (no copy)
+    else:
+        filed = frozenset().union(*(n.keys for n in own))
     dates = (*([entity.birth_date] if entity.birth_date else []), *entity.birth_dates)
     countries = {j.code.split("-")[0] for j in entity.nationalities}
     if entity.country is not None:
