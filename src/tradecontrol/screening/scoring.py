@@ -905,12 +905,27 @@ def _token_pairs(
         best_q = [0.0] * len(qv.weights)
         value = lost = 0.0
         agree_l = 0
+        left = lv.total  # weight of the listed tokens not yet looked at
+        last = len(lweights) - 1
         for j, profile in enumerate(lv.profiles):
             column = memo.get(profile)
             if column is None:
                 column = memo[profile] = _pair_column(qv, lv, j, person)
+            left -= lweights[j]
             if not column:
                 lost += lweights[j]
+                # the same bound with every token not yet looked at pairing perfectly:
+                # enough unpaired weight stops before the other columns are computed
+                reach = value + left + qv.total
+                cost = (
+                    _ORG_EXTRA_COST
+                    if not person
+                    else _MIDDLE_COST
+                    if agree_l + last - j >= 2 and len(qv.weights) >= 2
+                    else 1.0
+                )
+                if reach / (reach + cost * lost) < floor - 1e-9:
+                    return None
                 continue
             top = column[0][0]  # columns are best first
             value += top * lweights[j]
