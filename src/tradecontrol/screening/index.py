@@ -71,6 +71,24 @@ class CandidateIndex:
             found.update(self.postings.get(key, ()))
         return tuple(sorted(found))
 
+    def shared_keys(self, query: Prepared) -> dict[int, list[str]]:
+        """Position of each listing filed under one of ``query.probes`` → those keys.
+
+        The same listings as :meth:`candidates` (the keys in ``probes`` order, the
+        positions in the order first found); the comparison tests the names of each
+        against its few keys instead of all the query's probes.
+        """
+        found: dict[int, list[str]] = {}
+        get = found.get
+        for key in query.probes:
+            for pos in self.postings.get(key, ()):
+                keys = get(pos)
+                if keys is None:
+                    found[pos] = [key]
+                else:
+                    keys.append(key)
+        return found
+
     def stats(self) -> dict[str, int]:
         """Sizes: listings, distinct keys, total postings and the longest posting list."""
         sizes = [len(p) for p in self.postings.values()]

@@ -1183,7 +1183,9 @@ def _score_names(
 _FEW_NAMES = 2  # a listed entity with this many names or fewer: no shared-key intersection
 
 
-def _meeting(query: Prepared, listed: Prepared) -> list[tuple[_Name, frozenset[str]]]:
+def _meeting(
+    query: Prepared, listed: Prepared, shared: list[str] | None = None
+) -> list[tuple[_Name, frozenset[str] | list[str]]]:
     """The query names that meet ``listed`` through a key, each with the keys it meets by.
 
     ``qname.probes & lname.keys`` is a subset of ``qname.probes & listed.keys`` (a listed
@@ -1191,15 +1193,21 @@ def _meeting(query: Prepared, listed: Prepared) -> list[tuple[_Name, frozenset[s
     are all a listed name needs to be tested against (one intersection per query name
     instead of one test of all its probes per listed name). An entity of one or two names
     is tested with the probes themselves (the intersection would cost more than it saves).
+    ``shared``, when the caller knows it (the candidate index), is
+    ``query.probes & listed.keys``.
     """
+    if shared is not None:
+        if len(query.names) == 1:
+            return [(query.names[0], shared)]
+        return [(q, hits) for q in query.names if (hits := [k for k in shared if k in q.probes])]
     if len(listed.names) + len(listed.weak) <= _FEW_NAMES:
         return [(qname, qname.probes) for qname in query.names]
     keys = listed.keys
-    return [(qname, hits) for qname in query.names if (hits := qname.probes & keys)]
+    return [(qname, found) for qname in query.names if (found := qname.probes & keys)]
 
 
 def _best(
-    meeting: list[tuple[_Name, frozenset[str]]],
+    meeting: list[tuple[_Name, frozenset[str] | list[str]]],
     names: tuple[_Name, ...],
     mode: int,
     floor: float = 0.0,
@@ -1218,7 +1226,7 @@ def _best(
         (qname, lname)
         for lname in names
         for qname, hits in meeting
-        if not hits.isdisjoint(lname.keys)
+        if not lname.keys.isdisjoint(hits)
     ]
     for qname, lname in met:
         lv = lname.person if person else lname.org
@@ -1315,7 +1323,9 @@ def _exact(query: Prepared, listed: Prepared) -> Comparison:
     )
 
 
-def compare_at_least(query: Prepared, listed: Prepared, floor: float) -> Comparison | None:
+def compare_at_least(
+    query: Prepared, listed: Prepared, floor: float, *, shared: list[str] | None = None
+) -> Comparison | None:
     """:func:`compare`, or ``None`` when the score is certainly below ``floor``.
 
     Every feature after the name score only lowers it, except a shared identifier; so
@@ -1326,6 +1336,9 @@ def compare_at_least(query: Prepared, listed: Prepared, floor: float) -> Compari
         query: The prepared query entity.
         listed: The prepared listed entity.
         floor: Score (0–1) below which no :class:`Comparison` is wanted.
+        shared: The keys of ``query.probes`` that ``listed`` is filed under, when the
+            caller knows them (:meth:`~tradecontrol.screening.index.CandidateIndex.shared_keys`);
+            computed when ``None``. Same result either way.
 
     Returns:
         The :class:`Comparison` :func:`compare` gives, or ``None`` if its score would be
@@ -1341,7 +1354,7 @@ def compare_at_least(query: Prepared, listed: Prepared, floor: float) -> Compari
         >>> round(compare_at_least(q, listed, 0.3).score, 2)
         0.4
     """
-    return _compare(query, listed, floor)
+    return _compare(query, listed, floor, shared)
 
 
 def compare(query: Prepared, listed: Prepared) -> Comparison:
@@ -1389,7 +1402,9 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
     return found
 
 
-def _compare(query: Prepared, listed: Prepared, floor: float) -> Comparison | None:
+def _compare(
+    query: Prepared, listed: Prepared, floor: float, shared: list[str] | None = None
+) -> Comparison | None:
     if not AVAILABLE:
         exact = _exact(query, listed)
         return exact if exact.score >= floor else None
@@ -1412,7 +1427,7 @@ def _compare(query: Prepared, listed: Prepared, floor: float) -> Comparison | No
     mode = _PERSON if EntityKind.PERSON in (query.kind, listed.kind) else _ORG
     # below ``floor`` a name pair cannot give a comparison, unless an identifier is shared
     prune = floor if query.identifiers.isdisjoint(listed.identifiers) else 0.0
-    meeting = _meeting(query, listed)
+    meeting = _meeting(query, listed, shared)
     found = _best(meeting, listed.names, mode, prune) if meeting else None
     weak = _best(meeting, listed.weak, mode, prune) if meeting and listed.weak else None
     weak_used = weak is not None and (found is None or weak[0].score > found[0].score)
