@@ -74,9 +74,26 @@ class CandidateIndex:
     def shared_keys(self, query: Prepared) -> dict[int, list[str]]:
         """Position of each listing filed under one of ``query.probes`` → those keys.
 
-        The same listings as :meth:`candidates` (the keys in ``probes`` order, the
-        positions in the order first found); the comparison tests the names of each
-        against its few keys instead of all the query's probes.
+        The same listings as :meth:`candidates` (positions in the order first found);
+        screening passes each listing's keys to
+        :func:`~tradecontrol.screening.scoring.compare_at_least`, which then tests each
+        listed name against those few keys instead of all the query's probes.
+
+        Args:
+            query: A prepared query.
+
+        Returns:
+            Position → the keys of ``query.probes`` that listing is filed under.
+
+        Example:
+            >>> from tradecontrol import Entity, Listing, ListingVersion, Window
+            >>> listing = Listing(id="x-1", list_code="INTERNAL", authority="ACME",
+            ...                   entity=Entity(name="Orion Star Shipping"),
+            ...                   versions=[ListingVersion(window=Window(start="2020-01-01"))])
+            >>> index = CandidateIndex.build((listing,))
+            >>> shared = index.shared_keys(prepare(Entity(name="ORION STAR")))
+            >>> list(shared), set(shared[0]) <= index.prepared[0].keys
+            ([0], True)
         """
         found: dict[int, list[str]] = {}
         get = found.get
