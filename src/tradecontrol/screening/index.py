@@ -87,6 +87,8 @@ class CandidateIndex:
 
         Example:
             >>> from tradecontrol import Entity, Listing, ListingVersion, Window
+            >>> from tradecontrol.screening.index import CandidateIndex
+            >>> from tradecontrol.screening.scoring import prepare
             >>> listing = Listing(id="x-1", list_code="INTERNAL", authority="ACME",
             ...                   entity=Entity(name="Orion Star Shipping"),
             ...                   versions=[ListingVersion(window=Window(start="2020-01-01"))])
