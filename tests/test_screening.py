@@ -611,9 +611,9 @@ def test_evaluate_screens_each_party_once(monkeypatch: pytest.MonkeyPatch) -> No
     calls: list[int] = []
     real = scoring.compare_at_least
 
-    def counting(query: Any, listed: Any, floor: float) -> Any:
+    def counting(query: Any, listed: Any, floor: float, **how: Any) -> Any:
         calls.append(1)
-        return real(query, listed, floor)
+        return real(query, listed, floor, **how)
 
     monkeypatch.setattr(scoring, "compare_at_least", counting)
     data = transaction("2021-06-01", parties=[party(FUZZY_QUERY)])

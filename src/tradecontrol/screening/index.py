@@ -71,6 +71,43 @@ class CandidateIndex:
         found: set[int] = set().union(*[postings[key] for key in postings.keys() & query.probes])
         return tuple(sorted(found))
 
+    def shared_keys(self, query: Prepared) -> dict[int, list[str]]:
+        """Position of each listing filed under one of ``query.probes`` → those keys.
+
+        The same listings as :meth:`candidates` (positions in the order first found);
+        screening passes each listing's keys to
+        :func:`~tradecontrol.screening.scoring.compare_at_least`, which then tests each
+        listed name against those few keys instead of all the query's probes.
+
+        Args:
+            query: A prepared query.
+
+        Returns:
+            Position → the keys of ``query.probes`` that listing is filed under.
+
+        Example:
+            >>> from tradecontrol import Entity, Listing, ListingVersion, Window
+            >>> from tradecontrol.screening.index import CandidateIndex
+            >>> from tradecontrol.screening.scoring import prepare
+            >>> listing = Listing(id="x-1", list_code="INTERNAL", authority="ACME",
+            ...                   entity=Entity(name="Orion Star Shipping"),
+            ...                   versions=[ListingVersion(window=Window(start="2020-01-01"))])
+            >>> index = CandidateIndex.build((listing,))
+            >>> shared = index.shared_keys(prepare(Entity(name="ORION STAR")))
+            >>> list(shared), set(shared[0]) <= index.prepared[0].keys
+            ([0], True)
+        """
+        found: dict[int, list[str]] = {}
+        get = found.get
+        for key in query.probes:
+            for pos in self.postings.get(key, ()):
+                keys = get(pos)
+                if keys is None:
+                    found[pos] = [key]
+                else:
+                    keys.append(key)
+        return found
+
     def stats(self) -> dict[str, int]:
         """Sizes: listings, distinct keys, total postings and the longest posting list."""
         sizes = [len(p) for p in self.postings.values()]

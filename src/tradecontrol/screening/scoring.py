@@ -893,6 +893,20 @@ _INCOMPATIBLE = {
 }
 
 
+_UNKNOWN = EntityKind.UNKNOWN
+
+
+def _incompatible(a: EntityKind, b: EntityKind) -> bool:
+    """True when an ``a`` can never be a ``b`` (a person and a vessel)."""
+    # the same kind, or an unknown one, is compatible: no set built, no enum hashed
+    return (
+        a is not b
+        and a is not _UNKNOWN
+        and b is not _UNKNOWN
+        and frozenset((a, b)) in _INCOMPATIBLE
+    )
+
+
 class _NameScore(NamedTuple):
     score: float
     features: tuple[Feature, ...]
@@ -901,6 +915,8 @@ class _NameScore(NamedTuple):
 
 def _pair_column(qv: _View, lv: _View, j: int, person: bool) -> tuple[tuple[float, int], ...]:
     """``(similarity, query token)`` of every query token that may pair with listed token j.
+
+    Best first (descending similarity).
 
     Numbers pair only when equal; a person's initial pairs with a name it begins; a
     person's nickname pairs with the given name it stands for at ``_NICK_SIM``; a person's
@@ -941,19 +957,67 @@ def _pair_column(qv: _View, lv: _View, j: int, person: bool) -> tuple[tuple[floa
         else:
             continue
         out.append((sim, i))
+    out.sort(reverse=True)  # best first: ``column[0][0]`` is the column's best similarity
     return tuple(out)
 
 
-def _token_pairs(qv: _View, lv: _View, person: bool) -> list[tuple[float, int, int]]:
+def _token_pairs(
+    qv: _View, lv: _View, person: bool, floor: float = 0.0
+) -> list[tuple[float, int, int]] | None:
     """``(similarity, query token, listed token)`` of every pair of tokens that may pair.
 
     Each listed token's column (:func:`_pair_column`) is remembered in the query view's
     ``memo`` under the token's profile, so the candidates of one query, which share many
     tokens, compute each column once.
+
+    When ``floor`` (0–1) is above 0, returns ``None``, before building any pair, if
+    :func:`_align` certainly scores below it. The bound comes from each token's best
+    similarity: the score is ``(matched - doubt) / (paired + c * unpaired)`` with
+    ``matched`` at most the sum of each paired token's weight times its best similarity
+    (``V`` over the tokens that may pair), ``unpaired`` at least the weight ``U`` of the
+    tokens no token may pair with, and ``c`` at least ``_ORG_EXTRA_COST`` for
+    organisations, ``_MIDDLE_COST`` for persons when two tokens on each side may agree
+    (else 1). So the score is at most ``V / (V + c U)`` (``x / (x + k)`` grows with
+    ``x``); a margin of 1e-9 covers the order of float sums.
     """
+    memo = qv.memo
+    if floor > 0.0:
+        lweights = lv.weights
+        best_q = [0.0] * len(qv.weights)
+        value = lost = 0.0
+        agree_l = 0
+        left = lv.total  # weight of the listed tokens not yet looked at
+        last = len(lweights) - 1
+        for j, profile in enumerate(lv.profiles):
+            column = memo.get(profile)
+            if column is None:
+                column = memo[profile] = _pair_column(qv, lv, j, person)
+            left -= lweights[j]
+            if not column:
+                lost += lweights[j]
+                # the same bound with every token not yet looked at pairing perfectly:
+                # enough unpaired weight stops before the other columns are computed
+                reach = value + left + qv.total
+                cost = (
+                    _ORG_EXTRA_COST
+                    if not person
+                    else _MIDDLE_COST
+                    if agree_l + last - j >= 2 and len(qv.weights) >= 2
+                    else 1.0
+                )
+                if reach / (reach + cost * lost) < floor - 1e-9:
+                    return None
+                continue
+            top = column[0][0]  # columns are best first
+            value += top * lweights[j]
+            agree_l += top >= _AGREE
+            for sim, i in column:
+                if sim > best_q[i]:  # noqa: PLR1730 - max() costs a call per pair
+                    best_q[i] = sim
+        if value and _below(qv, person, floor, best_q, value, lost, agree_l):
+            return None
     pairs: list[tuple[float, int, int]] = []
     append = pairs.append
-    memo = qv.memo
     for j, profile in enumerate(lv.profiles):
         column = memo.get(profile)
         if column is None:
@@ -961,6 +1025,33 @@ def _token_pairs(qv: _View, lv: _View, person: bool) -> list[tuple[float, int, i
         for sim, i in column:
             append((sim, i, j))
     return pairs
+
+
+def _below(
+    qv: _View,
+    person: bool,
+    floor: float,
+    best_q: list[float],
+    value: float,
+    lost: float,
+    agree_l: int,
+) -> bool:
+    """The bound of :func:`_token_pairs`: the query side added to the listed side's."""
+    qweights = qv.weights
+    agree_q = 0
+    for i, sim in enumerate(best_q):
+        if sim:
+            value += sim * qweights[i]
+            agree_q += sim >= _AGREE
+        else:
+            lost += qweights[i]
+    if not person:
+        cost = _ORG_EXTRA_COST
+    elif agree_q >= 2 and agree_l >= 2:
+        cost = _MIDDLE_COST
+    else:
+        cost = 1.0
+    return value / (value + cost * lost) < floor - 1e-9
 
 
 def _unpaired(view: _View, used: set[int], used_weight: float) -> float:
@@ -975,16 +1066,19 @@ def _unpaired(view: _View, used: set[int], used_weight: float) -> float:
     return sum(w for i, w in enumerate(view.weights) if i not in used)
 
 
-def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
+def _align(qv: _View, lv: _View, mode: int, floor: float = 0.0) -> tuple[float, bool] | None:
     """Pair tokens greedily by similarity; return (score, distinctive evidence).
 
     Reads the per-token tuples of each view (texts, skeletons, weights, flags), not the
-    tokens.
+    tokens. With a ``floor`` (0–1) above 0, returns ``None`` instead when the score is
+    certainly below it (:func:`_below`; the pairing is then not done).
     """
     if not qv.texts or not lv.texts:
         return 0.0, False
     person = mode == _PERSON
-    pairs = _token_pairs(qv, lv, person)
+    pairs = _token_pairs(qv, lv, person, floor)
+    if pairs is None:
+        return None
     if not pairs:
         return 0.0, False  # nothing pairs: the score is 0 whatever the weights
     pairs.sort(reverse=True)
@@ -1045,6 +1139,13 @@ def _align(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
     return (matched / total if total else 0.0), evidence
 
 
+def _aligned(qv: _View, lv: _View, mode: int) -> tuple[float, bool]:
+    """:func:`_align` without a floor (always a result)."""
+    found = _align(qv, lv, mode)
+    assert found is not None  # a floor of 0 prunes nothing
+    return found
+
+
 def _whole_in(q: _Name, lname: _Name) -> bool:
     """One name written whole equals a name or short name of the other."""
     return (
@@ -1086,7 +1187,7 @@ def _score_names(
     lv = lname.person if mode == _PERSON else lname.org
     features: list[Feature] = []
     if aligned is None:
-        aligned = _align(qv, lv, mode)
+        aligned = _aligned(qv, lv, mode)
     score, evidence = aligned
     first = aligned
     joined = False
@@ -1160,35 +1261,75 @@ def _score_names(
     return _NameScore(max(0.0, score), tuple(features), first)
 
 
+_FEW_NAMES = 2  # a listed entity with this many names or fewer: no shared-key intersection
+
+
+def _meeting(
+    query: Prepared, listed: Prepared, shared: list[str] | None = None
+) -> list[tuple[_Name, frozenset[str] | list[str]]]:
+    """The query names that meet ``listed`` through a key, each with the keys it meets by.
+
+    ``qname.probes & lname.keys`` is a subset of ``qname.probes & listed.keys`` (a listed
+    entity is filed under the keys of all its names), so the keys found here, a handful,
+    are all a listed name needs to be tested against (one intersection per query name
+    instead of one test of all its probes per listed name). An entity of one or two names
+    is tested with the probes themselves (the intersection would cost more than it saves).
+    ``shared``, when the caller knows it (the candidate index), is
+    ``query.probes & listed.keys``.
+    """
+    if shared is not None:
+        if len(query.names) == 1:
+            return [(query.names[0], shared)]
+        return [(q, hits) for q in query.names if (hits := [k for k in shared if k in q.probes])]
+    if len(listed.names) + len(listed.weak) <= _FEW_NAMES:
+        return [(qname, qname.probes) for qname in query.names]
+    keys = listed.keys
+    return [(qname, found) for qname in query.names if (found := qname.probes & keys)]
+
+
 def _best(
-    query: Prepared, names: tuple[_Name, ...], mode: int, floor: float = 0.0
+    meeting: list[tuple[_Name, frozenset[str] | list[str]]],
+    names: tuple[_Name, ...],
+    mode: int,
+    floor: float = 0.0,
 ) -> tuple[_NameScore, _Name, _Name] | None:
     """The best-scoring pair of a query name and one of ``names``, not yet explained.
 
-    A pair whose token alignment is below ``floor`` (0–1) and whose names are not equal
-    whole or without spaces is skipped: every later feature only lowers its score.
+    Only the query names of ``meeting`` (:func:`_meeting`) are paired, and only with the
+    names sharing one of their keys. A pair whose token alignment is below ``floor`` (0–1)
+    and whose names are not equal whole or without spaces is skipped: every later feature
+    only lowers its score.
     """
     best: tuple[_NameScore, _Name, _Name] | None = None
     person = mode == _PERSON
-    for lname in names:
+    # the pairs that meet, listed name first then query name (the order of ties)
+    met = [
+        (qname, lname)
+        for lname in names
+        for qname, hits in meeting
+        if not lname.keys.isdisjoint(hits)
+    ]
+    for qname, lname in met:
         lv = lname.person if person else lname.org
-        for qname in query.names:
-            if qname.probes.isdisjoint(lname.keys):
-                continue
-            qv = qname.person if person else qname.org
-            # the same name is often listed more than once (several lists, aliases)
-            aligned = qv.aligned.get(lname.original)
-            if aligned is None:
-                aligned = qv.aligned[lname.original] = _align(qv, lv, mode)
-            if (
-                aligned[0] < floor
-                and not _whole_in(qname, lname)
-                and not (lv.joined_key in lname.keys and lv.joined_key in qname.keys)
+        qv = qname.person if person else qname.org
+        memo = qv.aligned  # the same name is often listed more than once (lists, aliases)
+        # an alignment certainly below a floor f is remembered as (-f, False)
+        aligned = memo.get(lname.original)
+        if aligned is None or -aligned[0] > floor:
+            found = _align(qv, lv, mode, floor)
+            aligned = memo[lname.original] = (-floor, False) if found is None else found
+        if aligned[0] < floor:
+            # _whole_in, inlined: one name whole equals a name or short name of the other
+            qx, lx = qname.exact, lname.exact
+            if not (qx and lx and (qx[0] in lx or lx[0] in qx)) and not (
+                lv.joined_key in lname.keys and lv.joined_key in qname.keys
             ):
                 continue
-            result = _score_names(qname, lname, mode, False, aligned)
-            if best is None or result.score > best[0].score:
-                best = (result, qname, lname)
+            if aligned[0] < 0.0:  # equal names score 1 whatever the alignment: do it
+                aligned = memo[lname.original] = _aligned(qv, lv, mode)
+        result = _score_names(qname, lname, mode, False, aligned)
+        if best is None or result.score > best[0].score:
+            best = (result, qname, lname)
     return best
 
 
@@ -1263,7 +1404,9 @@ def _exact(query: Prepared, listed: Prepared) -> Comparison:
     )
 
 
-def compare_at_least(query: Prepared, listed: Prepared, floor: float) -> Comparison | None:
+def compare_at_least(
+    query: Prepared, listed: Prepared, floor: float, *, shared: list[str] | None = None
+) -> Comparison | None:
     """:func:`compare`, or ``None`` when the score is certainly below ``floor``.
 
     Every feature after the name score only lowers it, except a shared identifier; so
@@ -1274,6 +1417,9 @@ def compare_at_least(query: Prepared, listed: Prepared, floor: float) -> Compari
         query: The prepared query entity.
         listed: The prepared listed entity.
         floor: Score (0–1) below which no :class:`Comparison` is wanted.
+        shared: The keys of ``query.probes`` that ``listed`` is filed under, when the
+            caller knows them (:meth:`~tradecontrol.screening.index.CandidateIndex.shared_keys`);
+            computed when ``None``. Same result either way.
 
     Returns:
         The :class:`Comparison` :func:`compare` gives, or ``None`` if its score would be
@@ -1289,7 +1435,7 @@ def compare_at_least(query: Prepared, listed: Prepared, floor: float) -> Compari
         >>> round(compare_at_least(q, listed, 0.3).score, 2)
         0.4
     """
-    return _compare(query, listed, floor)
+    return _compare(query, listed, floor, shared)
 
 
 def compare(query: Prepared, listed: Prepared) -> Comparison:
@@ -1337,11 +1483,13 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
     return found
 
 
-def _compare(query: Prepared, listed: Prepared, floor: float) -> Comparison | None:
+def _compare(
+    query: Prepared, listed: Prepared, floor: float, shared: list[str] | None = None
+) -> Comparison | None:
     if not AVAILABLE:
         exact = _exact(query, listed)
         return exact if exact.score >= floor else None
-    if frozenset({query.kind, listed.kind}) in _INCOMPATIBLE:
+    if _incompatible(query.kind, listed.kind):
         if floor > 0.0:
             return None
         return Comparison(
@@ -1360,8 +1508,9 @@ def _compare(query: Prepared, listed: Prepared, floor: float) -> Comparison | No
     mode = _PERSON if EntityKind.PERSON in (query.kind, listed.kind) else _ORG
     # below ``floor`` a name pair cannot give a comparison, unless an identifier is shared
     prune = floor if query.identifiers.isdisjoint(listed.identifiers) else 0.0
-    found = _best(query, listed.names, mode, prune)
-    weak = _best(query, listed.weak, mode, prune)
+    meeting = _meeting(query, listed, shared)
+    found = _best(meeting, listed.names, mode, prune) if meeting else None
+    weak = _best(meeting, listed.weak, mode, prune) if meeting and listed.weak else None
     weak_used = weak is not None and (found is None or weak[0].score > found[0].score)
     if weak_used:
         found = weak

@@ -196,11 +196,15 @@ def _score_all(
         return tuple(found[pos] for pos in sorted(found))
     index = rulebook.candidate_index
     query = scoring.prepare(entity)
-    positions = range(len(index.prepared)) if full_scan else index.candidates(query)
+    # the keys each candidate is filed under (a full scan compares the others too)
+    shared = index.shared_keys(query)
+    positions = range(len(index.prepared)) if full_scan else sorted(shared)
     for pos in positions:
         if pos in found:
             continue
-        comparison = scoring.compare_at_least(query, index.prepared[pos], thresholds.review)
+        comparison = scoring.compare_at_least(
+            query, index.prepared[pos], thresholds.review, shared=shared.get(pos, [])
+        )
         if comparison is None:
             continue
         status = thresholds.status(comparison.score)
