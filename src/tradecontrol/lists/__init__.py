@@ -195,16 +195,14 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
     published = None
     records = 0
     seen: dict[str, int] = {}
+    keep = listings.append
     with _reading(path), _without_cyclic_gc():
         for record in module.read(path):
-            if isinstance(record, Published):
-                published = record.date
-                continue
-            if isinstance(record, Listing):
+            if type(record) is Listing or isinstance(record, Listing):  # (the usual record)
                 records += 1
                 if record.id not in seen:
                     seen[record.id] = records
-                    listings.append(record)
+                    keep(record)
                     continue
                 record = Problem(  # noqa: PLW2901 - a duplicate becomes a problem
                     source=str(path),
@@ -213,6 +211,9 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
                     record_id=record.id,
                     reason=f"duplicate listing id {record.id!r} (as record {seen[record.id]})",
                 )
+            elif isinstance(record, Published):
+                published = record.date
+                continue
             else:
                 records += record.fatal
             problems.append(record)
