@@ -320,7 +320,12 @@ def _companions(
                         Problem(source=str(found), record=number, field="", reason=cells)
                     )
                 else:
-                    rows.setdefault(cells[0].strip(), []).append((number, cells))
+                    key = cells[0].strip()
+                    found_rows = rows.get(key)
+                    if found_rows is None:
+                        rows[key] = [(number, cells)]
+                    else:
+                        found_rows.append((number, cells))
             out.append((found, rows))
         else:
             out.append((path.parent / companion, rows))
@@ -486,10 +491,9 @@ def _remark_identifier(type_name: str, value: str, country_name: str | None) -> 
         text = re.sub(r"^IMO\s*", "", text, flags=re.IGNORECASE)
     if not text:
         return _SKIP
-    _, _, known = _ofac.country(country_name)
+    code, _, known = _ofac.country(country_name)
     if not known or len(text) > _MAX_TEXT:
         return None
-    code = _ofac.country(country_name)[0]
     country = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
     if (
         (code is None or country is not None)
