@@ -304,6 +304,43 @@ def test_load_restores_the_garbage_collector_state(enabled: bool) -> None:
         (gc.enable if was else gc.disable)()
 
 
+def test_load_leaves_thresholds_frozen_objects_and_collection_as_they_were() -> None:
+    """The move of a load's objects to the oldest generation changes no collector setting.
+
+    Thresholds and the caller's frozen objects stay as they were (a caller that froze
+    objects keeps them frozen: nothing is moved then), and garbage cycles, the caller's
+    and the listings', are still found by a collection.
+    """
+    import gc
+    import weakref
+
+    class Node:
+        def __init__(self) -> None:
+            self.other: object = self
+
+    was, thresholds = gc.isenabled(), gc.get_threshold()
+    try:
+        gc.enable()
+        assert gc.get_freeze_count() == 0
+        cycle = Node()
+        gone = weakref.ref(cycle)
+        snapshot = lists.load(FIXTURE)
+        assert gc.isenabled() and gc.get_threshold() == thresholds
+        assert gc.get_freeze_count() == 0
+        assert gc.is_tracked(snapshot.listings[0])
+        del cycle
+        gc.collect()
+        assert gone() is None  # a full collection still frees the caller's cycle
+        gc.freeze()  # a caller with frozen objects keeps them, and keeps them frozen
+        count = gc.get_freeze_count()
+        lists.load(FIXTURE)
+        assert gc.get_freeze_count() == count
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        (gc.enable if was else gc.disable)()
+
+
 def test_fields_left_at_their_default_are_still_validated_when_given() -> None:
     """Skipping the converter for a default object never skips validation of given values."""
     from tradecontrol.entities import Entity

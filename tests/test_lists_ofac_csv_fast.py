@@ -181,3 +181,43 @@ def test_identifier_tails_read_as_the_regular_expression(rest: str) -> None:
     match = _ofac._ID_TAIL.match(rest)
     want = (match.group("value").strip(), match.group("country")) if match else ("", None)
     assert _ofac.id_tail(rest) == want
+
+
+ADDRESS_CELL = st.one_of(
+    st.sampled_from(
+        ["", "-0-", " -0- ", "Tehran", " Tehran ", "Calle  5", "Co\u201dperatief", "X\x92Y",
+         "Region: Gaza", "Iran", "Kosovo", "Atlantis", "undetermined", "a" * 5000, " ", "\t"]
+    ),
+    st.text(max_size=12),
+)  # fmt: skip
+
+
+def plain_address_pair(street: str, city: str, country: str) -> tuple[object, object]:
+    ofac_csv._plain_address.cache_clear()
+    return (
+        ofac_csv._plain_address(street, city, country),
+        ofac_csv._plain_address_reference(street, city, country),
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(street=ADDRESS_CELL, city=ADDRESS_CELL, country=ADDRESS_CELL)
+def test_plain_address_matches_the_address_reading(street: str, city: str, country: str) -> None:
+    """The direct reading of ASCII address cells gives what ``_ofac._address`` gives."""
+    fast, reference = plain_address_pair(street, city, country)
+    assert fast == reference
+
+
+@needs_data
+def test_plain_address_matches_on_real_files() -> None:
+    count = 0
+    for rel in FILES:
+        path = (SHARED / "data" / rel).parent / "add.csv"
+        if not path.exists():
+            continue
+        for _, cells in ofac_csv._rows(path, 6):
+            if not isinstance(cells, str):
+                fast, reference = plain_address_pair(cells[2], cells[3], cells[4])
+                assert fast == reference
+                count += 1
+    assert count > 10000

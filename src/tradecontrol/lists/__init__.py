@@ -136,12 +136,26 @@ def _without_cyclic_gc() -> Iterator[None]:
 
     A load allocates hundreds of thousands of small acyclic objects that all stay alive;
     the collector would scan them again and again (about a fifth of the load time on the
-    CSL). Reference counting still frees everything; the previous state is restored.
+    CSL). Reference counting still frees everything.
+
+    On a load that succeeds with the collector enabled and nothing frozen by the caller,
+    the objects are then moved, unscanned, into the oldest generation (``gc.freeze()``
+    then ``gc.unfreeze()``, a pair of list moves): the young-generation pass that would
+    follow at the caller's next allocation only finds that they are alive, which these
+    long-lived records are (about 7 % of a CSL load). Objects the caller made since its
+    last collection move with them, as after a collection that found them alive; they
+    are freed by reference counting or by the next full collection, as old objects are.
+    The caller's state is restored exactly: enabled or not, thresholds and frozen
+    objects (when the caller has frozen any, nothing is moved).
     """
     enabled = gc.isenabled()
+    frozen = gc.get_freeze_count()
     gc.disable()
     try:
         yield
+        if enabled and frozen == 0:
+            gc.freeze()
+            gc.unfreeze()
     finally:
         if enabled:
             gc.enable()
@@ -181,16 +195,14 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
     published = None
     records = 0
     seen: dict[str, int] = {}
+    keep = listings.append
     with _reading(path), _without_cyclic_gc():
         for record in module.read(path):
-            if isinstance(record, Published):
-                published = record.date
-                continue
-            if isinstance(record, Listing):
+            if type(record) is Listing or isinstance(record, Listing):  # (the usual record)
                 records += 1
                 if record.id not in seen:
                     seen[record.id] = records
-                    listings.append(record)
+                    keep(record)
                     continue
                 record = Problem(  # noqa: PLW2901 - a duplicate becomes a problem
                     source=str(path),
@@ -199,6 +211,9 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
                     record_id=record.id,
                     reason=f"duplicate listing id {record.id!r} (as record {seen[record.id]})",
                 )
+            elif isinstance(record, Published):
+                published = record.date
+                continue
             else:
                 records += record.fatal
             problems.append(record)
@@ -208,14 +223,14 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
                     f"{module.NAME} format",
                     source=str(path),
                 )
-    snapshot = ListSnapshot(
-        source=str(path),
-        format=module.NAME,
-        listings=listings,
-        problems=problems,
-        published=published,
-        records=records,
-    )
+        snapshot = ListSnapshot(
+            source=str(path),
+            format=module.NAME,
+            listings=listings,
+            problems=problems,
+            published=published,
+            records=records,
+        )
     if strict and problems:
         raise ExceptionGroup(
             f"{len(problems)} problem(s) in {path}", [p.to_error() for p in problems]

@@ -560,17 +560,27 @@ def parse_remarks(text: str) -> Facts:
     # One compiled pass finds each segment's first word (after the white space, parentheses
     # and ``alt. `` the segment reading strips); only a segment whose first word opens a
     # fact (DOB, nationality, citizen, an identifier type) is read further.
-    openers = _openers()
-    for match in _SEGMENT_WORD.finditer(";" + trimmed):
-        if match.group(1) in openers:
-            start = match.start()  # where the segment starts in ``trimmed``
-            end = trimmed.find(";", start)
-            _segment(facts, trimmed[start:] if end < 0 else trimmed[start:end])
+    for match in _fact_segment().finditer(";" + trimmed):
+        start = match.start()  # where the segment starts in ``trimmed``
+        end = trimmed.find(";", start)
+        _segment(facts, trimmed[start:] if end < 0 else trimmed[start:end])
     return facts
 
 
 _SEGMENT_WORD = re.compile(r"; ?(?:\( ?)?(?:alt\. )?([^ ;]+) ")
 """A ``;`` and the first word of the segment after it (a clean text has single spaces)."""
+
+
+@functools.cache
+def _fact_segment() -> re.Pattern[str]:
+    """``_SEGMENT_WORD`` for the segments whose first word is one of :func:`_openers` only.
+
+    The same matches as ``_SEGMENT_WORD`` whose group is an opener (every opener is a word
+    without space, ``;`` or a leading ``(``, and none is ``alt.``), without a match object
+    for each of the other segments.
+    """
+    words = sorted(_openers(), key=lambda w: (-len(w), w))
+    return re.compile(r"; ?(?:\( ?)?(?:alt\. )?(" + "|".join(map(re.escape, words)) + ") ")
 
 
 @functools.cache

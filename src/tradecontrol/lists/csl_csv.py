@@ -325,6 +325,30 @@ def _nationalities(
     return nationalities, tuple(jurisdiction(n) for n in good), bad
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _births_of(cell: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """``(dates read, parts not read, whether the dates are final)`` of a ``dates_of_birth`` cell.
+
+    Once per distinct cell: the dates in partial-date form in cell order, the parts no
+    date is read from (in order), and ``_trusted._dates_ok`` of the dates.
+    """
+    births: list[str] = []
+    unread: list[str] = []
+    for text in _split(cell):
+        date = _birth_date(text)
+        if date is None:
+            unread.append(text)
+        else:
+            births.append(date)
+    return tuple(births), tuple(unread), _trusted._dates_ok(births)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _identifiers_of(cell: str) -> tuple[Identifier, ...]:
+    """The identifiers of an ``ids`` cell (once per distinct cell; a quarter repeat)."""
+    return tuple([_identifier_of(i) for i in _split(cell)])
+
+
 def _people_of(
     dates_of_birth: str,
     nationalities_cell: str,
@@ -341,14 +365,11 @@ def _people_of(
     if not (dates_of_birth or nationalities_cell or citizenships or places_of_birth):
         return _NO_PEOPLE  # most rows: nothing to read (never mutated by the callers)
     remarks: list[str] = []
-    births: list[str] = []
-    for text in _split(dates_of_birth):
-        date = _birth_date(text)
-        if date is None:
-            warn("dates_of_birth", f"{text!r} is not a date this loader reads; kept in remarks")
-            remarks.append(f"Date of birth: {text}")
-        else:
-            births.append(date)
+    dates, unread, _ = _births_of(dates_of_birth)
+    births = list(dates)
+    for text in unread:
+        warn("dates_of_birth", f"{text!r} is not a date this loader reads; kept in remarks")
+        remarks.append(f"Date of birth: {text}")
     nationalities, good_codes, bad_names = _nationalities(nationalities_cell, citizenships)
     codes: list[Any] = []
     if kind == "person":
@@ -645,9 +666,10 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
     clean, split = _clean, _split
 
     def fast(
-        cells: list[str], number: int, seen: dict[str, int]
+        cells: list[str], number: int, seen: dict[str, int], joined: str | None = None
     ) -> tuple[Listing, list[Problem]] | None:
-        joined = "".join(cells)
+        if joined is None:  # (the caller may pass ``"".join(cells)``, joined once)
+            joined = "".join(cells)
         size = len(joined)
         if size > max_text:
             return None  # a value may need cutting (and the remarks surely fit otherwise)
@@ -680,7 +702,7 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
         if cell:
             addresses, country = _addresses_of(cell)
         cell = cells[i_ids]
-        identifiers = tuple([_identifier_of(i) for i in split(cell)]) if cell else ()
+        identifiers = _identifiers_of(cell) if cell else ()
         if cells[i_call_sign].strip():
             identifiers += (Identifier(scheme="call_sign", value=clean(cells[i_call_sign])),)
         problems: list[Problem] = []
@@ -721,7 +743,7 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
                 )
             )
             and (text is None or len(text) <= max_text)
-            and (not births or _trusted._dates_ok(births))
+            and (not births or _births_of(cells[i_births])[2])  # (births: the cell's dates)
             and (not codes or _trusted._all_of(codes, Jurisdiction))
             and (
                 plain
@@ -828,7 +850,8 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
                 reason="repeated header line ignored",
             )
             continue
-        if not "".join(cells).strip():  # no cell holds anything but white space
+        joined = "".join(cells)
+        if not joined.strip():  # no cell holds anything but white space
             continue
         if len(cells) != len(header):
             yield Problem(
@@ -840,7 +863,7 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
             )
             continue
         try:
-            done = fast(cells, number, seen)
+            done = fast(cells, number, seen, joined)
         except TradeControlError:
             done = None  # the general path gives the problem
         if done is None:

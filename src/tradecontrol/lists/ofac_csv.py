@@ -267,7 +267,27 @@ def _plain_address(street: str, city: str, country_name: str) -> Address | None:
     the 2021 file repeat an earlier row's cells.
     """
     cells = ["", "", street, city, country_name]
+    street_, city_, country_ = _cell(cells, 2), _cell(cells, 3), _cell(cells, 4)
+    code, region, known = _ofac.country(country_)
+    if (  # cleaned ASCII parts that are final: what _address builds, without its lists
+        known
+        and (street_ is None or (street_.isascii() and _trusted.text_ok(street_)))
+        and (city_ is None or (city_.isascii() and _trusted.text_ok(city_)))
+        and (not region or (region.isascii() and _trusted.text_ok(region)))
+    ):
+        country = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
+        if code is None or country is not None:
+            return _trusted.checked_address(street_, city_, region or None, None, country)
     address, warnings, remarks, _ = _address_parts(  # cached here, not again inside
+        street_, city_, None, None, country_
+    )
+    return None if warnings or remarks else address
+
+
+def _plain_address_reference(street: str, city: str, country_name: str) -> Address | None:
+    """:func:`_plain_address` through ``_ofac._address`` alone (tests compare the two)."""
+    cells = ["", "", street, city, country_name]
+    address, warnings, remarks, _ = _address_parts(
         _cell(cells, 2), _cell(cells, 3), None, None, _cell(cells, 4)
     )
     return None if warnings or remarks else address
@@ -300,7 +320,12 @@ def _companions(
                         Problem(source=str(found), record=number, field="", reason=cells)
                     )
                 else:
-                    rows.setdefault(cells[0].strip(), []).append((number, cells))
+                    key = cells[0].strip()
+                    found_rows = rows.get(key)
+                    if found_rows is None:
+                        rows[key] = [(number, cells)]
+                    else:
+                        found_rows.append((number, cells))
             out.append((found, rows))
         else:
             out.append((path.parent / companion, rows))
@@ -466,10 +491,9 @@ def _remark_identifier(type_name: str, value: str, country_name: str | None) -> 
         text = re.sub(r"^IMO\s*", "", text, flags=re.IGNORECASE)
     if not text:
         return _SKIP
-    _, _, known = _ofac.country(country_name)
+    code, _, known = _ofac.country(country_name)
     if not known or len(text) > _MAX_TEXT:
         return None
-    code = _ofac.country(country_name)[0]
     country = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
     if (
         (code is None or country is not None)
