@@ -305,11 +305,10 @@ def test_load_restores_the_garbage_collector_state(enabled: bool) -> None:
 
 
 def test_load_leaves_thresholds_frozen_objects_and_collection_as_they_were() -> None:
-    """The move of a load's objects to the oldest generation changes no collector setting.
+    """Pausing the collector during a load changes no collector setting.
 
-    Thresholds and the caller's frozen objects stay as they were (a caller that froze
-    objects keeps them frozen: nothing is moved then), and garbage cycles, the caller's
-    and the listings', are still found by a collection.
+    Thresholds and the caller's frozen objects stay as they were, and garbage cycles,
+    the caller's and the listings', are still found by a collection.
     """
     import gc
     import weakref
@@ -331,7 +330,7 @@ def test_load_leaves_thresholds_frozen_objects_and_collection_as_they_were() -> 
         del cycle
         gc.collect()
         assert gone() is None  # a full collection still frees the caller's cycle
-        gc.freeze()  # a caller with frozen objects keeps them, and keeps them frozen
+        gc.freeze()  # a caller with frozen objects keeps them frozen
         count = gc.get_freeze_count()
         lists.load(FIXTURE)
         assert gc.get_freeze_count() == count

@@ -136,26 +136,12 @@ def _without_cyclic_gc() -> Iterator[None]:
 
     A load allocates hundreds of thousands of small acyclic objects that all stay alive;
     the collector would scan them again and again (about a fifth of the load time on the
-    CSL). Reference counting still frees everything.
-
-    On a load that succeeds with the collector enabled and nothing frozen by the caller,
-    the objects are then moved, unscanned, into the oldest generation (``gc.freeze()``
-    then ``gc.unfreeze()``, a pair of list moves): the young-generation pass that would
-    follow at the caller's next allocation only finds that they are alive, which these
-    long-lived records are (about 7 % of a CSL load). Objects the caller made since its
-    last collection move with them, as after a collection that found them alive; they
-    are freed by reference counting or by the next full collection, as old objects are.
-    The caller's state is restored exactly: enabled or not, thresholds and frozen
-    objects (when the caller has frozen any, nothing is moved).
+    CSL). Reference counting still frees everything; the previous state is restored.
     """
     enabled = gc.isenabled()
-    frozen = gc.get_freeze_count()
     gc.disable()
     try:
         yield
-        if enabled and frozen == 0:
-            gc.freeze()
-            gc.unfreeze()
     finally:
         if enabled:
             gc.enable()
