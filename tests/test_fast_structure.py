@@ -282,3 +282,183 @@ def test_real_listings_structure_the_same(name: str) -> None:
         data = listing.to_dict()
         fast = j.FAST_CONVERTER.structure(data, Listing)
         assert fast == j.CONVERTER.structure(data, Listing) == listing
+
+
+# --- Adversarial lines: each named case through structure_json and the careful path --------
+#
+# Inputs chosen to split the fast structurer from the detailed one (type confusions, wrong
+# case, padding, empty and over-long text, control and bidirectional characters, lone
+# surrogates, numbers JSON refuses, repeated keys, nesting at the bracket shortcut's edge).
+# The careful path is the one before the speed change: the located parse and ``CONVERTER``
+# alone. Both must give the same Transaction, or the same error with the same problems.
+
+ADVERSARIAL_BASE = transaction(
+    "2019-06-01",
+    parties=[
+        party(HUAWEI),
+        {
+            "role": "end_user",
+            "us_person": False,
+            "entity": {
+                "name": "Ivan Petrov",
+                "kind": "person",
+                "nationalities": ["RU"],
+                "birth_date": "1962",
+                "aliases": ["I. Petrov"],
+                "owners": [{"owner": {"name": "Parent Co"}, "share_percent": "50"}],
+            },
+        },
+    ],
+    items=[
+        {
+            "description": "cables",
+            "eccn": "EAR99",
+            "value": "1200.00",
+            "currency": "USD",
+            "quantity": 3,
+        },
+        {"eccn": "3A001", "reasons_for_control": ["NS1"], "us_content_percent": "30%"},
+    ],
+)
+
+
+def _set(path: str, value: Any) -> str:
+    """The base transaction's JSON line with the value at dotted ``path`` replaced."""
+    data = json.loads(json.dumps(ADVERSARIAL_BASE))
+    *parents, last = [int(s) if s.isdigit() else s for s in path.split(".")]
+    node = data
+    for step in parents:
+        node = node[step]
+    node[last] = value
+    return json.dumps(data)
+
+
+def _raw(old: str, new: str) -> str:
+    """The base transaction's JSON line with text ``old`` replaced once by ``new``."""
+    text = json.dumps(ADVERSARIAL_BASE)
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+ADVERSARIAL_LINES = {
+    "kind_wrong_case": _set("kind", "Export"),
+    "kind_upper_case": _set("kind", "EXPORT"),
+    "entity_kind_wrong_case": _set("parties.1.entity.kind", "Organization"),
+    "role_padded": _set("parties.1.role", " end_user "),
+    "quantity_text_one": _set("items.0.quantity", "1"),
+    "quantity_whole_float": _set("items.0.quantity", 4.0),
+    "quantity_float_text": _set("items.0.quantity", "4.0"),
+    "quantity_true": _set("items.0.quantity", True),
+    "quantity_negative_text": _set("items.0.quantity", "-1"),
+    "value_float": _set("items.0.value", 2.5),
+    "value_tiny_float": _set("items.0.value", 1e-30),
+    "value_minus_zero_text": _set("items.0.value", "-0"),
+    "value_false": _set("items.0.value", False),
+    "value_padded_text": _set("items.0.value", " 12.5 "),
+    "percent_over_100": _set("items.1.us_content_percent", "101"),
+    "percent_minus_zero": _set("items.1.us_content_percent", "-0%"),
+    "share_percent_float": _set("parties.2.entity.owners.0.share_percent", 25.5),
+    "currency_lower": _set("items.0.currency", "usd"),
+    "currency_padded": _set("items.0.currency", " USD "),
+    "eccn_number": _set("items.0.eccn", 5),
+    "eccn_lower": _set("items.0.eccn", "3a001.a"),
+    "reasons_as_string": _set("items.1.reasons_for_control", "NS1"),
+    "reasons_with_number": _set("items.1.reasons_for_control", ["NS1", 1]),
+    "origin_empty": _set("origin", ""),
+    "origin_padded_lower": _set("origin", " us "),
+    "origin_number": _set("origin", 1),
+    "origin_eu": _set("origin", "EU"),
+    "destination_null": _set("destination", None),
+    "country_list": _set("parties.1.entity.country", ["CN"]),
+    "nationalities_lower": _set("parties.2.entity.nationalities", ["ru", " cn "]),
+    "nationalities_string": _set("parties.2.entity.nationalities", "RU"),
+    "nationalities_empty_code": _set("parties.2.entity.nationalities", [""]),
+    "id_empty": _set("id", ""),
+    "id_spaces": _set("id", "   "),
+    "id_null": _set("id", None),
+    "id_number": _set("id", 1),
+    "id_list": _set("id", ["T"]),
+    "name_4096": _set("parties.1.entity.name", "x" * 4096),
+    "name_4097": _set("parties.1.entity.name", "x" * 4097),
+    "name_padded_4097": _set("parties.1.entity.name", " " + "x" * 4096 + " "),
+    "name_control": _set("parties.1.entity.name", "a\u0007b"),
+    "name_line_break": _set("parties.1.entity.name", "a\nb"),
+    "name_lone_surrogate": _set("parties.1.entity.name", "a\ud800b"),
+    "name_bidi_override": _set("parties.1.entity.name", "\u202eevil"),
+    "name_only_punctuation": _set("parties.1.entity.name", "..."),
+    "name_zero_width": _set("parties.1.entity.name", "\u200b"),
+    "name_hangul_filler": _set("parties.1.entity.name", "\u3164"),
+    "aliases_string": _set("parties.2.entity.aliases", "HW"),
+    "aliases_number": _set("parties.2.entity.aliases", [1]),
+    "aliases_nested": _set("parties.2.entity.aliases", [["HW"]]),
+    "aliases_empty_text": _set("parties.2.entity.aliases", [""]),
+    "birth_date_number": _set("parties.2.entity.birth_date", 1962),
+    "birth_date_padded": _set("parties.2.entity.birth_date", " 1962 "),
+    "us_person_text": _set("parties.2.us_person", "true"),
+    "us_person_one": _set("parties.2.us_person", 1),
+    "date_naive": _set("date", "2019-06-01T10:00:00"),
+    "date_compact": _set("date", "20190601"),
+    "date_iso_week": _set("date", "2019-W22-6"),
+    "date_padded": _set("date", " 2019-06-01 "),
+    "date_number": _set("date", 20190601),
+    "facts_list": _set("facts", []),
+    "licenses_repeated": _set("licenses", ["D1", "D1"]),
+    "extra_key": _set("parties.1.colour", "red"),
+    "extra_key_odd": _raw('"name": "Huawei', '"a.b": 1, "name": "Huawei'),
+    "owner_not_object": _set("parties.2.entity.owners.0.owner", "Parent Co"),
+    "repeated_key": _raw('"kind": "export"', '"kind": "export", "kind": "export"'),
+    "nan_value": _raw('"1200.00"', "NaN"),
+    "infinite_value": _raw('"1200.00"', "1e400"),
+    "integer_4301_digits": _raw('"1200.00"', "1" * 4301),
+    "minus_zero_number": _raw('"1200.00"', "-0"),
+    "byte_order_mark": "\ufeff" + json.dumps(ADVERSARIAL_BASE),
+    "trailing_comma": _raw("}", ",}"),
+    "escaped_surrogate_key": _raw('"id"', '"\\ud800"'),
+    "nesting_in_a_fact": _set("facts", {"n": 1}).replace('"n": 1', '"n": ' + "[" * 120 + "]" * 120),
+    "nesting_at_the_limit": json.dumps(ADVERSARIAL_BASE)[:-1]
+    + ', "colour": '
+    + "[" * 126
+    + "1"
+    + "]" * 126
+    + "}",
+    "nesting_one_over_the_limit": json.dumps(ADVERSARIAL_BASE)[:-1]
+    + ', "colour": '
+    + "[" * 127
+    + "1"
+    + "]" * 127
+    + "}",
+    "nesting_far_over_the_limit": json.dumps(ADVERSARIAL_BASE)[:-1]
+    + ', "colour": '
+    + "[" * 129
+    + "1"
+    + "]" * 129
+    + "}",
+}
+
+
+def _careful_json(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Any]:
+    """The outcome of the path before the speed change: located parse, detailed converter."""
+    with monkeypatch.context() as patch:
+        patch.setattr(j, "FAST_CONVERTER", j.CONVERTER)
+        patch.setattr(j, "parse_json", j._parse_located)
+        return _outcome(lambda t: j.structure(j.parse_json(t), Transaction), text)
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL_LINES))
+def test_adversarial_lines_give_what_the_careful_path_gives(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = ADVERSARIAL_LINES[name]
+    fast = _outcome(j.structure_json, text, Transaction)
+    careful = _careful_json(text, monkeypatch)
+    assert fast[0] == careful[0], (fast, careful)
+    if fast[0] == "ok":
+        assert fast[1] == careful[1]
+        assert fast[1].to_dict() == careful[1].to_dict()
+    else:
+        assert fast == careful
+
+
+def test_the_base_of_the_adversarial_lines_is_valid() -> None:
+    """The cases change one thing in a transaction both paths accept (not in a broken one)."""
+    assert j.structure_json(json.dumps(ADVERSARIAL_BASE), Transaction).id == "T"

@@ -246,3 +246,107 @@ def test_address_and_identifier_cells_read_as_the_keyword_path(text: str) -> Non
     identifier = csl_csv._identifier_of.__wrapped__
     assert outcome(address, text) == outcome(by_keywords_address, text)
     assert outcome(identifier, text) == outcome(by_keywords_identifier, text)
+
+
+# --- Adversarial files: each named case loaded with and without the fast row path --------
+#
+# Whole files, so the ``seen`` ids the two paths share, the CSV reader's quoting and line
+# handling and the order of records all take part. The careful path is the loader with
+# ``_fast_mapper`` leaving every row to ``_general`` (the path before the speed change).
+
+
+def _row(**changes: str) -> list[str]:
+    row = {**BASE, **changes}
+    return [row[column] for column in csl_csv.COLUMNS]
+
+
+def _sized(total: int, column: str) -> list[str]:
+    """The base row with ``column`` padded so that the row's cells hold ``total`` characters."""
+    room = total - len("".join(_row(**{column: ""})))
+    return _row(**{column: "R" * room})
+
+
+def _spread(count: int) -> str:
+    """``count`` distinct short values separated by ``;`` (hexadecimal numbers)."""
+    return ";".join(f"{i:x}" for i in range(count))
+
+
+CSL_FILES: dict[str, list[list[str]]] = {
+    "ascii_row_at_the_text_limit": [_sized(4096, "remarks")],
+    "ascii_row_one_over_the_text_limit": [_sized(4097, "remarks")],
+    "ascii_row_at_1998_characters": [_sized(1998, "title")],
+    "ascii_name_over_the_text_limit": [_row(name="N" * 4097)],
+    "ascii_remarks_over_the_limit_with_labels": [
+        _row(title="T" * 1300, remarks="R" * 1300, vessel_type="V" * 1300)
+    ],
+    "thousand_and_one_distinct_aliases": [_row(alt_names=_spread(1001))],
+    "thousand_aliases": [_row(alt_names=_spread(1000))],
+    "thousand_and_one_programs": [_row(programs=_spread(1001))],
+    "thousand_and_one_addresses": [_row(addresses=_spread(1001))],
+    "thousand_ids_and_a_call_sign": [_row(ids=_spread(1000), call_sign="CALL1")],
+    "id_with_leading_space": [_row(_id=" abc"), _row(_id="abc")],
+    "id_with_trailing_space": [_row(_id="abc"), _row(_id="abc ")],
+    "id_of_spaces": [_row(_id="   ")],
+    "id_repeated_three_times": [_row(), _row(), _row()],
+    "id_that_is_a_repeat_suffix": [_row(), _row(), _row(_id="abc123~2")],
+    "no_id_entity_number": [_row(_id="", entity_number="123"), _row(_id="", entity_number="123")],
+    "no_id_hashed": [_row(_id=""), _row(_id="")],
+    "quotes_in_cells": [_row(name='ACME "Red" Co', alt_names='"X"; Y')],
+    "embedded_line_break_in_name": [_row(name="ACME\nTrading")],
+    "embedded_crlf_in_remarks": [_row(remarks="one\r\ntwo")],
+    "tab_in_alias": [_row(alt_names="A\tB")],
+    "bell_in_alias": [_row(alt_names="A\x07B")],
+    "delete_in_name": [_row(name="ACME\x7f")],
+    "nul_in_title": [_row(title="a\x00b")],
+    "bidi_override_in_remarks": [_row(remarks="x\u202ey")],
+    "zero_width_alias": [_row(alt_names="\u200b; A")],
+    "cyrillic_name": [_row(name="Иван Петров")],
+    "name_only_punctuation": [_row(name="...")],
+    "name_only_ellipsis_character": [_row(name="\u2026")],
+    "name_empty": [_row(name="  ")],
+    "mojibake_name": [_row(name="Co\u201dperatief")],
+    "windows_1252_byte_in_name": [_row(name="Xi\x92an")],
+    "non_breaking_spaces": [_row(name="ACME\u00a0Co", federal_register_notice="84 FR 22961\u00a0")],
+    "person_with_facts": [
+        _row(type="Individual", dates_of_birth="1962; bad", nationalities="XX; CN; cn")
+    ],
+    "organisation_with_birth_date": [_row(dates_of_birth="1962", citizenships="RU")],
+    "unknown_source": [_row(source="Unknown list - Nobody")],
+    "padded_source": [_row(source=" " + BASE["source"] + " ")],
+    "unknown_type": [_row(type="robot")],
+    "bad_start_date": [_row(start_date="2019-02-30")],
+    "address_country_lower_case": [_row(addresses="1 Main St, cn; Moscow, RU; , DE")],
+    "identifier_variants": [_row(ids="IMO 9187629, IMO; CN, x, Tax ID No.; , ; Passport")],
+    "extra_column": [[*_row(), "extra"]],
+    "missing_column": [_row()[:-1]],
+    "header_repeated": [list(csl_csv.COLUMNS), _row()],
+}
+
+
+def _records_of(path: Path) -> tuple[list[Any], list[Any]]:
+    from tradecontrol import lists
+
+    snap = lists.load(path, format="csl-csv")
+    return [x.to_dict() for x in snap.listings], list(snap.problems)
+
+
+@pytest.mark.parametrize("name", sorted(CSL_FILES))
+def test_adversarial_files_load_as_the_general_path_loads_them(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "csl.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(csl_csv.COLUMNS)
+        writer.writerows(CSL_FILES[name])
+    fast = _records_of(path)
+    with monkeypatch.context() as patch:
+        patch.setattr(csl_csv, "_fast_mapper", lambda header, source: lambda *row: None)
+        careful = _records_of(path)
+    assert fast == careful
+
+
+def test_adversarial_files_reach_the_fast_path() -> None:
+    """The base row of the cases is one the fast path takes (so the cases are near it)."""
+    assert check(list(csl_csv.COLUMNS), _row(), {})
+    assert check(list(csl_csv.COLUMNS), _sized(4096, "remarks"), {})

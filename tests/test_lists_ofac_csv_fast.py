@@ -13,6 +13,7 @@ problem beside it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -221,3 +222,158 @@ def test_plain_address_matches_on_real_files() -> None:
                 assert fast == reference
                 count += 1
     assert count > 10000
+
+
+# --- Adversarial folders: each named case loaded with and without the fast entry path -----
+#
+# An ``sdn.csv`` (or ``cons_prim.csv``) with its companion files, so the CSV line handling,
+# repeated ``ent_num`` values, orphan companion rows and the order of records all take part.
+# The careful path is the loader with ``_fast`` leaving every entry to ``_general``.
+
+D = "-0- "
+
+
+def _quoted(cells: list[str]) -> str:
+    """One OFAC CSV line: ``-0-`` placeholders bare, other cells in double quotes."""
+    return ",".join(c if c.strip() == "-0-" else '"' + c.replace('"', '""') + '"' for c in cells)
+
+
+def _entry(uid: str = "36", name: str = "ACME", kind: str = D, **more: str) -> list[str]:
+    cells = [uid, name, kind, more.get("programs", "SDGT")]
+    cells += [more.get(f"c{i}", D) for i in range(4, 11)]
+    return [*cells, more.get("remarks", D)]
+
+
+def _alt(uid: str, n: int, alias: str, kind: str = "aka", note: str = D) -> list[str]:
+    return [uid, str(n), kind, alias, note]
+
+
+def _add(uid: str, n: int, street: str, country: str = "Iran", note: str = D) -> list[str]:
+    return [uid, str(n), street, "Tehran", country, note]
+
+
+Folder = dict[str, list[list[str]]]
+
+OFAC_FOLDERS: dict[str, Folder] = {
+    "plain_entries": {"sdn.csv": [_entry(), _entry("37", "BETA", "individual")]},
+    "repeated_ent_num": {"sdn.csv": [_entry(), _entry(name="OTHER")]},
+    "padded_ent_num": {"sdn.csv": [_entry(" 36 ")]},
+    "letters_in_ent_num": {"sdn.csv": [_entry("36a")]},
+    "embedded_line_break_in_name": {"sdn.csv": [_entry(name="ACME\nTRADING")]},
+    "quotes_in_name": {"sdn.csv": [_entry(name='ACME "RED" CO')]},
+    "extra_column": {"sdn.csv": [[*_entry(), "x"], _entry("37")]},
+    "missing_column": {"sdn.csv": [_entry()[:-1], _entry("37")]},
+    "placeholder_variants": {"sdn.csv": [_entry(c4="-0-  ", c6=" -0-", remarks="-0-")]},
+    "call_sign": {"sdn.csv": [_entry(kind="vessel", c5="CALL1", c9="Iran")]},
+    "title_and_vessel_data": {
+        "sdn.csv": [_entry(kind="vessel", c4="Master", c6="Tanker", c9="Iran", c10="X")]
+    },
+    "unknown_vessel_flag": {"sdn.csv": [_entry(kind="vessel", c9="Atlantis")]},
+    "unknown_type": {"sdn.csv": [_entry(kind="robot")]},
+    "unknown_programme_brackets": {"sdn.csv": [_entry(programs="[SDGT] [IRGC]")]},
+    "name_at_the_text_limit": {"sdn.csv": [_entry(name="N" * 4096)]},
+    "name_over_the_text_limit": {"sdn.csv": [_entry(name="N" * 4097)]},
+    "name_padded_to_the_limit": {"sdn.csv": [_entry(name="  " + "N" * 4096 + "  ")]},
+    "name_of_placeholder": {"sdn.csv": [_entry(name="-0-")]},
+    "name_with_c1_byte": {"sdn.csv": [_entry(name="XI\x92AN")]},
+    "name_only_punctuation": {"sdn.csv": [_entry(name="...")]},
+    "remarks_at_the_text_limit": {"sdn.csv": [_entry(remarks="R" * 4096)]},
+    "remarks_over_the_text_limit": {"sdn.csv": [_entry(remarks="R" * 4097)]},
+    "remarks_and_comment_over_the_limit": {
+        "sdn.csv": [_entry(remarks="R" * 2500)],
+        "sdn_comments.csv": [["36", "S" * 1597]],
+    },
+    "title_and_remarks_over_the_limit": {
+        "sdn.csv": [_entry(c4="T" * 100 + ".", remarks="R" * 3990)]
+    },
+    "thousand_aliases": {
+        "sdn.csv": [_entry()],
+        "alt.csv": [_alt("36", i, f"A{i}") for i in range(1000)],
+    },
+    "thousand_and_one_aliases": {
+        "sdn.csv": [_entry()],
+        "alt.csv": [_alt("36", i, f"A{i}") for i in range(1001)],
+    },
+    "thousand_and_one_weak_aliases": {
+        "sdn.csv": [_entry()],
+        "alt.csv": [_alt("36", i, f"A{i}", "weak aka") for i in range(1001)],
+    },
+    "weak_aliases_from_remarks_over_the_cap": {
+        "sdn.csv": [_entry(remarks="; ".join(f"a.k.a. 'X{i}'" for i in range(200)) + ".")],
+        "alt.csv": [_alt("36", i, f"A{i}", "weak aka") for i in range(900)],
+    },
+    "same_alias_as_alt_row_and_in_remarks": {
+        "sdn.csv": [_entry(remarks="a.k.a. 'ABU X'.")],
+        "alt.csv": [_alt("36", 1, "ABU X", "weak aka"), _alt("36", 2, "ABU X")],
+    },
+    "alias_over_the_text_limit": {"sdn.csv": [_entry()], "alt.csv": [_alt("36", 1, "A" * 4097)]},
+    "alias_placeholder_and_empty": {
+        "sdn.csv": [_entry()],
+        "alt.csv": [_alt("36", 1, "-0-"), _alt("36", 2, " ")],
+    },
+    "alias_with_note": {"sdn.csv": [_entry()], "alt.csv": [_alt("36", 1, "B", note="old")]},
+    "alias_with_bidi_override": {"sdn.csv": [_entry()], "alt.csv": [_alt("36", 1, "x\u202ey")]},
+    "thousand_and_one_addresses": {
+        "sdn.csv": [_entry()],
+        "add.csv": [_add("36", i, f"{i} Main St") for i in range(1001)],
+    },
+    "address_unknown_country": {"sdn.csv": [_entry()], "add.csv": [_add("36", 1, "X", "Atlantis")]},
+    "address_with_note": {"sdn.csv": [_entry()], "add.csv": [_add("36", 1, "X", note="closed")]},
+    "address_all_placeholders": {"sdn.csv": [_entry()], "add.csv": [["36", "1", D, D, D, D]]},
+    "companion_rows_without_entry": {
+        "sdn.csv": [_entry()],
+        "add.csv": [_add("99", 1, "X")],
+        "alt.csv": [_alt("99", 1, "B")],
+    },
+    "person_facts_in_remarks": {
+        "sdn.csv": [
+            _entry(
+                kind="individual",
+                remarks="DOB 1962; alt. DOB 1962; DOB 15 Jan 1963; nationality Iran; "
+                "citizen Iran; Passport A123 (Iran); Passport A123 (Iran).",
+            )
+        ]
+    },
+    "unreadable_birth_date": {"sdn.csv": [_entry(kind="individual", remarks="DOB sometime.")]},
+    "birth_date_for_an_organisation": {"sdn.csv": [_entry(remarks="DOB 1962.")]},
+    "unknown_and_former_nationalities": {
+        "sdn.csv": [
+            _entry(kind="individual", remarks="nationality Atlantis; nationality Yugoslavia.")
+        ]
+    },
+    "passport_issued_in_a_city": {"sdn.csv": [_entry(remarks="Passport A123 (Medellin).")]},
+    "empty_imo_number": {
+        "sdn.csv": [_entry(kind="vessel", remarks="Vessel Registration Identification IMO .")]
+    },
+    "thousand_and_one_birth_dates": {
+        "sdn.csv": [
+            _entry(kind="individual", remarks="; ".join(f"DOB {1000 + i}" for i in range(1001)))
+        ]
+    },
+    "non_sdn_file_unknown_programme": {
+        "cons_prim.csv": [_entry(programs="ODD"), _entry("37", programs="NS-PLC")]
+    },
+}
+
+
+def _load(folder: Path, monkeypatch: pytest.MonkeyPatch, fast: bool) -> Any:
+    from tradecontrol import lists
+
+    primary = next(p for p in folder.iterdir() if p.name in ("sdn.csv", "cons_prim.csv"))
+    with monkeypatch.context() as patch:
+        if not fast:
+            patch.setattr(ofac_csv, "_fast", lambda *entry: None)
+        snap = lists.load(primary, format="ofac-csv")
+    return [x.to_dict() for x in snap.listings], list(snap.problems)
+
+
+@pytest.mark.parametrize("name", sorted(OFAC_FOLDERS))
+@pytest.mark.parametrize("ending", ["\n", "\r\n\x1a"], ids=["lf", "crlf_eof_byte"])
+def test_adversarial_folders_load_as_the_general_path_loads_them(
+    name: str, ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for file, rows in OFAC_FOLDERS[name].items():
+        newline = ending[:-1] if ending.endswith("\x1a") else ending
+        text = newline.join(map(_quoted, rows)) + ending
+        (tmp_path / file).write_text(text, encoding="utf-8", newline="")
+    assert _load(tmp_path, monkeypatch, True) == _load(tmp_path, monkeypatch, False)
