@@ -3,9 +3,10 @@
 Screens the 10,000 names of ``screening_speed.py`` (same seed, same lists: UN plus the
 full CSL 2022) with the code of this working tree and with ``src/`` of ``--baseline-rev``
 (``git archive``, no checkout), each in its own process, and diffs every match: listing
-id, score (exact ``repr``), status, matched name, query name and the explanation's
-features (name and effect). Prints the number of queries and matches, the CPU seconds of
-each side (same run) and every difference; exits 1 when there is one.
+id, score (exact ``repr``), status, matched name, query name, the explanation's
+normalised forms and its features (name, effect, detail). Prints the number of queries
+and matches, the CPU seconds of each side (same run) and every difference; exits 1 when
+there is one.
 
 Usage::
 
@@ -56,7 +57,9 @@ def rows(matches: Any) -> list[list[Any]]:
             m.status,
             m.matched_name,
             m.query_name,
-            [[f.name, repr(f.effect)] for f in m.explanation.features],
+            m.explanation.query_form,
+            m.explanation.listed_form,
+            [[f.name, repr(f.effect), f.detail] for f in m.explanation.features],
         ]
         for m in matches
     ]
