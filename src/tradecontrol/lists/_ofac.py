@@ -584,6 +584,8 @@ def parse_clean_remarks(body: str) -> Facts:
             facts.birth_dates.append(segment[4:].strip())
         elif segment.startswith(("nationality ", "citizen ")):
             facts.nationalities.append(segment.split(" ", 1)[1].strip())
+        elif segment[:1] != "(" and not segment.startswith("alt. "):
+            _identifier_segment(facts, segment)  # what _segment reads: nothing to strip
         else:
             _segment(facts, raw)
     return facts
@@ -606,15 +608,20 @@ def _segment(facts: Facts, raw: str) -> None:
     elif segment.startswith(("nationality ", "citizen ")):
         facts.nationalities.append(segment.split(" ", 1)[1].strip())
     else:
-        kind = _id_type(segment)
-        if kind is None and segment.startswith("Digital Currency Address - "):
-            kind = " ".join(segment.split(" ", 5)[:5])
-        if kind is None:
-            return
-        rest = segment[len(kind) :].strip().removeprefix("# ").strip()
-        value, where = id_tail(rest)
-        if value:
-            facts.identifiers.append((kind, value, where))
+        _identifier_segment(facts, segment)
+
+
+def _identifier_segment(facts: Facts, segment: str) -> None:
+    """Read an identifier from a segment as ``_segment`` leaves it (stripped, unwrapped)."""
+    kind = _id_type(segment)
+    if kind is None and segment.startswith("Digital Currency Address - "):
+        kind = " ".join(segment.split(" ", 5)[:5])
+    if kind is None:
+        return
+    rest = segment[len(kind) :].strip().removeprefix("# ").strip()
+    value, where = id_tail(rest)
+    if value:
+        facts.identifiers.append((kind, value, where))
 
 
 def id_tail(rest: str) -> tuple[str, str | None]:
