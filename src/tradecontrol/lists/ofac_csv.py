@@ -252,6 +252,14 @@ def _cell(cells: list[str], index: int) -> str | None:
     return None if not stripped or stripped == "-0-" else _clean(value)
 
 
+def _cell_text(value: str) -> str | None:
+    """:func:`_cell` of one cell's value."""
+    if not value or value == "-0-":
+        return None
+    stripped = value.strip()
+    return None if not stripped or stripped == "-0-" else _clean(value)
+
+
 _MAX_LIST = v.MAX_LIST
 _MAX_TEXT = v.MAX_TEXT
 
@@ -267,13 +275,12 @@ def _plain_address(street: str, city: str, country_name: str) -> Address | None:
     else); ``None`` sends the row to ``add_address`` itself. Cached: a third of the rows of
     the 2021 file repeat an earlier row's cells.
     """
-    cells = ["", "", street, city, country_name]
-    street_, city_, country_ = _cell(cells, 2), _cell(cells, 3), _cell(cells, 4)
+    street_, city_, country_ = _cell_text(street), _cell_text(city), _cell_text(country_name)
     code, region, known = _ofac.country(country_)
     if (  # cleaned ASCII parts that are final: what _address builds, without its lists
-        known
-        and (street_ is None or (street_.isascii() and _trusted.text_ok(street_)))
-        and (city_ is None or (city_.isascii() and _trusted.text_ok(city_)))
+        known  # (clean ASCII text is final when it is not empty and fits: text_ok)
+        and (street_ is None or (street_.isascii() and 0 < len(street_) <= _MAX_TEXT))
+        and (city_ is None or (city_.isascii() and 0 < len(city_) <= _MAX_TEXT))
         and (not region or (region.isascii() and _trusted.text_ok(region)))
     ):
         country = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
