@@ -94,6 +94,9 @@ def test_line_blocks_real_sizes() -> None:
         b"aaaaaaaa\na\n",
         b"x" * limit + b"\n" + b"y" * (limit + 1) + b"\nz",
         b"a\r\n" * 5000 + b"b" * (3 * limit),
+        b"a\n" * 5000 + b"b" * limit + b"\r\n" + b"c" * (limit + 1) + b"\r\nd",
+        "\u00e9\r\n".encode() * 3000 + b"a\r\r\n" + b"x" * (limit - 1) + b"\r\n",
+        b"y" * (limit - 1) + b"\r\n" + b"z" * limit + b"\n",
         b"\xe9" * limit + b"\n" + b"ok",
     ]:
         expected = list(reference_lines(io.BytesIO(content), limit))

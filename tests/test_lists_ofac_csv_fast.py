@@ -377,3 +377,56 @@ def test_adversarial_folders_load_as_the_general_path_loads_them(
         text = newline.join(map(_quoted, rows)) + ending
         (tmp_path / file).write_text(text, encoding="utf-8", newline="")
     assert _load(tmp_path, monkeypatch, True) == _load(tmp_path, monkeypatch, False)
+
+
+CLEAN_PIECE = st.one_of(
+    st.sampled_from(
+        ["A123", "IMO 9187629", "imo9187629", "IMO", "X (Y)", "Co\u201dperatief", "a" * 5000,
+         "123-4", "9 (Colombia)", ""]
+    ),
+    st.text(alphabet=st.sampled_from(list("aB1 -()#.\u00e9")), max_size=12),
+).map(_ofac.clean)  # fmt: skip
+"""Values as the remarks reading gives them: pieces of clean text."""
+ID_TYPE = st.sampled_from(
+    ["Passport", "Vessel Registration Identification", "NIT #", "Tax ID No.", "Registration ID",
+     "Digital Currency Address - XBT", "SWIFT/BIC", "Nonesuch"]
+)  # fmt: skip
+ID_COUNTRY = st.sampled_from([None, "Iran", "Kosovo", "Atlantis", "Medellin", "Region: Gaza", ""])
+
+
+@settings(max_examples=500, deadline=None)
+@given(type_name=ID_TYPE, value=CLEAN_PIECE, country=ID_COUNTRY)
+def test_clean_remark_identifier_matches_the_general_reading(
+    type_name: str, value: str, country: str | None
+) -> None:
+    """The cached reading of type and country gives what ``_remark_identifier`` gives."""
+    ofac_csv._identifier_terms.cache_clear()
+    fast = ofac_csv._clean_remark_identifier(type_name, value, country)
+    assert fast == ofac_csv._remark_identifier(type_name, value, country)
+
+
+@needs_data
+def test_clean_remark_identifier_matches_on_real_files() -> None:
+    count = 0
+    for rel in FILES:
+        path = SHARED / "data" / rel
+        for _, cells in ofac_csv._rows(path, 12):
+            if isinstance(cells, str) or _ofac.empty(cells[11]):
+                continue
+            for type_name, value, where in _ofac.parse_remarks(cells[11]).identifiers:
+                fast = ofac_csv._clean_remark_identifier(type_name, value, where)
+                assert fast == ofac_csv._remark_identifier(type_name, value, where)
+                count += 1
+    assert count > 1000
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("DOB ;().alt'nationality citizen 1\u00a0")), max_size=60
+    )
+)
+def test_clean_remarks_read_as_parse_remarks(text: str) -> None:
+    """``parse_clean_remarks`` of a clean text gives what ``parse_remarks`` gives."""
+    body = _ofac.clean(text)
+    assert _ofac.parse_clean_remarks(body) == _ofac.parse_remarks(text)

@@ -171,13 +171,13 @@ def line_blocks(
                 rest = data
             continue
         block, rest = data[:cut], data[cut:]
-        lines = block.split(b"\n")
-        lines.pop()  # the empty piece after the block's last line end
-        over = len(rest) > limit
-        if over:  # the unfinished line at the end is already over-long
-            lines.append(rest)
+        if len(rest) > limit:  # the unfinished line at the end is already over-long
+            lines = block.split(b"\n")
+            lines[-1] = rest  # (in place of the empty piece after the last line end)
             rest = _skip_line(fh)
-        texts = _decoded_block(lines, None if over else block, decode, limit)
+            texts = _decoded_lines(lines, decode, limit)
+        else:
+            texts = _decoded_block(block, decode, limit)
         yield number, texts
         number += len(texts)
 
@@ -193,24 +193,41 @@ def _skip_line(fh: IO[bytes]) -> bytes:
             return chunk[end + 1 :]
 
 
-def _decoded_block(
-    lines: list[bytes], block: bytes | None, decode: Callable[[bytes], str], limit: int
+def _decoded_block(block: bytes, decode: Callable[[bytes], str], limit: int) -> list[str | None]:
+    r"""The texts of a block's lines (``block`` ends with ``\n``), as :func:`_decoded_lines`.
+
+    A block that is valid UTF-8 is decoded at once. When its line ends are all ``\n`` or
+    all ``\r\n`` (no other ``\r``), one split gives every text; when it is ASCII, the
+    longest text tells whether a line is over ``limit`` bytes (a character is a byte,
+    plus the ``\r``), so the bytes are not split too.
+    """
+    try:
+        text: str | None = block.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        out: list[str | None] | None = None
+        if "\r" not in text:
+            out, extra = list(text.split("\n")), 0
+        elif text.count("\r") == text.count("\n") == text.count("\r\n"):
+            out, extra = list(text.split("\r\n")), 1  # every line ends with \r\n
+        if out is not None:
+            out.pop()  # the empty piece after the block's last line end
+            if len(block) <= limit or (
+                text.isascii() and max(map(len, out), default=0) + extra <= limit  # type: ignore[arg-type]
+            ):
+                return out
+    lines = block.split(b"\n")
+    lines.pop()
+    if text is not None and max(map(len, lines), default=0) <= limit:
+        return [t.rstrip("\r\n") for t in text.split("\n")[:-1]]
+    return _decoded_lines(lines, decode, limit)
+
+
+def _decoded_lines(
+    lines: list[bytes], decode: Callable[[bytes], str], limit: int
 ) -> list[str | None]:
-    if block is not None and max(map(len, lines), default=0) <= limit:
-        try:
-            text = block.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            if "\r" in text:
-                crlf = text.replace("\r\n", "\n")  # the usual line end: the same texts
-                if "\r" not in crlf:
-                    text = crlf
-                else:
-                    return [t.rstrip("\r\n") for t in text.split("\n")[:-1]]
-            out: list[str | None] = list(text.split("\n"))
-            out.pop()
-            return out
+    r"""Each line alone: ``decode(line).rstrip("\r\n")``, or ``None`` when over ``limit`` bytes."""
     return [None if len(raw) > limit else decode(raw).rstrip("\r\n") for raw in lines]
 
 

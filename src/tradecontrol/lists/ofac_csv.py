@@ -46,6 +46,7 @@ from pathlib import Path
 from tradecontrol import _validators as v
 from tradecontrol.entities import Address, Identifier
 from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
+from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.listings import Listing, ListingVersion
 from tradecontrol.lists import _ofac, _trusted
 from tradecontrol.lists._core import Problem, Record
@@ -251,6 +252,14 @@ def _cell(cells: list[str], index: int) -> str | None:
     return None if not stripped or stripped == "-0-" else _clean(value)
 
 
+def _cell_text(value: str) -> str | None:
+    """:func:`_cell` of one cell's value."""
+    if not value or value == "-0-":
+        return None
+    stripped = value.strip()
+    return None if not stripped or stripped == "-0-" else _clean(value)
+
+
 _MAX_LIST = v.MAX_LIST
 _MAX_TEXT = v.MAX_TEXT
 
@@ -266,13 +275,12 @@ def _plain_address(street: str, city: str, country_name: str) -> Address | None:
     else); ``None`` sends the row to ``add_address`` itself. Cached: a third of the rows of
     the 2021 file repeat an earlier row's cells.
     """
-    cells = ["", "", street, city, country_name]
-    street_, city_, country_ = _cell(cells, 2), _cell(cells, 3), _cell(cells, 4)
+    street_, city_, country_ = _cell_text(street), _cell_text(city), _cell_text(country_name)
     code, region, known = _ofac.country(country_)
     if (  # cleaned ASCII parts that are final: what _address builds, without its lists
-        known
-        and (street_ is None or (street_.isascii() and _trusted.text_ok(street_)))
-        and (city_ is None or (city_.isascii() and _trusted.text_ok(city_)))
+        known  # (clean ASCII text is final when it is not empty and fits: text_ok)
+        and (street_ is None or (street_.isascii() and 0 < len(street_) <= _MAX_TEXT))
+        and (city_ is None or (city_.isascii() and 0 < len(city_) <= _MAX_TEXT))
         and (not region or (region.isascii() and _trusted.text_ok(region)))
     ):
         country = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
@@ -507,6 +515,44 @@ def _remark_identifier(type_name: str, value: str, country_name: str | None) -> 
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _identifier_terms(
+    type_name: str, country_name: str | None
+) -> tuple[str, Jurisdiction | None] | None:
+    """``(scheme, country)`` of remark identifiers of this type and country, when final.
+
+    ``None`` when the country is unknown or the scheme or country is not a value the
+    ``Identifier`` validators keep unchanged: :func:`_remark_identifier` decides those.
+    Cached: a file names a few dozen types and countries over and over.
+    """
+    kind = _ofac.scheme(type_name)
+    code, _, known = _ofac.country(country_name)
+    if not known or not _trusted.scheme_ok(kind):
+        return None
+    country = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
+    if code is not None and country is None:
+        return None
+    return kind, country
+
+
+def _clean_remark_identifier(type_name: str, value: str, country_name: str | None) -> object:
+    """:func:`_remark_identifier` of a ``value`` that is already clean (a piece of clean remarks).
+
+    Reads the type and country through :func:`_identifier_terms` (cached); anything that is
+    not final goes to :func:`_remark_identifier` itself. Tests compare the two.
+    """
+    terms = _identifier_terms(type_name, country_name)
+    if terms is None or not value.isascii():
+        return _remark_identifier(type_name, value, country_name)
+    kind, country = terms
+    text = re.sub(r"^IMO\s*", "", value, flags=re.IGNORECASE) if kind == "imo" else value
+    if not text:
+        return _SKIP
+    if not _trusted.text_ok(text):
+        return _remark_identifier(type_name, value, country_name)
+    return _trusted.checked_identifier(kind, text, country)
+
+
 def _fast(  # noqa: PLR0915 - one entry, inline
     uid: str,
     cells: list[str],
@@ -552,8 +598,8 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     aliases: list[str] = []
     weak_aliases: list[str] = []
     for _, alt in alts:
-        alias = _cell(alt, 3)
-        text = _clean(alias) if alias else ""
+        alias = _cell(alt, 3)  # clean already: a second clean keeps ASCII text as it is
+        text = (alias if alias.isascii() else _clean(alias)) if alias else ""
         if text:
             target = weak_aliases if _weak(alt[2]) else aliases
             if len(text) > _MAX_TEXT or len(target) >= _MAX_LIST:
@@ -570,15 +616,17 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     identifiers: list[Identifier] = []
     if body:
         remarks.insert(0, body)
-        facts = _ofac.parse_remarks(body)
+        facts = _ofac.parse_clean_remarks(body)  # body is clean: not cleaned again
+        # Facts are stripped pieces of the clean body (aliases cleaned already): clean
+        # keeps such a text as it is when it is ASCII, so only other texts are cleaned.
         for alias in facts.weak_aliases:
-            text = _clean(alias)
+            text = alias if alias.isascii() else _clean(alias)
             if text:
                 if len(text) > _MAX_TEXT or len(weak_aliases) >= _MAX_LIST:
                     return None
                 weak_aliases.append(text)
         for date in facts.birth_dates:
-            raw = _clean(date)
+            raw = date if date.isascii() else _clean(date)
             if raw:
                 read = _ofac.ofac_date(raw)
                 if read is None:
@@ -586,7 +634,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
                 if read not in births:
                     births.append(read)
         for nationality in facts.nationalities:
-            raw = _clean(nationality)
+            raw = nationality if nationality.isascii() else _clean(nationality)
             if raw:
                 found, _, known = _ofac.country(raw)
                 if found is None:
@@ -597,9 +645,9 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         for type_name, value, where in facts.identifiers:
             found, _, known = _ofac.country(where)
             if where and (found is None or not known):
-                ident = _remark_identifier(type_name, f"{value} ({where})", None)
+                ident = _clean_remark_identifier(type_name, f"{value} ({where})", None)
             else:
-                ident = _remark_identifier(type_name, value, where)
+                ident = _clean_remark_identifier(type_name, value, where)
             if ident is None:
                 return None
             if ident is _SKIP or ident in identifiers:
@@ -607,7 +655,9 @@ def _fast(  # noqa: PLR0915 - one entry, inline
             if len(identifiers) >= _MAX_LIST:
                 return None
             identifiers.append(ident)  # type: ignore[arg-type]
-    name = _clean(_ofac.clean(cells[1]))
+    name = _ofac.clean(cells[1])  # _ofac.clean is _text.clean: ASCII output is final
+    if not name.isascii():
+        name = _clean(name)
     if not name or len(name) > _MAX_TEXT:
         return None
     country_code = None
