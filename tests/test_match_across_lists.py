@@ -111,3 +111,42 @@ def test_review_candidates_only_on_lists_whose_rules_apply(kind: str, reported: 
         f.listing_id for f in decision.findings if f.rule == "screening.review" and f.listing_id
     }
     assert ("us-889-huawei" in codes) is reported
+
+
+def test_an_exact_hit_on_a_list_no_rule_applies_to_hides_no_candidate() -> None:
+    """Found by the monotonicity property: before this, an Entity List entry naming an
+    import's party (the Entity List rule does not apply to imports) counted the party as
+    identified everywhere, which hid its section 889 review candidate (``Huawei``, 0.73):
+    ``review_required`` became ``not_restricted`` when a listing was added."""
+    data = {
+        "id": "I1",
+        "date": "2019-01-01",
+        "kind": "import",
+        "parties": [{"role": "exporter", "entity": {"name": "Huawei Tech Investment Co., Ltd."}}],
+        "items": [],
+    }
+    base = Rulebook.default()
+    before = evaluate(Transaction.from_dict(data), base)
+    listing = Listing.from_dict(
+        {
+            "id": "test-el-1",
+            "list_code": "EL",
+            "authority": "US-BIS",
+            "entity": {"name": "Huawei Tech Investment Co., Ltd."},
+            "versions": [
+                {
+                    "window": {"start": "2019-01-01"},
+                    "license_requirement": {
+                        "scope": "all_items_subject_to_ear",
+                        "text": "All items.",
+                    },
+                    "review_policy": "presumption_of_denial",
+                    "citations": ["TEST FR 1"],
+                }
+            ],
+        }
+    )
+    after = evaluate(Transaction.from_dict(data), base.with_listings([listing]))
+    assert before.outcome == Outcome.REVIEW_REQUIRED
+    assert after.outcome == Outcome.REVIEW_REQUIRED
+    assert "us-889-huawei" in {f.listing_id for f in after.findings if f.rule == "screening.review"}

@@ -13,10 +13,13 @@ returns them):
   listed entity (fail closed). A party that matches a listing is identified on that list:
   that listing's rule decides (also when the listing is not in force at ``as_of``), and its
   lesser candidates on the same list are not reported. Only a party whose name *is* a
-  listed name (score 1.0) of a listing in force is identified everywhere, so that its
-  lesser candidates on other lists are not reported either; a fuzzy match, or a match
-  with a listing not in force, never silences another list's candidates (a typo that
-  resembles a not-yet-listed FCC entry still gets the Entity List candidates reviewed);
+  listed name (score 1.0) of a listing in force, on a list that some rule reads for this
+  kind of transaction (or that no rule assesses, so ``lists.unassessed`` reviews it), is
+  identified everywhere, so that its lesser candidates on other lists are not reported
+  either; a fuzzy match, a match with a listing not in force, or a match on a list no rule
+  applies to this transaction (an Entity List name beside an import) never silences
+  another list's candidates (a typo that resembles a not-yet-listed FCC entry still gets
+  the Entity List candidates reviewed);
 - a candidate on a list whose every reading rule skips this kind of transaction (the FCC
   Covered List and section 889 entries beside an export) is not reported: were it
   confirmed, no rule would restrict the transaction;
@@ -66,7 +69,10 @@ def evaluate(transaction: Transaction, rulebook: Rulebook, as_of: Moment) -> tup
             m.listing.list_code for m in everything if m.status == "match" and not m.suppressed
         }
         identified = any(
-            m.score >= 1.0 and not m.suppressed and m.listing.version_at(as_of) is not None
+            m.score >= 1.0
+            and not m.suppressed
+            and (m.listing.list_code in read or m.listing.list_code not in assessed)
+            and m.listing.version_at(as_of) is not None
             for m in everything
         )
         for match in everything:
