@@ -117,6 +117,8 @@ def _decide_chunk(
 def _build_indexes(state: dict[str, Any]) -> None:
     """Build each rulebook's screening index here, before the pool starts its workers.
 
+    Only for a rulebook that screens (not :attr:`~tradecontrol.plan.Plan.exact`).
+
     Forked workers (the default on Linux) inherit the built index instead of each building
     its own (about ten CPU seconds for the CSL + UN + SDN rulebook); with other start
     methods the index is not pickled and each worker builds it, as before (nothing is
@@ -125,7 +127,9 @@ def _build_indexes(state: dict[str, Any]) -> None:
     if multiprocessing.get_start_method() != "fork":
         return  # the workers would not inherit it
     for value in state.values():
-        if isinstance(value, Rulebook):
+        if isinstance(value, Rulebook) and not value.plan.exact:
+            # exact matching reads the name index, never the screening index: building
+            # the latter here cost an exact batch about 15 s of start-up for nothing
             value.candidate_index  # noqa: B018 - built on first access
 
 
