@@ -103,9 +103,24 @@ def _check(regime: Regime, applies: bool, reason: str, citations: tuple[str, ...
     Text that the checks refuse goes through the constructor, so the error is the same.
     """
     try:
-        reason_text, cited = v.text(reason), v.text_tuple(citations)
+        cited = v.text_tuple(citations)
     except InvalidInputError:
         return RegimeCheck(regime=regime, applies=applies, reason=reason, citations=citations)
+    return trusted_check(regime, applies, reason, cited)
+
+
+def trusted_check(
+    regime: Regime, applies: bool, reason: str, cited: tuple[str, ...]
+) -> RegimeCheck:
+    """A check whose citations are validated already; the reason's text check runs here.
+
+    A reason the check refuses (e.g. too long) goes through the constructor, which raises
+    the same error :func:`~tradecontrol.check_regime` would (internal).
+    """
+    try:
+        reason_text = v.text(reason)
+    except InvalidInputError:
+        return RegimeCheck(regime=regime, applies=applies, reason=reason, citations=cited)
     out = object.__new__(RegimeCheck)
     object.__setattr__(out, "regime", regime)
     object.__setattr__(out, "applies", applies)

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from tradecontrol import _validators as v
 from tradecontrol._time import Moment
 from tradecontrol.entities import EntityKind
-from tradecontrol.errors import DataError, InvalidInputError
+from tradecontrol.errors import DataError
 from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.nexus import (
     RULE_ID,
@@ -44,6 +44,7 @@ from tradecontrol.nexus import (
     _eu_places,
     _Facts,
     _us_goods,
+    trusted_check,
 )
 from tradecontrol.transactions import Item, Role, Transaction
 
@@ -63,22 +64,7 @@ Template = tuple[bool, tuple[str | tuple[int, str], ...], tuple[str, ...]] | Reg
 a part is fixed text or ``(party index, text after the party's name)``."""
 
 
-def _trusted(regime: Regime, applies: bool, reason: str, cited: tuple[str, ...]) -> RegimeCheck:
-    """A check whose citations are validated already; the reason's text check runs here.
-
-    A reason the check refuses (e.g. too long) goes through the constructor, which raises
-    the same error :func:`~tradecontrol.check_regime` would.
-    """
-    try:
-        reason_text = v.text(reason)
-    except InvalidInputError:
-        return RegimeCheck(regime=regime, applies=applies, reason=reason, citations=cited)
-    out = object.__new__(RegimeCheck)
-    object.__setattr__(out, "regime", regime)
-    object.__setattr__(out, "applies", applies)
-    object.__setattr__(out, "reason", reason_text)
-    object.__setattr__(out, "citations", cited)
-    return out
+_trusted = trusted_check  # a check whose citations are validated already
 
 
 def persons_check(
