@@ -449,3 +449,103 @@ def test_evaluate_applies_an_allow_list(tmp_path: Path, capsys: pytest.CaptureFi
     bad.write_text('{"id": "x"}\n', encoding="utf-8")
     assert main(["evaluate", str(deals), "--allow-list", str(bad)]) == 1
     assert "--allow-list" in capsys.readouterr().err
+
+
+def test_explain_takes_the_same_rulebook_options_as_evaluate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """explain decides under --licenses/--usage/--rulebook exactly as evaluate does."""
+    deal = transaction(
+        "2024-06-01",
+        destination="HK",
+        parties=[party("Huawei International Co., Limited", country="HK")],
+        items=[
+            {
+                "eccn": "3D001",
+                "value": "5000",
+                "currency": "USD",
+                "origin": "US",
+                "reasons_for_control": ["NS1"],
+            }
+        ],
+        licenses=["D123456"],
+    )
+    deals = tmp_path / "deals.jsonl"
+    deals.write_text(json.dumps(deal) + "\n", encoding="utf-8")
+    usage = tmp_path / "usage.json"
+    usage.write_text(json.dumps({"D123456": {"value": "95000"}}), encoding="utf-8")
+    licences = str(_specific_licence_file(tmp_path))
+    code, out, err = _run(["explain", str(deals), "--licenses", licences], capsys)
+    assert code == 0, err
+    assert "authorized" in out and "D123456" in out
+    code, out, err = _run(
+        ["explain", str(deals), "--licenses", licences, "--usage", str(usage)], capsys
+    )
+    assert code == 0, err
+    assert "drawdown of D123456: USD 5000 (USD 0 left)" in out
+    usage.write_text(json.dumps({"D123456": {"value": "95000.01"}}), encoding="utf-8")
+    code, out, err = _run(
+        ["explain", str(deals), "--licenses", licences, "--usage", str(usage)], capsys
+    )
+    assert code == 0, err
+    assert "drawdown" not in out and "license_required" in out
+    code, _, err = _run(["explain", str(deals), "--usage", str(usage)], capsys)
+    assert code == 1 and "--usage" in err and "D123456" in err  # no such licence
+
+    from tradecontrol import Listing, Rulebook
+
+    internal = Listing.from_dict(
+        {
+            "id": "internal-9",
+            "list_code": "INTERNAL",
+            "authority": "ACME",
+            "entity": {"name": "Acme Widgets Ltd."},
+            "versions": [{"window": {"start": "2019-01-01"}}],
+        }
+    )
+    saved = Rulebook.default().with_listings([internal]).save(tmp_path / "rb.json.gz")
+    acme = tmp_path / "acme.jsonl"
+    acme.write_text(
+        json.dumps(transaction("2024-06-01", parties=[party("Acme Widgets Ltd.")])) + "\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(["explain", str(acme)], capsys)
+    assert code == 0, err
+    assert "internal-9" not in out
+    code, out, err = _run(["explain", str(acme), "--rulebook", str(saved)], capsys)
+    assert code == 0, err
+    assert "internal-9" in out and "review_required" in out
+    code, _, err = _run(["explain", str(acme), "--rulebook", str(tmp_path / "absent")], capsys)
+    assert code == 1 and "--rulebook" in err
+
+
+def test_screen_takes_a_saved_rulebook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tradecontrol import Listing, Rulebook
+
+    internal = Listing.from_dict(
+        {
+            "id": "internal-7",
+            "list_code": "INTERNAL",
+            "authority": "ACME",
+            "entity": {"name": "Zyzzogeton Quillwort Plumbing"},
+            "versions": [{"window": {"start": "2019-01-01"}}],
+        }
+    )
+    saved = Rulebook.default().with_listings([internal]).save(tmp_path / "rb.json.gz")
+    args = ["screen", "Zyzzogeton Quillwort Plumbing", "--as-of", "2020-01-01"]
+    code, out, _ = _run(args, capsys)
+    assert code == 0 and "internal-7" not in out
+    code, out, err = _run([*args, "--rulebook", str(saved)], capsys)
+    assert code == 0, err
+    assert "internal-7" in out
+
+
+def test_a_truncated_line_names_its_column_not_a_next_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cut.jsonl"
+    path.write_text(json.dumps(transaction("2019-05-17"))[:40] + "\n", encoding="utf-8")
+    code, _, err = _run(["evaluate", str(path)], capsys)
+    assert code == 1
+    assert f"{path}:1: not valid JSON" in err
+    assert "line 2" not in err and "(column 41)" in err

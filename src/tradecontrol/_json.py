@@ -734,7 +734,11 @@ def _parse_located(text: str) -> Any:
             parse_constant=constant_hook,
         )
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}" if "\n" in text else f"column {exc.colno}"
+        body = text.rstrip("\r\n")  # a JSON-lines line ends with its line break
+        if "\n" in body:
+            where = f"line {exc.lineno}, column {exc.colno}"
+        else:  # one line: past its end is the end of the line, not a next line
+            where = f"column {min(exc.pos, len(body)) + 1}"
         raise InvalidInputError(f"not valid JSON: {exc.msg} ({where})") from None
     except RecursionError:
         raise InvalidInputError("not valid JSON: nested too deeply") from None

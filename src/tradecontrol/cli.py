@@ -4,11 +4,13 @@
 [--ownership PATH ...] [--licenses FILE] [--usage FILE] [--format table|json]
 [--jobs N] [--rulebook FILE]``,
 ``tradecontrol screen NAME [--kind K] [--country CC] [--birth-date D] [--list PATH ...]
-[--allow-list PATH ...] [--as-of DATE] [--match T] [--review T] [--format table|json]``,
+[--allow-list PATH ...] [--rulebook FILE] [--as-of DATE] [--match T] [--review T]
+[--format table|json]``,
 ``tradecontrol lists summary PATH [--list-format NAME]``,
 ``tradecontrol lists diff OLD NEW [--list-format NAME]``,
 ``tradecontrol explain FILE|- [--as-of DATE] [--list PATH ...] [--list-format NAME]
-[--graph dot|mermaid]``.
+[--ownership PATH ...] [--licenses FILE] [--usage FILE] [--allow-list PATH ...]
+[--rulebook FILE] [--graph dot|mermaid]``.
 
 ``evaluate`` streams: it reads, decides and writes one line at a time (``--jobs N`` spreads
 the lines over N processes and keeps their order), with a progress bar on standard error
@@ -42,7 +44,7 @@ from tradecontrol._json import parse_json, structure_json, within
 from tradecontrol._time import Moment, parse_moment
 from tradecontrol.batch import DEFAULT_CHUNK_SIZE, check_jobs, ordered_map
 from tradecontrol.decision import Decision, Finding, Outcome
-from tradecontrol.drawdown import LicenseUsage, usage_from_dict
+from tradecontrol.drawdown import LicenseUsage, drawdown_text, usage_from_dict
 from tradecontrol.errors import (
     DataError,
     InvalidInputError,
@@ -199,6 +201,32 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="PATH",
         help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
+    )
+    ex.add_argument(
+        "--rulebook",
+        default=None,
+        metavar="FILE",
+        help="use a rulebook saved with Rulebook.save() instead of the bundled one",
+    )
+    ex.add_argument(
+        "--licenses",
+        default=None,
+        metavar="FILE",
+        help="JSON array of licences (e.g. your specific licences) to add to the rulebook",
+    )
+    ex.add_argument(
+        "--usage",
+        default=None,
+        metavar="FILE",
+        help="JSON object of prior usage per licence id (as for evaluate)",
+    )
+    ex.add_argument(
+        "--allow-list",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="allow_lists",
+        help="JSON-lines allow-list entries (known false positives) to apply (repeatable)",
     )
     ex.add_argument(
         "--graph",
@@ -375,13 +403,7 @@ def _table_notes(decision: Decision) -> list[str]:
     if deciding is not None:
         notes.extend(deciding.cautions)
     out = [f"    ! {note}" for note in dict.fromkeys(notes)]
-    for d in decision.drawdowns:
-        parts = []
-        if d.value is not None:
-            parts.append(f"{d.currency} {d.value} ({d.currency} {d.value_remaining} left)")
-        if d.quantity is not None:
-            parts.append(f"{d.quantity} units ({d.quantity_remaining} left)")
-        out.append(f"    = drawdown of {d.license_id}: {', '.join(parts)}")
+    out.extend(f"    = drawdown of {drawdown_text(d)}" for d in decision.drawdowns)
     return out
 
 
@@ -622,14 +644,25 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     refused: list[str] = []
     refused_lists: list[str] = []
-    rulebook = _rulebook(
-        args.lists,
-        err,
-        args.ownership,
-        args.list_format,
-        refused_edges=refused,
-        refused_lists=refused_lists,
-    )
+    try:
+        rulebook, usage, warnings = _side_files(
+            args,
+            _rulebook(
+                args.lists,
+                err,
+                args.ownership,
+                args.list_format,
+                args.rulebook,
+                refused_edges=refused,
+                refused_lists=refused_lists,
+            ),
+            err,
+        )
+    except _SideFileError as exc:
+        print(f"tradecontrol: {exc}", file=err)
+        if stream is not sys.stdin.buffer:
+            stream.close()
+        return 1
     bad = 0
     try:
         for number, raw in _lines(stream):
@@ -641,7 +674,7 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 bad += 1
                 print(f"tradecontrol: {exc.located(source=name, line=number)}", file=err)
                 continue
-            decision = evaluate(transaction, rulebook, as_of=args.as_of)
+            decision = evaluate(transaction, rulebook, as_of=args.as_of, usage=usage)
             for line in explain_lines(decision):
                 print(line, file=out)
             if args.graph is not None:
@@ -657,7 +690,7 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return max(
         _refused_edges(refused, err),
         _refused_lists(refused_lists, err, "explained"),
-        1 if bad else 0,
+        1 if bad or warnings else 0,
     )
 
 
@@ -766,7 +799,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             refused_lists: list[str] = []
             status = run_screen(
                 args,
-                functools.partial(_rulebook, refused_lists=refused_lists),
+                functools.partial(_rulebook, base=args.rulebook, refused_lists=refused_lists),
                 sys.stdout,
                 sys.stderr,
             )
@@ -784,6 +817,12 @@ def _screen_parser(sub: Any) -> None:
     from tradecontrol.screening.cli import add_screen_parser
 
     add_screen_parser(sub, _as_of)
+    sub.choices["screen"].add_argument(
+        "--rulebook",
+        default=None,
+        metavar="FILE",
+        help="screen against a rulebook saved with Rulebook.save() instead of the bundled one",
+    )
 
 
 def _lists(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

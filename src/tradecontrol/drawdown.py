@@ -26,7 +26,7 @@ from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
 from tradecontrol.errors import InvalidInputError
 
-__all__ = ["Drawdown", "LicenseUsage", "usage_from_dict"]
+__all__ = ["Drawdown", "LicenseUsage", "drawdown_text", "usage_from_dict"]
 
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=v.locate_errors)
@@ -120,3 +120,29 @@ def usage_from_dict(data: Any) -> dict[str, LicenseUsage]:
             path = f"{lid}.{exc.path}" if exc.path else lid
             raise InvalidInputError(exc.message, path=path) from None
     return out
+
+
+def drawdown_text(drawdown: Drawdown) -> str:
+    """What a decision draws down from a limited licence, in words.
+
+    Args:
+        drawdown: One of :attr:`Decision.drawdowns <tradecontrol.Decision.drawdowns>`
+            (value in the licence's currency, units).
+
+    Returns:
+        ``"<licence id>: <currency> <value> (<currency> <left> left)"``, with
+        ``"<n> units (<left> left)"`` for a quantity limit.
+
+    Example:
+        >>> from decimal import Decimal
+        >>> drawdown_text(Drawdown(license_id="D1", value=Decimal("5000"), currency="USD",
+        ...     value_used_before=Decimal("95000"), value_remaining=Decimal("0")))
+        'D1: USD 5000 (USD 0 left)'
+    """
+    d = drawdown
+    parts = []
+    if d.value is not None:
+        parts.append(f"{d.currency} {d.value} ({d.currency} {d.value_remaining} left)")
+    if d.quantity is not None:
+        parts.append(f"{d.quantity} units ({d.quantity_remaining} left)")
+    return f"{d.license_id}: {', '.join(parts)}"

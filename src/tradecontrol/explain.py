@@ -31,6 +31,7 @@ import attrs
 
 from tradecontrol._time import Moment
 from tradecontrol.decision import Decision
+from tradecontrol.drawdown import drawdown_text
 from tradecontrol.errors import DataError
 from tradecontrol.ownership import assess, ownership_graph
 from tradecontrol.rules._blocking import ownership_test
@@ -234,7 +235,9 @@ def explain_lines(decision: Decision) -> list[str]:
     for f in decision.findings:
         who = f" {f.party_role}" if f.party_role else ""
         item = f" item {f.item_index}" if f.item_index is not None else ""
-        lines.append(f"  [{f.outcome.value}] {f.rule}{who}{item}: {f.message}")
+        ref = f" (listing {f.listing_id})" if f.listing_id else ""
+        ref += f" (licence {f.license_id})" if f.license_id else ""
+        lines.append(f"  [{f.outcome.value}] {f.rule}{who}{item}{ref}: {f.message}")
         if f.citations:
             lines.append("      citations: " + "; ".join(f.citations))
         for n in f.near_misses:
@@ -243,4 +246,6 @@ def explain_lines(decision: Decision) -> list[str]:
             lines.append(f"      caution: {c}")
     for c in decision.cautions:
         lines.append(f"  caution: {c}")
+    for d in decision.drawdowns:
+        lines.append(f"  drawdown of {drawdown_text(d)}")
     return lines
