@@ -456,11 +456,45 @@ def _unique(values: Iterable[Any]) -> list[Any]:
 
 # -- XML ---------------------------------------------------------------------------------
 
-_ROOT = re.compile(
-    r"\A\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>\s*)*"
-    r"<(?P<name>[A-Za-z_][\w.:-]*)(?P<attrs>[^>]*)>",
-    re.DOTALL,
-)
+_ROOT_NAME = re.compile(r"<(?P<name>[A-Za-z_][\w.:-]*+)(?P<attrs>[^>]*+)>")
+_PROLOG_SPACE = re.compile(r"\s*+")
+_DOCTYPE_END = re.compile(r"[^\[>]*+(?:>|\[)")
+_SUBSET_END = re.compile(r"\]\s*+>")
+
+
+def _prolog_end(text: str) -> int | None:
+    """Where the root element starts, past processing instructions, comments and DOCTYPE.
+
+    One forward pass (linear in the head's length: a regular expression with nested
+    repetition backtracked exponentially on a run of ``<?x ?>``). ``None``: a construct
+    is not closed within the head.
+    """
+    pos = 0
+    while True:
+        space = _PROLOG_SPACE.match(text, pos)
+        pos = space.end() if space else pos
+        if text.startswith("<?", pos):
+            end = text.find("?>", pos + 2)
+            if end < 0:
+                return None
+            pos = end + 2
+        elif text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4)
+            if end < 0:
+                return None
+            pos = end + 3
+        elif text.startswith("<!DOCTYPE", pos):
+            head = _DOCTYPE_END.match(text, pos + 9)
+            if head is None:
+                return None
+            pos = head.end()
+            if text[pos - 1] == "[":  # an internal subset: up to the first "]" then ">"
+                subset = _SUBSET_END.search(text, pos)
+                if subset is None:
+                    return None
+                pos = subset.end()
+        else:
+            return pos
 
 
 def xml_root(head: bytes) -> tuple[str, str, str] | None:
@@ -470,7 +504,8 @@ def xml_root(head: bytes) -> tuple[str, str, str] | None:
     else:
         text = head.decode("utf-8", errors="replace")
     text = text.lstrip("\ufeff")
-    match = _ROOT.match(text)
+    start = _prolog_end(text)
+    match = None if start is None else _ROOT_NAME.match(text, start)
     if not match:
         return None
     return local(match["name"]), match["attrs"], text
