@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 
 import attrs
@@ -229,6 +230,41 @@ def _local_day(value: Moment, zone: tzinfo) -> date:
     if isinstance(value, datetime):
         return value.astimezone(zone).date()
     return value
+
+
+def check_oldest_first(windows: Sequence[Window], path: str = "versions") -> None:
+    """Refuse windows that are not in order of their starts, oldest first.
+
+    An open start comes first. Versions of a licence or listing are read in this order
+    (the last one in force wins on a shared boundary day; the first tells whether the
+    licence was issued yet), so another order would silently change decisions.
+
+    Args:
+        windows: The versions' windows, in the order given.
+        path: The JSON path of the versions (errors name ``<path>[i].window.start``).
+
+    Raises:
+        InvalidInputError: A window starts before the one given before it.
+
+    Example:
+        >>> check_oldest_first([Window(start="2020-01-01"), Window(start="2019-01-01")])
+        Traceback (most recent call last):
+        tradecontrol.errors.InvalidInputError: versions[1].window.start: versions must be \
+given oldest first: 2019-01-01 is before the start of versions[0] (2020-01-01)
+    """
+    before: datetime | None = None
+    for i, window in enumerate(windows):
+        start = None if window.start is None else _first_instant(window.start, window._tz)
+        if i and (start is None or (before is not None and start < before)):
+            earlier = windows[i - 1].start
+            raise InvalidInputError(
+                "versions must be given oldest first: "
+                f"{'an open start' if window.start is None else window.start.isoformat()} is "
+                f"before the start of {path}[{i - 1}] "
+                f"({'open' if earlier is None else earlier.isoformat()})",
+                path=f"{path}[{i}].window.start",
+            )
+        before = start
 
 
 def _first_instant(value: Moment, zone: tzinfo) -> datetime:

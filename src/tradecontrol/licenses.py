@@ -21,7 +21,7 @@ import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
-from tradecontrol._time import Moment, Window
+from tradecontrol._time import Moment, Window, check_oldest_first
 from tradecontrol.conditions import Condition
 from tradecontrol.errors import InvalidInputError
 
@@ -116,11 +116,11 @@ class License(CanonicalJSON):
         authorizes: Rule ids whose requirement it can authorize (``ear.entity_list``).
         holder: For specific licences, the licensee's name.
         citations: Citations that apply to every version (e.g. ``15 CFR 744 Supp. 7``).
-        versions: The terms over time; the one in force at ``as_of`` is used (the latest
-            starting one where windows overlap on a boundary day).
+        versions: The terms over time, oldest first; the one in force at ``as_of`` is
+            used (the latest starting one where windows overlap on a boundary day).
 
     Raises:
-        InvalidInputError: Malformed fields, or no versions.
+        InvalidInputError: Malformed fields, no versions, or versions not oldest first.
 
     Example:
         >>> lic = License(id="D123456", kind="specific", issuer="US-BIS", title="BIS licence",
@@ -147,6 +147,7 @@ class License(CanonicalJSON):
     def __attrs_post_init__(self) -> None:
         if not self.versions:
             raise InvalidInputError("a licence needs at least one version", path="versions")
+        check_oldest_first([ver.window for ver in self.versions])
         object.__setattr__(
             self,
             "_item_bound",

@@ -21,7 +21,7 @@ import attrs
 
 from tradecontrol import _validators as v
 from tradecontrol._canonical import CanonicalJSON
-from tradecontrol._time import Moment, Position, Window
+from tradecontrol._time import Moment, Position, Window, check_oldest_first
 from tradecontrol.conditions import Condition
 from tradecontrol.decision import ReviewPolicy
 from tradecontrol.entities import Entity
@@ -148,7 +148,7 @@ class Listing(CanonicalJSON):
         remarks: Free text from the list.
 
     Raises:
-        InvalidInputError: Malformed fields, or no versions.
+        InvalidInputError: Malformed fields, no versions, or versions not oldest first.
 
     Example:
         >>> from tradecontrol.entities import Entity
@@ -174,6 +174,7 @@ class Listing(CanonicalJSON):
     def __attrs_post_init__(self) -> None:
         if not self.versions:
             raise InvalidInputError("a listing needs at least one version", path="versions")
+        check_oldest_first([ver.window for ver in self.versions])
 
     def version_at(self, moment: Moment) -> tuple[ListingVersion, Position] | None:
         """The version in force at ``moment`` and where ``moment`` stands in its window.
