@@ -549,3 +549,25 @@ def test_a_truncated_line_names_its_column_not_a_next_line(
     assert code == 1
     assert f"{path}:1: not valid JSON" in err
     assert "line 2" not in err and "(column 41)" in err
+
+
+@pytest.mark.parametrize(
+    ("redirect", "message"),
+    [
+        ("> /dev/full", "tradecontrol: stopped: No space left on device"),
+        (">&-", "tradecontrol: standard output is closed"),
+        ("<&- -", "tradecontrol: standard input is closed"),
+    ],
+    ids=["full-disk", "closed-stdout", "closed-stdin"],
+)
+def test_unusable_standard_streams_are_reported(redirect: str, message: str) -> None:
+    """A full disk or a closed stream: one line on standard error and exit 1, no traceback."""
+    if redirect.startswith("> /dev/full") and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    source = "" if redirect.startswith("<") else str(EXAMPLES)
+    command = f"'{sys.executable}' -m tradecontrol evaluate {source} {redirect}"
+    done = subprocess.run(["sh", "-c", command], check=False, stderr=subprocess.PIPE)
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert len(err.splitlines()) == 1
+    assert err.startswith(message) and "Traceback" not in err

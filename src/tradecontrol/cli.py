@@ -788,29 +788,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments without the program name (default: ``sys.argv[1:]``).
     """
     args = _parser().parse_args(argv)
+    closed = _closed_stream(args)
+    if closed:
+        if sys.stderr is not None:
+            print(f"tradecontrol: {closed}", file=sys.stderr)
+        return 1
     try:
-        if args.command == "lists":
-            return _lists(args, sys.stdout, sys.stderr)
-        if args.command == "explain":
-            return _explain(args, sys.stdout, sys.stderr)
-        if args.command == "screen":
-            from tradecontrol.screening.cli import run_screen
-
-            refused_lists: list[str] = []
-            status = run_screen(
-                args,
-                functools.partial(_rulebook, base=args.rulebook, refused_lists=refused_lists),
-                sys.stdout,
-                sys.stderr,
-            )
-            return max(status, _refused_lists(refused_lists, sys.stderr, "screened"))
-        return _evaluate(args, sys.stdout, sys.stderr)
+        status = _run(args)
+        sys.stdout.flush()  # a full disk fails here, not silently at exit
+        return status
     except TradeControlError as exc:
         print(f"tradecontrol: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()
         return 0
+    except OSError as exc:  # reading or writing failed midway (a full disk...)
+        _discard_stdout()
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"tradecontrol: stopped: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so the flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+def _closed_stream(args: argparse.Namespace) -> str | None:
+    """Why the run cannot start: standard output (or input, for ``-``) is closed."""
+    if sys.stdout is None:
+        return "standard output is closed: there is nowhere to write the results"
+    if getattr(args, "file", None) == "-" and sys.stdin is None:
+        return "standard input is closed: FILE is - but nothing can be read"
+    return None
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Dispatch to the sub-command; its exit status."""
+    if args.command == "lists":
+        return _lists(args, sys.stdout, sys.stderr)
+    if args.command == "explain":
+        return _explain(args, sys.stdout, sys.stderr)
+    if args.command == "screen":
+        from tradecontrol.screening.cli import run_screen
+
+        refused_lists: list[str] = []
+        status = run_screen(
+            args,
+            functools.partial(_rulebook, base=args.rulebook, refused_lists=refused_lists),
+            sys.stdout,
+            sys.stderr,
+        )
+        return max(status, _refused_lists(refused_lists, sys.stderr, "screened"))
+    return _evaluate(args, sys.stdout, sys.stderr)
 
 
 def _screen_parser(sub: Any) -> None:
