@@ -59,9 +59,11 @@ def _join(parent: str, child: str) -> str:
     return parent + child if child.startswith("[") else f"{parent}.{child}"
 
 
-def _key(name: str) -> str:
+def _key(name: object) -> str:
     """A JSON key as a path step; odd keys are quoted so they cannot forge output."""
-    return name if name.isidentifier() and name.isascii() else f"[{name!r}]"
+    if isinstance(name, str) and name.isidentifier() and name.isascii():
+        return name
+    return f"[{name!r}]"
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
@@ -125,7 +127,10 @@ def _walk(exc: BaseException, path: str) -> list[tuple[str, str]]:
     if isinstance(exc, _PathErrors):
         return [(_join(path, p), m) for p, m in exc.entries]
     if isinstance(exc, ForbiddenExtraKeysError):
-        return [(_join(path, _key(k)), "unknown field") for k in sorted(exc.extra_fields)]
+        return [
+            (_join(path, _key(k)), "unknown field" if isinstance(k, str) else "keys must be text")
+            for k in sorted(exc.extra_fields, key=lambda k: (not isinstance(k, str), str(k)))
+        ]
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without = exc.group_exceptions()
         out: list[tuple[str, str]] = []

@@ -99,6 +99,10 @@ def _path_argument(path: object, where: str) -> str:
     if isinstance(path, str | os.PathLike):
         name = os.fspath(path)
         if isinstance(name, str):
+            if "\x00" in name:
+                raise InvalidInputError(
+                    f"{where}: path {name[:80]!r} contains a NUL character (no file has one)"
+                )
             return name
     raise InvalidInputError(
         f"{where}: path must be a file name (str or os.PathLike), got {type(path).__name__}"

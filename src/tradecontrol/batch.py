@@ -249,8 +249,9 @@ def evaluate_many(
         :class:`BadTransaction` when it is not a valid transaction (the batch goes on).
 
     Raises:
-        InvalidInputError: ``rulebook``, ``as_of``, ``jobs`` or ``chunk_size`` is invalid
-            (raised at the call, before any transaction is read).
+        InvalidInputError: ``transactions`` is not iterable, or ``rulebook``, ``as_of``,
+            ``jobs`` or ``chunk_size`` is invalid (raised at the call, before any
+            transaction is read).
 
     Example:
         >>> from tradecontrol import Rulebook, evaluate_many
@@ -287,9 +288,17 @@ def evaluate_many(
         raise InvalidInputError(
             f"must be a positive whole number, got {chunk_size!r}", path="chunk_size"
         )
+    try:
+        stream = iter(transactions)
+    except TypeError:
+        raise InvalidInputError(
+            "expected an iterable of transactions (Transaction objects or their canonical "
+            f"JSON dicts), got {type(transactions).__name__}",
+            path="transactions",
+        ) from None
     return ordered_map(
         _decide_chunk,
-        enumerate(transactions),
+        enumerate(stream),
         jobs=workers,
         chunk_size=chunk_size,
         state={"rulebook": rulebook, "as_of": moment},
