@@ -571,3 +571,37 @@ def test_unusable_standard_streams_are_reported(redirect: str, message: str) -> 
     assert done.returncode == 1, err
     assert len(err.splitlines()) == 1
     assert err.startswith(message) and "Traceback" not in err
+
+
+def test_a_listing_id_in_two_list_files_names_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = {
+        "id": "acme-blocked-7",
+        "list_code": "INTERNAL",
+        "authority": "ACME",
+        "entity": {"name": "Acme Blocked Ltd"},
+        "versions": [{"window": {"start": "2019-01-01"}}],
+    }
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for path in (first, second):
+        path.write_text(json.dumps(listing) + "\n", encoding="utf-8")
+    code, _, err = _run(
+        ["evaluate", str(EXAMPLES), "--list", str(first), "--list", str(second)], capsys
+    )
+    assert code == 1
+    assert (
+        f"--list {second}: listing id 'acme-blocked-7' is also in --list {first} "
+        "(give each list file once)" in err
+    )
+    bundled = tc_default_listing_id()
+    first.write_text(json.dumps({**listing, "id": bundled}) + "\n", encoding="utf-8")
+    code, _, err = _run(["evaluate", str(EXAMPLES), "--list", str(first)], capsys)
+    assert code == 1
+    assert f"--list {first}: listing id {bundled!r} is already in the rulebook" in err
+
+
+def tc_default_listing_id() -> str:
+    from tradecontrol import Rulebook
+
+    return Rulebook.default().listings[0].id

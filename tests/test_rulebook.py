@@ -103,8 +103,32 @@ def test_with_listings_adds_and_changes_the_version(rulebook: Rulebook) -> None:
 
 def test_duplicate_ids_are_refused(rulebook: Rulebook) -> None:
     listing = Listing.from_dict(EXTRA_LISTING)
-    with pytest.raises(DataError, match="duplicate listing id"):
+    with pytest.raises(DataError, match="given twice") as caught:
         rulebook.with_listings([listing, listing])
+    assert (
+        str(caught.value)
+        == f"listings[1]: listing id {listing.id!r} given twice (also at listings[0])"
+    )
+    with pytest.raises(DataError, match="already in the rulebook") as caught:
+        rulebook.with_listings([listing]).with_listings([listing])
+    assert caught.value.path == "listings[0]"
+    data = rulebook.to_dict()
+    data["listings"].append(data["listings"][0])
+    with pytest.raises(DataError, match="duplicate listing id") as caught:
+        Rulebook.from_dict(data)
+    assert f"listings[{len(data['listings']) - 1}]" in str(caught.value)
+    assert "(also at listings[0])" in str(caught.value)
+
+
+def test_many_listings_with_one_name_are_all_indexed(rulebook: Rulebook) -> None:
+    """The name index keeps every listing of a shared name (once each)."""
+    same = [
+        Listing.from_dict({**EXTRA_LISTING, "id": f"same-{i}", "entity": {"name": "One Name"}})
+        for i in range(300)
+    ]
+    wider = rulebook.with_listings(same)
+    found = wider.match_entity_name("One Name")
+    assert sorted(m.listing.id for m in found) == sorted(x.id for x in same)
 
 
 def test_unknown_licence_lookup(rulebook: Rulebook) -> None:

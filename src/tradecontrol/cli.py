@@ -527,6 +527,7 @@ def _rulebook(
     if paths:
         extra: list[Listing] = []
         published: list[date] = []
+        first_file: dict[str, str] = {}  # listing id -> the --list file that gave it
         for list_path in paths:
             try:
                 snapshot = lists.load(list_path, format=list_format)
@@ -536,6 +537,17 @@ def _rulebook(
             incomplete = _report_snapshot(snapshot, list_path, err, "--list ")
             if incomplete and refused_lists is not None:
                 refused_lists.append(list_path)
+            for listing in snapshot.listings:
+                known = first_file.setdefault(listing.id, list_path)
+                if known is not list_path:
+                    raise DataError(
+                        f"--list {list_path}: listing id {listing.id!r} is also in --list "
+                        f"{known} (give each list file once)"
+                    )
+                if rulebook.has_listing(listing.id):
+                    raise DataError(
+                        f"--list {list_path}: listing id {listing.id!r} is already in the rulebook"
+                    )
             extra.extend(snapshot.listings)
             if snapshot.published is not None:
                 published.append(snapshot.published)

@@ -184,7 +184,8 @@ def _index(listings: tuple[Listing, ...]) -> dict[str, tuple[tuple[int, str], ..
             derived = set(keys).difference(name_keys(name, cut=False))
             for key in keys:
                 bucket = (cut if key in derived else index).setdefault(key, [])
-                if all(p != pos for p, _ in bucket):
+                # positions arrive in order: only the last pair can be this listing's
+                if not bucket or bucket[-1][0] != pos:
                     bucket.append((pos, name))
     for key, bucket in cut.items():
         if key not in index:
@@ -268,17 +269,20 @@ class Rulebook:
     _plan: PlanSlot = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        for what, ids in (
-            ("listing", [x.id for x in self.listings]),
-            ("licence", [x.id for x in self.licenses]),
-            ("rule", [x.id for x in self.rules]),
-            ("allow-list entry", [x.id for x in self.allow_list]),
+        for what, field, ids in (
+            ("listing", "listings", [x.id for x in self.listings]),
+            ("licence", "licenses", [x.id for x in self.licenses]),
+            ("rule", "rules", [x.id for x in self.rules]),
+            ("allow-list entry", "allow_list", [x.id for x in self.allow_list]),
         ):
-            seen: set[str] = set()
-            for i in ids:
+            seen: dict[str, int] = {}
+            for pos, i in enumerate(ids):
                 if i in seen:
-                    raise DataError(f"duplicate {what} id {i!r}")
-                seen.add(i)
+                    raise DataError(
+                        f"duplicate {what} id {i!r} (also at {field}[{seen[i]}])",
+                        path=f"{field}[{pos}]",
+                    )
+                seen[i] = pos
         _check_barring_rules(self)
         object.__setattr__(self, "_name_index", _index(self.listings))
         object.__setattr__(self, "_licenses_by_id", {x.id: x for x in self.licenses})
@@ -372,6 +376,15 @@ class Rulebook:
     def has_license(self, license_id: str) -> bool:
         """True when the rulebook holds a licence with this id."""
         return license_id in self._licenses_by_id
+
+    def has_listing(self, listing_id: str) -> bool:
+        """True when the rulebook holds a listing with this id.
+
+        Example:
+            >>> Rulebook.default().has_listing("no-such-listing")
+            False
+        """
+        return listing_id in self._listings_by_id
 
     def rule(self, rule_id: str) -> RuleInfo:
         """Return the parameters of a rule.
@@ -540,7 +553,7 @@ class Rulebook:
             if snapshot is None:
                 snapshot = listings.published
             listings = listings.listings
-        extra = _only(listings, Listing, "listings")
+        extra = _only(listings, Listing, "listings", self.listings)
         return attrs.evolve(
             self,
             listings=self.listings + extra,
@@ -554,7 +567,7 @@ class Rulebook:
         Raises:
             DataError: A licence id is already present.
         """
-        extra = _only(licenses, License, "licenses")
+        extra = _only(licenses, License, "licenses", self.licenses)
         return attrs.evolve(
             self,
             licenses=self.licenses + extra,
@@ -581,7 +594,7 @@ class Rulebook:
         Raises:
             DataError: An entry id is already present.
         """
-        extra = _only(entries, AllowEntry, "allow_list")
+        extra = _only(entries, AllowEntry, "allow_list", self.allow_list)
         return attrs.evolve(
             self,
             allow_list=self.allow_list + extra,
@@ -771,7 +784,19 @@ def _vocabulary(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:
     return facts, end_uses
 
 
-def _only(values: Iterable[Any], kind: type[Any], what: str) -> tuple[Any, ...]:
+_ID_LABELS = {"listings": "listing", "licenses": "licence", "allow_list": "allow-list entry"}
+
+
+def _only(
+    values: Iterable[Any], kind: type[Any], what: str, present: Iterable[Any] | None = None
+) -> tuple[Any, ...]:
+    """``values`` as a tuple of ``kind``; with ``present``, each id new (not in it, not repeated).
+
+    Raises:
+        InvalidInputError: A value is not a ``kind``.
+        DataError: An id is already present or given twice (path: its position in
+            ``values``).
+    """
     out = v.freeze_all(values)
     for i, value in enumerate(out):
         if not isinstance(value, kind):
@@ -780,6 +805,22 @@ def _only(values: Iterable[Any], kind: type[Any], what: str) -> tuple[Any, ...]:
                 f"{kind.__name__}.from_dict()",
                 path=f"{what}[{i}]",
             )
+    if present is None:
+        return out
+    ids = {x.id for x in present}
+    label = _ID_LABELS.get(what, what)
+    first: dict[str, int] = {}
+    for i, value in enumerate(out):
+        if value.id in ids:
+            raise DataError(
+                f"{label} id {value.id!r} is already in the rulebook", path=f"{what}[{i}]"
+            )
+        if value.id in first:
+            raise DataError(
+                f"{label} id {value.id!r} given twice (also at {what}[{first[value.id]}])",
+                path=f"{what}[{i}]",
+            )
+        first[value.id] = i
     return out
 
 
