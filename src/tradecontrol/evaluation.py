@@ -21,11 +21,17 @@ from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
 from tradecontrol.drawdown import LicenseUsage
 from tradecontrol.errors import InvalidInputError, TradeControlError, UnknownLicenseError
-from tradecontrol.licensing import Memo, apply_licenses, drawdowns, unknown_license_findings
+from tradecontrol.licensing import (
+    _LICENSABLE,
+    Memo,
+    apply_licenses,
+    drawdowns,
+    unknown_license_findings,
+)
 from tradecontrol.nexus import RULE_ID as NEXUS_RULE_ID
 from tradecontrol.nexus import Regime, RegimeCheck
 from tradecontrol.rulebook import Rulebook
-from tradecontrol.rules import RULES
+from tradecontrol.rules import RULES, Rule
 from tradecontrol.screening import scoring
 from tradecontrol.transactions import Transaction
 
@@ -128,15 +134,21 @@ def evaluate(
     findings: list[Finding] = []
     memo: Memo = {}
     context = EvaluationContext.build(transaction, rulebook, moment)
-    for rule_id, rule in RULES:
+    for rule_id, rule, shared in _STEPS if RULES is _RULES else _steps(RULES):
         try:
-            if rule in _CONTEXT_RULES:
+            if shared:
                 found = rule(transaction, rulebook, moment, context=context)  # type: ignore[call-arg]
             else:
                 found = rule(transaction, rulebook, moment)
             if found:
+                # apply_licenses returns any other finding unchanged: no call for it
                 findings.extend(
-                    [apply_licenses(f, transaction, rulebook, moment, memo, usage) for f in found]
+                    [
+                        apply_licenses(f, transaction, rulebook, moment, memo, usage)
+                        if f.requirement in _LICENSABLE and f.outcome is f.requirement
+                        else f
+                        for f in found
+                    ]
                 )
         except Exception as exc:
             findings.append(_rule_error(rule_id, rulebook, exc))
@@ -225,6 +237,18 @@ _CONTEXT_RULES = frozenset(
     rule for _, rule in RULES if "context" in inspect.signature(rule).parameters
 )
 """Rules that take the shared :class:`EvaluationContext` (a keyword parameter ``context``)."""
+
+
+def _steps(rules: tuple[tuple[str, Rule], ...]) -> tuple[tuple[str, Rule, bool], ...]:
+    """``(rule id, rule, whether it takes the context)`` for each rule, in order."""
+    return tuple(
+        (rule_id, rule, rule in _CONTEXT_RULES or "context" in inspect.signature(rule).parameters)
+        for rule_id, rule in rules
+    )
+
+
+_STEPS = _steps(RULES)
+"""The steps of :data:`~tradecontrol.rules.RULES` (no set look-up per rule and call)."""
 
 
 def _cautions(
