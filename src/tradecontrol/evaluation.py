@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from tradecontrol import __version__
+from tradecontrol._json import DIGEST_CONVERTER
 from tradecontrol._time import Moment
 from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
@@ -43,6 +44,9 @@ _CANONICAL = json.JSONEncoder(
 ).encode
 """Canonical JSON text: sorted keys, no spaces, UTF-8 (to_dict output has no cycles)."""
 
+_for_digest = DIGEST_CONVERTER.get_unstructure_hook(Transaction)
+"""``tradecontrol._json.unstructure_for_digest`` of a Transaction, without the dispatch."""
+
 
 def transaction_digest(
     transaction: Transaction,
@@ -56,7 +60,9 @@ def transaction_digest(
     spaces and UTF-8; the rulebook is identified by id and version. Licence usage, when
     given, is appended the same way (so a digest without usage is unchanged).
     """
-    canonical = _CANONICAL(transaction.to_dict())
+    # the same JSON as transaction.to_dict() (tests/test_digest.py), built faster
+    data = _for_digest(transaction) if type(transaction) is Transaction else transaction.to_dict()
+    canonical = _CANONICAL(data)
     parts = [canonical, as_of.isoformat(), rulebook.id, rulebook.version, __version__]
     if usage:
         parts.append(
