@@ -1,10 +1,12 @@
 """The digest's canonical JSON: byte for byte the JSON of ``Transaction.to_dict``.
 
 ``transaction_digest`` unstructures with a converter of its own
-(``tradecontrol._json.unstructure_for_digest``); a digest must never change, so its JSON
-is compared with the JSON of ``to_dict`` on every example transaction, on generated ones
-(benchmarks' generator, when the shared data is there) and on hypothesis-generated
-transactions that use every field of every value object in a transaction.
+(``tradecontrol._json.unstructure_for_digest``) and, with the ``fast`` extra, encodes with
+``orjson`` (``tradecontrol.evaluation.canonical_bytes``); a digest must never change, so
+its bytes are compared with the standard library's JSON of ``to_dict`` on every example
+transaction and on hypothesis-generated transactions that use every field of every value
+object in a transaction, with and without ``orjson``; and ``orjson``'s encoding with the
+standard library's on hypothesis-generated JSON values (any text, integers, nesting).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import tradecontrol.evaluation as ev
 from tradecontrol import Rulebook, Transaction
 from tradecontrol._json import unstructure_for_digest
-from tradecontrol.evaluation import _CANONICAL, transaction_digest
+from tradecontrol.evaluation import _CANONICAL, canonical_bytes, transaction_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 RULEBOOK = Rulebook.default()
@@ -36,9 +40,18 @@ def _old_digest(t: Transaction, as_of: Any) -> str:
 
 
 def _same(t: Transaction) -> None:
-    assert _CANONICAL(unstructure_for_digest(t)) == _CANONICAL(t.to_dict())
+    expected = _CANONICAL(t.to_dict())
+    assert _CANONICAL(unstructure_for_digest(t)) == expected
     assert json.dumps(unstructure_for_digest(t)) == json.dumps(t.to_dict())
+    assert canonical_bytes(t) == expected.encode("utf-8")
     assert transaction_digest(t, RULEBOOK, t.date) == _old_digest(t, t.date)
+    fast = ev._fast_dumps
+    try:  # the standard library's path (the core install), same bytes
+        ev._fast_dumps = None
+        assert canonical_bytes(t) == expected.encode("utf-8")
+        assert transaction_digest(t, RULEBOOK, t.date) == _old_digest(t, t.date)
+    finally:
+        ev._fast_dumps = fast
 
 
 def test_example_transactions_digest_as_before() -> None:
@@ -254,3 +267,35 @@ def test_the_strategy_makes_valid_rich_transactions() -> None:
     count()
     assert valid >= 50
     assert {"owners", "identifiers", "addresses", "nationalities"} <= fields
+
+
+JSON_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | JSON_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(JSON_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(JSON_VALUES)
+def test_orjson_encodes_as_the_standard_library(value: Any) -> None:
+    """What canonical_bytes hands to orjson (no floats: those go to the standard library)."""
+    orjson = pytest.importorskip("orjson")
+    assert orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == _CANONICAL(value).encode("utf-8")
+
+
+def test_refused_values_fall_back_to_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fact holding a number, and a value orjson refuses, give the same bytes."""
+    t = Transaction.from_dict(
+        {"id": "T", "date": "2019-06-01", "facts": {"share": 1e-7, "units": 10**17}}
+    )
+    assert canonical_bytes(t) == _CANONICAL(t.to_dict()).encode("utf-8")
+    assert b'"share":1e-07' in canonical_bytes(t)
+
+    def refuse(value: Any, option: int = 0) -> bytes:
+        raise TypeError("Integer exceeds 64-bit range")
+
+    monkeypatch.setattr(ev, "_fast_dumps", refuse)
+    plain = Transaction.from_dict({"id": "T", "date": "2019-06-01", "end_use": "x"})
+    assert canonical_bytes(plain) == b'{"date":"2019-06-01","end_use":"x","id":"T"}'

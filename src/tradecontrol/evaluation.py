@@ -12,8 +12,9 @@ import contextlib
 import hashlib
 import inspect
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 
 from tradecontrol import __version__
 from tradecontrol._json import DIGEST_CONVERTER
@@ -36,7 +37,7 @@ from tradecontrol.rules import RULES, Rule
 from tradecontrol.screening import scoring
 from tradecontrol.transactions import Transaction
 
-__all__ = ["evaluate", "transaction_digest"]
+__all__ = ["canonical_bytes", "evaluate", "transaction_digest"]
 
 
 _CANONICAL = json.JSONEncoder(
@@ -46,6 +47,42 @@ _CANONICAL = json.JSONEncoder(
 
 _for_digest = DIGEST_CONVERTER.get_unstructure_hook(Transaction)
 """``tradecontrol._json.unstructure_for_digest`` of a Transaction, without the dispatch."""
+
+_fast_dumps: Callable[..., bytes] | None
+try:  # the optional extra tradecontrol[fast]: the same canonical bytes, encoded in C
+    import orjson
+
+    _fast_dumps, _SORTED = orjson.dumps, orjson.OPT_SORT_KEYS
+except ImportError:  # pragma: no cover - the core install
+    _fast_dumps, _SORTED = None, 0
+
+
+def canonical_bytes(transaction: Transaction) -> bytes:
+    """The canonical JSON of ``transaction`` as UTF-8 bytes (what the digest hashes).
+
+    :meth:`Transaction.to_dict` serialised with sorted keys, no spaces and UTF-8 text
+    (``json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False)``),
+    byte for byte. With the ``fast`` extra installed, ``orjson`` encodes it when its bytes
+    are sure to be the same: not when a fact holds a number (a Decimal fact may be written
+    as a float, which ``orjson`` formats differently, e.g. ``1e-7`` for ``1e-07``), and
+    never when it refuses the value (e.g. an integer beyond 64 bits); the standard library
+    encodes those. ``tests/test_digest.py`` compares the two on generated transactions.
+
+    Example:
+        >>> from tradecontrol import Transaction
+        >>> canonical_bytes(Transaction.from_dict({"id": "T", "date": "2019-06-01"}))
+        b'{"date":"2019-06-01","id":"T"}'
+    """
+    data = _for_digest(transaction) if type(transaction) is Transaction else transaction.to_dict()
+    if _fast_dumps is not None and not any(
+        isinstance(value, Decimal) for _, value in transaction.facts
+    ):
+        try:
+            fast: bytes = _fast_dumps(data, option=_SORTED)
+            return fast
+        except Exception:  # refused: the standard library decides, below
+            pass
+    return _CANONICAL(data).encode("utf-8")
 
 
 def transaction_digest(
@@ -57,20 +94,19 @@ def transaction_digest(
     """``sha256:<hex>`` over the canonical transaction JSON, ``as_of``, rulebook and library.
 
     The canonical JSON is :meth:`Transaction.to_dict` serialised with sorted keys, no
-    spaces and UTF-8; the rulebook is identified by id and version. Licence usage, when
-    given, is appended the same way (so a digest without usage is unchanged).
+    spaces and UTF-8 (:func:`canonical_bytes`); the rulebook is identified by id and
+    version. Licence usage, when given, is appended the same way (so a digest without
+    usage is unchanged).
     """
-    # the same JSON as transaction.to_dict() (tests/test_digest.py), built faster
-    data = _for_digest(transaction) if type(transaction) is Transaction else transaction.to_dict()
-    canonical = _CANONICAL(data)
-    parts = [canonical, as_of.isoformat(), rulebook.id, rulebook.version, __version__]
+    parts = ["", as_of.isoformat(), rulebook.id, rulebook.version, __version__]
     if usage:
         parts.append(
             json.dumps(
                 {k: u.to_dict() for k, u in usage.items()}, sort_keys=True, separators=(",", ":")
             )
         )
-    blob = "\n".join(parts).encode("utf-8")
+    # "\n".join of the texts, encoded: the canonical bytes, then the rest after a "\n"
+    blob = canonical_bytes(transaction) + "\n".join(parts).encode("utf-8")
     return "sha256:" + hashlib.sha256(blob).hexdigest()
 
 
