@@ -1,12 +1,14 @@
 """The digest's canonical JSON: byte for byte the JSON of ``Transaction.to_dict``.
 
-``transaction_digest`` unstructures with a converter of its own
-(``tradecontrol._json.unstructure_for_digest``) and, with the ``fast`` extra, encodes with
-``orjson`` (``tradecontrol.evaluation.canonical_bytes``); a digest must never change, so
-its bytes are compared with the standard library's JSON of ``to_dict`` on every example
+The converter's sequences unstructure through one list comprehension each
+(``tradecontrol._json._list_hook``) instead of cattrs' generator, and, with the ``fast``
+extra, the digest's JSON is encoded by ``orjson`` (``tradecontrol.evaluation
+.canonical_bytes``). A digest must never change, so the bytes are compared with the
+standard library's JSON of a reference converter with cattrs' own hooks, on every example
 transaction and on hypothesis-generated transactions that use every field of every value
-object in a transaction, with and without ``orjson``; and ``orjson``'s encoding with the
-standard library's on hypothesis-generated JSON values (any text, integers, nesting).
+object in a transaction (and their Decisions), with and without ``orjson``; and
+``orjson``'s encoding with the standard library's on hypothesis-generated JSON values (any
+text, integers, nesting).
 """
 
 from __future__ import annotations
@@ -22,17 +24,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tradecontrol.evaluation as ev
-from tradecontrol import Rulebook, Transaction
-from tradecontrol._json import unstructure_for_digest
+from tradecontrol import Rulebook, Transaction, evaluate
+from tradecontrol._json import _make_converter
 from tradecontrol.evaluation import _CANONICAL, canonical_bytes, transaction_digest
+
+REFERENCE = _make_converter(list_hooks=False)
+"""The converter with cattrs' own sequence hooks (what ``to_dict`` used before)."""
 
 ROOT = Path(__file__).resolve().parent.parent
 RULEBOOK = Rulebook.default()
 
 
 def _old_digest(t: Transaction, as_of: Any) -> str:
-    """The digest as it was computed before (``to_dict`` then the canonical encoder)."""
-    parts = [_CANONICAL(t.to_dict()), as_of.isoformat(), RULEBOOK.id, RULEBOOK.version]
+    """The digest as it was computed before (cattrs' hooks, then the standard library)."""
+    parts = [_CANONICAL(REFERENCE.unstructure(t)), as_of.isoformat(), RULEBOOK.id, RULEBOOK.version]
     from tradecontrol import __version__
 
     blob = "\n".join([*parts, __version__]).encode("utf-8")
@@ -40,9 +45,13 @@ def _old_digest(t: Transaction, as_of: Any) -> str:
 
 
 def _same(t: Transaction) -> None:
-    expected = _CANONICAL(t.to_dict())
-    assert _CANONICAL(unstructure_for_digest(t)) == expected
-    assert json.dumps(unstructure_for_digest(t)) == json.dumps(t.to_dict())
+    expected = _CANONICAL(REFERENCE.unstructure(t))
+    assert _CANONICAL(t.to_dict()) == expected
+    assert json.dumps(t.to_dict()) == json.dumps(REFERENCE.unstructure(t))
+    decision = evaluate(t, RULEBOOK)
+    assert json.dumps(decision.to_dict(), ensure_ascii=False) == json.dumps(
+        REFERENCE.unstructure(decision), ensure_ascii=False
+    )
     assert canonical_bytes(t) == expected.encode("utf-8")
     assert transaction_digest(t, RULEBOOK, t.date) == _old_digest(t, t.date)
     fast = ev._fast_dumps
@@ -90,7 +99,7 @@ def test_a_known_digest_is_unchanged() -> None:
         '"parties":[{"entity":'
         '{"country":"CN","name":"Huawei Technologies Co., Ltd."},"role":"ultimate_consignee"}]}'
     )
-    assert _CANONICAL(unstructure_for_digest(t)) == text
+    assert _CANONICAL(t.to_dict()) == text
     from tradecontrol import __version__
 
     blob = "\n".join([text, "2019-05-17", RULEBOOK.id, RULEBOOK.version, __version__]).encode(
@@ -299,3 +308,12 @@ def test_refused_values_fall_back_to_the_standard_library(monkeypatch: pytest.Mo
     monkeypatch.setattr(ev, "_fast_dumps", refuse)
     plain = Transaction.from_dict({"id": "T", "date": "2019-06-01", "end_use": "x"})
     assert canonical_bytes(plain) == b'{"date":"2019-06-01","end_use":"x","id":"T"}'
+
+
+def test_the_bundled_rulebook_saves_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every value object of a rulebook (listings, licences, rules, destinations)."""
+    import tradecontrol._json as j
+
+    ours = json.dumps(RULEBOOK.to_dict(), sort_keys=True, ensure_ascii=False)
+    monkeypatch.setattr(j, "CONVERTER", REFERENCE)
+    assert ours == json.dumps(RULEBOOK.to_dict(), sort_keys=True, ensure_ascii=False)

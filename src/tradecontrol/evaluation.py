@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from tradecontrol import __version__
-from tradecontrol._json import DIGEST_CONVERTER
+from tradecontrol._json import CONVERTER
 from tradecontrol._time import Moment
 from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
@@ -45,8 +45,8 @@ _CANONICAL = json.JSONEncoder(
 ).encode
 """Canonical JSON text: sorted keys, no spaces, UTF-8 (to_dict output has no cycles)."""
 
-_for_digest = DIGEST_CONVERTER.get_unstructure_hook(Transaction)
-"""``tradecontrol._json.unstructure_for_digest`` of a Transaction, without the dispatch."""
+_for_digest = CONVERTER.get_unstructure_hook(Transaction)
+"""``Transaction.to_dict`` without the converter's dispatch (for a Transaction itself)."""
 
 _fast_dumps: Callable[..., bytes] | None
 try:  # the optional extra tradecontrol[fast]: the same canonical bytes, encoded in C
