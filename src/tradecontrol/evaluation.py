@@ -253,18 +253,19 @@ def _regimes(
     if ear is not None and ofac is not None and eu is not None and uk is not None:
         return (ear, ofac, eu, uk)  # the order of Regime
     out = []
-    for regime in _ALL_REGIMES:
-        try:
-            out.append(context.regime(regime))
-        except Exception as exc:
-            out.append(
-                RegimeCheck(
+    for regime, known in zip(_ALL_REGIMES, (ear, ofac, eu, uk), strict=True):
+        check = known
+        if check is None:  # no rule asked for it (the EAR check, as a rule): check it here
+            try:
+                check = context.regime(regime)
+            except Exception as exc:
+                check = RegimeCheck(
                     regime=regime,
                     applies=True,
                     reason=f"{regime.value} could not be checked ({type(exc).__name__}: "
                     f"{exc}); it is treated as applying.",
                 )
-            )
+        out.append(check)
     return tuple(out)
 
 
