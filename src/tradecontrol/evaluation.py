@@ -12,30 +12,77 @@ import contextlib
 import hashlib
 import inspect
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 
 from tradecontrol import __version__
+from tradecontrol._json import CONVERTER
 from tradecontrol._time import Moment
 from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
 from tradecontrol.drawdown import LicenseUsage
 from tradecontrol.errors import InvalidInputError, TradeControlError, UnknownLicenseError
-from tradecontrol.licensing import Memo, apply_licenses, drawdowns, unknown_license_findings
+from tradecontrol.licensing import (
+    _LICENSABLE,
+    Memo,
+    apply_licenses,
+    drawdowns,
+    unknown_license_findings,
+)
 from tradecontrol.nexus import RULE_ID as NEXUS_RULE_ID
 from tradecontrol.nexus import Regime, RegimeCheck
 from tradecontrol.rulebook import Rulebook
-from tradecontrol.rules import RULES
+from tradecontrol.rules import RULES, Rule
 from tradecontrol.screening import scoring
 from tradecontrol.transactions import Transaction
 
-__all__ = ["evaluate", "transaction_digest"]
+__all__ = ["canonical_bytes", "evaluate", "transaction_digest"]
 
 
 _CANONICAL = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
 ).encode
 """Canonical JSON text: sorted keys, no spaces, UTF-8 (to_dict output has no cycles)."""
+
+_for_digest = CONVERTER.get_unstructure_hook(Transaction)
+"""``Transaction.to_dict`` without the converter's dispatch (for a Transaction itself)."""
+
+_fast_dumps: Callable[..., bytes] | None
+try:  # the optional extra tradecontrol[fast]: the same canonical bytes, encoded in C
+    import orjson
+
+    _fast_dumps, _SORTED = orjson.dumps, orjson.OPT_SORT_KEYS
+except ImportError:  # pragma: no cover - the core install
+    _fast_dumps, _SORTED = None, 0
+
+
+def canonical_bytes(transaction: Transaction) -> bytes:
+    """The canonical JSON of ``transaction`` as UTF-8 bytes (what the digest hashes).
+
+    :meth:`Transaction.to_dict` serialised with sorted keys, no spaces and UTF-8 text
+    (``json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False)``),
+    byte for byte. With the ``fast`` extra installed, ``orjson`` encodes it when its bytes
+    are sure to be the same: not when a fact holds a number (a Decimal fact may be written
+    as a float, which ``orjson`` formats differently, e.g. ``1e-7`` for ``1e-07``), and
+    never when it refuses the value (e.g. an integer beyond 64 bits); the standard library
+    encodes those. ``tests/test_digest.py`` compares the two on generated transactions.
+
+    Example:
+        >>> from tradecontrol import Transaction
+        >>> canonical_bytes(Transaction.from_dict({"id": "T", "date": "2019-06-01"}))
+        b'{"date":"2019-06-01","id":"T"}'
+    """
+    data = _for_digest(transaction) if type(transaction) is Transaction else transaction.to_dict()
+    if _fast_dumps is not None and not any(
+        isinstance(value, Decimal) for _, value in transaction.facts
+    ):
+        try:
+            fast: bytes = _fast_dumps(data, option=_SORTED)
+            return fast
+        except Exception:  # refused: the standard library decides, below
+            pass
+    return _CANONICAL(data).encode("utf-8")
 
 
 def transaction_digest(
@@ -47,18 +94,19 @@ def transaction_digest(
     """``sha256:<hex>`` over the canonical transaction JSON, ``as_of``, rulebook and library.
 
     The canonical JSON is :meth:`Transaction.to_dict` serialised with sorted keys, no
-    spaces and UTF-8; the rulebook is identified by id and version. Licence usage, when
-    given, is appended the same way (so a digest without usage is unchanged).
+    spaces and UTF-8 (:func:`canonical_bytes`); the rulebook is identified by id and
+    version. Licence usage, when given, is appended the same way (so a digest without
+    usage is unchanged).
     """
-    canonical = _CANONICAL(transaction.to_dict())
-    parts = [canonical, as_of.isoformat(), rulebook.id, rulebook.version, __version__]
+    parts = ["", as_of.isoformat(), rulebook.id, rulebook.version, __version__]
     if usage:
         parts.append(
             json.dumps(
                 {k: u.to_dict() for k, u in usage.items()}, sort_keys=True, separators=(",", ":")
             )
         )
-    blob = "\n".join(parts).encode("utf-8")
+    # "\n".join of the texts, encoded: the canonical bytes, then the rest after a "\n"
+    blob = canonical_bytes(transaction) + "\n".join(parts).encode("utf-8")
     return "sha256:" + hashlib.sha256(blob).hexdigest()
 
 
@@ -128,15 +176,21 @@ def evaluate(
     findings: list[Finding] = []
     memo: Memo = {}
     context = EvaluationContext.build(transaction, rulebook, moment)
-    for rule_id, rule in RULES:
+    for rule_id, rule, shared in _STEPS if RULES is _RULES else _steps(RULES):
         try:
-            if rule in _CONTEXT_RULES:
+            if shared:
                 found = rule(transaction, rulebook, moment, context=context)  # type: ignore[call-arg]
             else:
                 found = rule(transaction, rulebook, moment)
             if found:
+                # apply_licenses returns any other finding unchanged: no call for it
                 findings.extend(
-                    [apply_licenses(f, transaction, rulebook, moment, memo, usage) for f in found]
+                    [
+                        apply_licenses(f, transaction, rulebook, moment, memo, usage)
+                        if f.requirement in _LICENSABLE and f.outcome is f.requirement
+                        else f
+                        for f in found
+                    ]
                 )
         except Exception as exc:
             findings.append(_rule_error(rule_id, rulebook, exc))
@@ -199,18 +253,19 @@ def _regimes(
     if ear is not None and ofac is not None and eu is not None and uk is not None:
         return (ear, ofac, eu, uk)  # the order of Regime
     out = []
-    for regime in _ALL_REGIMES:
-        try:
-            out.append(context.regime(regime))
-        except Exception as exc:
-            out.append(
-                RegimeCheck(
+    for regime, known in zip(_ALL_REGIMES, (ear, ofac, eu, uk), strict=True):
+        check = known
+        if check is None:  # no rule asked for it (the EAR check, as a rule): check it here
+            try:
+                check = context.regime(regime)
+            except Exception as exc:
+                check = RegimeCheck(
                     regime=regime,
                     applies=True,
                     reason=f"{regime.value} could not be checked ({type(exc).__name__}: "
                     f"{exc}); it is treated as applying.",
                 )
-            )
+        out.append(check)
     return tuple(out)
 
 
@@ -225,6 +280,18 @@ _CONTEXT_RULES = frozenset(
     rule for _, rule in RULES if "context" in inspect.signature(rule).parameters
 )
 """Rules that take the shared :class:`EvaluationContext` (a keyword parameter ``context``)."""
+
+
+def _steps(rules: tuple[tuple[str, Rule], ...]) -> tuple[tuple[str, Rule, bool], ...]:
+    """``(rule id, rule, whether it takes the context)`` for each rule, in order."""
+    return tuple(
+        (rule_id, rule, rule in _CONTEXT_RULES or "context" in inspect.signature(rule).parameters)
+        for rule_id, rule in rules
+    )
+
+
+_STEPS = _steps(RULES)
+"""The steps of :data:`~tradecontrol.rules.RULES` (no set look-up per rule and call)."""
 
 
 def _cautions(

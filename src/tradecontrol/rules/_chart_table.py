@@ -28,10 +28,10 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from tradecontrol._time import Moment
 from tradecontrol.context import EvaluationContext
-from tradecontrol.context import subjection as shared_subjection
 from tradecontrol.decision import Finding, _trusted_reindex
 from tradecontrol.destinations import ChartRow, Destinations
 from tradecontrol.errors import DataError
@@ -42,79 +42,87 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from tradecontrol.rulebook import Rulebook
 
-__all__ = ["item_finding"]
+__all__ = ["item_findings"]
 
 NEXUS_RULE = "nexus.regimes"
 
-Decide = Callable[[], "Finding | None"]
 
-
-def item_finding(
+def item_findings(
     transaction: Transaction,
     rulebook: Rulebook,
     data: Destinations,
-    destination: Jurisdiction | None,
-    index: int,
-    item: Item,
-    what: str,
+    destination: Jurisdiction,
     as_of: Moment,
     context: EvaluationContext,
-    decide: Decide,
-) -> Finding | None:
-    """The chart finding of one item: ``decide()``'s, from the plan's template when known.
+    what: Callable[[int, Item], str],
+    decide: Callable[[int, Item], Finding | None],
+) -> list[Finding]:
+    """The chart findings of every item: ``decide``'s, from the plan's templates when known.
+
+    One call per rule, not one per item: the destination's row is looked up once per
+    evaluation, and ``decide`` (the rule's own decision) runs only for the first item of a
+    template's key, or for every item when no row governs the destination. Each finding
+    equals ``decide``'s for its item, field for field.
 
     Args:
         transaction: The transaction.
         rulebook: Supplies the chart and the plan.
         data: ``rulebook.destinations``.
-        destination: Where the items go (the rule's ``_destination``).
-        index: The item's index in ``transaction.items``.
-        item: The item.
-        what: The words naming the item at the start of a message (``"item 0 (…)"``).
+        destination: Where the items go (not ``None``: without a destination every item
+            is decided by the rule itself).
         as_of: The moment of the decision.
-        context: The evaluation's context (``subject_to_ear`` once per item).
-        decide: The rule's own decision for this item (used for the first item of a key,
-            and whenever the item falls outside the cases a template covers).
+        context: The evaluation's context, built for this call.
+        what: The words naming an item at the start of a message (``"item 0 (…)"``).
+        decide: The rule's own decision for item ``index``.
 
     Returns:
-        What ``decide()`` returns, field for field.
+        The findings, in item order (an item without one is left out).
     """
-    if item.eccn == "EAR99" and not item.reasons_for_control:
-        return None
-    if destination is None:
-        return decide()
-    subjection = shared_subjection(transaction, item, rulebook, as_of, context)
-    if subjection.subject is False:
-        return None
-    plan = rulebook.plan
-    memo = context._memo  # the destination's row once per evaluation, not once per item
-    place = memo.get(("chart row", destination.code))  # a code: no attrs hash per item
-    if place is None:
-        place = memo[("chart row", destination.code)] = _place(rulebook, data, destination, as_of)
-    if place is True:
-        return None
-    if place is False:
-        return decide()
-    row = place
-    # ``row`` is held by the rulebook's destination data, which lives as long as the plan.
-    key = (
-        "chart finding",
-        destination.code,
-        id(row),
-        item.eccn,
-        item.reasons_for_control,
-        subjection.subject,
-        subjection.reason,
-        subjection.citations,
-    )
-    head = "The " + what
-    found = plan.remember(key, lambda: _template(decide(), head, index))
-    if found is None:
-        return None
-    finding, tail = found
-    if finding.item_index == index and finding.message == head + tail:
-        return finding
-    return _trusted_reindex(finding, index, head + tail)
+    out: list[Finding] = []
+    subjection_of = context.subjection_of
+    remember = rulebook.plan.remember
+    place: ChartRow | bool | None = None
+    code = destination.code
+    for index, item in enumerate(transaction.items):
+        eccn = item.eccn
+        reasons = item.reasons_for_control
+        if eccn == "EAR99" and not reasons:
+            continue
+        subjection = subjection_of(item)
+        if subjection.subject is False:
+            continue
+        if place is None:
+            memo = context._memo  # the row once per evaluation
+            place = memo.get(("chart row", code))
+            if place is None:
+                place = memo[("chart row", code)] = _place(rulebook, data, destination, as_of)
+        if place is True:
+            return out  # no item gets a finding
+        if place is False:
+            found = decide(index, item)
+            if found is not None:
+                out.append(found)
+            continue
+        key = (
+            "chart finding",
+            code,
+            id(place),
+            eccn,
+            reasons,
+            subjection.subject,
+            subjection.reason,
+            subjection.citations,
+        )
+        head = "The " + what(index, item)
+        template = remember(key, partial(_decided, decide, index, item, head))
+        if template is None:
+            continue
+        finding, tail = template
+        if finding.item_index == index and finding.message == head + tail:
+            out.append(finding)
+        else:
+            out.append(_trusted_reindex(finding, index, head + tail))
+    return out
 
 
 def _place(
@@ -138,6 +146,13 @@ def _place(
     if row.pointer is not None or not row.marks:
         return True
     return row
+
+
+def _decided(
+    decide: Callable[[int, Item], Finding | None], index: int, item: Item, head: str
+) -> tuple[Finding, str] | None:
+    """:func:`_template` of the rule's own decision for item ``index``."""
+    return _template(decide(index, item), head, index)
 
 
 def _template(finding: Finding | None, head: str, index: int) -> tuple[Finding, str] | None:

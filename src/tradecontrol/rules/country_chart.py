@@ -15,8 +15,6 @@ Syria) point to Part 746, which rule ``ear.embargo`` applies.
 
 from __future__ import annotations
 
-from functools import partial
-
 from tradecontrol._time import Moment
 from tradecontrol.context import EvaluationContext
 from tradecontrol.context import subjection as shared_subjection
@@ -24,7 +22,7 @@ from tradecontrol.decision import Finding, Outcome, merge_citations
 from tradecontrol.destinations import CclEntry, Destinations
 from tradecontrol.errors import DataError
 from tradecontrol.jurisdictions import Jurisdiction
-from tradecontrol.rules._chart_table import item_finding
+from tradecontrol.rules._chart_table import item_findings
 from tradecontrol.transactions import Item, Role, Transaction
 
 TYPE_CHECKING = False
@@ -90,40 +88,31 @@ def evaluate(
     if data is None:
         raise DataError(f"rulebook {rulebook.id} has no Commerce Country Chart")
     destination = _destination(transaction)
-    findings = []
-    shared = context is not None and context.is_for(transaction, rulebook, as_of)
-    for index, item in enumerate(transaction.items):
-        if item.eccn == "EAR99" and not item.reasons_for_control:
-            continue  # EAR99 items have no reasons for control
-        if shared and context is not None:
-            # inside evaluate: from the plan's template for this row and classification
-            finding = item_finding(
+    if (
+        destination is not None
+        and context is not None
+        and context.is_for(transaction, rulebook, as_of)
+    ):
+        # inside evaluate: from the plan's template for the row and classification
+        return tuple(
+            item_findings(
                 transaction,
                 rulebook,
                 data,
                 destination,
-                index,
-                item,
-                _what(index, item),
                 as_of,
                 context,
-                partial(
-                    _item_finding,
-                    transaction,
-                    rulebook,
-                    info,
-                    data,
-                    destination,
-                    index,
-                    item,
-                    as_of,
-                    context,
+                _what,
+                lambda index, item: _item_finding(
+                    transaction, rulebook, info, data, destination, index, item, as_of, context
                 ),
             )
-        else:
-            finding = _item_finding(
-                transaction, rulebook, info, data, destination, index, item, as_of, context
-            )
+        )
+    findings = []
+    for index, item in enumerate(transaction.items):
+        finding = _item_finding(
+            transaction, rulebook, info, data, destination, index, item, as_of, context
+        )
         if finding is not None:
             findings.append(finding)
     return tuple(findings)
