@@ -792,3 +792,69 @@ def test_a_general_licence_not_yet_issued_is_no_near_miss(
     decision = run(deal(when, who, end_use="wind-down"))
     finding = next(f for f in decision.findings if f.rule == OFAC and f.outcome is PR)
     assert ("OFAC-GL-126" in {n.license_id for n in finding.near_misses}) is named
+
+
+def _undated(name: str, code: str) -> Listing:
+    authority, citations = LIST_META[code]
+    return Listing.from_dict(
+        {
+            "id": f"undated-{name}".lower().replace(" ", "-"),
+            "list_code": code,
+            "authority": authority,
+            "entity": {"name": name},
+            "versions": [{"window": {}, "citations": citations}],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("owners", "anchor_undated", "named"),
+    [
+        # both owners undated: the Decision cautions the anchor, the finding the other
+        ([("Undated A", True), ("Undated B", True)], True, ["undated-undated-b"]),
+        # only the co-owner is undated: the finding still says so
+        ([("SDN X", False), ("Undated B", True)], False, ["undated-undated-b"]),
+        # nobody undated: no caution
+        ([("SDN X", False), ("SDN Y", False)], False, []),
+    ],
+)
+def test_undated_co_owners_are_cautioned(
+    owners: list[tuple[str, bool]], anchor_undated: bool, named: list[str]
+) -> None:
+    """An aggregated 55 % leans on every owner's listing, not only the first one's."""
+    rulebook = RB.with_listings([_undated(name, "SDN") for name, undated in owners if undated])
+    data = deal(
+        "2023-06-01",
+        entity("Aggregate Co", "CY", [owner(owners[0][0], 30), owner(owners[1][0], 25)]),
+    )
+    decision = run(data, rulebook)
+    (finding,) = [f for f in decision.findings if f.rule == OFAC and f.party_name == "Aggregate Co"]
+    assert finding.outcome is Outcome.PROHIBITED
+    said = [c for c in finding.cautions if "no listing date" in c]
+    assert [lid for lid in named if any(lid in c for c in said)] == named
+    assert bool(said) == bool(named)
+    assert finding.listing_id is not None
+    assert not any(finding.listing_id in c for c in said)  # the Decision's caution names it
+    on_decision = any("no listing date" in c and finding.listing_id in c for c in decision.cautions)
+    assert on_decision is anchor_undated
+
+
+@pytest.mark.parametrize(
+    ("actor", "unreached"),
+    [(("Pune Pumps Pvt Ltd", "IN"), True), (("US Bank NA", "US"), False)],
+    ids=["no-us-nexus", "us-exporter"],
+)
+def test_a_listed_party_no_rule_reaches_is_still_shown(
+    actor: tuple[str, str], unreached: bool
+) -> None:
+    """An SDN beside a deal OFAC does not reach: no finding, but never a silent clear."""
+    decision = run(deal("2023-06-01", {"name": "SDN X", "country": "CY"}, actor=actor))
+    said = [c for c in decision.cautions if "found nothing to restrict" in c]
+    if unreached:
+        assert rule_outcome(decision, OFAC, "SDN X") is None
+        assert len(said) == 1
+        assert "'SDN X' matches sdn-sdn-x (SDN, 'SDN X')" in said[0]
+        assert "ofac.fifty_percent" in said[0]
+    else:
+        assert rule_outcome(decision, OFAC, "SDN X") is Outcome.PROHIBITED
+        assert said == []

@@ -205,7 +205,7 @@ def evaluate(
         rulebook=rulebook.plan.remember("rulebook ref", lambda: _ref(rulebook)),
         findings=tuple(findings),
         rules_checked=_RULE_IDS if RULES is _RULES else tuple(rule_id for rule_id, _ in RULES),
-        cautions=_cautions(transaction, rulebook, moment, findings),
+        cautions=_cautions(transaction, rulebook, moment, findings, context),
         digest=transaction_digest(transaction, rulebook, moment, usage),
         library_version=__version__,
         drawdowns=drawdowns(findings, transaction, rulebook, moment, usage),
@@ -295,7 +295,11 @@ _STEPS = _steps(RULES)
 
 
 def _cautions(
-    transaction: Transaction, rulebook: Rulebook, moment: Moment, findings: list[Finding]
+    transaction: Transaction,
+    rulebook: Rulebook,
+    moment: Moment,
+    findings: list[Finding],
+    context: EvaluationContext,
 ) -> tuple[str, ...]:
     out = []
     day = moment.date() if isinstance(moment, datetime) else moment
@@ -323,6 +327,8 @@ def _cautions(
             + ", ".join(f"{lid} ({code})" for lid, code in undated.items())
             + f": treated as in force on {moment.isoformat()}; check when it was listed"
         )
+    if any(context.matches):
+        out.extend(_unreached_matches(transaction, rulebook, moment, findings, context))
     unused = [name for name, _ in transaction.facts if name not in rulebook.fact_names]
     if unused:
         out.append(
@@ -334,6 +340,47 @@ def _cautions(
             + ", ".join(sorted(rulebook.end_uses))
         )
     return tuple(out)
+
+
+def _unreached_matches(
+    transaction: Transaction,
+    rulebook: Rulebook,
+    moment: Moment,
+    findings: list[Finding],
+    context: EvaluationContext,
+) -> list[str]:
+    """A caution per party matching a listing in force that no finding names.
+
+    The rules that read the listing's list found nothing to restrict: their regime does
+    not reach the deal (an SDN beside a deal with no U.S. nexus) or the items are outside
+    them (EAR99 goods made abroad beside an Entity List party). The Decision must still
+    show the match, never clear it silently. A list no rule reads for this kind of deal
+    (section 889's list beside an export) is left out: it does not bear on the deal.
+    """
+    named = {(f.party_name, f.listing_id) for f in findings if f.listing_id is not None}
+    kind = transaction.kind.value
+    out = []
+    for party, matches in context.party_matches():
+        for m in matches:
+            listing = m.listing
+            name = party.entity.name
+            if (name, listing.id) in named or listing.version_at(moment) is None:
+                continue
+            named.add((name, listing.id))
+            readers = [
+                rule.id
+                for rule in rulebook.rules
+                if listing.list_code in rule.list_codes and kind in rule.transaction_kinds
+            ]
+            if not readers:  # the list does not bear on this kind of deal (889 on exports)
+                continue
+            out.append(
+                f"the {party.role.value.replace('_', ' ')} {name!r} matches {listing.id} "
+                f"({listing.list_code}, {m.matched_name!r}), in force on {moment.isoformat()}, "
+                f"but {', '.join(readers)} found nothing to restrict in this deal (see "
+                "regimes for whose law reaches it); check it before relying on the outcome"
+            )
+    return out
 
 
 def _rule_error(rule_id: str, rulebook: Rulebook, exc: Exception) -> Finding:

@@ -28,7 +28,7 @@ from tradecontrol.transactions import Party, Transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from tradecontrol.rulebook import Rulebook, RuleInfo
+    from tradecontrol.rulebook import NameMatch, Rulebook, RuleInfo
 
 __all__ = [
     "blocking_findings",
@@ -179,6 +179,29 @@ def blocking_findings(
     return tuple(findings)
 
 
+def _undated_owners(
+    result: OwnershipResult, anchor: NameMatch | None, as_of: Moment
+) -> tuple[str, ...]:
+    """A caution naming the blocked owners besides ``anchor`` whose source gives no date.
+
+    The Decision's own caution covers the finding's ``listing_id`` (``anchor``); the
+    other owners on the blocking paths count as well (two owners' 30 % and 25 % make 55 %).
+    """
+    undated = dict.fromkeys(
+        f"{m.listing.id} ({m.listing.list_code})"
+        for m in result.owner_listings
+        if m is not anchor
+        and (found := m.listing.version_at(as_of)) is not None
+        and found[0].window.start is None
+    )
+    if not undated:
+        return ()
+    return (
+        f"the source gives no listing date for blocked owner(s) {', '.join(undated)} on "
+        f"these paths: treated as in force on {as_of.isoformat()}; check when each was listed",
+    )
+
+
 def _party_finding(
     rule_id: str,
     info: RuleInfo,
@@ -246,6 +269,7 @@ def _party_finding(
             requirement=Outcome.PROHIBITED,
             citations=merge_citations(base_citations, info.param("citations_blocked"), extra),
             message=f"The {who} is blocked as an entity {reason} ({why}).",
+            cautions=_undated_owners(result, anchor, as_of),
         )
     if not result.holdings:
         if not result.indirect:
@@ -270,6 +294,7 @@ def _party_finding(
             message=f"The {who} is owned by blocked owner(s) "
             f"{', '.join(result.unknown)} whose share is not stated; it may be blocked "
             f"({test.describe()}): find out the shares.",
+            cautions=_undated_owners(result, anchor, as_of),
         )
     if result.controllers:
         return attrs.evolve(
