@@ -21,6 +21,7 @@ the type in snake case (``passport``, ``tax_id_no``,
 from __future__ import annotations
 
 import csv
+import datetime
 import functools
 import gzip
 import hashlib
@@ -204,17 +205,44 @@ _CACHE_SIZE = 8192
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _address_of(text: str) -> Address:
-    """``_trusted.address(**_address(text))``, without the dict and keywords when final."""
-    parts = text.split(",")
-    last = parts[-1].strip()
+    """``_trusted.address(**_address(text))``, without the dict and keywords when final.
+
+    A street of printable ASCII joined from stripped parts (no space at either end) is
+    final when it fits; other texts are checked by ``_trusted.text_ok``.
+    """
+    head, _, last = text.rpartition(",")
+    last = last.strip()
     if len(last) == 2 and is_known_code(last):
-        rest = ", ".join([p for p in map(str.strip, parts[:-1]) if p])
+        if "," in head:
+            rest = ", ".join([p for p in map(str.strip, head.split(",")) if p])
+        else:
+            rest = head.strip()
         country = _trusted.jurisdiction_or_none(last)
-        if country is not None and (not rest or _trusted.text_ok(rest)):
-            return _trusted.checked_address(rest or None, None, None, None, country)
+        if country is not None and (
+            not rest
+            or (
+                (rest.isascii() and rest.isprintable() and len(rest) <= _MAX_TEXT)
+                or _trusted.text_ok(rest)
+            )
+        ):
+            out = _new(Address)
+            _street(out, rest or None)
+            _city(out, None)
+            _region(out, None)
+            _postal_code(out, None)
+            _address_country(out, country)
+            return out
     elif _trusted.text_ok(text):
         return _trusted.checked_address(text, None, None, None, None)
     return _trusted.address(**_address(text))
+
+
+_new = object.__new__
+_street, _city, _region, _postal_code, _address_country = (
+    Address.__dict__[name].__set__
+    for name in ("street", "city", "region", "postal_code", "country")
+)
+_MAX_TEXT = v.MAX_TEXT
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -225,7 +253,7 @@ def _identifier_of(text: str) -> Identifier:
     code = None
     if len(rest) > 1 and len(rest[0]) == 2 and is_known_code(rest[0]):
         code, rest = rest[0], rest[1:]
-    value = ", ".join(rest)
+    value = ", ".join(rest) if len(rest) != 1 else rest[0]
     scheme = _scheme(kind)
     if scheme == "imo":
         value = value.removeprefix("IMO ").strip()
@@ -234,10 +262,28 @@ def _identifier_of(text: str) -> Identifier:
     if (
         (code is None or country is not None)
         and _trusted.scheme_ok(scheme)
-        and _trusted.text_ok(value)
+        and (
+            (  # printable ASCII: final when not empty, without a space at either end, fits
+                value.isascii()
+                and value.isprintable()
+                and 0 < len(value) <= _MAX_TEXT
+                and value[0] != " "
+                and value[-1] != " "
+            )
+            or _trusted.text_ok(value)
+        )
     ):
-        return _trusted.checked_identifier(scheme, value, country)
+        out = _new(Identifier)
+        _scheme_slot(out, scheme)
+        _value_slot(out, value)
+        _identifier_country(out, country)
+        return out
     return _trusted.identifier(**_identifier(text))
+
+
+_scheme_slot, _value_slot, _identifier_country = (
+    Identifier.__dict__[name].__set__ for name in ("scheme", "value", "country")
+)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -307,7 +353,7 @@ def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -
     return remarks
 
 
-_NO_PEOPLE: tuple[list[str], list[Any], list[str]] = ([], [], [])
+_NO_PEOPLE: tuple[tuple[str, ...], tuple[Any, ...], list[str]] = ((), (), [])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -330,17 +376,36 @@ def _births_of(cell: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """``(dates read, parts not read, whether the dates are final)`` of a ``dates_of_birth`` cell.
 
     Once per distinct cell: the dates in partial-date form in cell order, the parts no
-    date is read from (in order), and ``_trusted._dates_ok`` of the dates.
+    date is read from (in order), and ``_trusted._dates_ok`` of the dates. The usual
+    parts, ``1962`` and ``1962-01-15`` in ASCII digits, are their own partial date (as
+    ``partial_date`` reads them); such a year is final, and such a day is final when it
+    is a real date (what the validators check), so neither is read a second time.
     """
     births: list[str] = []
     unread: list[str] = []
+    final = True
     for text in _split(cell):
+        if text.isascii() and (
+            (len(text) == 4 and text.isdigit())
+            or (len(text) == 10 and _ISO_DAY.match(text) is not None)
+        ):
+            if len(text) == 10 and final:
+                try:
+                    datetime.date.fromisoformat(text)
+                except ValueError:
+                    final = False
+            births.append(text)
+            continue
         date = _birth_date(text)
         if date is None:
             unread.append(text)
         else:
             births.append(date)
-    return tuple(births), tuple(unread), _trusted._dates_ok(births)
+            final = final and _trusted._date_ok(date)
+    return tuple(births), tuple(unread), final and len(births) <= v.MAX_LIST
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -356,7 +421,7 @@ def _people_of(
     places_of_birth: str,
     kind: str,
     warn: Any,
-) -> tuple[list[str], list[Any], list[str]]:
+) -> tuple[tuple[str, ...], tuple[Any, ...], list[str]]:
     """``(birth dates, nationalities, remarks)`` of a row's people columns (may warn).
 
     Birth dates and nationalities are given for persons only (empty for other kinds, whose
@@ -365,18 +430,17 @@ def _people_of(
     if not (dates_of_birth or nationalities_cell or citizenships or places_of_birth):
         return _NO_PEOPLE  # most rows: nothing to read (never mutated by the callers)
     remarks: list[str] = []
-    dates, unread, _ = _births_of(dates_of_birth)
-    births = list(dates)
+    births, unread, _ = _births_of(dates_of_birth)  # (shared tuples: never copied)
     for text in unread:
         warn("dates_of_birth", f"{text!r} is not a date this loader reads; kept in remarks")
         remarks.append(f"Date of birth: {text}")
     nationalities, good_codes, bad_names = _nationalities(nationalities_cell, citizenships)
-    codes: list[Any] = []
+    codes: tuple[Any, ...] = ()
     if kind == "person":
         for bad in bad_names:
             warn("nationalities", f"{bad!r} is not an ISO 3166 code; kept in remarks")
             remarks.append(f"Nationality: {bad}")
-        codes = list(good_codes)
+        codes = good_codes
     else:
         if births or nationalities:
             remarks.extend([f"Date of birth: {b}" for b in births])
@@ -385,7 +449,7 @@ def _people_of(
                 "dates_of_birth",
                 f"birth dates or nationalities given for a {kind}; kept in remarks",
             )
-        births = []
+        births = ()
     if places_of_birth.strip():
         remarks.append(f"Place of birth: {_clean(places_of_birth)}")
     return births, codes, remarks
@@ -706,8 +770,8 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
         if cells[i_call_sign].strip():
             identifiers += (Identifier(scheme="call_sign", value=clean(cells[i_call_sign])),)
         problems: list[Problem] = []
-        births: list[str] = []
-        codes: list[Any] = []
+        births: tuple[str, ...] = ()
+        codes: tuple[Any, ...] = ()
         people: list[str] = []
         if cells[i_births] or cells[i_nationalities] or cells[i_citizenships] or cells[i_places]:
 
@@ -765,8 +829,8 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
             identifiers,
             _NO_TEXTS,
             None,
-            tuple(births),
-            tuple(codes),
+            births,
+            codes,
         )
         terms = (code, *cells[i_notice : i_policy + 1])
         version = versions.get(terms)
