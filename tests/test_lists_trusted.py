@@ -254,3 +254,31 @@ def test_checked_constructors_build_what_the_validated_ones_build(
             remarks=street,
         ),
     )
+
+
+def _date_kept(value: str) -> bool:
+    """The validator's own answer: ``partial_date`` keeps ``value`` unchanged."""
+    from tradecontrol import _validators as v
+
+    try:
+        return v.partial_date(value) == value
+    except InvalidInputError:
+        return False
+
+
+DATES = st.one_of(
+    st.sampled_from(
+        ["1962", "0000", "9999", "196a", "1962-01-15", "1962-02-30", "2000-02-29",
+         "1900-02-29", "0000-01-01", "0001-01-01", "1962-13-01", "1962-00-10", "1962-01-00",
+         "1962-1-015", "1962/01/15", "19620115", "circa 1962", "1960 to 1962", "1962-01",
+         " 1962", "1962 ", "\u0661\u0669\u0666\u0662", "\u0661\u0669\u0666\u0662-01-15",
+         "1962-01-1\u0665", "1962\n", "+962", "-962", "1_62", "1962-01-15 to 1962-02-30"]
+    ),
+    st.text(alphabet="0123456789- \u0661", min_size=0, max_size=12),
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(value=DATES)
+def test_date_ok_is_the_validators_answer(value: str) -> None:
+    assert _trusted._date_ok.__wrapped__(value) == _date_kept(value)

@@ -571,7 +571,7 @@ def parse_clean_remarks(body: str) -> Facts:
     """
     facts = Facts([], [], [], [])  # (the factories' calls spared)
     if "k.a." in body:  # the only place an a.k.a. can be
-        facts.weak_aliases = [clean(m) for m in _ALIAS.findall(body) if clean(m)]
+        facts.weak_aliases = [text for m in _ALIAS.findall(body) if (text := clean(m))]
     openers = _openers()
     for raw in body.removesuffix(".").split(";"):
         head = raw.lstrip(" (")  # strips at least what _segment strips before the word

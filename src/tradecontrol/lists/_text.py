@@ -208,9 +208,12 @@ def _decoded_block(block: bytes, decode: Callable[[bytes], str], limit: int) -> 
     if text is not None:
         out: list[str | None] | None = None
         if "\r" not in text:
-            out, extra = list(text.split("\n")), 0
-        elif text.count("\r") == text.count("\n") == text.count("\r\n"):
-            out, extra = list(text.split("\r\n")), 1  # every line ends with \r\n
+            out, extra = text.split("\n"), 0  # type: ignore[assignment]
+        else:  # each \r\n holds one \r and one \n: no other one when the counts match
+            pieces: list[str | None] = text.split("\r\n")  # type: ignore[assignment]
+            ends = len(pieces) - 1
+            if text.count("\n") == ends and text.count("\r") == ends:
+                out, extra = pieces, 1  # every line ends with \r\n
         if out is not None:
             out.pop()  # the empty piece after the block's last line end
             if len(block) <= limit or (

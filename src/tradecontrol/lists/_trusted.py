@@ -15,6 +15,7 @@ listing of every real file.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from typing import Any
@@ -122,10 +123,33 @@ def _all_of(values: Any, cls: type) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def _date_ok(value: str) -> bool:
+    """Whether :func:`tradecontrol._validators.partial_date` returns ``value`` unchanged.
+
+    The usual dates are answered without the validator: four ASCII characters are a
+    year it keeps exactly when they are digits, and ``YYYY-MM-DD`` in ASCII digits is
+    kept exactly when it is a real date (``date.fromisoformat`` reads that form as the
+    validator does).
+
+    Example:
+        >>> _date_ok("1962"), _date_ok("1962-02-30"), _date_ok("circa 1962"), _date_ok("62")
+        (True, False, True, False)
+    """
+    if value.isascii():
+        if len(value) == 4:
+            return value.isdigit()
+        if len(value) == 10 and _ISO_DAY.fullmatch(value) is not None:
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return False
+            return True
     try:
         return v.partial_date(value) == value
     except InvalidInputError:
         return False
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _dates_ok(values: Any) -> bool:

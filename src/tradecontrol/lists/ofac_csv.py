@@ -136,7 +136,17 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
     Each physical line is one record: a quoted field never continues on the next line.
     The lines of a block are parsed by one ``csv.reader``; a row that reader reads across
     several lines (an unbalanced quote) is parsed again line by line, so every line gives
-    what parsing it alone gives.
+    what parsing it alone gives. (The rows of :func:`_row_blocks`, one at a time.)
+    """
+    for _, rows in _row_blocks(path, width):
+        yield from rows
+
+
+def _row_blocks(path: Path, width: int) -> Iterator[tuple[bool, list[tuple[int, list[str] | str]]]]:
+    """The rows of :func:`_rows` a block at a time: ``(clean, rows)``.
+
+    ``clean`` is True when every row of the block is cells whose ``ent_num`` is 1 to 12
+    ASCII digits with nothing to strip (the usual block: its rows need no check).
     """
     try:
         fh = path.open("rb")
@@ -152,7 +162,7 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
                     for n, line in zip(numbers, lines, strict=True)
                 ]
                 rows += [(n, f"line longer than {MAX_LINE_BYTES} bytes") for n in overlong]
-                yield from sorted(rows, key=lambda row: row[0])
+                yield False, sorted(rows, key=lambda row: row[0])
                 continue
             try:  # the usual block: one row per line, parsed by one reader at C speed
                 parsed: list[list[str]] | None = list(csv.reader(lines))
@@ -160,13 +170,19 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
                 parsed = None
             if parsed is not None and len(parsed) == len(lines):  # no row across lines
                 if _all_good(parsed, width):
-                    yield from zip(numbers, parsed, strict=True)
+                    yield True, list(zip(numbers, parsed, strict=True))
                 else:
-                    for number, row in zip(numbers, parsed, strict=True):
-                        yield number, _checked(row, width)
+                    yield (
+                        False,
+                        [
+                            (number, _checked(row, width))
+                            for number, row in zip(numbers, parsed, strict=True)
+                        ],
+                    )
                 continue
             reader = csv.reader(lines)
             done, total = 0, len(lines)
+            out: list[tuple[int, list[str] | str]] = []
             while done < total:
                 try:
                     cells: list[str] | None = next(reader)
@@ -174,11 +190,12 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
                     cells = None
                 read = reader.line_num
                 if read == done + 1:
-                    yield numbers[done], _checked(cells, width)
+                    out.append((numbers[done], _checked(cells, width)))
                 else:  # a row across lines: parse each of them alone, as the format has it
                     for index in range(done, read):
-                        yield numbers[index], _checked(cells_of(lines[index]), width)
+                        out.append((numbers[index], _checked(cells_of(lines[index]), width)))
                 done = read
+            yield False, out
 
 
 def _all_good(rows: list[list[str]], width: int) -> bool:
@@ -242,6 +259,8 @@ def _find(folder: Path, name: str) -> Path | None:
 
 _EMPTY = frozenset({"", "-0-", "-0- ", " -0-", " -0- "})
 """Cells that are empty as written (``_cell`` gives ``None`` for them)."""
+_NO_EXTRAS = ["-0- "] * 7
+"""``Title`` to ``Vess_owner`` of most rows, all empty (compared without hashing each cell)."""
 
 
 def _cell(cells: list[str], index: int) -> str | None:
@@ -320,21 +339,22 @@ def _companions(
     problems = []
     for companion, width in zip(names, _WIDTHS, strict=True):
         found = _find(path.parent, companion)
-        rows: dict[str, list[tuple[int, list[str]]]] = {}
+        rows: dict[str, list[tuple[int, list[str]]]] = collections.defaultdict(list)
         if found is not None and found.resolve() != path.resolve():
-            for number, cells in _rows(found, width):
-                if isinstance(cells, str):
-                    problems.append(
-                        Problem(source=str(found), record=number, field="", reason=cells)
-                    )
-                else:
-                    key = cells[0].strip()
-                    found_rows = rows.get(key)
-                    if found_rows is None:
-                        rows[key] = [(number, cells)]
+            for clean, block in _row_blocks(found, width):
+                if clean:  # cells with an ent_num that has nothing to strip
+                    for row in block:
+                        rows[row[1][0]].append(row)  # type: ignore[arg-type]
+                    continue
+                for row in block:
+                    number, cells = row
+                    if isinstance(cells, str):
+                        problems.append(
+                            Problem(source=str(found), record=number, field="", reason=cells)
+                        )
                     else:
-                        found_rows.append((number, cells))
-            out.append((found, rows))
+                        rows[cells[0].strip()].append(row)  # type: ignore[arg-type]
+            out.append((found, dict(rows)))
         else:
             out.append((path.parent / companion, rows))
     return out, problems
@@ -343,7 +363,9 @@ def _companions(
 def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every record (primary rows, then companion problems)."""
     source = str(path)
-    primary = list(_rows(path, len(COLUMNS)))  # read once: the programmes decide the list
+    primary: list[tuple[int, list[str] | str]] = []  # read once: the programmes decide the list
+    for _, block in _row_blocks(path, len(COLUMNS)):
+        primary += block
     counts = collections.Counter(
         [cells[3] for _, cells in primary if not isinstance(cells, str)]
     )  # programme cells repeat: each distinct one is split and judged once
@@ -369,18 +391,16 @@ def read(path: Path) -> Iterator[Record]:
             )
             continue
         seen.add(uid)
-        joined: tuple[_Rows, _Rows, _Rows] = (
-            adds.get(uid, ()),
-            alts.get(uid, ()),
-            comments.get(uid, ()),
-        )
+        found_adds, found_alts = adds.get(uid, ()), alts.get(uid, ())
+        found_comments = comments.get(uid, ()) if comments else ()
         try:
-            listing = _fast(uid, cells, non_sdn, *joined)
+            listing = _fast(uid, cells, non_sdn, found_adds, found_alts, found_comments)
         except TradeControlError:
             listing = None  # the general path gives the problem
         if listing is not None:
             yield listing
         else:
+            joined = (found_adds, found_alts, found_comments)
             yield from _general(source, number, uid, cells, non_sdn, joined, (add_name, alt_name))
     yield from problems
     for companion, rows in companions:
@@ -578,7 +598,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         return None
     remarks: list[str] = []
     vessel_flag = None
-    if not _EMPTY.issuperset(cells[4:11]):
+    if cells[4:11] != _NO_EXTRAS and not _EMPTY.issuperset(cells[4:11]):
         if _cell(cells, 5):
             return None  # a call sign: the general path
         if title := _cell(cells, 4):
@@ -592,7 +612,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         address = _plain_address(add[2], add[3], add[4])
         if address is None or len(addresses) >= _MAX_LIST:
             return None
-        if add[5] not in _EMPTY and _cell(add, 5):
+        if add[5] != "-0- " and add[5] not in _EMPTY and _cell(add, 5):
             return None
         addresses.append(address)
     aliases: list[str] = []
@@ -601,11 +621,11 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         alias = _cell(alt, 3)  # clean already: a second clean keeps ASCII text as it is
         text = (alias if alias.isascii() else _clean(alias)) if alias else ""
         if text:
-            target = weak_aliases if _weak(alt[2]) else aliases
+            target = aliases if alt[2] == "aka" or not _weak(alt[2]) else weak_aliases
             if len(text) > _MAX_TEXT or len(target) >= _MAX_LIST:
                 return None
             target.append(text)
-        if alt[4] not in _EMPTY and _cell(alt, 4):
+        if alt[4] != "-0- " and alt[4] not in _EMPTY and _cell(alt, 4):
             return None
     body = "" if _ofac.empty(cells[11]) else cells[11]
     for _, comment in comments:
