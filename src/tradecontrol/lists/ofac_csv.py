@@ -636,16 +636,18 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     identifiers: list[Identifier] = []
     if body:
         remarks.insert(0, body)
-        facts = _ofac.parse_clean_remarks(body)  # body is clean: not cleaned again
+        facts_aliases, facts_births, facts_nationalities, facts_identifiers = _ofac.remark_facts(
+            body
+        )  # body is clean: not cleaned again
         # Facts are stripped pieces of the clean body (aliases cleaned already): clean
         # keeps such a text as it is when it is ASCII, so only other texts are cleaned.
-        for alias in facts.weak_aliases:
+        for alias in facts_aliases:
             text = alias if alias.isascii() else _clean(alias)
             if text:
                 if len(text) > _MAX_TEXT or len(weak_aliases) >= _MAX_LIST:
                     return None
                 weak_aliases.append(text)
-        for date in facts.birth_dates:
+        for date in facts_births:
             raw = date if date.isascii() else _clean(date)
             if raw:
                 read = _ofac.ofac_date(raw)
@@ -653,7 +655,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
                     return None
                 if read not in births:
                     births.append(read)
-        for nationality in facts.nationalities:
+        for nationality in facts_nationalities:
             raw = nationality if nationality.isascii() else _clean(nationality)
             if raw:
                 found, _, known = _ofac.country(raw)
@@ -662,7 +664,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
                         return None
                 elif found not in nationalities:
                     nationalities.append(found)
-        for type_name, value, where in facts.identifiers:
+        for type_name, value, where in facts_identifiers:
             found, _, known = _ofac.country(where)
             if where and (found is None or not known):
                 ident = _clean_remark_identifier(type_name, f"{value} ({where})", None)
