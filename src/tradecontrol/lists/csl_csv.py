@@ -868,6 +868,18 @@ def read(path: Path) -> Iterator[Record]:
     finally:
         stream.close()
         csv.field_size_limit(previous_limit)
+        _forget_cells()
+
+
+def _forget_cells() -> None:
+    """Empty the caches whose entries only serve while a file is read.
+
+    Their values are shared by the listings (which keep them), but the caches' own
+    tuples (results with a flag, keys of several arguments) would otherwise stay alive,
+    and the cyclic garbage collector would scan them all once the load is over.
+    """
+    for cache in _PER_FILE_CACHES:
+        cache.cache_clear()
 
 
 def _records(source: str, reader: Any) -> Iterator[Record]:
@@ -964,3 +976,6 @@ def _general(
             )
         ]
     return [*problems, listing]
+
+
+_PER_FILE_CACHES = (_addresses_of, _births_of, _nationalities, _version_of, _window)

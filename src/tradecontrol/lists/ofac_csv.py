@@ -287,12 +287,13 @@ _address_parts = _ofac._address.__wrapped__
 
 
 @functools.lru_cache(maxsize=8192)
-def _plain_address(street: str, city: str, country_name: str) -> Address | None:
-    """The address of an ``add.csv`` row's cells when it has no problem or remark, else None.
+def _plain_address(street: str, city: str, country_name: str) -> tuple[Address] | None:
+    """``(address,)`` of an ``add.csv`` row's cells when it has no problem or remark, else None.
 
     ``Draft.add_address`` with these parts appends exactly this address (and does nothing
     else); ``None`` sends the row to ``add_address`` itself. Cached: a third of the rows of
-    the 2021 file repeat an earlier row's cells.
+    the 2021 file repeat an earlier row's cells. The one-address tuple is what an entity
+    with only this address holds (one shared tuple instead of one per entity).
     """
     street_, city_, country_ = _cell_text(street), _cell_text(city), _cell_text(country_name)
     code, region, known = _ofac.country(country_)
@@ -304,11 +305,11 @@ def _plain_address(street: str, city: str, country_name: str) -> Address | None:
     ):
         country = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
         if code is None or country is not None:
-            return _trusted.checked_address(street_, city_, region or None, None, country)
+            return (_trusted.checked_address(street_, city_, region or None, None, country),)
     address, warnings, remarks, _ = _address_parts(  # cached here, not again inside
         street_, city_, None, None, country_
     )
-    return None if warnings or remarks else address
+    return None if warnings or remarks or address is None else (address,)
 
 
 def _plain_address_reference(street: str, city: str, country_name: str) -> Address | None:
@@ -402,6 +403,8 @@ def read(path: Path) -> Iterator[Record]:
         else:
             joined = (found_adds, found_alts, found_comments)
             yield from _general(source, number, uid, cells, non_sdn, joined, (add_name, alt_name))
+    for cache in _PER_FILE_CACHES:  # (see csl_csv._forget_cells)
+        cache.cache_clear()
     yield from problems
     for companion, rows in companions:
         for uid, found in rows.items():
@@ -433,9 +436,9 @@ def _general(
     add_name, alt_name = names
     draft = _draft(source, number, uid, cells, non_sdn)
     for row, add in adds:
-        address = _plain_address(add[2], add[3], add[4])
-        if address is not None and len(draft.addresses) < _MAX_LIST:
-            draft.addresses.append(address)  # what add_address does for such an address
+        plain = _plain_address(add[2], add[3], add[4])
+        if plain is not None and len(draft.addresses) < _MAX_LIST:
+            draft.addresses.append(plain[0])  # what add_address does for such an address
         else:
             draft.add_address(
                 street=_cell(add, 2),
@@ -493,6 +496,12 @@ def _entry_programs(cell: str, non_sdn: bool) -> tuple[str | None, tuple[str, ..
     if not (_trusted._known_ok(code) and _ofac._programs_ok(final)):
         return None, ()
     return code, final
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_code(code: str) -> tuple[object]:
+    """``(_ofac._jurisdiction(code),)``: one shared tuple per nationality code."""
+    return (_ofac._jurisdiction(code),)
 
 
 @functools.cache
@@ -608,13 +617,14 @@ def _fast(  # noqa: PLR0915 - one entry, inline
             if value := _cell(cells, index):
                 _remark(remarks, f"{label}: {value}")
     addresses: list[Address] = []
+    plain: tuple[Address] | None = None
     for _, add in adds:
-        address = _plain_address(add[2], add[3], add[4])
-        if address is None or len(addresses) >= _MAX_LIST:
+        plain = _plain_address(add[2], add[3], add[4])
+        if plain is None or len(addresses) >= _MAX_LIST:
             return None
         if add[5] != "-0- " and add[5] not in _EMPTY and _cell(add, 5):
             return None
-        addresses.append(address)
+        addresses.append(plain[0])
     aliases: list[str] = []
     weak_aliases: list[str] = []
     for _, alt in alts:
@@ -700,7 +710,12 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         country = _trusted.jurisdiction_or_none(country_code) if len(country_code) <= 16 else None
         if country is None:
             return None
-    codes = tuple(map(_ofac._jurisdiction, nationalities)) if nationalities else ()
+    if not nationalities:
+        codes: tuple[object, ...] = ()
+    elif len(nationalities) == 1:
+        codes = _one_code(nationalities[0])  # (one shared tuple per code)
+    else:
+        codes = tuple(map(_ofac._jurisdiction, nationalities))
     texts = aliases + weak_aliases
     if (
         not _trusted.name_ok(name)
@@ -717,7 +732,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         _ofac._KIND_ENUM[kind],
         country,
         tuple(aliases),
-        tuple(addresses),
+        plain if len(addresses) == 1 else tuple(addresses),  # type: ignore[arg-type]
         tuple(identifiers),
         tuple(weak_aliases),
         birth_date,
@@ -802,3 +817,8 @@ def _remarks(draft: _ofac.Draft, text: str) -> None:
             draft.add_identifier(kind, f"{value} ({where})", None, field="Remarks")
         else:
             draft.add_identifier(kind, value, where, field="Remarks")
+
+
+_PER_FILE_CACHES = (_plain_address, _ofac._address, _identifier_terms, _entry_programs)
+"""Caches whose entries only serve while a file is read: emptied at its end, so their
+keys of several arguments do not outlive the load (the collector would scan them)."""
