@@ -19,10 +19,11 @@ from tests.conftest import SHARED
 from tests.ofac_support import needs_data  # under CI=true, missing data is a failure
 from tradecontrol import lists
 from tradecontrol._time import Window
+from tradecontrol.decision import ReviewPolicy
 from tradecontrol.entities import Address, Entity, EntityKind, Identifier
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import Jurisdiction
-from tradecontrol.listings import Listing, ListingVersion
+from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists import _trusted
 
 # Text that the validators keep, change (strip) or refuse: plain and non-ASCII names,
@@ -282,3 +283,26 @@ DATES = st.one_of(
 @given(value=DATES)
 def test_date_ok_is_the_validators_answer(value: str) -> None:
     assert _trusted._date_ok.__wrapped__(value) == _date_kept(value)
+
+
+WINDOWS = st.sampled_from([Window(start="2024-01-01"), Window(), "2024-01-01", None])
+POLICIES = st.sampled_from(
+    [None, "presumption_of_denial", "case_by_case", "not a policy", *ReviewPolicy]
+)
+REQUIREMENTS = st.sampled_from(
+    [None, LicenseRequirement(scope="as_stated", text="For all items."), "For all items."]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    window=WINDOWS,
+    license_requirement=REQUIREMENTS,
+    review_policy=POLICIES,
+    review_policy_text=st.one_of(st.none(), TEXT),
+    published_start=st.sampled_from([False, True, 0, None]),
+    citations=TEXTS,
+    note=st.one_of(st.none(), TEXT),
+)
+def test_listing_version(**kwargs: Any) -> None:
+    same(_trusted.listing_version, ListingVersion, **kwargs)

@@ -21,10 +21,12 @@ import re
 from typing import Any
 
 from tradecontrol import _validators as v
+from tradecontrol._time import Window
+from tradecontrol.decision import ReviewPolicy
 from tradecontrol.entities import Address, Entity, EntityKind, Identifier
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, jurisdiction
-from tradecontrol.listings import Listing, ListingVersion
+from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 
 __all__ = [
     "address",
@@ -36,6 +38,7 @@ __all__ = [
     "identifier",
     "jurisdiction_or_none",
     "listing",
+    "listing_version",
     "scheme_ok",
     "text_ok",
 ]
@@ -368,6 +371,68 @@ def listing(
         source_url=source_url,
         remarks=remarks,
     )
+
+
+def listing_version(
+    *,
+    window: Any,
+    license_requirement: Any = None,
+    review_policy: Any = None,
+    review_policy_text: Any = None,
+    published_start: Any = False,
+    citations: Any = (),
+    note: Any = None,
+) -> ListingVersion:
+    """``ListingVersion(...)`` for values already in final form, else the validated constructor.
+
+    Final: a :class:`~tradecontrol._time.Window`, a
+    :class:`~tradecontrol.listings.LicenseRequirement` and a
+    :class:`~tradecontrol.decision.ReviewPolicy` (or ``None``), texts as :func:`text_ok`,
+    a bool, and a tuple of texts for the citations.
+
+    Example:
+        >>> from tradecontrol._time import Window
+        >>> args = dict(window=Window(start="2024-01-01"), citations=("84 FR 22961",))
+        >>> listing_version(**args) == ListingVersion(**args)
+        True
+    """
+    if (
+        type(window) is Window
+        and (license_requirement is None or type(license_requirement) is LicenseRequirement)
+        and (review_policy is None or type(review_policy) is ReviewPolicy)
+        and (review_policy_text is None or text_ok(review_policy_text))
+        and type(published_start) is bool
+        and type(citations) is tuple
+        and _texts_ok(citations)
+        and (note is None or text_ok(note))
+    ):
+        out = _new(ListingVersion)
+        for setter, value in zip(
+            _VERSION_SLOTS,
+            (window, license_requirement, review_policy, review_policy_text, published_start,
+             citations, note),
+            strict=True,
+        ):  # fmt: skip
+            setter(out, value)
+        return out
+    return ListingVersion(
+        window=window,
+        license_requirement=license_requirement,
+        review_policy=review_policy,
+        review_policy_text=review_policy_text,
+        published_start=published_start,
+        citations=citations,
+        note=note,
+    )
+
+
+_VERSION_SLOTS = tuple(
+    ListingVersion.__dict__[name].__set__
+    for name in (
+        "window", "license_requirement", "review_policy", "review_policy_text",
+        "published_start", "citations", "note",
+    )
+)  # fmt: skip
 
 
 # --- construction from values the caller has checked ----------------------------------

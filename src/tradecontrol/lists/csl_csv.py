@@ -547,7 +547,7 @@ def _version_of(
     if policy_text:
         version["review_policy_text"] = policy_text
         version["review_policy"] = policy
-    return ListingVersion(**version)
+    return _trusted.listing_version(**version)
 
 
 @functools.lru_cache(maxsize=1024)
