@@ -407,6 +407,8 @@ def read(path: Path) -> Iterator[Record]:
         cache.cache_clear()
     yield from problems
     for companion, rows in companions:
+        if rows.keys() <= seen:
+            continue  # (the usual file: every companion row joined its listing)
         for uid, found in rows.items():
             if uid not in seen:
                 for number, _ in found:
@@ -628,8 +630,18 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     aliases: list[str] = []
     weak_aliases: list[str] = []
     for _, alt in alts:
-        alias = _cell(alt, 3)  # clean already: a second clean keeps ASCII text as it is
-        text = (alias if alias.isascii() else _clean(alias)) if alias else ""
+        text = alt[3]
+        if not (  # printable ASCII with single inner spaces: _cell keeps it as it is
+            text.isascii()
+            and text.isprintable()
+            and text
+            and text[0] != " "
+            and text[-1] != " "
+            and "  " not in text
+            and text != "-0-"
+        ):
+            alias = _cell(alt, 3)  # clean already: a second clean keeps ASCII text as it is
+            text = (alias if alias.isascii() else _clean(alias)) if alias else ""
         if text:
             target = aliases if alt[2] == "aka" or not _weak(alt[2]) else weak_aliases
             if len(text) > _MAX_TEXT or len(target) >= _MAX_LIST:
@@ -637,7 +649,9 @@ def _fast(  # noqa: PLR0915 - one entry, inline
             target.append(text)
         if alt[4] != "-0- " and alt[4] not in _EMPTY and _cell(alt, 4):
             return None
-    body = "" if _ofac.empty(cells[11]) else cells[11]
+    body = cells[11]
+    if body == "-0- " or _ofac.empty(body):
+        body = ""
     for _, comment in comments:
         body += comment[1]
     body = _clean(body)
@@ -668,7 +682,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         for nationality in facts_nationalities:
             raw = nationality if nationality.isascii() else _clean(nationality)
             if raw:
-                found, _, known = _ofac.country(raw)
+                found, _, known = _ofac._country(raw)  # (country() of a text not empty)
                 if found is None:
                     if not known:
                         return None
