@@ -354,17 +354,18 @@ def ofac_date(text: str | None) -> str | None:
     """
     raw = clean(text)
     if raw.isascii():  # the usual forms first, with the answer the general reading gives
-        if _Y.match(raw):
+        if len(raw) == 4 and raw.isdigit():  # what _Y matches in clean ASCII text
             return raw
         if match := _DMY.match(raw):
-            month = _MONTHS.get(match.group(2).lower())
+            day, name, year = match.groups()
+            month = _MONTHS.get(name.lower())
             if month is None:
                 return None
             try:
-                datetime.date(int(match.group(3)), month, int(match.group(1)))
+                datetime.date(int(year), month, int(day))
             except ValueError:
                 return None
-            return f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
+            return f"{year}-{month:02d}-{int(day):02d}"
     return _general_date(raw)
 
 

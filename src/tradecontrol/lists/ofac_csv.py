@@ -217,6 +217,8 @@ def _all_good(rows: list[list[str]], width: int) -> bool:
 
 
 _FIRST = operator.itemgetter(0)
+_CELLS = operator.itemgetter(1)
+_PROGRAM = operator.itemgetter(3)
 
 
 def _kept(first: int, texts: list[str | None]) -> tuple[list[int], list[str], list[int]]:
@@ -295,7 +297,9 @@ def _plain_address(street: str, city: str, country_name: str) -> tuple[Address] 
     the 2021 file repeat an earlier row's cells. The one-address tuple is what an entity
     with only this address holds (one shared tuple instead of one per entity).
     """
-    street_, city_, country_ = _cell_text(street), _cell_text(city), _cell_text(country_name)
+    street_ = None if street == "-0- " else _cell_text(street)  # (the usual empty cell first)
+    city_ = None if city == "-0- " else _cell_text(city)
+    country_ = _cell_text(country_name)
     code, region, known = _ofac.country(country_)
     if (  # cleaned ASCII parts that are final: what _address builds, without its lists
         known  # (clean ASCII text is final when it is not empty and fits: text_ok)
@@ -365,11 +369,13 @@ def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every record (primary rows, then companion problems)."""
     source = str(path)
     primary: list[tuple[int, list[str] | str]] = []  # read once: the programmes decide the list
-    for _, block in _row_blocks(path, len(COLUMNS)):
+    counts: collections.Counter[str] = collections.Counter()  # programme cells repeat: each
+    for clean, block in _row_blocks(path, len(COLUMNS)):  # distinct one is judged once
         primary += block
-    counts = collections.Counter(
-        [cells[3] for _, cells in primary if not isinstance(cells, str)]
-    )  # programme cells repeat: each distinct one is split and judged once
+        if clean:  # every row has its cells
+            counts.update(map(_PROGRAM, map(_CELLS, block)))
+        else:
+            counts.update([cells[3] for _, cells in block if not isinstance(cells, str)])
     non_sdn = _ofac.is_non_sdn_file(
         ((_ofac.split_programs(cell), count) for cell, count in counts.items()), path.name
     )
