@@ -131,8 +131,11 @@ def bounded_lines(fh: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[bytes]
         yield raw
 
 
-READ_BLOCK = 1 << 20
-"""Bytes :func:`line_blocks` reads at a time (whole lines are cut from them)."""
+READ_BLOCK = 1 << 17
+"""Bytes :func:`line_blocks` reads at a time (whole lines are cut from them).
+
+128 KiB: a block's text, lines and parsed rows stay in the processor's caches while
+they are read (1 MiB blocks read the 2021 OFAC files about a tenth slower)."""
 
 
 def line_blocks(
@@ -141,9 +144,10 @@ def line_blocks(
     r"""The lines of a binary stream in blocks: ``(number of the first line, texts)``.
 
     The same lines, numbers and texts as reading line by line with ``readline`` (a line
-    is cut at ``\n``; its text is ``decode(line).rstrip("\r\n")``), but about 1 MiB at
-    a time: a block that is valid UTF-8 is decoded at once (decoding its lines one by one
-    gives the same text), other blocks line by line with ``decode``. A line longer than
+    is cut at ``\n``; its text is ``decode(line).rstrip("\r\n")``), but
+    :data:`READ_BLOCK` bytes at a time: a block that is valid UTF-8 is decoded at once
+    (decoding its lines one by one gives the same text), other blocks line by line with
+    ``decode``. A line longer than
     ``limit`` bytes (its ``\n`` not counted) is ``None`` and never held whole in memory.
 
     Example:
