@@ -731,7 +731,7 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
 
     clean, split = _clean, _split
 
-    def fast(
+    def fast(  # noqa: PLR0915 - one row, inline
         cells: list[str], number: int, seen: dict[str, int], joined: str | None = None
     ) -> tuple[Listing, list[Problem]] | None:
         if joined is None:  # (the caller may pass ``"".join(cells)``, joined once)
@@ -763,7 +763,12 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
             return None
         kind = _kind(cells[i_type])
         cell = cells[i_aliases]
-        aliases = tuple(dict.fromkeys(split(cell))) if cell else _NO_TEXTS
+        if not cell:
+            aliases = _NO_TEXTS
+        elif plain and ";" not in cell and "  " not in cell:  # one alias: the cell, stripped
+            aliases = (alias,) if (alias := cell.strip()) else _NO_TEXTS
+        else:
+            aliases = tuple(dict.fromkeys(split(cell)))
         country = None
         cell = cells[i_addresses]
         addresses: tuple[Address, ...] = ()
@@ -792,10 +797,16 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
                 kind,
                 warn,
             )
-        remarks = [clean(cells[i_title]), clean(cells[i_remarks]), *people]
-        if any(extra_cells(cells)):
-            remarks.extend(f"{label}: {clean(cells[i])}" for i, label in extras if cells[i].strip())
-        text = "; ".join(filter(None, remarks)) or None
+        title, note = cells[i_title], cells[i_remarks]
+        if title or note or people or any(extra_cells(cells)):
+            remarks = [clean(title), clean(note), *people]
+            if any(extra_cells(cells)):
+                remarks.extend(
+                    f"{label}: {clean(cells[i])}" for i, label in extras if cells[i].strip()
+                )
+            text = "; ".join(filter(None, remarks)) or None
+        else:
+            text = None  # (most rows: nothing for the remarks)
         url = cells[i_list_url].strip() or cells[i_info_url].strip() or None
         programs = _programs(cells[i_programs])
         if not (
