@@ -214,7 +214,7 @@ def _address_of(text: str) -> Address:
     last = last.strip()
     if len(last) == 2 and is_known_code(last):
         if "," in head:
-            rest = ", ".join([p for p in map(str.strip, head.split(",")) if p])
+            rest = ", ".join(filter(None, map(str.strip, head.split(","))))
         else:
             rest = head.strip()
         country = _trusted.jurisdiction_or_none(last)
