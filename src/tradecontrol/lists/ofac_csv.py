@@ -487,7 +487,6 @@ _SEARCH_URL = _ofac.SEARCH_URL.removesuffix("{uid}")
 assert _SEARCH_URL + "{uid}" == _ofac.SEARCH_URL
 
 
-@functools.lru_cache(maxsize=1024)
 def _entry_programs(cell: str, non_sdn: bool) -> tuple[str | None, tuple[str, ...]]:
     """``(list code, programmes)`` of a ``Program`` cell as ``Draft.build`` would set them.
 
@@ -504,6 +503,15 @@ def _entry_programs(cell: str, non_sdn: bool) -> tuple[str | None, tuple[str, ..
     if not (_trusted._known_ok(code) and _ofac._programs_ok(final)):
         return None, ()
     return code, final
+
+
+_sdn_programs = functools.lru_cache(maxsize=1024)(
+    functools.partial(_entry_programs, non_sdn=False)
+)
+_non_sdn_programs = functools.lru_cache(maxsize=1024)(
+    functools.partial(_entry_programs, non_sdn=True)
+)
+""":func:`_entry_programs` of an SDN or non-SDN file, once per distinct cell (a text key)."""
 
 
 @functools.lru_cache(maxsize=1024)
@@ -607,7 +615,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     problem. ``tests/test_lists_ofac_csv_fast.py`` compares both paths on every entry of
     the real files and on generated ones.
     """
-    code, programs_ = _entry_programs(cells[3], non_sdn)
+    code, programs_ = (_non_sdn_programs if non_sdn else _sdn_programs)(cells[3])
     if code is None:
         return None  # no non-SDN list named, or programmes not in final form
     kind = _ofac.entity_kind(cells[2])
@@ -839,6 +847,6 @@ def _remarks(draft: _ofac.Draft, text: str) -> None:
             draft.add_identifier(kind, value, where, field="Remarks")
 
 
-_PER_FILE_CACHES = (_plain_address, _ofac._address, _identifier_terms, _entry_programs)
+_PER_FILE_CACHES = (_plain_address, _ofac._address, _identifier_terms)
 """Caches whose entries only serve while a file is read: emptied at its end, so their
 keys of several arguments do not outlive the load (the collector would scan them)."""
