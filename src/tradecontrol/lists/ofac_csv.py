@@ -277,6 +277,14 @@ def _cell_text(value: str) -> str | None:
     """:func:`_cell` of one cell's value."""
     if not value or value == "-0-":
         return None
+    if (  # printable ASCII, single inner spaces: clean already (what _clean returns)
+        value.isascii()
+        and value.isprintable()
+        and value[0] != " "
+        and value[-1] != " "
+        and "  " not in value
+    ):
+        return value
     stripped = value.strip()
     return None if not stripped or stripped == "-0-" else _clean(value)
 
