@@ -534,6 +534,22 @@ def _undated() -> tuple[ListingVersion]:
     return (_ofac._version(None, (), _ofac.NO_DATE_NOTE),)
 
 
+@functools.lru_cache(maxsize=8192)
+def _birth(raw: str) -> tuple[str | None, bool]:
+    """``(ofac_date(raw), whether the validators keep that date)`` of a clean date text.
+
+    A year of four ASCII digits, and a ``10 Dec 1948`` day that ``ofac_date`` read (it
+    checks that the day is real), are final as read; other dates are checked by
+    ``_trusted._date_ok``.
+    """
+    read = _ofac.ofac_date(raw)
+    if read is None:
+        return None, False
+    if raw.isascii() and ((len(raw) == 4 and raw.isdigit()) or _ofac._DMY.match(raw)):
+        return read, True  # what ofac_date's first branches read: final by construction
+    return read, _trusted._date_ok(read)
+
+
 def _remark(remarks: list[str], text: str) -> None:
     """``Draft.remark``: keep a cleaned text once."""
     text = _clean(text)
@@ -678,6 +694,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         body += comment[1]
     body = _clean(body)
     births: list[str] = []
+    dates_final = True  # every date in births is one the validators keep
     nationalities: list[str] = []
     identifiers: list[Identifier] = []
     if body:
@@ -696,11 +713,12 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         for date in facts_births:
             raw = date if date.isascii() else _clean(date)
             if raw:
-                read = _ofac.ofac_date(raw)
+                read, final = _birth(raw)
                 if read is None:
                     return None
                 if read not in births:
                     births.append(read)
+                    dates_final = dates_final and final
         for nationality in facts_nationalities:
             raw = nationality if nationality.isascii() else _clean(nationality)
             if raw:
@@ -758,8 +776,13 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         or None in codes
         or len(births) >= _MAX_LIST
         or len(codes) > _MAX_LIST
-        or (births and not _trusted._dates_ok(births))
-        or (birth_date is not None and not _trusted._date_ok(birth_date))
+        or not (
+            dates_final
+            or (
+                (not births or _trusted._dates_ok(births))
+                and (birth_date is None or _trusted._date_ok(birth_date))
+            )
+        )
         or not ("".join(texts).isascii() or all(map(_trusted.text_ok, texts)))
     ):  # (cleaned ASCII text that is not empty and fits is final: _text.clean's output)
         return None
@@ -855,6 +878,6 @@ def _remarks(draft: _ofac.Draft, text: str) -> None:
             draft.add_identifier(kind, value, where, field="Remarks")
 
 
-_PER_FILE_CACHES = (_plain_address, _ofac._address, _identifier_terms)
+_PER_FILE_CACHES = (_plain_address, _ofac._address, _identifier_terms, _birth)
 """Caches whose entries only serve while a file is read: emptied at its end, so their
 keys of several arguments do not outlive the load (the collector would scan them)."""
