@@ -617,9 +617,21 @@ def _clean_remark_identifier(type_name: str, value: str, country_name: str | Non
     text = re.sub(r"^IMO\s*", "", value, flags=re.IGNORECASE) if kind == "imo" else value
     if not text:
         return _SKIP
-    if not _trusted.text_ok(text):
+    if not (  # ASCII, not empty: what text_ok checks, without the call
+        len(text) <= _MAX_TEXT and text.isprintable() and text[0] != " " and text[-1] != " "
+    ):
         return _remark_identifier(type_name, value, country_name)
-    return _trusted.checked_identifier(kind, text, country)
+    out = _new(Identifier)  # what _trusted.checked_identifier sets
+    _identifier_scheme(out, kind)
+    _identifier_value(out, text)
+    _identifier_country(out, country)
+    return out
+
+
+_new = object.__new__
+_identifier_scheme, _identifier_value, _identifier_country = (
+    Identifier.__dict__[name].__set__ for name in ("scheme", "value", "country")
+)
 
 
 def _fast(  # noqa: PLR0915 - one entry, inline
