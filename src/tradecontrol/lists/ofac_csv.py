@@ -291,6 +291,8 @@ def _cell_text(value: str) -> str | None:
 
 _MAX_LIST = v.MAX_LIST
 _MAX_TEXT = v.MAX_TEXT
+_ASCII_ALNUM = re.compile("[A-Za-z0-9]")
+"""What ``str.isalnum`` accepts among ASCII characters (``_trusted.name_ok``)."""
 
 
 _address_parts = _ofac._address.__wrapped__
@@ -513,9 +515,7 @@ def _entry_programs(cell: str, non_sdn: bool) -> tuple[str | None, tuple[str, ..
     return code, final
 
 
-_sdn_programs = functools.lru_cache(maxsize=1024)(
-    functools.partial(_entry_programs, non_sdn=False)
-)
+_sdn_programs = functools.lru_cache(maxsize=1024)(functools.partial(_entry_programs, non_sdn=False))
 _non_sdn_programs = functools.lru_cache(maxsize=1024)(
     functools.partial(_entry_programs, non_sdn=True)
 )
@@ -784,7 +784,9 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         codes = tuple(map(_ofac._jurisdiction, nationalities))
     texts = aliases + weak_aliases
     if (
-        not _trusted.name_ok(name)
+        not (  # clean ASCII text that fits is final: name_ok then asks for a letter or digit
+            _ASCII_ALNUM.search(name) is not None if name.isascii() else _trusted.name_ok(name)
+        )
         or None in codes
         or len(births) >= _MAX_LIST
         or len(codes) > _MAX_LIST
@@ -819,7 +821,8 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         return None
     listing_id = ("us-ofac-" if non_sdn else "us-sdn-") + uid
     source_url = _SEARCH_URL + uid
-    if text and not _trusted.text_ok(text):
+    if text and not text.isascii() and not _trusted.text_ok(text):
+        # (clean ASCII parts joined by "; " or " ", within the limit: final as they are)
         return None
     return _trusted.checked_listing(
         listing_id,
