@@ -588,7 +588,12 @@ def remark_facts(body: str) -> RemarkFacts:
         >>> remark_facts("DOB 1962; Passport A1 (Iran); nationality Iran.")
         ([], ['1962'], ['Iran'], [('Passport', 'A1', 'Iran')])
     """
-    aliases = [text for m in _ALIAS.findall(body) if (text := clean(m))] if "k.a." in body else []
+    at = body.find("k.a.")  # an a.k.a. starts two characters before its "k.a."
+    aliases = (
+        [text for m in _ALIAS.findall(body, max(at - 2, 0)) if (text := clean(m))]
+        if at >= 0
+        else []
+    )  # (the search from there finds what it finds from the start: ``\b`` sees the text before)
     births: list[str] = []
     nationalities: list[str] = []
     identifiers: list[tuple[str, str, str | None]] = []
