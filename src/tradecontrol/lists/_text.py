@@ -147,8 +147,8 @@ def line_blocks(
     is cut at ``\n``; its text is ``decode(line).rstrip("\r\n")``), but
     :data:`READ_BLOCK` bytes at a time: a block that is valid UTF-8 is decoded at once
     (decoding its lines one by one gives the same text), other blocks line by line with
-    ``decode``. A line longer than
-    ``limit`` bytes (its ``\n`` not counted) is ``None`` and never held whole in memory.
+    ``decode``. A line longer than ``limit`` bytes (its ``\n`` not counted) is ``None``
+    and never held whole in memory.
 
     Example:
         >>> import io
