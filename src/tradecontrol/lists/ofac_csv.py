@@ -261,8 +261,6 @@ def _find(folder: Path, name: str) -> Path | None:
 
 _EMPTY = frozenset({"", "-0-", "-0- ", " -0-", " -0- "})
 """Cells that are empty as written (``_cell`` gives ``None`` for them)."""
-_NO_EXTRAS = ["-0- "] * 7
-"""``Title`` to ``Vess_owner`` of most rows, all empty (compared without hashing each cell)."""
 
 
 def _cell(cells: list[str], index: int) -> str | None:
@@ -550,6 +548,12 @@ def _birth(raw: str) -> tuple[str | None, bool]:
     return read, _trusted._date_ok(read)
 
 
+def _not_a_country(where: str) -> bool:
+    """Whether a remark identifier's ``(where)`` (not empty) names no known country."""
+    found, _, known = _ofac._country(where)
+    return found is None or not known
+
+
 def _remark(remarks: list[str], text: str) -> None:
     """``Draft.remark``: keep a cleaned text once."""
     text = _clean(text)
@@ -659,7 +663,19 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         return None
     remarks: list[str] = []
     vessel_flag = None
-    if cells[4:11] != _NO_EXTRAS and not _EMPTY.issuperset(cells[4:11]):
+    if (
+        not (  # most rows: Title to Vess_owner all "-0- " (compared, not hashed)
+            cells[4]
+            == cells[5]
+            == cells[6]
+            == cells[7]
+            == cells[8]
+            == cells[9]
+            == cells[10]
+            == "-0- "
+        )
+        and not _EMPTY.issuperset(cells[4:11])
+    ):
         if _cell(cells, 5):
             return None  # a call sign: the general path
         if title := _cell(cells, 4):
@@ -741,8 +757,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
                 elif found not in nationalities:
                     nationalities.append(found)
         for type_name, value, where in facts_identifiers:
-            found, _, known = _ofac.country(where)
-            if where and (found is None or not known):
+            if where and _not_a_country(where):  # "(Medellin)": a city, kept in the value
                 ident = _clean_remark_identifier(type_name, f"{value} ({where})", None)
             else:
                 ident = _clean_remark_identifier(type_name, value, where)
