@@ -16,7 +16,9 @@ Usage::
         [--floor]
 
 ``--baseline-src`` adds a row timing the ``tradecontrol`` package found in ``DIR`` (e.g. an
-older commit unpacked with ``git archive``), so before and after come from the same run.
+older commit unpacked with ``git archive``), so before and after come from the same run;
+give it more than once for several trees. The runs are interleaved: each repeat runs every
+row once, in turn, so that a busy spell of a shared machine falls on all rows alike.
 ``--floor`` adds a row for the least a loader must do: the same ``csv`` pass, joining the
 OFAC companion files by ``ent_num``, and one trusted ``Listing`` (entity with name, OFAC
 aliases and addresses) per record, with no remarks, countries, dates or problems. It is
@@ -131,27 +133,28 @@ print(json.dumps({"records": records, "seconds": seconds, "cpu": cpu, "peak_mib"
 """
 
 
-def measure(
-    mode: str, path: Path, kind: str, repeat: int, src: Path | None = None
-) -> dict[str, float]:
+def run_once(mode: str, path: Path, kind: str, src: Path | None = None) -> dict[str, float]:
+    """One fresh child process: records, seconds, CPU seconds, peak MiB, import seconds."""
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
-    best: dict[str, float] | None = None
-    for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, mode, str(path), kind],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=env,
-        ).stdout
-        result = json.loads(out)
-        cpu = min(result["cpu"], best["cpu"]) if best is not None else result["cpu"]
-        if best is None or result["seconds"] < best["seconds"]:
-            best = result
-        best["cpu"] = cpu  # the least CPU time of the runs, as for the wall-clock time
-    assert best is not None
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path), kind],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout
+    result: dict[str, float] = json.loads(out)
+    return result
+
+
+def keep_best(best: dict[str, float] | None, result: dict[str, float]) -> dict[str, float]:
+    """The run with the least wall-clock time, with the least CPU time of all runs."""
+    cpu = min(result["cpu"], best["cpu"]) if best is not None else result["cpu"]
+    if best is None or result["seconds"] < best["seconds"]:
+        best = dict(result)
+    best["cpu"] = cpu
     return best
 
 
@@ -159,7 +162,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--baseline-src", type=Path, default=None)
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        action="append",
+        default=[],
+        help="another source tree to time (repeat the option for several)",
+    )
     parser.add_argument(
         "--floor",
         action="store_true",
@@ -182,15 +191,27 @@ def main() -> int:
             ("bare", "bare csv pass (baseline)", None),
             ("load", "tradecontrol.lists.load", None),
         ]
-        if args.baseline_src is not None:
-            runs.append(("load", "load, --baseline-src", args.baseline_src))
+        for index, src in enumerate(args.baseline_src):
+            what = "load, --baseline-src" + (f" #{index + 1}" if len(args.baseline_src) > 1 else "")
+            runs.append(("load", what, src))
         if args.floor:
             runs.append(("floor", "floor: read+join+build", None))
-        for mode, what, src in runs:
-            try:
-                r = measure(mode, path, kind, args.repeat, src)
-            except subprocess.CalledProcessError as exc:
-                print(f"{label:<46} {what:<26} failed: {exc.stderr.strip().splitlines()[-1]}")
+        # Interleaved: each repeat runs every row once, in turn, so that every row sees the
+        # same spells of a busy machine (rows timed one after the other would not).
+        results: list[dict[str, float] | None] = [None] * len(runs)
+        failed: dict[int, str] = {}
+        for _ in range(args.repeat):
+            for i, (mode, _what, src) in enumerate(runs):
+                if i in failed:
+                    continue
+                try:
+                    results[i] = keep_best(results[i], run_once(mode, path, kind, src))
+                except subprocess.CalledProcessError as exc:
+                    failed[i] = exc.stderr.strip().splitlines()[-1]
+        for i, (mode, what, _src) in enumerate(runs):
+            r = results[i]
+            if i in failed or r is None:
+                print(f"{label:<46} {what:<26} failed: {failed.get(i, '')}")
                 continue
             rate = r["records"] / r["seconds"] if r["seconds"] else float("inf")
             if mode == "bare":

@@ -134,6 +134,11 @@ VALUES = st.sampled_from(
         "circa 1962",
         "15 Jan 1962",
         "1962-13",
+        "1962-01-15",
+        "1962-02-30",
+        "0000-01-01",
+        "\u0661\u0669\u0666\u0662",
+        "1962-01-15; 1963; 15 Jan 1962",
         "1960 to 1962",
         "Jan 1962; not a date",
         "Passport, A123",
@@ -350,3 +355,42 @@ def test_adversarial_files_reach_the_fast_path() -> None:
     """The base row of the cases is one the fast path takes (so the cases are near it)."""
     assert check(list(csl_csv.COLUMNS), _row(), {})
     assert check(list(csl_csv.COLUMNS), _sized(4096, "remarks"), {})
+
+
+def _births_reference(cell: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """``csl_csv._births_of`` as it was: every part read by ``partial_date``, then checked."""
+    from tradecontrol.lists import _trusted
+    from tradecontrol.lists._text import partial_date
+
+    births: list[str] = []
+    unread: list[str] = []
+    for text in csl_csv._split(cell):
+        date = partial_date(text)
+        (unread if date is None else births).append(text if date is None else date)
+    return tuple(births), tuple(unread), _trusted._dates_ok(births)
+
+
+BIRTH_PARTS = st.lists(
+    st.sampled_from(
+        ["1962", "1962-01-15", "1962-02-30", "2000-02-29", "1900-02-29", "0000-01-01",
+         "0001-01-01", "9999-12-31", "1962-13-01", "1962-00-10", "\u0661\u0669\u0666\u0662",
+         "\u0661\u0669\u0666\u0662-01-15", "1962-01", "15 Jan 1962", "circa 1962",
+         "1960 to 1962", "not a date", " 1962 ", "19620", "196", "1962-1-15", "1962/01/15",
+         "01/15/1962", ""]
+    ),
+    max_size=5,
+).map(";".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(cell=BIRTH_PARTS)
+def test_birth_date_cells_read_as_every_part_by_partial_date(cell: str) -> None:
+    assert csl_csv._births_of.__wrapped__(cell) == _births_reference(cell)
+
+
+def test_birth_date_cells_with_more_dates_than_a_list_holds() -> None:
+    from tradecontrol import _validators as v
+
+    cell = ";".join(["1962"] * (v.MAX_LIST + 1))
+    assert csl_csv._births_of.__wrapped__(cell) == _births_reference(cell)
+    assert csl_csv._births_of.__wrapped__(cell)[2] is False

@@ -195,8 +195,11 @@ ADDRESS_CELL = st.one_of(
 
 def plain_address_pair(street: str, city: str, country: str) -> tuple[object, object]:
     ofac_csv._plain_address.cache_clear()
+    fast = ofac_csv._plain_address(street, city, country)
+    if fast is not None:
+        assert type(fast) is tuple and len(fast) == 1
     return (
-        ofac_csv._plain_address(street, city, country),
+        None if fast is None else fast[0],
         ofac_csv._plain_address_reference(street, city, country),
     )
 
@@ -430,3 +433,32 @@ def test_clean_remarks_read_as_parse_remarks(text: str) -> None:
     """``parse_clean_remarks`` of a clean text gives what ``parse_remarks`` gives."""
     body = _ofac.clean(text)
     assert _ofac.parse_clean_remarks(body) == _ofac.parse_remarks(text)
+
+
+BIRTH_TEXT = st.one_of(
+    st.builds(
+        "{} {} {}".format,
+        st.integers(0, 40),
+        st.sampled_from(["Jan", "Feb", "Sept", "Dec.", "Xyz", "jun"]),
+        st.sampled_from(["1951", "2000", "1900", "0000", "\u0661\u0669\u0665\u0661"]),
+    ),
+    st.sampled_from(
+        ["1951", "0000", "\u0661\u0669\u0665\u0661", "circa 1951", "1960-1962", "1960 to 1962",
+         "Mar 1960", "1962-02-30", "1962-01-15", "29 Feb 1900", "29 Feb 2000"]
+    ),
+    st.text(alphabet=st.sampled_from(list("0123456789 JanFebto-.c")), min_size=1, max_size=14),
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=BIRTH_TEXT)
+def test_birth_reads_ofac_date_and_its_check(text: str) -> None:
+    """``_birth`` gives ``ofac_date`` and, for a date read, what ``_trusted._date_ok`` says."""
+    from tradecontrol.lists import _ofac, _trusted
+
+    raw = _ofac.clean(text)
+    if not raw:
+        return
+    read = _ofac.ofac_date(raw)
+    expected = (read, read is not None and _trusted._date_ok.__wrapped__(read))
+    assert ofac_csv._birth.__wrapped__(raw) == expected

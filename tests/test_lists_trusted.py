@@ -19,10 +19,11 @@ from tests.conftest import SHARED
 from tests.ofac_support import needs_data  # under CI=true, missing data is a failure
 from tradecontrol import lists
 from tradecontrol._time import Window
+from tradecontrol.decision import ReviewPolicy
 from tradecontrol.entities import Address, Entity, EntityKind, Identifier
 from tradecontrol.errors import InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import Jurisdiction
-from tradecontrol.listings import Listing, ListingVersion
+from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists import _trusted
 
 # Text that the validators keep, change (strip) or refuse: plain and non-ASCII names,
@@ -254,3 +255,54 @@ def test_checked_constructors_build_what_the_validated_ones_build(
             remarks=street,
         ),
     )
+
+
+def _date_kept(value: str) -> bool:
+    """The validator's own answer: ``partial_date`` keeps ``value`` unchanged."""
+    from tradecontrol import _validators as v
+
+    try:
+        return v.partial_date(value) == value
+    except InvalidInputError:
+        return False
+
+
+DATES = st.one_of(
+    st.sampled_from(
+        ["1962", "0000", "9999", "196a", "1962-01-15", "1962-02-30", "2000-02-29",
+         "1900-02-29", "0000-01-01", "0001-01-01", "1962-13-01", "1962-00-10", "1962-01-00",
+         "1962-1-015", "1962/01/15", "19620115", "circa 1962", "1960 to 1962", "1962-01",
+         " 1962", "1962 ", "\u0661\u0669\u0666\u0662", "\u0661\u0669\u0666\u0662-01-15",
+         "1962-01-1\u0665", "1962\n", "+962", "-962", "1_62", "1962-01-15 to 1962-02-30"]
+    ),
+    st.text(alphabet="0123456789- \u0661", min_size=0, max_size=12),
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(value=DATES)
+def test_date_ok_is_the_validators_answer(value: str) -> None:
+    assert _trusted._date_ok.__wrapped__(value) == _date_kept(value)
+
+
+WINDOWS = st.sampled_from([Window(start="2024-01-01"), Window(), "2024-01-01", None])
+POLICIES = st.sampled_from(
+    [None, "presumption_of_denial", "case_by_case", "not a policy", *ReviewPolicy]
+)
+REQUIREMENTS = st.sampled_from(
+    [None, LicenseRequirement(scope="as_stated", text="For all items."), "For all items."]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    window=WINDOWS,
+    license_requirement=REQUIREMENTS,
+    review_policy=POLICIES,
+    review_policy_text=st.one_of(st.none(), TEXT),
+    published_start=st.sampled_from([False, True, 0, None]),
+    citations=TEXTS,
+    note=st.one_of(st.none(), TEXT),
+)
+def test_listing_version(**kwargs: Any) -> None:
+    same(_trusted.listing_version, ListingVersion, **kwargs)

@@ -181,13 +181,14 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
     published = None
     records = 0
     seen: dict[str, int] = {}
+    remember = seen.setdefault  # the number of the record that first had an id
     keep = listings.append
     with _reading(path), _without_cyclic_gc():
         for record in module.read(path):
             if type(record) is Listing or isinstance(record, Listing):  # (the usual record)
                 records += 1
-                if record.id not in seen:
-                    seen[record.id] = records
+                first = remember(record.id, records)  # (one look-up: the record's number)
+                if first == records:  # a new id
                     keep(record)
                     continue
                 record = Problem(  # noqa: PLW2901 - a duplicate becomes a problem
@@ -195,7 +196,7 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
                     record=records,
                     field="id",
                     record_id=record.id,
-                    reason=f"duplicate listing id {record.id!r} (as record {seen[record.id]})",
+                    reason=f"duplicate listing id {record.id!r} (as record {first})",
                 )
             elif isinstance(record, Published):
                 published = record.date

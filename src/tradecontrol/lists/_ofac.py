@@ -76,6 +76,7 @@ __all__ = [
     "ofac_date",
     "parse_clean_remarks",
     "parse_remarks",
+    "remark_facts",
 ]
 
 AUTHORITY = "US-OFAC"
@@ -353,17 +354,18 @@ def ofac_date(text: str | None) -> str | None:
     """
     raw = clean(text)
     if raw.isascii():  # the usual forms first, with the answer the general reading gives
-        if _Y.match(raw):
+        if len(raw) == 4 and raw.isdigit():  # what _Y matches in clean ASCII text
             return raw
         if match := _DMY.match(raw):
-            month = _MONTHS.get(match.group(2).lower())
+            day, name, year = match.groups()
+            month = _MONTHS.get(name.lower())
             if month is None:
                 return None
             try:
-                datetime.date(int(match.group(3)), month, int(match.group(1)))
+                datetime.date(int(year), month, int(day))
             except ValueError:
                 return None
-            return f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
+            return f"{year}-{month:02d}-{int(day):02d}"
     return _general_date(raw)
 
 
@@ -559,36 +561,74 @@ def parse_remarks(text: str) -> Facts:
 def parse_clean_remarks(body: str) -> Facts:
     """:func:`parse_remarks` of a text that is already clean (``clean(body) == body``).
 
-    The ``;``-separated segments are split at C speed; a segment is read further only
-    when its first word (after the white space, parentheses and ``alt. `` that the segment
-    reading strips) opens a fact (``DOB``, ``nationality``, ``citizen``, an identifier
-    type): the segment reading finds nothing in the others. A date of birth or nationality
-    at the very start of its segment is taken at once, as that reading takes it.
+    The facts of :func:`remark_facts`, as a :class:`Facts`.
 
     Example:
         >>> parse_clean_remarks("DOB 1962; nationality Iran.").birth_dates
         ['1962']
     """
-    facts = Facts([], [], [], [])  # (the factories' calls spared)
-    if "k.a." in body:  # the only place an a.k.a. can be
-        facts.weak_aliases = [clean(m) for m in _ALIAS.findall(body) if clean(m)]
+    return Facts(*remark_facts(body))
+
+
+RemarkFacts = tuple[list[str], list[str], list[str], list[tuple[str, str, str | None]]]
+"""Weak aliases, birth dates, nationalities and identifiers ``(type, value, country)``."""
+
+
+def remark_facts(body: str) -> RemarkFacts:
+    """The facts of clean remarks (``clean(body) == body``), as :func:`parse_remarks` reads them.
+
+    The ``;``-separated segments are split at C speed; a segment is read further only
+    when its first word (after the white space, parentheses and ``alt. `` that the segment
+    reading strips) opens a fact (``DOB``, ``nationality``, ``citizen``, an identifier
+    type): the segment reading finds nothing in the others. A date of birth or nationality
+    at the very start of its segment is taken at once, as that reading takes it, and an
+    identifier there is looked up among the types that start with that first word.
+
+    Example:
+        >>> remark_facts("DOB 1962; Passport A1 (Iran); nationality Iran.")
+        ([], ['1962'], ['Iran'], [('Passport', 'A1', 'Iran')])
+    """
+    at = body.find("k.a.")  # an a.k.a. starts two characters before its "k.a."
+    aliases = (
+        [text for m in _ALIAS.findall(body, max(at - 2, 0)) if (text := clean(m))]
+        if at >= 0
+        else []
+    )  # (the search from there finds what it finds from the start: ``\b`` sees the text before)
+    births: list[str] = []
+    nationalities: list[str] = []
+    identifiers: list[tuple[str, str, str | None]] = []
     openers = _openers()
+    by_word = _id_types_by_word()
     for raw in body.removesuffix(".").split(";"):
         head = raw.lstrip(" (")  # strips at least what _segment strips before the word
         if head.startswith("alt. "):
             head = head[5:].lstrip(" ")
-        if head.split(" ", 1)[0] not in openers:
+        word = head.split(" ", 1)[0]
+        if word not in openers:
             continue  # no fact: _segment would find none
         segment = raw.strip()
         if segment.startswith("DOB "):  # (no parenthesis or ``alt. `` to strip)
-            facts.birth_dates.append(segment[4:].strip())
+            births.append(segment[4:].strip())
         elif segment.startswith(("nationality ", "citizen ")):
-            facts.nationalities.append(segment.split(" ", 1)[1].strip())
+            nationalities.append(segment.split(" ", 1)[1].strip())
         elif segment[:1] != "(" and not segment.startswith("alt. "):
-            _identifier_segment(facts, segment)  # what _segment reads: nothing to strip
+            # what _identifier_segment reads (nothing to strip; ``word`` is the segment's
+            # first word, so these are the types _id_type tries, in its order)
+            kind = None
+            for name in by_word.get(word, ()):
+                if segment.startswith(name) and segment[len(name) : len(name) + 1] == " ":
+                    kind = name
+                    break
+            if kind is None and segment.startswith("Digital Currency Address - "):
+                kind = " ".join(segment.split(" ", 5)[:5])
+            if kind is not None:
+                value, where = id_tail(segment[len(kind) :].strip().removeprefix("# ").strip())
+                if value:
+                    identifiers.append((kind, value, where))
         else:
-            _segment(facts, raw)
-    return facts
+            facts = Facts(aliases, births, nationalities, identifiers)
+            _segment(facts, raw)  # appends to the same lists
+    return aliases, births, nationalities, identifiers
 
 
 @functools.cache
@@ -643,9 +683,8 @@ def id_tail(rest: str) -> tuple[str, str | None]:
         if (
             opening >= 2
             and rest[opening - 1] == " "
-            and rest.endswith(")")
-            and rest.count("(") == 1
-            and rest.count(")") == 1
+            and rest.find(")") == len(rest) - 1  # one ")", at the end
+            and rest.find("(", opening + 1) < 0  # one "("
             and opening < len(rest) - 2
         ):  # one "(country)" at the end, after a value: the only way the groups match
             return rest[: opening - 1].strip(), rest[opening + 1 : -1]

@@ -15,15 +15,18 @@ listing of every real file.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from typing import Any
 
 from tradecontrol import _validators as v
+from tradecontrol._time import Window
+from tradecontrol.decision import ReviewPolicy
 from tradecontrol.entities import Address, Entity, EntityKind, Identifier
 from tradecontrol.errors import InvalidInputError
 from tradecontrol.jurisdictions import Jurisdiction, jurisdiction
-from tradecontrol.listings import Listing, ListingVersion
+from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 
 __all__ = [
     "address",
@@ -35,6 +38,7 @@ __all__ = [
     "identifier",
     "jurisdiction_or_none",
     "listing",
+    "listing_version",
     "scheme_ok",
     "text_ok",
 ]
@@ -122,10 +126,33 @@ def _all_of(values: Any, cls: type) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def _date_ok(value: str) -> bool:
+    """Whether :func:`tradecontrol._validators.partial_date` returns ``value`` unchanged.
+
+    The usual dates are answered without the validator: four ASCII characters are a
+    year it keeps exactly when they are digits, and ``YYYY-MM-DD`` in ASCII digits is
+    kept exactly when it is a real date (``date.fromisoformat`` reads that form as the
+    validator does).
+
+    Example:
+        >>> _date_ok("1962"), _date_ok("1962-02-30"), _date_ok("circa 1962"), _date_ok("62")
+        (True, False, True, False)
+    """
+    if value.isascii():
+        if len(value) == 4:
+            return value.isdigit()
+        if len(value) == 10 and _ISO_DAY.fullmatch(value) is not None:
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return False
+            return True
     try:
         return v.partial_date(value) == value
     except InvalidInputError:
         return False
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _dates_ok(values: Any) -> bool:
@@ -344,6 +371,68 @@ def listing(
         source_url=source_url,
         remarks=remarks,
     )
+
+
+def listing_version(
+    *,
+    window: Any,
+    license_requirement: Any = None,
+    review_policy: Any = None,
+    review_policy_text: Any = None,
+    published_start: Any = False,
+    citations: Any = (),
+    note: Any = None,
+) -> ListingVersion:
+    """``ListingVersion(...)`` for values already in final form, else the validated constructor.
+
+    Final: a :class:`~tradecontrol._time.Window`, a
+    :class:`~tradecontrol.listings.LicenseRequirement` and a
+    :class:`~tradecontrol.decision.ReviewPolicy` (or ``None``), texts as :func:`text_ok`,
+    a bool, and a tuple of texts for the citations.
+
+    Example:
+        >>> from tradecontrol._time import Window
+        >>> args = dict(window=Window(start="2024-01-01"), citations=("84 FR 22961",))
+        >>> listing_version(**args) == ListingVersion(**args)
+        True
+    """
+    if (
+        type(window) is Window
+        and (license_requirement is None or type(license_requirement) is LicenseRequirement)
+        and (review_policy is None or type(review_policy) is ReviewPolicy)
+        and (review_policy_text is None or text_ok(review_policy_text))
+        and type(published_start) is bool
+        and type(citations) is tuple
+        and _texts_ok(citations)
+        and (note is None or text_ok(note))
+    ):
+        out = _new(ListingVersion)
+        for setter, value in zip(
+            _VERSION_SLOTS,
+            (window, license_requirement, review_policy, review_policy_text, published_start,
+             citations, note),
+            strict=True,
+        ):  # fmt: skip
+            setter(out, value)
+        return out
+    return ListingVersion(
+        window=window,
+        license_requirement=license_requirement,
+        review_policy=review_policy,
+        review_policy_text=review_policy_text,
+        published_start=published_start,
+        citations=citations,
+        note=note,
+    )
+
+
+_VERSION_SLOTS = tuple(
+    ListingVersion.__dict__[name].__set__
+    for name in (
+        "window", "license_requirement", "review_policy", "review_policy_text",
+        "published_start", "citations", "note",
+    )
+)  # fmt: skip
 
 
 # --- construction from values the caller has checked ----------------------------------

@@ -21,6 +21,7 @@ the type in snake case (``passport``, ``tax_id_no``,
 from __future__ import annotations
 
 import csv
+import datetime
 import functools
 import gzip
 import hashlib
@@ -190,8 +191,8 @@ def _split(cell: str, sep: str = ";") -> list[str]:
         return []
     if cell.isascii() and cell.isprintable() and "  " not in cell:
         # the only white space is single spaces: cleaning a part is stripping it
-        return [x for x in map(str.strip, cell.split(sep)) if x]
-    return [x for x in map(_clean, cell.split(sep)) if x]
+        return list(filter(None, map(str.strip, cell.split(sep))))
+    return list(filter(None, map(_clean, cell.split(sep))))
 
 
 # Bounded caches of pure conversions: the CSL repeats the same sources, addresses (a third
@@ -204,17 +205,44 @@ _CACHE_SIZE = 8192
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _address_of(text: str) -> Address:
-    """``_trusted.address(**_address(text))``, without the dict and keywords when final."""
-    parts = text.split(",")
-    last = parts[-1].strip()
+    """``_trusted.address(**_address(text))``, without the dict and keywords when final.
+
+    A street of printable ASCII joined from stripped parts (no space at either end) is
+    final when it fits; other texts are checked by ``_trusted.text_ok``.
+    """
+    head, _, last = text.rpartition(",")
+    last = last.strip()
     if len(last) == 2 and is_known_code(last):
-        rest = ", ".join([p for p in map(str.strip, parts[:-1]) if p])
+        if "," in head:
+            rest = ", ".join(filter(None, map(str.strip, head.split(","))))
+        else:
+            rest = head.strip()
         country = _trusted.jurisdiction_or_none(last)
-        if country is not None and (not rest or _trusted.text_ok(rest)):
-            return _trusted.checked_address(rest or None, None, None, None, country)
+        if country is not None and (
+            not rest
+            or (
+                (rest.isascii() and rest.isprintable() and len(rest) <= _MAX_TEXT)
+                or _trusted.text_ok(rest)
+            )
+        ):
+            out = _new(Address)
+            _street(out, rest or None)
+            _city(out, None)
+            _region(out, None)
+            _postal_code(out, None)
+            _address_country(out, country)
+            return out
     elif _trusted.text_ok(text):
         return _trusted.checked_address(text, None, None, None, None)
     return _trusted.address(**_address(text))
+
+
+_new = object.__new__
+_street, _city, _region, _postal_code, _address_country = (
+    Address.__dict__[name].__set__
+    for name in ("street", "city", "region", "postal_code", "country")
+)
+_MAX_TEXT = v.MAX_TEXT
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -225,7 +253,7 @@ def _identifier_of(text: str) -> Identifier:
     code = None
     if len(rest) > 1 and len(rest[0]) == 2 and is_known_code(rest[0]):
         code, rest = rest[0], rest[1:]
-    value = ", ".join(rest)
+    value = ", ".join(rest) if len(rest) != 1 else rest[0]
     scheme = _scheme(kind)
     if scheme == "imo":
         value = value.removeprefix("IMO ").strip()
@@ -234,10 +262,28 @@ def _identifier_of(text: str) -> Identifier:
     if (
         (code is None or country is not None)
         and _trusted.scheme_ok(scheme)
-        and _trusted.text_ok(value)
+        and (
+            (  # printable ASCII: final when not empty, without a space at either end, fits
+                value.isascii()
+                and value.isprintable()
+                and 0 < len(value) <= _MAX_TEXT
+                and value[0] != " "
+                and value[-1] != " "
+            )
+            or _trusted.text_ok(value)
+        )
     ):
-        return _trusted.checked_identifier(scheme, value, country)
+        out = _new(Identifier)
+        _scheme_slot(out, scheme)
+        _value_slot(out, value)
+        _identifier_country(out, country)
+        return out
     return _trusted.identifier(**_identifier(text))
+
+
+_scheme_slot, _value_slot, _identifier_country = (
+    Identifier.__dict__[name].__set__ for name in ("scheme", "value", "country")
+)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -307,7 +353,7 @@ def _people(row: dict[str, str], kind: str, entity: dict[str, Any], warn: Any) -
     return remarks
 
 
-_NO_PEOPLE: tuple[list[str], list[Any], list[str]] = ([], [], [])
+_NO_PEOPLE: tuple[tuple[str, ...], tuple[Any, ...], list[str]] = ((), (), [])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -330,23 +376,42 @@ def _births_of(cell: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """``(dates read, parts not read, whether the dates are final)`` of a ``dates_of_birth`` cell.
 
     Once per distinct cell: the dates in partial-date form in cell order, the parts no
-    date is read from (in order), and ``_trusted._dates_ok`` of the dates.
+    date is read from (in order), and ``_trusted._dates_ok`` of the dates. The usual
+    parts, ``1962`` and ``1962-01-15`` in ASCII digits, are their own partial date (as
+    ``partial_date`` reads them); such a year is final, and such a day is final when it
+    is a real date (what the validators check), so neither is read a second time.
     """
     births: list[str] = []
     unread: list[str] = []
+    final = True
     for text in _split(cell):
+        if text.isascii() and (
+            (len(text) == 4 and text.isdigit())
+            or (len(text) == 10 and _ISO_DAY.match(text) is not None)
+        ):
+            if len(text) == 10 and final:
+                try:
+                    datetime.date.fromisoformat(text)
+                except ValueError:
+                    final = False
+            births.append(text)
+            continue
         date = _birth_date(text)
         if date is None:
             unread.append(text)
         else:
             births.append(date)
-    return tuple(births), tuple(unread), _trusted._dates_ok(births)
+            final = final and _trusted._date_ok(date)
+    return tuple(births), tuple(unread), final and len(births) <= v.MAX_LIST
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _identifiers_of(cell: str) -> tuple[Identifier, ...]:
     """The identifiers of an ``ids`` cell (once per distinct cell; a quarter repeat)."""
-    return tuple([_identifier_of(i) for i in _split(cell)])
+    return tuple(map(_identifier_of, _split(cell)))
 
 
 def _people_of(
@@ -356,7 +421,7 @@ def _people_of(
     places_of_birth: str,
     kind: str,
     warn: Any,
-) -> tuple[list[str], list[Any], list[str]]:
+) -> tuple[tuple[str, ...], tuple[Any, ...], list[str]]:
     """``(birth dates, nationalities, remarks)`` of a row's people columns (may warn).
 
     Birth dates and nationalities are given for persons only (empty for other kinds, whose
@@ -365,18 +430,17 @@ def _people_of(
     if not (dates_of_birth or nationalities_cell or citizenships or places_of_birth):
         return _NO_PEOPLE  # most rows: nothing to read (never mutated by the callers)
     remarks: list[str] = []
-    dates, unread, _ = _births_of(dates_of_birth)
-    births = list(dates)
+    births, unread, _ = _births_of(dates_of_birth)  # (shared tuples: never copied)
     for text in unread:
         warn("dates_of_birth", f"{text!r} is not a date this loader reads; kept in remarks")
         remarks.append(f"Date of birth: {text}")
     nationalities, good_codes, bad_names = _nationalities(nationalities_cell, citizenships)
-    codes: list[Any] = []
+    codes: tuple[Any, ...] = ()
     if kind == "person":
         for bad in bad_names:
             warn("nationalities", f"{bad!r} is not an ISO 3166 code; kept in remarks")
             remarks.append(f"Nationality: {bad}")
-        codes = list(good_codes)
+        codes = good_codes
     else:
         if births or nationalities:
             remarks.extend([f"Date of birth: {b}" for b in births])
@@ -385,7 +449,7 @@ def _people_of(
                 "dates_of_birth",
                 f"birth dates or nationalities given for a {kind}; kept in remarks",
             )
-        births = []
+        births = ()
     if places_of_birth.strip():
         remarks.append(f"Place of birth: {_clean(places_of_birth)}")
     return births, codes, remarks
@@ -483,7 +547,7 @@ def _version_of(
     if policy_text:
         version["review_policy_text"] = policy_text
         version["review_policy"] = policy
-    return ListingVersion(**version)
+    return _trusted.listing_version(**version)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -598,7 +662,7 @@ def _known_source(cell: str) -> tuple[str, str, str] | None:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _addresses_of(cell: str) -> tuple[tuple[Address, ...], Jurisdiction | None]:
     """The addresses of an ``addresses`` cell and the first country among them."""
-    addresses = tuple([_address_of(a) for a in _split(cell)])
+    addresses = tuple(map(_address_of, _split(cell)))
     for address in addresses:
         if address.country is not None:
             return addresses, address.country
@@ -606,6 +670,8 @@ def _addresses_of(cell: str) -> tuple[tuple[Address, ...], Jurisdiction | None]:
 
 
 _NO_TEXTS: tuple[str, ...] = ()
+_CONTROLS = bytes([*range(32), 127])
+"""The ASCII characters that are not printable (``str.isprintable``)."""
 _KIND_ENUM = {kind.value: kind for kind in EntityKind}
 
 
@@ -665,7 +731,7 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
 
     clean, split = _clean, _split
 
-    def fast(
+    def fast(  # noqa: PLR0915 - one row, inline
         cells: list[str], number: int, seen: dict[str, int], joined: str | None = None
     ) -> tuple[Listing, list[Problem]] | None:
         if joined is None:  # (the caller may pass ``"".join(cells)``, joined once)
@@ -673,7 +739,9 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
         size = len(joined)
         if size > max_text:
             return None  # a value may need cutting (and the remarks surely fit otherwise)
-        plain = joined.isascii() and joined.isprintable()
+        # printable ASCII: no control character (what isprintable finds in ASCII text),
+        # looked for in the bytes at C speed (str.isprintable reads a table per character)
+        plain = joined.isascii() and len(joined.encode().translate(None, _CONTROLS)) == size
         mapped = _known_source(cells[i_source])
         if mapped is None:
             return None
@@ -695,7 +763,12 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
             return None
         kind = _kind(cells[i_type])
         cell = cells[i_aliases]
-        aliases = tuple(dict.fromkeys(split(cell))) if cell else _NO_TEXTS
+        if not cell:
+            aliases = _NO_TEXTS
+        elif plain and ";" not in cell and "  " not in cell:  # one alias: the cell, stripped
+            aliases = (alias,) if (alias := cell.strip()) else _NO_TEXTS
+        else:
+            aliases = tuple(dict.fromkeys(split(cell)))
         country = None
         cell = cells[i_addresses]
         addresses: tuple[Address, ...] = ()
@@ -706,8 +779,8 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
         if cells[i_call_sign].strip():
             identifiers += (Identifier(scheme="call_sign", value=clean(cells[i_call_sign])),)
         problems: list[Problem] = []
-        births: list[str] = []
-        codes: list[Any] = []
+        births: tuple[str, ...] = ()
+        codes: tuple[Any, ...] = ()
         people: list[str] = []
         if cells[i_births] or cells[i_nationalities] or cells[i_citizenships] or cells[i_places]:
 
@@ -724,10 +797,16 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
                 kind,
                 warn,
             )
-        remarks = [clean(cells[i_title]), clean(cells[i_remarks]), *people]
-        if any(extra_cells(cells)):
-            remarks.extend(f"{label}: {clean(cells[i])}" for i, label in extras if cells[i].strip())
-        text = "; ".join(filter(None, remarks)) or None
+        title, note = cells[i_title], cells[i_remarks]
+        if title or note or people or any(extra_cells(cells)):
+            remarks = [clean(title), clean(note), *people]
+            if any(extra_cells(cells)):
+                remarks.extend(
+                    f"{label}: {clean(cells[i])}" for i, label in extras if cells[i].strip()
+                )
+            text = "; ".join(filter(None, remarks)) or None
+        else:
+            text = None  # (most rows: nothing for the remarks)
         url = cells[i_list_url].strip() or cells[i_info_url].strip() or None
         programs = _programs(cells[i_programs])
         if not (
@@ -765,8 +844,8 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
             identifiers,
             _NO_TEXTS,
             None,
-            tuple(births),
-            tuple(codes),
+            births,
+            codes,
         )
         terms = (code, *cells[i_notice : i_policy + 1])
         version = versions.get(terms)
@@ -804,6 +883,18 @@ def read(path: Path) -> Iterator[Record]:
     finally:
         stream.close()
         csv.field_size_limit(previous_limit)
+        _forget_cells()
+
+
+def _forget_cells() -> None:
+    """Empty the caches whose entries only serve while a file is read.
+
+    Their values are shared by the listings (which keep them), but the caches' own
+    tuples (results with a flag, keys of several arguments) would otherwise stay alive,
+    and the cyclic garbage collector would scan them all once the load is over.
+    """
+    for cache in _PER_FILE_CACHES:
+        cache.cache_clear()
 
 
 def _records(source: str, reader: Any) -> Iterator[Record]:
@@ -900,3 +991,6 @@ def _general(
             )
         ]
     return [*problems, listing]
+
+
+_PER_FILE_CACHES = (_addresses_of, _births_of, _nationalities, _version_of, _window)

@@ -136,7 +136,17 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
     Each physical line is one record: a quoted field never continues on the next line.
     The lines of a block are parsed by one ``csv.reader``; a row that reader reads across
     several lines (an unbalanced quote) is parsed again line by line, so every line gives
-    what parsing it alone gives.
+    what parsing it alone gives. (The rows of :func:`_row_blocks`, one at a time.)
+    """
+    for _, rows in _row_blocks(path, width):
+        yield from rows
+
+
+def _row_blocks(path: Path, width: int) -> Iterator[tuple[bool, list[tuple[int, list[str] | str]]]]:
+    """The rows of :func:`_rows` a block at a time: ``(clean, rows)``.
+
+    ``clean`` is True when every row of the block is cells whose ``ent_num`` is 1 to 12
+    ASCII digits with nothing to strip (the usual block: its rows need no check).
     """
     try:
         fh = path.open("rb")
@@ -152,7 +162,7 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
                     for n, line in zip(numbers, lines, strict=True)
                 ]
                 rows += [(n, f"line longer than {MAX_LINE_BYTES} bytes") for n in overlong]
-                yield from sorted(rows, key=lambda row: row[0])
+                yield False, sorted(rows, key=lambda row: row[0])
                 continue
             try:  # the usual block: one row per line, parsed by one reader at C speed
                 parsed: list[list[str]] | None = list(csv.reader(lines))
@@ -160,13 +170,19 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
                 parsed = None
             if parsed is not None and len(parsed) == len(lines):  # no row across lines
                 if _all_good(parsed, width):
-                    yield from zip(numbers, parsed, strict=True)
+                    yield True, list(zip(numbers, parsed, strict=True))
                 else:
-                    for number, row in zip(numbers, parsed, strict=True):
-                        yield number, _checked(row, width)
+                    yield (
+                        False,
+                        [
+                            (number, _checked(row, width))
+                            for number, row in zip(numbers, parsed, strict=True)
+                        ],
+                    )
                 continue
             reader = csv.reader(lines)
             done, total = 0, len(lines)
+            out: list[tuple[int, list[str] | str]] = []
             while done < total:
                 try:
                     cells: list[str] | None = next(reader)
@@ -174,11 +190,12 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
                     cells = None
                 read = reader.line_num
                 if read == done + 1:
-                    yield numbers[done], _checked(cells, width)
+                    out.append((numbers[done], _checked(cells, width)))
                 else:  # a row across lines: parse each of them alone, as the format has it
                     for index in range(done, read):
-                        yield numbers[index], _checked(cells_of(lines[index]), width)
+                        out.append((numbers[index], _checked(cells_of(lines[index]), width)))
                 done = read
+            yield False, out
 
 
 def _all_good(rows: list[list[str]], width: int) -> bool:
@@ -200,6 +217,8 @@ def _all_good(rows: list[list[str]], width: int) -> bool:
 
 
 _FIRST = operator.itemgetter(0)
+_CELLS = operator.itemgetter(1)
+_PROGRAM = operator.itemgetter(3)
 
 
 def _kept(first: int, texts: list[str | None]) -> tuple[list[int], list[str], list[int]]:
@@ -256,26 +275,39 @@ def _cell_text(value: str) -> str | None:
     """:func:`_cell` of one cell's value."""
     if not value or value == "-0-":
         return None
+    if (  # printable ASCII, single inner spaces: clean already (what _clean returns)
+        value.isascii()
+        and value.isprintable()
+        and value[0] != " "
+        and value[-1] != " "
+        and "  " not in value
+    ):
+        return value
     stripped = value.strip()
     return None if not stripped or stripped == "-0-" else _clean(value)
 
 
 _MAX_LIST = v.MAX_LIST
 _MAX_TEXT = v.MAX_TEXT
+_ASCII_ALNUM = re.compile("[A-Za-z0-9]")
+"""What ``str.isalnum`` accepts among ASCII characters (``_trusted.name_ok``)."""
 
 
 _address_parts = _ofac._address.__wrapped__
 
 
 @functools.lru_cache(maxsize=8192)
-def _plain_address(street: str, city: str, country_name: str) -> Address | None:
-    """The address of an ``add.csv`` row's cells when it has no problem or remark, else None.
+def _plain_address(street: str, city: str, country_name: str) -> tuple[Address] | None:
+    """``(address,)`` of an ``add.csv`` row's cells when it has no problem or remark, else None.
 
     ``Draft.add_address`` with these parts appends exactly this address (and does nothing
     else); ``None`` sends the row to ``add_address`` itself. Cached: a third of the rows of
-    the 2021 file repeat an earlier row's cells.
+    the 2021 file repeat an earlier row's cells. The one-address tuple is what an entity
+    with only this address holds (one shared tuple instead of one per entity).
     """
-    street_, city_, country_ = _cell_text(street), _cell_text(city), _cell_text(country_name)
+    street_ = None if street == "-0- " else _cell_text(street)  # (the usual empty cell first)
+    city_ = None if city == "-0- " else _cell_text(city)
+    country_ = _cell_text(country_name)
     code, region, known = _ofac.country(country_)
     if (  # cleaned ASCII parts that are final: what _address builds, without its lists
         known  # (clean ASCII text is final when it is not empty and fits: text_ok)
@@ -285,11 +317,11 @@ def _plain_address(street: str, city: str, country_name: str) -> Address | None:
     ):
         country = None if code is None or len(code) > 16 else _trusted.jurisdiction_or_none(code)
         if code is None or country is not None:
-            return _trusted.checked_address(street_, city_, region or None, None, country)
+            return (_trusted.checked_address(street_, city_, region or None, None, country),)
     address, warnings, remarks, _ = _address_parts(  # cached here, not again inside
         street_, city_, None, None, country_
     )
-    return None if warnings or remarks else address
+    return None if warnings or remarks or address is None else (address,)
 
 
 def _plain_address_reference(street: str, city: str, country_name: str) -> Address | None:
@@ -320,21 +352,22 @@ def _companions(
     problems = []
     for companion, width in zip(names, _WIDTHS, strict=True):
         found = _find(path.parent, companion)
-        rows: dict[str, list[tuple[int, list[str]]]] = {}
+        rows: dict[str, list[tuple[int, list[str]]]] = collections.defaultdict(list)
         if found is not None and found.resolve() != path.resolve():
-            for number, cells in _rows(found, width):
-                if isinstance(cells, str):
-                    problems.append(
-                        Problem(source=str(found), record=number, field="", reason=cells)
-                    )
-                else:
-                    key = cells[0].strip()
-                    found_rows = rows.get(key)
-                    if found_rows is None:
-                        rows[key] = [(number, cells)]
+            for clean, block in _row_blocks(found, width):
+                if clean:  # cells with an ent_num that has nothing to strip
+                    for row in block:
+                        rows[row[1][0]].append(row)  # type: ignore[arg-type]
+                    continue
+                for row in block:
+                    number, cells = row
+                    if isinstance(cells, str):
+                        problems.append(
+                            Problem(source=str(found), record=number, field="", reason=cells)
+                        )
                     else:
-                        found_rows.append((number, cells))
-            out.append((found, rows))
+                        rows[cells[0].strip()].append(row)  # type: ignore[arg-type]
+            out.append((found, dict(rows)))
         else:
             out.append((path.parent / companion, rows))
     return out, problems
@@ -343,10 +376,14 @@ def _companions(
 def read(path: Path) -> Iterator[Record]:
     """Yield a listing or a problem for every record (primary rows, then companion problems)."""
     source = str(path)
-    primary = list(_rows(path, len(COLUMNS)))  # read once: the programmes decide the list
-    counts = collections.Counter(
-        [cells[3] for _, cells in primary if not isinstance(cells, str)]
-    )  # programme cells repeat: each distinct one is split and judged once
+    primary: list[tuple[int, list[str] | str]] = []  # read once: the programmes decide the list
+    counts: collections.Counter[str] = collections.Counter()  # programme cells repeat: each
+    for clean, block in _row_blocks(path, len(COLUMNS)):  # distinct one is judged once
+        primary += block
+        if clean:  # every row has its cells
+            counts.update(map(_PROGRAM, map(_CELLS, block)))
+        else:
+            counts.update([cells[3] for _, cells in block if not isinstance(cells, str)])
     non_sdn = _ofac.is_non_sdn_file(
         ((_ofac.split_programs(cell), count) for cell, count in counts.items()), path.name
     )
@@ -369,21 +406,23 @@ def read(path: Path) -> Iterator[Record]:
             )
             continue
         seen.add(uid)
-        joined: tuple[_Rows, _Rows, _Rows] = (
-            adds.get(uid, ()),
-            alts.get(uid, ()),
-            comments.get(uid, ()),
-        )
+        found_adds, found_alts = adds.get(uid, ()), alts.get(uid, ())
+        found_comments = comments.get(uid, ()) if comments else ()
         try:
-            listing = _fast(uid, cells, non_sdn, *joined)
+            listing = _fast(uid, cells, non_sdn, found_adds, found_alts, found_comments)
         except TradeControlError:
             listing = None  # the general path gives the problem
         if listing is not None:
             yield listing
         else:
+            joined = (found_adds, found_alts, found_comments)
             yield from _general(source, number, uid, cells, non_sdn, joined, (add_name, alt_name))
+    for cache in _PER_FILE_CACHES:  # (see csl_csv._forget_cells)
+        cache.cache_clear()
     yield from problems
     for companion, rows in companions:
+        if rows.keys() <= seen:
+            continue  # (the usual file: every companion row joined its listing)
         for uid, found in rows.items():
             if uid not in seen:
                 for number, _ in found:
@@ -413,9 +452,9 @@ def _general(
     add_name, alt_name = names
     draft = _draft(source, number, uid, cells, non_sdn)
     for row, add in adds:
-        address = _plain_address(add[2], add[3], add[4])
-        if address is not None and len(draft.addresses) < _MAX_LIST:
-            draft.addresses.append(address)  # what add_address does for such an address
+        plain = _plain_address(add[2], add[3], add[4])
+        if plain is not None and len(draft.addresses) < _MAX_LIST:
+            draft.addresses.append(plain[0])  # what add_address does for such an address
         else:
             draft.add_address(
                 street=_cell(add, 2),
@@ -456,7 +495,6 @@ _SEARCH_URL = _ofac.SEARCH_URL.removesuffix("{uid}")
 assert _SEARCH_URL + "{uid}" == _ofac.SEARCH_URL
 
 
-@functools.lru_cache(maxsize=1024)
 def _entry_programs(cell: str, non_sdn: bool) -> tuple[str | None, tuple[str, ...]]:
     """``(list code, programmes)`` of a ``Program`` cell as ``Draft.build`` would set them.
 
@@ -475,10 +513,45 @@ def _entry_programs(cell: str, non_sdn: bool) -> tuple[str | None, tuple[str, ..
     return code, final
 
 
+_sdn_programs = functools.lru_cache(maxsize=1024)(functools.partial(_entry_programs, non_sdn=False))
+_non_sdn_programs = functools.lru_cache(maxsize=1024)(
+    functools.partial(_entry_programs, non_sdn=True)
+)
+""":func:`_entry_programs` of an SDN or non-SDN file, once per distinct cell (a text key)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_code(code: str) -> tuple[object]:
+    """``(_ofac._jurisdiction(code),)``: one shared tuple per nationality code."""
+    return (_ofac._jurisdiction(code),)
+
+
 @functools.cache
 def _undated() -> tuple[ListingVersion]:
     """The versions of a legacy CSV entry, which states no date: one shared frozen tuple."""
     return (_ofac._version(None, (), _ofac.NO_DATE_NOTE),)
+
+
+@functools.lru_cache(maxsize=8192)
+def _birth(raw: str) -> tuple[str | None, bool]:
+    """``(ofac_date(raw), whether the validators keep that date)`` of a clean date text.
+
+    A year of four ASCII digits, and a ``10 Dec 1948`` day that ``ofac_date`` read (it
+    checks that the day is real), are final as read; other dates are checked by
+    ``_trusted._date_ok``.
+    """
+    read = _ofac.ofac_date(raw)
+    if read is None:
+        return None, False
+    if raw.isascii() and ((len(raw) == 4 and raw.isdigit()) or _ofac._DMY.match(raw)):
+        return read, True  # what ofac_date's first branches read: final by construction
+    return read, _trusted._date_ok(read)
+
+
+def _not_a_country(where: str) -> bool:
+    """Whether a remark identifier's ``(where)`` (not empty) names no known country."""
+    found, _, known = _ofac._country(where)
+    return found is None or not known
 
 
 def _remark(remarks: list[str], text: str) -> None:
@@ -548,9 +621,21 @@ def _clean_remark_identifier(type_name: str, value: str, country_name: str | Non
     text = re.sub(r"^IMO\s*", "", value, flags=re.IGNORECASE) if kind == "imo" else value
     if not text:
         return _SKIP
-    if not _trusted.text_ok(text):
+    if not (  # ASCII, not empty: what text_ok checks, without the call
+        len(text) <= _MAX_TEXT and text.isprintable() and text[0] != " " and text[-1] != " "
+    ):
         return _remark_identifier(type_name, value, country_name)
-    return _trusted.checked_identifier(kind, text, country)
+    out = _new(Identifier)  # what _trusted.checked_identifier sets
+    _identifier_scheme(out, kind)
+    _identifier_value(out, text)
+    _identifier_country(out, country)
+    return out
+
+
+_new = object.__new__
+_identifier_scheme, _identifier_value, _identifier_country = (
+    Identifier.__dict__[name].__set__ for name in ("scheme", "value", "country")
+)
 
 
 def _fast(  # noqa: PLR0915 - one entry, inline
@@ -570,7 +655,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     problem. ``tests/test_lists_ofac_csv_fast.py`` compares both paths on every entry of
     the real files and on generated ones.
     """
-    code, programs_ = _entry_programs(cells[3], non_sdn)
+    code, programs_ = (_non_sdn_programs if non_sdn else _sdn_programs)(cells[3])
     if code is None:
         return None  # no non-SDN list named, or programmes not in final form
     kind = _ofac.entity_kind(cells[2])
@@ -578,7 +663,19 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         return None
     remarks: list[str] = []
     vessel_flag = None
-    if not _EMPTY.issuperset(cells[4:11]):
+    if (
+        not (  # most rows: Title to Vess_owner all "-0- " (compared, not hashed)
+            cells[4]
+            == cells[5]
+            == cells[6]
+            == cells[7]
+            == cells[8]
+            == cells[9]
+            == cells[10]
+            == "-0- "
+        )
+        and not _EMPTY.issuperset(cells[4:11])
+    ):
         if _cell(cells, 5):
             return None  # a call sign: the general path
         if title := _cell(cells, 4):
@@ -588,63 +685,79 @@ def _fast(  # noqa: PLR0915 - one entry, inline
             if value := _cell(cells, index):
                 _remark(remarks, f"{label}: {value}")
     addresses: list[Address] = []
+    plain: tuple[Address] | None = None
     for _, add in adds:
-        address = _plain_address(add[2], add[3], add[4])
-        if address is None or len(addresses) >= _MAX_LIST:
+        plain = _plain_address(add[2], add[3], add[4])
+        if plain is None or len(addresses) >= _MAX_LIST:
             return None
-        if add[5] not in _EMPTY and _cell(add, 5):
+        if add[5] != "-0- " and add[5] not in _EMPTY and _cell(add, 5):
             return None
-        addresses.append(address)
+        addresses.append(plain[0])
     aliases: list[str] = []
     weak_aliases: list[str] = []
     for _, alt in alts:
-        alias = _cell(alt, 3)  # clean already: a second clean keeps ASCII text as it is
-        text = (alias if alias.isascii() else _clean(alias)) if alias else ""
+        text = alt[3]
+        if not (  # printable ASCII with single inner spaces: _cell keeps it as it is
+            text.isascii()
+            and text.isprintable()
+            and text
+            and text[0] != " "
+            and text[-1] != " "
+            and "  " not in text
+            and text != "-0-"
+        ):
+            alias = _cell(alt, 3)  # clean already: a second clean keeps ASCII text as it is
+            text = (alias if alias.isascii() else _clean(alias)) if alias else ""
         if text:
-            target = weak_aliases if _weak(alt[2]) else aliases
+            target = aliases if alt[2] == "aka" or not _weak(alt[2]) else weak_aliases
             if len(text) > _MAX_TEXT or len(target) >= _MAX_LIST:
                 return None
             target.append(text)
-        if alt[4] not in _EMPTY and _cell(alt, 4):
+        if alt[4] != "-0- " and alt[4] not in _EMPTY and _cell(alt, 4):
             return None
-    body = "" if _ofac.empty(cells[11]) else cells[11]
+    body = cells[11]
+    if body == "-0- " or _ofac.empty(body):
+        body = ""
     for _, comment in comments:
         body += comment[1]
     body = _clean(body)
     births: list[str] = []
+    dates_final = True  # every date in births is one the validators keep
     nationalities: list[str] = []
     identifiers: list[Identifier] = []
     if body:
         remarks.insert(0, body)
-        facts = _ofac.parse_clean_remarks(body)  # body is clean: not cleaned again
+        facts_aliases, facts_births, facts_nationalities, facts_identifiers = _ofac.remark_facts(
+            body
+        )  # body is clean: not cleaned again
         # Facts are stripped pieces of the clean body (aliases cleaned already): clean
         # keeps such a text as it is when it is ASCII, so only other texts are cleaned.
-        for alias in facts.weak_aliases:
+        for alias in facts_aliases:
             text = alias if alias.isascii() else _clean(alias)
             if text:
                 if len(text) > _MAX_TEXT or len(weak_aliases) >= _MAX_LIST:
                     return None
                 weak_aliases.append(text)
-        for date in facts.birth_dates:
+        for date in facts_births:
             raw = date if date.isascii() else _clean(date)
             if raw:
-                read = _ofac.ofac_date(raw)
+                read, final = _birth(raw)
                 if read is None:
                     return None
                 if read not in births:
                     births.append(read)
-        for nationality in facts.nationalities:
+                    dates_final = dates_final and final
+        for nationality in facts_nationalities:
             raw = nationality if nationality.isascii() else _clean(nationality)
             if raw:
-                found, _, known = _ofac.country(raw)
+                found, _, known = _ofac._country(raw)  # (country() of a text not empty)
                 if found is None:
                     if not known:
                         return None
                 elif found not in nationalities:
                     nationalities.append(found)
-        for type_name, value, where in facts.identifiers:
-            found, _, known = _ofac.country(where)
-            if where and (found is None or not known):
+        for type_name, value, where in facts_identifiers:
+            if where and _not_a_country(where):  # "(Medellin)": a city, kept in the value
                 ident = _clean_remark_identifier(type_name, f"{value} ({where})", None)
             else:
                 ident = _clean_remark_identifier(type_name, value, where)
@@ -678,15 +791,27 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         country = _trusted.jurisdiction_or_none(country_code) if len(country_code) <= 16 else None
         if country is None:
             return None
-    codes = tuple(map(_ofac._jurisdiction, nationalities)) if nationalities else ()
+    if not nationalities:
+        codes: tuple[object, ...] = ()
+    elif len(nationalities) == 1:
+        codes = _one_code(nationalities[0])  # (one shared tuple per code)
+    else:
+        codes = tuple(map(_ofac._jurisdiction, nationalities))
     texts = aliases + weak_aliases
     if (
-        not _trusted.name_ok(name)
+        not (  # clean ASCII text that fits is final: name_ok then asks for a letter or digit
+            _ASCII_ALNUM.search(name) is not None if name.isascii() else _trusted.name_ok(name)
+        )
         or None in codes
         or len(births) >= _MAX_LIST
         or len(codes) > _MAX_LIST
-        or (births and not _trusted._dates_ok(births))
-        or (birth_date is not None and not _trusted._date_ok(birth_date))
+        or not (
+            dates_final
+            or (
+                (not births or _trusted._dates_ok(births))
+                and (birth_date is None or _trusted._date_ok(birth_date))
+            )
+        )
         or not ("".join(texts).isascii() or all(map(_trusted.text_ok, texts)))
     ):  # (cleaned ASCII text that is not empty and fits is final: _text.clean's output)
         return None
@@ -695,7 +820,7 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         _ofac._KIND_ENUM[kind],
         country,
         tuple(aliases),
-        tuple(addresses),
+        plain if len(addresses) == 1 else tuple(addresses),  # type: ignore[arg-type]
         tuple(identifiers),
         tuple(weak_aliases),
         birth_date,
@@ -711,7 +836,8 @@ def _fast(  # noqa: PLR0915 - one entry, inline
         return None
     listing_id = ("us-ofac-" if non_sdn else "us-sdn-") + uid
     source_url = _SEARCH_URL + uid
-    if text and not _trusted.text_ok(text):
+    if text and not text.isascii() and not _trusted.text_ok(text):
+        # (clean ASCII parts joined by "; " or " ", within the limit: final as they are)
         return None
     return _trusted.checked_listing(
         listing_id,
@@ -780,3 +906,8 @@ def _remarks(draft: _ofac.Draft, text: str) -> None:
             draft.add_identifier(kind, f"{value} ({where})", None, field="Remarks")
         else:
             draft.add_identifier(kind, value, where, field="Remarks")
+
+
+_PER_FILE_CACHES = (_plain_address, _ofac._address, _identifier_terms, _birth)
+"""Caches whose entries only serve while a file is read: emptied at its end, so their
+keys of several arguments do not outlive the load (the collector would scan them)."""
