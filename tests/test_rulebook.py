@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import pickle
 from typing import Any
@@ -249,8 +250,33 @@ def test_evaluate_rejects_wrong_argument_types(rulebook: Rulebook) -> None:
         evaluate(t, {})  # type: ignore[arg-type]
     assert info.value.path == "rulebook"
     with pytest.raises(InvalidInputError) as info:
-        evaluate(t, rulebook, as_of="2019-05-17")  # type: ignore[arg-type]
+        evaluate(t, rulebook, as_of="2019-13-17")
     assert info.value.path == "as_of"
+    with pytest.raises(InvalidInputError) as info:
+        evaluate(t, rulebook, as_of=20190517)  # type: ignore[arg-type]
+    assert info.value.path == "as_of"
+    with pytest.raises(InvalidInputError) as info:
+        evaluate(t, rulebook, as_of="2019-05-17T10:00:00")  # naive: no time zone
+    assert info.value.path == "as_of"
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("2019-05-17", datetime.date(2019, 5, 17)),
+        ("2019-05-16", datetime.date(2019, 5, 16)),
+        (
+            "2019-05-16T23:00:00-04:00",
+            datetime.datetime(
+                2019, 5, 16, 23, tzinfo=datetime.timezone(datetime.timedelta(hours=-4))
+            ),
+        ),
+    ],
+)
+def test_evaluate_takes_iso_text_as_of(rulebook: Rulebook, text: str, moment: Any) -> None:
+    """ISO text decides as the date or datetime it names (as evaluate_many and --as-of)."""
+    t = build(transaction("2019-05-17", parties=[party("Huawei Technologies Co., Ltd.")]))
+    assert evaluate(t, rulebook, as_of=text) == evaluate(t, rulebook, as_of=moment)
 
 
 def test_licence_exceptions_are_unavailable_for_the_entity_list(rulebook: Rulebook) -> None:

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from tradecontrol import __version__
 from tradecontrol._json import CONVERTER
-from tradecontrol._time import Moment
+from tradecontrol._time import Moment, parse_moment
 from tradecontrol.context import EvaluationContext
 from tradecontrol.decision import Decision, Finding, Outcome, RulebookRef, _trusted_decision
 from tradecontrol.drawdown import LicenseUsage
@@ -114,7 +114,7 @@ def evaluate(
     transaction: Transaction,
     rulebook: Rulebook,
     *,
-    as_of: Moment | None = None,
+    as_of: Moment | str | None = None,
     usage: Mapping[str, LicenseUsage] | None = None,
 ) -> Decision:
     """Decide ``transaction`` under ``rulebook`` as of ``as_of``.
@@ -122,8 +122,10 @@ def evaluate(
     Args:
         transaction: The transaction (see :meth:`~tradecontrol.Transaction.from_dict`).
         rulebook: Listings, licences and rule parameters, e.g. :meth:`Rulebook.default`.
-        as_of: The moment to decide for: a date or an aware datetime. Defaults to
-            ``transaction.date``. Deciding 2019-06-01 today gives the 2019 answer.
+        as_of: The moment to decide for: a date or an aware datetime, or ISO 8601 text
+            of one (``"2019-06-01"``, as ``evaluate_many`` and the CLI's ``--as-of`` take).
+            Defaults to ``transaction.date``. Deciding 2019-06-01 today gives the 2019
+            answer.
         usage: What has already been shipped against each specific licence, by licence id
             (:class:`LicenseUsage`: value in the licence's currency, units). It replaces
             the licence's stored ``value_used``/``quantity_used``; the decision's
@@ -167,6 +169,11 @@ def evaluate(
             path="rulebook",
         )
     moment = transaction.date if as_of is None else as_of
+    if isinstance(moment, str):
+        try:
+            moment = parse_moment(moment)
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.message, path="as_of") from None
     if not isinstance(moment, date) or (
         isinstance(moment, datetime) and moment.utcoffset() is None
     ):
