@@ -257,14 +257,9 @@ def _specific_licence_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(
-    ("used", "outcome"), [("95000", "authorized"), ("95000.01", "license_required")]
-)
-def test_usage_file_draws_down_a_licence(
-    used: str, outcome: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """WC-41-b through the CLI: --licenses adds the licence, --usage gives prior shipments."""
-    deal = transaction(
+def _hk_deal() -> dict[str, object]:
+    """WC-41-b: 3D001 software worth USD 5,000 for Huawei in Hong Kong, under D123456."""
+    return transaction(
         "2024-06-01",
         destination="HK",
         parties=[party("Huawei International Co., Limited", country="HK")],
@@ -279,6 +274,16 @@ def test_usage_file_draws_down_a_licence(
         ],
         licenses=["D123456"],
     )
+
+
+@pytest.mark.parametrize(
+    ("used", "outcome"), [("95000", "authorized"), ("95000.01", "license_required")]
+)
+def test_usage_file_draws_down_a_licence(
+    used: str, outcome: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """WC-41-b through the CLI: --licenses adds the licence, --usage gives prior shipments."""
+    deal = _hk_deal()
     deals = tmp_path / "deals.jsonl"
     deals.write_text(json.dumps(deal) + "\n", encoding="utf-8")
     usage = tmp_path / "usage.json"
@@ -455,21 +460,7 @@ def test_explain_takes_the_same_rulebook_options_as_evaluate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """explain decides under --licenses/--usage/--rulebook exactly as evaluate does."""
-    deal = transaction(
-        "2024-06-01",
-        destination="HK",
-        parties=[party("Huawei International Co., Limited", country="HK")],
-        items=[
-            {
-                "eccn": "3D001",
-                "value": "5000",
-                "currency": "USD",
-                "origin": "US",
-                "reasons_for_control": ["NS1"],
-            }
-        ],
-        licenses=["D123456"],
-    )
+    deal = _hk_deal()
     deals = tmp_path / "deals.jsonl"
     deals.write_text(json.dumps(deal) + "\n", encoding="utf-8")
     usage = tmp_path / "usage.json"

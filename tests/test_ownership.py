@@ -27,15 +27,19 @@ LIST_META = {
 }
 
 
-def listing(name: str, code: str, start: str = "2010-01-01", **version: Any) -> Listing:
+def listing(
+    name: str, code: str, start: str | None = "2010-01-01", prefix: str = "", **version: Any
+) -> Listing:
+    """A listing of ``name`` on ``code``; ``start=None``: the source gives no listing date."""
     authority, citations = LIST_META[code]
+    window = {} if start is None else {"start": start}
     return Listing.from_dict(
         {
-            "id": f"{code}-{name}".lower().replace(" ", "-"),
+            "id": f"{prefix}{code}-{name}".lower().replace(" ", "-"),
             "list_code": code,
             "authority": authority,
             "entity": {"name": name},
-            "versions": [{"window": {"start": start}, "citations": citations, **version}],
+            "versions": [{"window": window, "citations": citations, **version}],
         }
     )
 
@@ -794,26 +798,13 @@ def test_a_general_licence_not_yet_issued_is_no_near_miss(
     assert ("OFAC-GL-126" in {n.license_id for n in finding.near_misses}) is named
 
 
-def _undated(name: str, code: str) -> Listing:
-    authority, citations = LIST_META[code]
-    return Listing.from_dict(
-        {
-            "id": f"undated-{name}".lower().replace(" ", "-"),
-            "list_code": code,
-            "authority": authority,
-            "entity": {"name": name},
-            "versions": [{"window": {}, "citations": citations}],
-        }
-    )
-
-
 @pytest.mark.parametrize(
     ("owners", "anchor_undated", "named"),
     [
         # both owners undated: the Decision cautions the anchor, the finding the other
-        ([("Undated A", True), ("Undated B", True)], True, ["undated-undated-b"]),
+        ([("Undated A", True), ("Undated B", True)], True, ["undated-sdn-undated-b"]),
         # only the co-owner is undated: the finding still says so
-        ([("SDN X", False), ("Undated B", True)], False, ["undated-undated-b"]),
+        ([("SDN X", False), ("Undated B", True)], False, ["undated-sdn-undated-b"]),
         # nobody undated: no caution
         ([("SDN X", False), ("SDN Y", False)], False, []),
     ],
@@ -822,7 +813,9 @@ def test_undated_co_owners_are_cautioned(
     owners: list[tuple[str, bool]], anchor_undated: bool, named: list[str]
 ) -> None:
     """An aggregated 55 % leans on every owner's listing, not only the first one's."""
-    rulebook = RB.with_listings([_undated(name, "SDN") for name, undated in owners if undated])
+    rulebook = RB.with_listings(
+        [listing(name, "SDN", start=None, prefix="undated-") for name, undated in owners if undated]
+    )
     data = deal(
         "2023-06-01",
         entity("Aggregate Co", "CY", [owner(owners[0][0], 30), owner(owners[1][0], 25)]),

@@ -656,25 +656,10 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     refused: list[str] = []
     refused_lists: list[str] = []
-    try:
-        rulebook, usage, warnings = _side_files(
-            args,
-            _rulebook(
-                args.lists,
-                err,
-                args.ownership,
-                args.list_format,
-                args.rulebook,
-                refused_edges=refused,
-                refused_lists=refused_lists,
-            ),
-            err,
-        )
-    except _SideFileError as exc:
-        print(f"tradecontrol: {exc}", file=err)
-        if stream is not sys.stdin.buffer:
-            stream.close()
+    built = _run_rulebook(args, err, refused, refused_lists, stream)
+    if built is None:
         return 1
+    rulebook, usage, warnings = built
     bad = 0
     try:
         for number, raw in _lines(stream):
@@ -706,17 +691,21 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
 
 
-def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    name = "-" if args.file == "-" else args.file
-    refused: list[str] = []
-    refused_lists: list[str] = []
+def _run_rulebook(
+    args: argparse.Namespace,
+    err: TextIO,
+    refused: list[str],
+    refused_lists: list[str],
+    stream: IO[bytes],
+) -> tuple[Rulebook, dict[str, LicenseUsage] | None, int] | None:
+    """The run's rulebook (``--rulebook``, ``--list``, ``--ownership``, side files).
+
+    Returns:
+        ``(rulebook, usage, warnings)``, or ``None`` when a side file is unusable (said
+        on ``err``; ``stream`` is then closed unless it is standard input).
+    """
     try:
-        stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
-    except OSError as exc:
-        print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
-        return 1
-    try:
-        rulebook, usage, warnings = _side_files(
+        return _side_files(
             args,
             _rulebook(
                 args.lists,
@@ -733,7 +722,22 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"tradecontrol: {exc}", file=err)
         if stream is not sys.stdin.buffer:
             stream.close()
+        return None
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    name = "-" if args.file == "-" else args.file
+    refused: list[str] = []
+    refused_lists: list[str] = []
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    except OSError as exc:
+        print(f"tradecontrol: cannot read {name}: {exc.strerror}", file=err)
         return 1
+    built = _run_rulebook(args, err, refused, refused_lists, stream)
+    if built is None:
+        return 1
+    rulebook, usage, warnings = built
     bad = 0
     checked: tuple[str, ...] = ()
     if args.format == "table":
