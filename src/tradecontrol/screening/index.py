@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 import attrs
 
 from tradecontrol.listings import Listing
-from tradecontrol.screening.scoring import Prepared, prepare
+from tradecontrol.screening.scoring import Prepared, comparison_key, prepare
 
 __all__ = ["CandidateIndex", "LazyIndex"]
 
@@ -49,20 +49,32 @@ class CandidateIndex:
     Args:
         prepared: ``prepare(listing.entity)`` for each listing, in rulebook order.
         postings: Blocking key → positions (ascending) of the listings carrying it.
+        same: Position → the first position whose prepared entity compares the same
+            with any query (:func:`~tradecontrol.screening.scoring.comparison_key`): the
+            same person or company listed on several lists (the CSL repeats the SDN
+            list) is compared once per query.
     """
 
     prepared: tuple[Prepared, ...]
     postings: dict[str, tuple[int, ...]]
+    same: tuple[int, ...]
 
     @classmethod
     def build(cls, listings: tuple[Listing, ...]) -> CandidateIndex:
         """Prepare every listing and index it under each of its keys."""
         prepared = tuple(prepare(listing.entity) for listing in listings)
         postings: dict[str, list[int]] = {}
+        first: dict[Hashable, int] = {}
+        same: list[int] = []
         for pos, item in enumerate(prepared):
             for key in item.keys:
                 postings.setdefault(key, []).append(pos)
-        return cls(prepared=prepared, postings={k: tuple(p) for k, p in postings.items()})
+            same.append(first.setdefault(comparison_key(item), pos))
+        return cls(
+            prepared=prepared,
+            postings={k: tuple(p) for k, p in postings.items()},
+            same=tuple(same),
+        )
 
     def candidates(self, query: Prepared) -> tuple[int, ...]:
         """Positions of the listings filed under one of ``query.probes``, ascending."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Collection
 from collections.abc import Set as AbstractSet
 from functools import cache, lru_cache
 from typing import Any, NamedTuple, TypeVar
@@ -882,6 +883,43 @@ def prepare(entity: Entity) -> Prepared:
     )
 
 
+def comparison_key(listed: Prepared) -> tuple[Any, ...]:
+    """Everything :func:`compare` reads of a listed entity, as one hashable value.
+
+    Two prepared entities with the same key compare the same with every query (same
+    score, names, forms and features): the kind, the primary name, the analysed names
+    and weak aliases (each a pure function of its text and the kind), the identifiers,
+    dates of birth and countries. The blocking keys follow from the names, kind and
+    identifiers. The candidate index compares one listing of each key per query.
+
+    Args:
+        listed: A prepared (listed) entity.
+
+    Returns:
+        A tuple of hashable values.
+
+    Example:
+        >>> from tradecontrol import Address, Entity
+        >>> from tradecontrol.screening.scoring import comparison_key, prepare
+        >>> a = prepare(Entity(name="ORION STAR", country="PA"))
+        >>> b = prepare(Entity(name="ORION STAR", country="PA",
+        ...                    addresses=[Address(city="Panama City", country="PA")]))
+        >>> comparison_key(a) == comparison_key(b)
+        True
+        >>> comparison_key(a) == comparison_key(prepare(Entity(name="ORION STAR")))
+        False
+    """
+    return (
+        listed.kind,
+        listed.entity.name,
+        tuple([n.original for n in listed.names]),
+        tuple([n.original for n in listed.weak]),
+        listed.identifiers,
+        listed.births,
+        listed.countries,
+    )
+
+
 # --------------------------------------------------------------------------- scoring
 
 _INCOMPATIBLE = {
@@ -1265,8 +1303,8 @@ _FEW_NAMES = 2  # a listed entity with this many names or fewer: no shared-key i
 
 
 def _meeting(
-    query: Prepared, listed: Prepared, shared: list[str] | None = None
-) -> list[tuple[_Name, frozenset[str] | list[str]]]:
+    query: Prepared, listed: Prepared, shared: Collection[str] | None = None
+) -> list[tuple[_Name, Collection[str]]]:
     """The query names that meet ``listed`` through a key, each with the keys it meets by.
 
     ``qname.probes & lname.keys`` is a subset of ``qname.probes & listed.keys`` (a listed
@@ -1288,7 +1326,7 @@ def _meeting(
 
 
 def _best(
-    meeting: list[tuple[_Name, frozenset[str] | list[str]]],
+    meeting: list[tuple[_Name, Collection[str]]],
     names: tuple[_Name, ...],
     mode: int,
     floor: float = 0.0,
@@ -1405,7 +1443,7 @@ def _exact(query: Prepared, listed: Prepared) -> Comparison:
 
 
 def compare_at_least(
-    query: Prepared, listed: Prepared, floor: float, *, shared: list[str] | None = None
+    query: Prepared, listed: Prepared, floor: float, *, shared: Collection[str] | None = None
 ) -> Comparison | None:
     """:func:`compare`, or ``None`` when the score is certainly below ``floor``.
 
@@ -1484,7 +1522,7 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
 
 
 def _compare(
-    query: Prepared, listed: Prepared, floor: float, shared: list[str] | None = None
+    query: Prepared, listed: Prepared, floor: float, shared: Collection[str] | None = None
 ) -> Comparison | None:
     if not AVAILABLE:
         exact = _exact(query, listed)

@@ -199,12 +199,21 @@ def _score_all(
     # the keys each candidate is filed under (a full scan compares the others too)
     shared = index.shared_keys(query)
     positions = range(len(index.prepared)) if full_scan else sorted(shared)
+    prepared, same = index.prepared, index.same
+    review = thresholds.review
+    # one comparison per distinct listed entity (the same entity on several lists compares
+    # the same: ``scoring.comparison_key``); the Match is still one per listing
+    compared: dict[int, scoring.Comparison | None] = {}
     for pos in positions:
         if pos in found:
             continue
-        comparison = scoring.compare_at_least(
-            query, index.prepared[pos], thresholds.review, shared=shared.get(pos, [])
-        )
+        first = same[pos]
+        if first in compared:
+            comparison = compared[first]
+        else:
+            comparison = compared[first] = scoring.compare_at_least(
+                query, prepared[pos], review, shared=shared.get(pos, [])
+            )
         if comparison is None:
             continue
         status = thresholds.status(comparison.score)
