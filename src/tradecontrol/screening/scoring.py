@@ -95,6 +95,8 @@ _MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
 _FORM_COST = 0.05  # legal forms of different classes (a reorganised company keeps its name)
 _ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
 _WORD_OR_NUMBER = (0, 3)
+# kinds never compared as persons: a person is an incompatible kind for each of them
+_NOT_PERSON = frozenset({EntityKind.ORGANIZATION, EntityKind.VESSEL, EntityKind.AIRCRAFT})
 _NONE: frozenset[str] = frozenset()
 # weights in tenths of a letter, so that every weight is a whole number and weight sums
 # are exact in any order (a word weighs 10 per letter, from 2 to 10 letters)
@@ -201,8 +203,12 @@ class _View(NamedTuple):
 
 class _Name(NamedTuple):
     original: str
-    person: _View
-    org: _View
+    # the views a comparison of the entity's kind can read (:func:`_views`): ``None`` for the
+    # organisation view of a person and the person view of an organisation, vessel or
+    # aircraft (those pairs of kinds are compared as persons only with a person, which is
+    # an incompatible kind: :func:`_person_form` gives the form a kind mismatch shows)
+    person: _View | None
+    org: _View | None
     keys: frozenset[str]  # the keys the name is filed under
     probes: frozenset[str]  # the keys it looks up (the same object when they are the same)
     exact: tuple[str, ...]  # exact-normalised keys (fallback)
@@ -696,13 +702,36 @@ def _view_keys(view: _View, cross: bool) -> tuple[AbstractSet[str], AbstractSet[
     return (paired | filed) if filed else paired, (paired | probes) if probes else paired
 
 
-def _views(name: str) -> tuple[_View, _View, str]:
-    """The person and organisation views of a name, and its syllabic characters."""
+_Views = tuple[_View | None, _View | None, str, str]
+
+
+def _person_view(name: str, tokens: list[str], syllabic: str) -> _View:
+    inverted = "," in name  # SURNAME, Given: the order of nasab is not the written one
+    return _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name), inverted)
+
+
+def _views(name: str, kind: EntityKind) -> _Views:
+    """The views of a name that an entity of ``kind`` is compared by, and more.
+
+    Returns the person view (``None`` for an organisation, vessel or aircraft), the
+    organisation view (``None`` for a person), the syllabic characters and the folded
+    tokens written together. A comparison reads the person views when either side is a
+    person and the organisation views otherwise, and a person is never compared (by name)
+    with an organisation, vessel or aircraft (:func:`_incompatible`); an entity of unknown
+    kind has both views.
+    """
     tokens = fold_tokens(name)
     syllabic = _syllabic(name)
-    inverted = "," in name  # SURNAME, Given: the order of nasab is not the written one
-    person = _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name), inverted)
-    return person, _view(tokens, _ORG), syllabic
+    person = None if kind in _NOT_PERSON else _person_view(name, tokens, syllabic)
+    org = None if kind is EntityKind.PERSON else _view(tokens, _ORG)
+    return person, org, syllabic, "".join(tokens)
+
+
+def _person_form(name: _Name) -> str:
+    """The form of a name's person view (built here when the name has none)."""
+    if name.person is not None:
+        return name.person.form
+    return _person_view(name.original, fold_tokens(name.original), name.syllabic).form
 
 
 _NEAR_GENERIC_MIN = 4  # tokens this long may be a misspelt generic word (``banc``)
@@ -729,7 +758,7 @@ def _near_generic(token: str) -> str | None:
     return None
 
 
-def _generic_probes(name: str, kind: EntityKind, org: _View) -> AbstractSet[str]:
+def _generic_probes(name: str, kind: EntityKind, org: _View | None) -> AbstractSet[str]:
     """Keys to look up as if each misspelt generic word were spelt right.
 
     A misspelt generic word (``Banc Rossiya``, ``Huawei Technolgies Co Ltd``) reads as a
@@ -737,8 +766,10 @@ def _generic_probes(name: str, kind: EntityKind, org: _View) -> AbstractSet[str]
     ``BANK ROSSIYA`` and never meet it. The name also looks up the keys of its corrected
     spelling; the score still sees the words as written.
     """
-    if kind is EntityKind.PERSON or not any(
-        t.type == _WORD and _near_generic(t.text) for t in org.scored
+    if (
+        kind is EntityKind.PERSON
+        or org is None
+        or not any(t.type == _WORD and _near_generic(t.text) for t in org.scored)
     ):
         return _NONE
     tokens = fold_tokens(name)
@@ -750,26 +781,27 @@ def _generic_probes(name: str, kind: EntityKind, org: _View) -> AbstractSet[str]
     return filed | looked_up
 
 
-def _analyse(name: str, kind: EntityKind, views_of: tuple[_View, _View, str]) -> _Name:
-    person, org, syllabic = views_of
+def _analyse(name: str, kind: EntityKind, views_of: _Views) -> _Name:
+    person, org, syllabic, joined = views_of
     keys: set[str] = set()
     exact = name_keys(name, cut=False)  # the index decides cut legal names (primary first)
     keys.update("x:" + k for k in exact)
-    views = (
-        ((person, _PERSON),)
-        if kind is EntityKind.PERSON
-        else ((person, _PERSON), (org, _ORG))
-        if kind is EntityKind.UNKNOWN
-        else ((org, _ORG),)
-    )
     probes = set(keys)
-    for view, mode in views:
-        filed, looked_up = _view_keys(view, mode == _ORG and kind is EntityKind.ORGANIZATION)
+    # a person is filed by its person view, an organisation, vessel or aircraft by its
+    # organisation view, an entity of unknown kind by both (``kind`` as inferred)
+    if kind is EntityKind.PERSON or kind is EntityKind.UNKNOWN:
+        assert person is not None  # built for these kinds (_views)
+        filed, looked_up = _view_keys(person, False)
         keys |= filed
         probes |= looked_up
-    if len(person.joined) >= 4:
-        keys.add("j:" + person.joined)
-        probes.add("j:" + person.joined)
+    if kind is not EntityKind.PERSON:
+        assert org is not None  # built for every kind but a person (_views)
+        filed, looked_up = _view_keys(org, kind is EntityKind.ORGANIZATION)
+        keys |= filed
+        probes |= looked_up
+    if len(joined) >= 4:
+        keys.add("j:" + joined)
+        probes.add("j:" + joined)
     probes |= _generic_probes(name, kind, org)
     frozen = frozenset(keys)
     return _Name(
@@ -848,11 +880,11 @@ def prepare(entity: Entity) -> Prepared:
         'ivan sidorov'
     """
     kind = entity.kind
-    strong = {n: _views(n) for n in entity.names}
-    if kind is EntityKind.UNKNOWN and any(v[1].legal for v in strong.values()):
+    strong = {n: _views(n, kind) for n in entity.names}
+    if kind is EntityKind.UNKNOWN and any(v[1] and v[1].legal for v in strong.values()):
         kind = EntityKind.ORGANIZATION
     names = tuple(_analyse(n, kind, v) for n, v in strong.items())
-    weak = tuple(_analyse(n, kind, _views(n)) for n in dict.fromkeys(entity.weak_aliases))
+    weak = tuple(_analyse(n, kind, _views(n, kind)) for n in dict.fromkeys(entity.weak_aliases))
     identifiers = frozenset(
         (i.scheme, value)
         for i in entity.identifiers
@@ -1223,6 +1255,7 @@ def _score_names(
     """
     qv = q.person if mode == _PERSON else q.org
     lv = lname.person if mode == _PERSON else lname.org
+    assert qv is not None and lv is not None  # the views of compatible kinds (_views)
     features: list[Feature] = []
     if aligned is None:
         aligned = _aligned(qv, lv, mode)
@@ -1350,6 +1383,7 @@ def _best(
     for qname, lname in met:
         lv = lname.person if person else lname.org
         qv = qname.person if person else qname.org
+        assert qv is not None and lv is not None  # the views of compatible kinds (_views)
         memo = qv.aligned  # the same name is often listed more than once (lists, aliases)
         # an alignment certainly below a floor f is remembered as (-f, False)
         aligned = memo.get(lname.original)
@@ -1533,8 +1567,8 @@ def _compare(
         return Comparison(
             score=0.0,
             matched_name=listed.entity.name,
-            query_form=query.names[0].person.form,
-            listed_form=listed.names[0].person.form,
+            query_form=_person_form(query.names[0]),
+            listed_form=_person_form(listed.names[0]),
             features=(
                 Feature(
                     name="kind_mismatch",
