@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -36,6 +36,8 @@ from tradecontrol.screening.scoring import Prepared, comparison_key, prepare
 __all__ = ["CandidateIndex", "LazyIndex"]
 
 T = TypeVar("T")
+
+_MISSING: Any = object()  # a value no computation returns
 
 MEMO_SIZE = 64
 """Screening results a rulebook remembers (the rules of one ``evaluate`` call screen each
@@ -151,9 +153,9 @@ class LazyIndex:
     def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, or its remembered result for ``key`` (an immutable value)."""
         with self._lock:
-            if key in self._memo:
-                found: T = self._memo[key]
-                return found
+            found = self._memo.get(key, _MISSING)  # one look-up (the key's hash is worked out)
+        if found is not _MISSING:
+            return cast(T, found)
         value = compute()
         with self._lock:
             if len(self._memo) >= MEMO_SIZE:

@@ -107,6 +107,26 @@ class Match:
         return out
 
 
+_DEFAULT = Thresholds()
+"""The thresholds of a rulebook that sets none (one frozen value, not one per call)."""
+
+
+class _Key:
+    """A memo key whose hash is worked out once (an entity's hash walks all its fields)."""
+
+    __slots__ = ("hash", "key")
+
+    def __init__(self, key: tuple[Any, ...]) -> None:
+        self.key = key
+        self.hash = hash(key)  # TypeError for an unhashable field value
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.key == other.key
+
+
 def _moment(value: Any, rulebook: Rulebook) -> Moment:
     if value is None:
         return rulebook.snapshot
@@ -127,7 +147,7 @@ def _check(entity: Any, rulebook: Any, thresholds: Any) -> Thresholds:
             path="rulebook",
         )
     if thresholds is None:
-        return rulebook.thresholds or Thresholds()
+        return rulebook.thresholds or _DEFAULT
     if not isinstance(thresholds, Thresholds):
         raise InvalidInputError(
             f"expected Thresholds, got {type(thresholds).__name__}", path="thresholds"
@@ -175,9 +195,8 @@ def _scored(
 ) -> list[Match]:
     if full_scan:
         return list(_score_all(entity, rulebook, thresholds, full_scan=True))
-    key = ("scored", entity, thresholds)
     try:
-        hash(key)
+        key = _Key(("scored", entity, thresholds))
     except TypeError:  # pragma: no cover - an unhashable field value
         return list(_score_all(entity, rulebook, thresholds, full_scan=False))
     return list(
