@@ -68,3 +68,24 @@ def test_a_kind_mismatch_shows_both_person_forms(
     assert (found.score, found.features[0].name) == (0.0, "kind_mismatch")
     assert (found.query_form, found.listed_form) == forms
     assert (compare(o, p).query_form, compare(o, p).listed_form) == forms[::-1]
+
+
+COLUMNS = ("texts", "plain", "skeletons", "weights", "words", "distinct", "long", "common")
+COLUMNS += ("lineage", "nick", "by_lineage", "total", "integral")
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=NAMES, b=NAMES, syllabic=st.booleans(), inverted=st.booleans())
+def test_token_profiles_decide_what_an_alignment_reads(
+    a: str, b: str, syllabic: bool, inverted: bool
+) -> None:
+    # alignments are remembered by the listed name's profiles: equal profiles in one mode
+    # must mean equal per-token columns
+    for mode in (scoring._PERSON, scoring._ORG):
+        one = scoring._view(_text.fold_tokens(a), mode, syllabic, inverted)
+        for other in (
+            scoring._view(_text.fold_tokens(b), mode, syllabic, inverted),
+            scoring._view(_text.fold_tokens(a.upper() + " ,"), mode, syllabic, inverted),
+        ):
+            if one.profiles == other.profiles:
+                assert [getattr(one, c) for c in COLUMNS] == [getattr(other, c) for c in COLUMNS]

@@ -146,10 +146,11 @@ class _Token(NamedTuple):
     skeleton: str = ""  # consonant skeleton of words of _SKELETON_MIN letters or more
 
 
+K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _Memo(dict[str, V]):
+class _Memo(dict[K, V]):
     """A cache of results that follow from the view it belongs to.
 
     It takes no part in equality or hashing, so views and prepared entities compare and
@@ -197,8 +198,11 @@ class _View(NamedTuple):
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
     profiles: tuple[str, ...]  # per scored token: text, word and common flags (memo key)
-    memo: _Memo[tuple[tuple[float, int], ...]]  # pair columns against this view (query)
-    aligned: _Memo[tuple[float, bool]]  # alignments against listed names, by their text
+    memo: _Memo[str, tuple[tuple[float, int], ...]]  # pair columns against this view (query)
+    # alignments against listed names, by their tokens' profiles (which decide every
+    # per-token column an alignment reads: the same name listed more than once, or written
+    # with other punctuation, is aligned once)
+    aligned: _Memo[tuple[str, ...], tuple[float, bool]]
 
 
 class _Name(NamedTuple):
@@ -1386,10 +1390,11 @@ def _best(
         assert qv is not None and lv is not None  # the views of compatible kinds (_views)
         memo = qv.aligned  # the same name is often listed more than once (lists, aliases)
         # an alignment certainly below a floor f is remembered as (-f, False)
-        aligned = memo.get(lname.original)
+        profiles = lv.profiles
+        aligned = memo.get(profiles)
         if aligned is None or -aligned[0] > floor:
             found = _align(qv, lv, mode, floor)
-            aligned = memo[lname.original] = (-floor, False) if found is None else found
+            aligned = memo[profiles] = (-floor, False) if found is None else found
         if aligned[0] < floor:
             # _whole_in, inlined: one name whole equals a name or short name of the other
             qx, lx = qname.exact, lname.exact
@@ -1398,7 +1403,7 @@ def _best(
             ):
                 continue
             if aligned[0] < 0.0:  # equal names score 1 whatever the alignment: do it
-                aligned = memo[lname.original] = _aligned(qv, lv, mode)
+                aligned = memo[profiles] = _aligned(qv, lv, mode)
         result = _score_names(qname, lname, mode, False, aligned)
         if best is None or result.score > best[0].score:
             best = (result, qname, lname)
