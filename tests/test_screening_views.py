@@ -70,8 +70,8 @@ def test_a_kind_mismatch_shows_both_person_forms(
     assert (compare(o, p).query_form, compare(o, p).listed_form) == forms[::-1]
 
 
-COLUMNS = ("texts", "plain", "skeletons", "weights", "words", "distinct", "long", "common")
-COLUMNS += ("lineage", "nick", "by_lineage", "total", "integral")
+COLUMNS = ["texts", "plain", "skeletons", "weights", "words", "distinct", "long", "common"]
+COLUMNS += ["lineage", "nick", "by_lineage", "total", "integral"]
 
 
 @settings(max_examples=200, deadline=None)
