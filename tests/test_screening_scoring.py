@@ -312,12 +312,13 @@ def test_rule_legal_form_cut_at_a_field_length() -> None:
     cut = "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN"
     c = cmp(ent(cut, "organization"), ent(cut + "Y", "organization"))
     assert is_match(c)
-    assert "jsc" in prepare(ent(cut, "organization")).names[0].org.legal
+    org = prepare(ent(cut, "organization")).names[0].org
+    assert org is not None and "jsc" in org.legal
     one_word = cmp(ent("LUKOIL OIL COMPA", "organization"), ent("LUKOIL OIL COMPANY"))
     assert is_match(one_word)
     # a cut word that is not the last stays a word
     inside = prepare(ent("JOINT STOCK COMPAN TRADING", "organization")).names[0].org
-    assert "compan" in inside.texts
+    assert inside is not None and "compan" in inside.texts
 
 
 @pytest.mark.parametrize(

@@ -26,16 +26,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
 from tradecontrol.listings import Listing
-from tradecontrol.screening.scoring import Prepared, prepare
+from tradecontrol.screening.scoring import Prepared, comparison_key, prepare
 
 __all__ = ["CandidateIndex", "LazyIndex"]
 
 T = TypeVar("T")
+
+_MISSING: Any = object()  # a value no computation returns
 
 MEMO_SIZE = 64
 """Screening results a rulebook remembers (the rules of one ``evaluate`` call screen each
@@ -49,20 +51,32 @@ class CandidateIndex:
     Args:
         prepared: ``prepare(listing.entity)`` for each listing, in rulebook order.
         postings: Blocking key → positions (ascending) of the listings carrying it.
+        same: Position → the first position whose prepared entity compares the same
+            with any query (:func:`~tradecontrol.screening.scoring.comparison_key`): the
+            same person or company listed on several lists (the CSL repeats the SDN
+            list) is compared once per query.
     """
 
     prepared: tuple[Prepared, ...]
     postings: dict[str, tuple[int, ...]]
+    same: tuple[int, ...]
 
     @classmethod
     def build(cls, listings: tuple[Listing, ...]) -> CandidateIndex:
         """Prepare every listing and index it under each of its keys."""
         prepared = tuple(prepare(listing.entity) for listing in listings)
         postings: dict[str, list[int]] = {}
+        first: dict[Hashable, int] = {}
+        same: list[int] = []
         for pos, item in enumerate(prepared):
             for key in item.keys:
                 postings.setdefault(key, []).append(pos)
-        return cls(prepared=prepared, postings={k: tuple(p) for k, p in postings.items()})
+            same.append(first.setdefault(comparison_key(item), pos))
+        return cls(
+            prepared=prepared,
+            postings={k: tuple(p) for k, p in postings.items()},
+            same=tuple(same),
+        )
 
     def candidates(self, query: Prepared) -> tuple[int, ...]:
         """Positions of the listings filed under one of ``query.probes``, ascending."""
@@ -139,9 +153,9 @@ class LazyIndex:
     def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, or its remembered result for ``key`` (an immutable value)."""
         with self._lock:
-            if key in self._memo:
-                found: T = self._memo[key]
-                return found
+            found = self._memo.get(key, _MISSING)  # one look-up (the key's hash is worked out)
+        if found is not _MISSING:
+            return cast(T, found)
         value = compute()
         with self._lock:
             if len(self._memo) >= MEMO_SIZE:

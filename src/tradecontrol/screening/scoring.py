@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Collection
 from collections.abc import Set as AbstractSet
 from functools import cache, lru_cache
 from typing import Any, NamedTuple, TypeVar
@@ -94,6 +95,8 @@ _MIDDLE_COST = 0.15  # share of its weight an unpaired person-name token costs
 _FORM_COST = 0.05  # legal forms of different classes (a reorganised company keeps its name)
 _ORG_EXTRA_COST = 1.5  # an unpaired word of an organisation name costs more than its weight
 _WORD_OR_NUMBER = (0, 3)
+# kinds never compared as persons: a person is an incompatible kind for each of them
+_NOT_PERSON = frozenset({EntityKind.ORGANIZATION, EntityKind.VESSEL, EntityKind.AIRCRAFT})
 _NONE: frozenset[str] = frozenset()
 # weights in tenths of a letter, so that every weight is a whole number and weight sums
 # are exact in any order (a word weighs 10 per letter, from 2 to 10 letters)
@@ -143,10 +146,11 @@ class _Token(NamedTuple):
     skeleton: str = ""  # consonant skeleton of words of _SKELETON_MIN letters or more
 
 
+K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _Memo(dict[str, V]):
+class _Memo(dict[K, V]):
     """A cache of results that follow from the view it belongs to.
 
     It takes no part in equality or hashing, so views and prepared entities compare and
@@ -194,14 +198,21 @@ class _View(NamedTuple):
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
     profiles: tuple[str, ...]  # per scored token: text, word and common flags (memo key)
-    memo: _Memo[tuple[tuple[float, int], ...]]  # pair columns against this view (query)
-    aligned: _Memo[tuple[float, bool]]  # alignments against listed names, by their text
+    memo: _Memo[str, tuple[tuple[float, int], ...]]  # pair columns against this view (query)
+    # alignments against listed names, by their tokens' profiles (which decide every
+    # per-token column an alignment reads: the same name listed more than once, or written
+    # with other punctuation, is aligned once)
+    aligned: _Memo[tuple[str, ...], tuple[float, bool]]
 
 
 class _Name(NamedTuple):
     original: str
-    person: _View
-    org: _View
+    # the views a comparison of the entity's kind can read (:func:`_views`): ``None`` for the
+    # organisation view of a person and the person view of an organisation, vessel or
+    # aircraft (those pairs of kinds are compared as persons only with a person, which is
+    # an incompatible kind: :func:`_person_form` gives the form a kind mismatch shows)
+    person: _View | None
+    org: _View | None
     keys: frozenset[str]  # the keys the name is filed under
     probes: frozenset[str]  # the keys it looks up (the same object when they are the same)
     exact: tuple[str, ...]  # exact-normalised keys (fallback)
@@ -695,13 +706,36 @@ def _view_keys(view: _View, cross: bool) -> tuple[AbstractSet[str], AbstractSet[
     return (paired | filed) if filed else paired, (paired | probes) if probes else paired
 
 
-def _views(name: str) -> tuple[_View, _View, str]:
-    """The person and organisation views of a name, and its syllabic characters."""
+_Views = tuple[_View | None, _View | None, str, str]
+
+
+def _person_view(name: str, tokens: list[str], syllabic: str) -> _View:
+    inverted = "," in name  # SURNAME, Given: the order of nasab is not the written one
+    return _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name), inverted)
+
+
+def _views(name: str, kind: EntityKind) -> _Views:
+    """The views of a name that an entity of ``kind`` is compared by, and more.
+
+    Returns the person view (``None`` for an organisation, vessel or aircraft), the
+    organisation view (``None`` for a person), the syllabic characters and the folded
+    tokens written together. A comparison reads the person views when either side is a
+    person and the organisation views otherwise, and a person is never compared (by name)
+    with an organisation, vessel or aircraft (:func:`_incompatible`); an entity of unknown
+    kind has both views.
+    """
     tokens = fold_tokens(name)
     syllabic = _syllabic(name)
-    inverted = "," in name  # SURNAME, Given: the order of nasab is not the written one
-    person = _view(tokens, _PERSON, bool(syllabic) and not _KANA.search(name), inverted)
-    return person, _view(tokens, _ORG), syllabic
+    person = None if kind in _NOT_PERSON else _person_view(name, tokens, syllabic)
+    org = None if kind is EntityKind.PERSON else _view(tokens, _ORG)
+    return person, org, syllabic, "".join(tokens)
+
+
+def _person_form(name: _Name) -> str:
+    """The form of a name's person view (built here when the name has none)."""
+    if name.person is not None:
+        return name.person.form
+    return _person_view(name.original, fold_tokens(name.original), name.syllabic).form
 
 
 _NEAR_GENERIC_MIN = 4  # tokens this long may be a misspelt generic word (``banc``)
@@ -728,7 +762,7 @@ def _near_generic(token: str) -> str | None:
     return None
 
 
-def _generic_probes(name: str, kind: EntityKind, org: _View) -> AbstractSet[str]:
+def _generic_probes(name: str, kind: EntityKind, org: _View | None) -> AbstractSet[str]:
     """Keys to look up as if each misspelt generic word were spelt right.
 
     A misspelt generic word (``Banc Rossiya``, ``Huawei Technolgies Co Ltd``) reads as a
@@ -736,8 +770,10 @@ def _generic_probes(name: str, kind: EntityKind, org: _View) -> AbstractSet[str]
     ``BANK ROSSIYA`` and never meet it. The name also looks up the keys of its corrected
     spelling; the score still sees the words as written.
     """
-    if kind is EntityKind.PERSON or not any(
-        t.type == _WORD and _near_generic(t.text) for t in org.scored
+    if (
+        kind is EntityKind.PERSON
+        or org is None
+        or not any(t.type == _WORD and _near_generic(t.text) for t in org.scored)
     ):
         return _NONE
     tokens = fold_tokens(name)
@@ -749,26 +785,27 @@ def _generic_probes(name: str, kind: EntityKind, org: _View) -> AbstractSet[str]
     return filed | looked_up
 
 
-def _analyse(name: str, kind: EntityKind, views_of: tuple[_View, _View, str]) -> _Name:
-    person, org, syllabic = views_of
+def _analyse(name: str, kind: EntityKind, views_of: _Views) -> _Name:
+    person, org, syllabic, joined = views_of
     keys: set[str] = set()
     exact = name_keys(name, cut=False)  # the index decides cut legal names (primary first)
     keys.update("x:" + k for k in exact)
-    views = (
-        ((person, _PERSON),)
-        if kind is EntityKind.PERSON
-        else ((person, _PERSON), (org, _ORG))
-        if kind is EntityKind.UNKNOWN
-        else ((org, _ORG),)
-    )
     probes = set(keys)
-    for view, mode in views:
-        filed, looked_up = _view_keys(view, mode == _ORG and kind is EntityKind.ORGANIZATION)
+    # a person is filed by its person view, an organisation, vessel or aircraft by its
+    # organisation view, an entity of unknown kind by both (``kind`` as inferred)
+    if kind is EntityKind.PERSON or kind is EntityKind.UNKNOWN:
+        assert person is not None  # built for these kinds (_views)
+        filed, looked_up = _view_keys(person, False)
         keys |= filed
         probes |= looked_up
-    if len(person.joined) >= 4:
-        keys.add("j:" + person.joined)
-        probes.add("j:" + person.joined)
+    if kind is not EntityKind.PERSON:
+        assert org is not None  # built for every kind but a person (_views)
+        filed, looked_up = _view_keys(org, kind is EntityKind.ORGANIZATION)
+        keys |= filed
+        probes |= looked_up
+    if len(joined) >= 4:
+        keys.add("j:" + joined)
+        probes.add("j:" + joined)
     probes |= _generic_probes(name, kind, org)
     frozen = frozenset(keys)
     return _Name(
@@ -847,11 +884,11 @@ def prepare(entity: Entity) -> Prepared:
         'ivan sidorov'
     """
     kind = entity.kind
-    strong = {n: _views(n) for n in entity.names}
-    if kind is EntityKind.UNKNOWN and any(v[1].legal for v in strong.values()):
+    strong = {n: _views(n, kind) for n in entity.names}
+    if kind is EntityKind.UNKNOWN and any(v[1] and v[1].legal for v in strong.values()):
         kind = EntityKind.ORGANIZATION
     names = tuple(_analyse(n, kind, v) for n, v in strong.items())
-    weak = tuple(_analyse(n, kind, _views(n)) for n in dict.fromkeys(entity.weak_aliases))
+    weak = tuple(_analyse(n, kind, _views(n, kind)) for n in dict.fromkeys(entity.weak_aliases))
     identifiers = frozenset(
         (i.scheme, value)
         for i in entity.identifiers
@@ -879,6 +916,43 @@ def prepare(entity: Entity) -> Prepared:
         identifiers=identifiers,
         births=tuple(_birth(d) for d in dates),
         countries=frozenset(countries),
+    )
+
+
+def comparison_key(listed: Prepared) -> tuple[Any, ...]:
+    """Everything :func:`compare` reads of a listed entity, as one hashable value.
+
+    Two prepared entities with the same key compare the same with every query (same
+    score, names, forms and features): the kind, the primary name, the analysed names
+    and weak aliases (each a pure function of its text and the kind), the identifiers,
+    dates of birth and countries. The blocking keys follow from the names, kind and
+    identifiers. The candidate index compares one listing of each key per query.
+
+    Args:
+        listed: A prepared (listed) entity.
+
+    Returns:
+        A tuple of hashable values.
+
+    Example:
+        >>> from tradecontrol import Address, Entity
+        >>> from tradecontrol.screening.scoring import comparison_key, prepare
+        >>> a = prepare(Entity(name="ORION STAR", country="PA"))
+        >>> b = prepare(Entity(name="ORION STAR", country="PA",
+        ...                    addresses=[Address(city="Panama City", country="PA")]))
+        >>> comparison_key(a) == comparison_key(b)
+        True
+        >>> comparison_key(a) == comparison_key(prepare(Entity(name="ORION STAR")))
+        False
+    """
+    return (
+        listed.kind,
+        listed.entity.name,
+        tuple([n.original for n in listed.names]),
+        tuple([n.original for n in listed.weak]),
+        listed.identifiers,
+        listed.births,
+        listed.countries,
     )
 
 
@@ -1185,6 +1259,7 @@ def _score_names(
     """
     qv = q.person if mode == _PERSON else q.org
     lv = lname.person if mode == _PERSON else lname.org
+    assert qv is not None and lv is not None  # the views of compatible kinds (_views)
     features: list[Feature] = []
     if aligned is None:
         aligned = _aligned(qv, lv, mode)
@@ -1265,8 +1340,8 @@ _FEW_NAMES = 2  # a listed entity with this many names or fewer: no shared-key i
 
 
 def _meeting(
-    query: Prepared, listed: Prepared, shared: list[str] | None = None
-) -> list[tuple[_Name, frozenset[str] | list[str]]]:
+    query: Prepared, listed: Prepared, shared: Collection[str] | None = None
+) -> list[tuple[_Name, Collection[str]]]:
     """The query names that meet ``listed`` through a key, each with the keys it meets by.
 
     ``qname.probes & lname.keys`` is a subset of ``qname.probes & listed.keys`` (a listed
@@ -1288,7 +1363,7 @@ def _meeting(
 
 
 def _best(
-    meeting: list[tuple[_Name, frozenset[str] | list[str]]],
+    meeting: list[tuple[_Name, Collection[str]]],
     names: tuple[_Name, ...],
     mode: int,
     floor: float = 0.0,
@@ -1312,12 +1387,14 @@ def _best(
     for qname, lname in met:
         lv = lname.person if person else lname.org
         qv = qname.person if person else qname.org
+        assert qv is not None and lv is not None  # the views of compatible kinds (_views)
         memo = qv.aligned  # the same name is often listed more than once (lists, aliases)
         # an alignment certainly below a floor f is remembered as (-f, False)
-        aligned = memo.get(lname.original)
+        profiles = lv.profiles
+        aligned = memo.get(profiles)
         if aligned is None or -aligned[0] > floor:
             found = _align(qv, lv, mode, floor)
-            aligned = memo[lname.original] = (-floor, False) if found is None else found
+            aligned = memo[profiles] = (-floor, False) if found is None else found
         if aligned[0] < floor:
             # _whole_in, inlined: one name whole equals a name or short name of the other
             qx, lx = qname.exact, lname.exact
@@ -1326,7 +1403,7 @@ def _best(
             ):
                 continue
             if aligned[0] < 0.0:  # equal names score 1 whatever the alignment: do it
-                aligned = memo[lname.original] = _aligned(qv, lv, mode)
+                aligned = memo[profiles] = _aligned(qv, lv, mode)
         result = _score_names(qname, lname, mode, False, aligned)
         if best is None or result.score > best[0].score:
             best = (result, qname, lname)
@@ -1405,7 +1482,7 @@ def _exact(query: Prepared, listed: Prepared) -> Comparison:
 
 
 def compare_at_least(
-    query: Prepared, listed: Prepared, floor: float, *, shared: list[str] | None = None
+    query: Prepared, listed: Prepared, floor: float, *, shared: Collection[str] | None = None
 ) -> Comparison | None:
     """:func:`compare`, or ``None`` when the score is certainly below ``floor``.
 
@@ -1484,7 +1561,7 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
 
 
 def _compare(
-    query: Prepared, listed: Prepared, floor: float, shared: list[str] | None = None
+    query: Prepared, listed: Prepared, floor: float, shared: Collection[str] | None = None
 ) -> Comparison | None:
     if not AVAILABLE:
         exact = _exact(query, listed)
@@ -1495,8 +1572,8 @@ def _compare(
         return Comparison(
             score=0.0,
             matched_name=listed.entity.name,
-            query_form=query.names[0].person.form,
-            listed_form=listed.names[0].person.form,
+            query_form=_person_form(query.names[0]),
+            listed_form=_person_form(listed.names[0]),
             features=(
                 Feature(
                     name="kind_mismatch",

@@ -107,6 +107,26 @@ class Match:
         return out
 
 
+_DEFAULT = Thresholds()
+"""The thresholds of a rulebook that sets none (one frozen value, not one per call)."""
+
+
+class _Key:
+    """A memo key whose hash is worked out once (an entity's hash walks all its fields)."""
+
+    __slots__ = ("hash", "key")
+
+    def __init__(self, key: tuple[Any, ...]) -> None:
+        self.key = key
+        self.hash = hash(key)  # TypeError for an unhashable field value
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.key == other.key
+
+
 def _moment(value: Any, rulebook: Rulebook) -> Moment:
     if value is None:
         return rulebook.snapshot
@@ -127,7 +147,7 @@ def _check(entity: Any, rulebook: Any, thresholds: Any) -> Thresholds:
             path="rulebook",
         )
     if thresholds is None:
-        return rulebook.thresholds or Thresholds()
+        return rulebook.thresholds or _DEFAULT
     if not isinstance(thresholds, Thresholds):
         raise InvalidInputError(
             f"expected Thresholds, got {type(thresholds).__name__}", path="thresholds"
@@ -175,9 +195,8 @@ def _scored(
 ) -> list[Match]:
     if full_scan:
         return list(_score_all(entity, rulebook, thresholds, full_scan=True))
-    key = ("scored", entity, thresholds)
     try:
-        hash(key)
+        key = _Key(("scored", entity, thresholds))
     except TypeError:  # pragma: no cover - an unhashable field value
         return list(_score_all(entity, rulebook, thresholds, full_scan=False))
     return list(
@@ -199,12 +218,21 @@ def _score_all(
     # the keys each candidate is filed under (a full scan compares the others too)
     shared = index.shared_keys(query)
     positions = range(len(index.prepared)) if full_scan else sorted(shared)
+    prepared, same = index.prepared, index.same
+    review = thresholds.review
+    # one comparison per distinct listed entity (the same entity on several lists compares
+    # the same: ``scoring.comparison_key``); the Match is still one per listing
+    compared: dict[int, scoring.Comparison | None] = {}
     for pos in positions:
         if pos in found:
             continue
-        comparison = scoring.compare_at_least(
-            query, index.prepared[pos], thresholds.review, shared=shared.get(pos, [])
-        )
+        first = same[pos]
+        if first in compared:
+            comparison = compared[first]
+        else:
+            comparison = compared[first] = scoring.compare_at_least(
+                query, prepared[pos], review, shared=shared.get(pos, [])
+            )
         if comparison is None:
             continue
         status = thresholds.status(comparison.score)
