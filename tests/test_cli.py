@@ -482,6 +482,12 @@ def test_explain_takes_the_same_rulebook_options_as_evaluate(
     assert "drawdown" not in out and "license_required" in out
     code, _, err = _run(["explain", str(deals), "--usage", str(usage)], capsys)
     assert code == 1 and "--usage" in err and "D123456" in err  # no such licence
+    usage.write_text(json.dumps({"D123465": {"value": "1"}}), encoding="utf-8")
+    args = ["explain", str(deals), "--licenses", licences, "--usage", str(usage)]
+    code, _, err = _run(args, capsys)
+    assert code == 1
+    assert "no licence 'D123465' in the rulebook" in err
+    assert "nearest licence ids: D123456" in err  # a typo is pointed at its licence
 
     from tradecontrol import Listing, Rulebook
 

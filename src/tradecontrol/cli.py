@@ -330,8 +330,12 @@ def _side_files(
                 usage = usage_from_dict(_read_json_file(side))
                 for lid in usage:
                     if not rulebook.has_license(lid):
+                        near = difflib.get_close_matches(
+                            lid, [x.id for x in rulebook.licenses], n=3, cutoff=0.6
+                        )
+                        hint = f"; nearest licence ids: {', '.join(near)}" if near else ""
                         raise UnknownLicenseError(
-                            f"no licence {lid!r} in the rulebook (give it with --licenses)",
+                            f"no licence {lid!r} in the rulebook (give it with --licenses)" + hint,
                             path=lid,
                         )
         except TradeControlError as exc:
