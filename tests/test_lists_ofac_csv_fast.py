@@ -365,7 +365,7 @@ def _load(folder: Path, monkeypatch: pytest.MonkeyPatch, fast: bool) -> Any:
     primary = next(p for p in folder.iterdir() if p.name in ("sdn.csv", "cons_prim.csv"))
     with monkeypatch.context() as patch:
         if not fast:
-            patch.setattr(ofac_csv, "_fast", lambda *entry: None)
+            patch.setattr(ofac_csv, "_fast", lambda *entry, **options: None)
         snap = lists.load(primary, format="ofac-csv")
     return [x.to_dict() for x in snap.listings], list(snap.problems)
 

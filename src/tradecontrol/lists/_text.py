@@ -11,7 +11,16 @@ from typing import IO, Any
 from tradecontrol._json import parse_json
 from tradecontrol.errors import InvalidInputError
 
-__all__ = ["MAX_LINE_BYTES", "OVERLONG", "bounded_lines", "clean", "partial_date"]
+__all__ = [
+    "CONTROLS_REMOVED",
+    "MAX_LINE_BYTES",
+    "OVERLONG",
+    "bounded_lines",
+    "clean",
+    "controls_removed",
+    "partial_date",
+    "without_controls",
+]
 
 _MONTHS = {
     m: i
@@ -59,6 +68,43 @@ def clean(text: str | None) -> str:
         else:
             out.append(ch)
     return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+CONTROLS_REMOVED = "control characters or invalid code points removed"
+"""The reason of the non-fatal problem a loader records for a field :func:`clean` removed
+characters from (the wording of the UN, EU, UK and Denied Persons List loaders)."""
+
+_REMOVED = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f\x81\x8d\x8f\x90\x9d\ud800-\udfff]"
+)  # what clean() turns into a space though it is no white space: the Cc characters that
+# are not white space (tab, line breaks, \x1c-\x1f and \x85 are), minus the C1 characters
+# it repairs as Windows-1252 bytes, and the surrogates (Cs)
+
+
+def controls_removed(text: str) -> bool:
+    r"""Whether :func:`clean` removes characters from ``text`` (NUL, BEL, ESC, DEL...).
+
+    White space (tab, line breaks) is not removed but squashed, and C1 characters that
+    are Windows-1252 bytes are repaired (``\x92`` is ``’``): neither counts. A loader
+    records a :data:`CONTROLS_REMOVED` problem for a field where this is true.
+
+    Example:
+        >>> controls_removed("CUB\x00A"), controls_removed("CUB\tA"), controls_removed("Xi\x92an")
+        (True, False, False)
+    """
+    return _REMOVED.search(text) is not None
+
+
+def without_controls(text: str) -> str:
+    r"""``text`` without the characters :func:`controls_removed` looks for, stripped.
+
+    For values where a space would be wrong (a URL): ``clean`` puts a space instead.
+
+    Example:
+        >>> without_controls(" http://bit.ly/1Qi\x005heF ")
+        'http://bit.ly/1Qi5heF'
+    """
+    return _REMOVED.sub("", text).strip()
 
 
 def partial_date(text: str) -> str | None:

@@ -68,7 +68,7 @@ from tradecontrol.listings import (
     RequirementScope,
 )
 from tradecontrol.lists._core import Problem, Published, Record
-from tradecontrol.lists._text import clean, unique_keys
+from tradecontrol.lists._text import CONTROLS_REMOVED, clean, controls_removed, unique_keys
 
 NAME = "csl-json"
 
@@ -364,11 +364,23 @@ def _string(item: dict[str, Any], key: str, where: _Where) -> str | None:
     if not isinstance(value, str):
         where.problem(key, f"expected a string, got {type(value).__name__}; left out")
         return None
+    if controls_removed(value):
+        _controls(where, key)
     out = clean(value)
     if len(out) > v.MAX_TEXT:
         where.problem(key, f"{len(out)} characters, cut to {v.MAX_TEXT}")
         out = out[: v.MAX_TEXT]
     return out or None
+
+
+def _controls(where: _Where, key: str) -> None:
+    """Record that ``clean`` removed characters from a field (once per record and field)."""
+    field = f"{where.field}.{key}" if where.field else key
+    if not any(
+        p.record == where.record and p.field == field and p.reason == CONTROLS_REMOVED
+        for p in where.problems
+    ):
+        where.problem(key, CONTROLS_REMOVED)
 
 
 def _strings(item: dict[str, Any], key: str, where: _Where) -> list[str]:
@@ -389,6 +401,8 @@ def _strings(item: dict[str, Any], key: str, where: _Where) -> list[str]:
         if not isinstance(x, str):
             where.problem(f"{key}[{i}]", f"expected a string, got {type(x).__name__}; left out")
             continue
+        if controls_removed(x):
+            _controls(where, f"{key}[{i}]")
         text = clean(x)
         if text and text not in out:
             out.append(text)
