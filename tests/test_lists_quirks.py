@@ -182,6 +182,21 @@ def _dpl_with(name: str) -> Files:
     return {"dpl.txt": f"{header}\n{row}\n".encode()}
 
 
+SDN_XML = """<?xml version="1.0" standalone="yes"?>
+<sdnList xmlns="http://tempuri.org/sdnList.xsd">
+  <sdnEntry><uid>306</uid><lastName>BANCO NACIONAL DE CUBA</lastName><sdnType>Entity</sdnType>
+    <programList><program>CUBA</program></programList>
+    <akaList><aka><uid>219</uid><type>a.k.a.</type><category>strong</category>
+      <lastName>{alias}</lastName></aka></akaList>
+  </sdnEntry>
+</sdnList>
+"""
+
+
+def _sdn_xml(alias: str) -> Files:
+    return {"sdn.xml": SDN_XML.format(alias=alias).encode()}
+
+
 CONTROL_CASES: list[tuple[str, Files, list[tuple[int, str]], Callable[[Any], object], object]] = [
     # (case, files (first is loaded), problems (record, field), value read, expected)
     (
@@ -269,6 +284,20 @@ CONTROL_CASES: list[tuple[str, Files, list[tuple[int, str]], Callable[[Any], obj
         True,
     ),
     (
+        "ofac-xml-undefined-c1-reference",
+        _sdn_xml("B&#x81;NC"),
+        [(1, "akaList/aka/lastName")],
+        lambda x: x.entity.aliases,
+        ("B NC",),
+    ),
+    (
+        "ofac-xml-windows-1252-reference-no-problem",
+        _sdn_xml("B&#x92;NC"),
+        [],
+        lambda x: x.entity.aliases,
+        ("B\u2019NC",),
+    ),
+    (
         "dpl-bel-in-name",
         _dpl_with("JOHN\x07 EXAMPLE"),
         [(2, "Name")],
@@ -319,3 +348,12 @@ def test_removed_control_characters_are_non_fatal_problems(
 )
 def test_controls_removed_is_what_clean_removes(text: str, removed: bool) -> None:
     assert controls_removed(text) is removed
+
+
+def test_xml_c0_control_reference_is_refused_not_removed(tmp_path: Path) -> None:
+    """XML 1.0 allows no C0 control character, even as a reference: a fatal problem."""
+    _write(tmp_path, _sdn_xml("B&#x7;NC"))
+    snap = lists.load(tmp_path / "sdn.xml")
+    assert snap.listings == ()
+    assert [p.fatal for p in snap.problems] == [True]
+    assert "not well-formed XML" in snap.problems[0].reason

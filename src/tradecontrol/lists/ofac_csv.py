@@ -163,7 +163,7 @@ def _row_blocks(
             if first == 1 and texts and texts[0] is not None:
                 texts[0] = _without_bom(texts[0])
             numbers, lines, overlong = _kept(first, texts)
-            if controls is not None and controls_removed("".join(lines)):
+            if controls is not None and _has_controls("".join(lines)):
                 controls.update(
                     n for n, line in zip(numbers, lines, strict=True) if controls_removed(line)
                 )
@@ -207,6 +207,17 @@ def _row_blocks(
                         out.append((numbers[index], _checked(cells_of(lines[index]), width)))
                 done = read
             yield False, out
+
+
+_C0 = bytes([*range(9), *range(14, 28), 127])
+"""The ASCII characters ``controls_removed`` finds (C0 controls but white space, and DEL)."""
+
+
+def _has_controls(text: str) -> bool:
+    """``controls_removed(text)``, for ASCII text by deleting bytes at C speed (twice as fast)."""
+    if text.isascii():  # (known without a scan)
+        return len(text.encode().translate(None, _C0)) != len(text)
+    return controls_removed(text)
 
 
 def _without_bom(text: str) -> str:

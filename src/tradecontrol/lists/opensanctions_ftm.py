@@ -409,6 +409,10 @@ class _Reader:
         One per property (``properties.<name>``) or the caption holding NUL, BEL and the
         like (see ``_text.controls_removed``), on the entity's line.
         """
+        if not controls_removed(
+            "".join([ent.caption or "", *(v for values in ent.props.values() for v in values)])
+        ):
+            return  # (the usual line: one search)
         if ent.caption and controls_removed(ent.caption):
             yield self.problem(number, CONTROLS_REMOVED, field="caption", rid=ent.id, fatal=False)
         for name, values in ent.props.items():
