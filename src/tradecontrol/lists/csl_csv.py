@@ -10,7 +10,9 @@ Quirks handled: ``start_date`` is the Federal Register *publication* date, not t
 effective date (the version note says so); ``entity_number`` is empty for BIS lists; Federal
 Register citations carry non-breaking and trailing spaces; some files repeat the header
 line (ignored, reported as a non-fatal problem) or end in a truncated row (a problem);
-mojibake inherited from the source (``Co”peratief``) is kept as written. Multi-valued cells
+mojibake inherited from the source (``Co”peratief``) is kept as written; a cell holding
+characters that cleaning removes (NUL, BEL...) gives a non-fatal problem naming its
+column (the character is dropped from a URL, a space elsewhere). Multi-valued cells
 are ``;``-separated. A row whose ``_id`` repeats an earlier row's gets the id suffix
 ``~2``, ``~3``... (the 2022 file lists one CAP entry twice). ``ids`` cells read
 ``[country, ][dates, ]value, type``; every one becomes an identifier whose scheme is

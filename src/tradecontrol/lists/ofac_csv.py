@@ -30,7 +30,10 @@ the legacy CSV keeps only there), dates of birth, nationality and citizenship, p
 other identity documents, IMO numbers and other identifiers. Title and vessel columns are
 kept in the remarks; the call sign becomes a ``call_sign`` identifier. Whether the file is
 the SDN List or the non-SDN list, and the non-SDN list code, come from the programmes (see
-``tradecontrol.lists._ofac``). Lines are read as UTF-8, falling back to Windows-1252.
+``tradecontrol.lists._ofac``). Lines are read as UTF-8, falling back to Windows-1252; a
+UTF-8 byte-order mark before the first line of any of the files is skipped. A cell holding
+characters that cleaning removes (NUL, BEL...) gives a non-fatal problem naming it
+(``Program``, or ``alt.csv:7:alt_name`` for a companion row).
 """
 
 from __future__ import annotations
