@@ -13,15 +13,18 @@ Fixtures are small files written here in the official formats.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests._intl_lists import DATA, needs_shared
 from tradecontrol import lists
 from tradecontrol.lists import csl_csv, ofac_csv
 from tradecontrol.lists._text import CONTROLS_REMOVED, controls_removed
+from tradecontrol.lists.csl_json import dpl_citations
 
 BOM = b"\xef\xbb\xbf"
 
@@ -357,3 +360,63 @@ def test_xml_c0_control_reference_is_refused_not_removed(tmp_path: Path) -> None
     assert snap.listings == ()
     assert [p.fatal for p in snap.problems] == [True]
     assert "not well-formed XML" in snap.problems[0].reason
+
+
+# -- Denied Persons List citations, in the DPL file and in the CSL -----------------------
+
+_HEAD = re.compile(r"(?<![A-Za-z0-9])F\.?\s?R(?![A-Za-z])", re.IGNORECASE)
+DPL_FILES = [
+    "bis/watchman/dpl.txt",
+    "bis/ita-webservices/dpl.txt",
+    "csl/watchman-2022/consolidated.csv.gz",
+    "csl/watchman-2023-sample/csl.csv",
+    "csl/watchman-2019-sample/csl.csv",
+    "csl/ita-webservices-json/dpl/expected_results.json",
+]
+
+
+@needs_shared
+@pytest.mark.parametrize("rel", DPL_FILES)
+def test_every_real_dpl_row_has_one_notice_per_citation(rel: str) -> None:
+    """Every DPL citation of every real file holds one Federal Register head, ``NN FR NNN``."""
+    snap = lists.load(DATA / rel)
+    rows = [x for x in snap.listings if x.list_code == "DPL"]
+    assert rows
+    for listing in rows:
+        for citation in listing.versions[0].citations:
+            assert len(_HEAD.findall(citation)) <= 1, (listing.entity.name, citation)
+            if _HEAD.search(citation) and "NOTICE TO BE PUBLISHED" not in citation:
+                assert re.match(r"^(?:[0-9]{1,3} )?FR [0-9]", citation), citation
+
+
+@needs_shared
+def test_csl_al_naser_airlines_rows_split_alike() -> None:
+    """QA: the CSL row with ``81 F.R.45276`` stayed one comma-joined citation."""
+    snap = lists.load(DATA / "csl/watchman-2022/consolidated.csv.gz")
+    rows = [x for x in snap.listings if x.entity.name == "AL NASER AIRLINES"]
+    assert rows
+    for listing in rows:
+        citations = listing.versions[0].citations
+        assert citations[:2] == ("80 FR 30435 5/28/15", "80 FR 44930 7/28/15")
+        assert all("," not in c for c in citations)
+    assert any("81 FR 45276 7/13/2016" in x.versions[0].citations for x in rows)
+
+
+@pytest.mark.parametrize(
+    ("cell", "want"),
+    [
+        (
+            "80 F.R. 30435 5/28/15, 81 F.R.45276 7/13/2016",
+            ("80 FR 30435 5/28/15", "81 FR 45276 7/13/2016"),
+        ),
+        (
+            "82 F.R. 61745 12/29/2017,  83F.R. 28801 6/21/2018",
+            ("82 FR 61745 12/29/2017", "83 FR 28801 6/21/2018"),
+        ),
+        ("60 F.R. 31140\u00a0", ("60 FR 31140",)),
+        ("60 F.R. 31140, 60 F.R. 31140", ("60 FR 31140",)),  # once
+        ("", ()),
+    ],
+)
+def test_csl_dpl_citations(cell: str, want: tuple[str, ...]) -> None:
+    assert dpl_citations(cell) == want

@@ -18,6 +18,7 @@ __all__ = [
     "bounded_lines",
     "clean",
     "controls_removed",
+    "fr_citation_parts",
     "partial_date",
     "without_controls",
 ]
@@ -105,6 +106,50 @@ def without_controls(text: str) -> str:
         'http://bit.ly/1Qi5heF'
     """
     return _REMOVED.sub("", text).strip()
+
+
+_FR_HEAD = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?P<volume>[0-9]{1,3})\s*\.?\s*)?"
+    r"(?:F\.?\s?R(?![A-Za-z])|Fed\.?\s?Reg(?![A-Za-z]))\.?\s*",
+    re.IGNORECASE,
+)
+"""Where a Federal Register citation starts: ``81 F.R. 45276``, ``81 F.R.45276``,
+``83F.R. 28801``, ``81.F.R. 22576``, ``81 FR45276``, ``81 Fed. Reg. 45276``, ``F.R. 30823``."""
+_FR_EDGES = " ,;"
+
+
+def fr_citation_parts(text: str) -> list[str]:
+    r"""The Federal Register citations of a Denied Persons List citation text.
+
+    ``text`` is already cleaned (single spaces). It is split at each citation head
+    (:data:`_FR_HEAD`: ``<volume> F.R.`` whatever the spacing and dots, ``FR``, ``Fed.
+    Reg.``), and a head followed by a page is written in the Federal Register's own form,
+    ``<volume> FR <page>``; the rest of each part (dates, further pages of the notice) is
+    kept as written, without separators or a trailing "and" at its ends. Text before the
+    first head stays with the first citation; a head without a page (``F.R. NOTICE TO BE
+    PUBLISHED SOON``) and a text without a head are kept as written.
+
+    Example:
+        >>> fr_citation_parts("80 F.R. 30435 5/28/15, 81 F.R.45276 7/13/2016 and 83F.R. 1")
+        ['80 FR 30435 5/28/15', '81 FR 45276 7/13/2016', '83 FR 1']
+    """
+    found = list(_FR_HEAD.finditer(text))
+    if not found:
+        whole = text.strip(_FR_EDGES)
+        return [whole] if whole else []
+    prefix = text[: found[0].start()].strip(_FR_EDGES)  # text before the first citation
+    bounds = [m.start() for m in found[1:]] + [len(text)]
+    out = []
+    for head, end in zip(found, bounds, strict=True):
+        rest = re.sub(r"\s+and$", "", text[head.end() : end].strip(_FR_EDGES)).strip(_FR_EDGES)
+        if rest[:1].isdigit():  # "<volume> FR <page>": the Federal Register's form
+            part = " ".join(filter(None, [prefix, head.group("volume"), "FR", rest]))
+        else:  # no page ("F.R. NOTICE TO BE PUBLISHED"): kept as written
+            written = text[head.start() : end].strip(_FR_EDGES)
+            part = " ".join(filter(None, [prefix, re.sub(r"\s+and$", "", written)]))
+        prefix = ""  # (kept with the first citation only)
+        out.append(part)
+    return out
 
 
 def partial_date(text: str) -> str | None:

@@ -49,7 +49,7 @@ from tradecontrol.lists._intl_common import (
     slash_date,
     squash,
 )
-from tradecontrol.lists._text import bounded_lines
+from tradecontrol.lists._text import bounded_lines, fr_citation_parts
 
 NAME = "bis-dpl-txt"
 
@@ -69,15 +69,6 @@ COLUMNS = (
     "action",
     "fr_citation",
 )
-
-_CITATION_START = re.compile(
-    r"(?<![A-Za-z0-9])(?:(?P<volume>[0-9]{1,3})\s*\.?\s*)?"
-    r"(?:F\.?\s?R(?![A-Za-z])|Fed\.?\s?Reg(?![A-Za-z]))\.?\s*",
-    re.IGNORECASE,
-)
-"""Where a Federal Register citation starts: ``81 F.R. 45276``, ``81 F.R.45276``,
-``83F.R. 28801``, ``81.F.R. 22576``, ``81 FR45276``, ``81 Fed. Reg. 45276``, ``F.R. 30823``."""
-_EDGES = " ,;"
 
 
 def _header(line: bytes) -> list[str]:
@@ -273,8 +264,8 @@ def citations(text: str) -> list[str]:
 
     A citation starts at each ``<volume> F.R.`` (with or without spaces and dots, or
     ``FR``, ``Fed. Reg.``); its head is written ``<volume> FR <page>`` and the rest kept
-    as written. Text before the first citation stays with it (``order of 5/1/01 and 66 FR
-    1``); a cell without one is one citation as written.
+    as written (see ``_text.fr_citation_parts``, which the CSL loaders use for their DPL
+    rows too).
 
     Example:
         >>> citations("68 F.R. 38290 6/27/03 71 F.R. 38843 7/10/06\u00a0 ")
@@ -284,23 +275,4 @@ def citations(text: str) -> list[str]:
         >>> citations("82 F.R. 16788, 16789 4/6/2017")
         ['82 FR 16788, 16789 4/6/2017']
     """
-    clean = squash(text)
-    if not clean:
-        return []
-    found = list(_CITATION_START.finditer(clean))
-    if not found:
-        whole = clean.strip(_EDGES)
-        return [whole] if whole else []
-    prefix = clean[: found[0].start()].strip(_EDGES)  # text before the first citation
-    bounds = [m.start() for m in found[1:]] + [len(clean)]
-    out = []
-    for head, end in zip(found, bounds, strict=True):
-        rest = re.sub(r"\s+and$", "", clean[head.end() : end].strip(_EDGES)).strip(_EDGES)
-        if rest[:1].isdigit():  # "<volume> FR <page>": the Federal Register's form
-            part = " ".join(filter(None, [prefix, head.group("volume"), "FR", rest]))
-        else:  # no page ("F.R. NOTICE TO BE PUBLISHED"): kept as written
-            written = clean[head.start() : end].strip(_EDGES)
-            part = " ".join(filter(None, [prefix, re.sub(r"\s+and$", "", written)]))
-        prefix = ""  # (kept with the first citation only)
-        out.append(part)
-    return out
+    return fr_citation_parts(squash(text))

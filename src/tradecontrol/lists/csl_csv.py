@@ -53,7 +53,7 @@ from tradecontrol.lists._text import (
     without_controls,
 )
 from tradecontrol.lists._text import clean as _clean
-from tradecontrol.lists.csl_json import csl_source, fr_citations, review_policy
+from tradecontrol.lists.csl_json import csl_source, dpl_citations, fr_citations, review_policy
 
 NAME = "csl-csv"
 
@@ -522,9 +522,9 @@ def _window(start: str, end: str) -> Window:
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
-def _citations(notice: str) -> tuple[str, ...]:
-    """``fr_citations([notice])``, once per distinct ``federal_register_notice`` cell."""
-    return fr_citations([notice])
+def _citations(notice: str, dpl: bool = False) -> tuple[str, ...]:
+    """``fr_citations([notice])`` (``dpl_citations`` for a DPL row), once per distinct cell."""
+    return dpl_citations(notice) if dpl else fr_citations([notice])
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -539,7 +539,7 @@ def _version_of(
         window["end"] = end
     version: dict[str, Any] = {
         "window": _window(start, end),
-        "citations": _citations(notice),
+        "citations": _citations(notice, code == "DPL"),
         "note": (
             "listing date not stated in the source"
             if "start" not in window

@@ -68,7 +68,13 @@ from tradecontrol.listings import (
     RequirementScope,
 )
 from tradecontrol.lists._core import Problem, Published, Record
-from tradecontrol.lists._text import CONTROLS_REMOVED, clean, controls_removed, unique_keys
+from tradecontrol.lists._text import (
+    CONTROLS_REMOVED,
+    clean,
+    controls_removed,
+    fr_citation_parts,
+    unique_keys,
+)
 
 NAME = "csl-json"
 
@@ -336,6 +342,25 @@ def fr_citations(texts: list[str]) -> tuple[str, ...]:
             for piece in pieces:
                 if piece and piece[: v.MAX_TEXT] not in out:
                     out.append(piece[: v.MAX_TEXT])
+    return tuple(out)
+
+
+def dpl_citations(text: str) -> tuple[str, ...]:
+    """The citations of a Denied Persons List entry, split as the DPL file's loader splits them.
+
+    BIS writes ``81 F.R. 45276``, ``81 F.R.45276`` or ``83F.R. 28801``: each notice is one
+    citation whatever the spacing, its head written ``81 FR 45276`` (see
+    ``_text.fr_citation_parts``); without duplicates, each cut to the text limit.
+
+    Example:
+        >>> dpl_citations("82 F.R. 61745 12/29/2017,  83F.R. 28801 6/21/2018")
+        ('82 FR 61745 12/29/2017', '83 FR 28801 6/21/2018')
+    """
+    out: list[str] = []
+    for part in fr_citation_parts(clean(text)):
+        piece = part[: v.MAX_TEXT]
+        if piece and piece not in out:
+            out.append(piece)
     return tuple(out)
 
 
@@ -746,7 +771,9 @@ def _version(
         license_requirement=requirement,
         review_policy=policy,
         review_policy_text=policy_text,
-        citations=fr_citations([notice] if notice else []),
+        citations=(dpl_citations(notice) if list_code == "DPL" else fr_citations([notice]))
+        if notice
+        else (),
         note=NO_DATE_NOTE
         if start is None
         else (START_NOTE if list_code in PUBLICATION_DATED else None),
