@@ -35,7 +35,9 @@ Quirks:
   MEU and UVL, not the effective date; the version note says so. Other lists give the
   date of the order or determination.
 * ``federal_register_notice`` may hold several citations (``84 FR 22961, 84 FR 43495``);
-  they become separate citations, cleaned of non-breaking and trailing spaces.
+  they become separate citations, cleaned of non-breaking and trailing spaces. A
+  Denied Persons List row's notices are split as the DPL file's (``dpl_citations``:
+  one per ``F.R.`` head whatever the spacing, written ``81 FR 45276``).
 * ``license_requirement`` naming "all items subject to the EAR" becomes that scope (a text
   that narrows it with exceptions keeps the conservative scope and raises a non-fatal
   problem); ``license_policy`` becomes the review policy, the most restrictive one when the
