@@ -280,6 +280,13 @@ CONTROL_CASES: list[tuple[str, Files, list[tuple[int, str]], Callable[[Any], obj
         ("ACME TRADING", ("A B",)),
     ),
     (
+        "csl-json-nul-in-url",
+        _csl_json_with(source_list_url="https://example.org/\u0000uvl"),
+        [(1, "[0].source_list_url")],
+        lambda x: x.source_url,
+        "https://example.org/uvl",
+    ),
+    (
         "ftm-esc-in-notes",
         _ftm_with(notes=["Minsk\u001b zone"]),
         [(1, "properties.notes")],

@@ -76,6 +76,7 @@ from tradecontrol.lists._text import (
     controls_removed,
     fr_citation_parts,
     unique_keys,
+    without_controls,
 )
 
 NAME = "csl-json"
@@ -400,6 +401,16 @@ def _string(item: dict[str, Any], key: str, where: _Where) -> str | None:
     return out or None
 
 
+def _url(item: dict[str, Any], key: str, where: _Where) -> str | None:
+    """:func:`_string` of a URL, whose removed characters are dropped (not made spaces)."""
+    value = item.get(key)
+    if isinstance(value, str) and controls_removed(value):
+        _controls(where, key)
+        value = without_controls(value)
+        return _string({key: value}, key, where)
+    return _string(item, key, where)
+
+
 def _controls(where: _Where, key: str) -> None:
     """Record that ``clean`` removed characters from a field (once per record and field)."""
     field = f"{where.field}.{key}" if where.field else key
@@ -556,9 +567,7 @@ def _listing(item: dict[str, Any], where: _Where, shared: set[str]) -> Listing:
     )
     version = _version(item, list_code, where, remarks)
     programs = _fit_texts(_strings(item, "programs", where), "programs", where)
-    source_url = _string(item, "source_list_url", where) or _string(
-        item, "source_information_url", where
-    )
+    source_url = _url(item, "source_list_url", where) or _url(item, "source_information_url", where)
     return Listing(
         id=listing_id,
         list_code=list_code,
