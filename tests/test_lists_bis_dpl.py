@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +141,7 @@ SPOT: list[tuple[str, dict[str, Any]]] = [
             "address": ("3037 S. 69TH DRIVE", "PHONEIX", "AZ", "85043", None),
             "start": datetime.date(2017, 10, 16),
             "end": datetime.date(2020, 10, 13),
-            "citations": ("82 F.R. 48792 10/20/2017",),
+            "citations": ("82 FR 48792 10/20/2017",),
             "remarks": "Standard order: Y; Last update: 2017-10-23; Action: FR NOTICE ADDED",
         },
     ),
@@ -159,7 +160,7 @@ SPOT: list[tuple[str, dict[str, Any]]] = [
             "name": "I. ASH",
             "start": datetime.date(2003, 6, 19),
             "end": datetime.date(2056, 6, 29),
-            "citations": ("68 F.R. 38290 6/27/03", "71 F.R. 38843 7/10/06", "72 F.R. 4236 1/30/07"),
+            "citations": ("68 FR 38290 6/27/03", "71 FR 38843 7/10/06", "72 FR 4236 1/30/07"),
             "remarks": "Standard order: Y; Last update: 2007-01-31; "
             "Action: FEDERAL REGISTER NOTICE UPDATED",
         },
@@ -188,7 +189,7 @@ SPOT: list[tuple[str, dict[str, Any]]] = [
             "address": ("185 SEPTEMBER STREET", "TRIPOLI", None, None, "LY"),
             "start": datetime.date(1981, 9, 1),
             "end": None,
-            "citations": ("46 F.R. 44803 9/8/81",),
+            "citations": ("46 FR 44803 9/8/81",),
         },
     ),
 ]
@@ -241,7 +242,7 @@ def test_real_ita_rows(ita: lists.ListSnapshot) -> None:
     assert first.versions[0].citations == ()
     assert first.remarks == "Standard order: Y; Last update: 5/1/2001"
     adt = {x.entity.name: x for x in ita.listings}["ADT ANALOG AND DIGITAL TECHNIK"]
-    assert adt.versions[0].citations == ("46 F.R. 46154 9/17/81", "46 F.R. 19290 3/30/81")
+    assert adt.versions[0].citations == ("46 FR 46154 9/17/81", "46 FR 19290 3/30/81")
     assert adt.versions[0].window.end is None
 
 
@@ -272,7 +273,7 @@ def test_fixture() -> None:
     assert snap.problems[1].reason == "empty row"
     assert snap.problems[4].record_id == no_date.id
     assert first.entity.name == "JOHN EXAMPLE"
-    assert first.versions[0].citations == ("82 F.R. 48792 10/20/2017", "83F.R. 100 1/2/2018")
+    assert first.versions[0].citations == ("82 FR 48792 10/20/2017", "83 FR 100 1/2/2018")
     assert first.id == dpl_id(
         "JOHN EXAMPLE", "1 MAIN ST.", "SPRINGFIELD", "IL", "US", "62701", "2017-10-16"
     )
@@ -320,21 +321,78 @@ def test_header_without_name_column() -> None:
         load_bytes(data, "dpl.txt", bis_dpl.NAME)
 
 
-def test_citation_splitting() -> None:
-    assert bis_dpl.citations(
-        "80 F.R. 30435 5/28/15, 82 F.R. 2312 1/9/2017, F.R. 30823 7/3/2017,  84 F.R. 27233 "
-    ) == ["80 F.R. 30435 5/28/15", "82 F.R. 2312 1/9/2017", "F.R. 30823 7/3/2017", "84 F.R. 27233"]
-    assert bis_dpl.citations("82 F.R. 61745 12/29/2017; 83F.R. 28801 6/21/2018") == [
-        "82 F.R. 61745 12/29/2017",
-        "83F.R. 28801 6/21/2018",
-    ]
-    assert bis_dpl.citations("46 F.R. 46154 9/17/81 and 46 F.R. 19290 3/30/81") == [
-        "46 F.R. 46154 9/17/81",
-        "46 F.R. 19290 3/30/81",
-    ]
-    assert bis_dpl.citations("81.F.R. 22576 4/18/2016") == ["81.F.R. 22576 4/18/2016"]
-    assert bis_dpl.citations("see order\xa0 ") == ["see order"]
-    assert bis_dpl.citations("") == []
+CITATIONS: list[tuple[str, list[str]]] = [
+    (
+        "80 F.R. 30435 5/28/15, 82 F.R. 2312 1/9/2017, F.R. 30823 7/3/2017,  84 F.R. 27233 ",
+        ["80 FR 30435 5/28/15", "82 FR 2312 1/9/2017", "FR 30823 7/3/2017", "84 FR 27233"],
+    ),
+    (
+        "82 F.R. 61745 12/29/2017; 83F.R. 28801 6/21/2018",
+        ["82 FR 61745 12/29/2017", "83 FR 28801 6/21/2018"],
+    ),
+    (
+        "46 F.R. 46154 9/17/81 and 46 F.R. 19290 3/30/81",
+        ["46 FR 46154 9/17/81", "46 FR 19290 3/30/81"],
+    ),
+    ("81.F.R. 22576 4/18/2016", ["81 FR 22576 4/18/2016"]),
+    # QA: no space after "F.R." (the cell stayed one comma-joined citation)
+    (
+        "80 F.R. 30435 5/28/15, 81 F.R.45276 7/13/2016, 82 F.R. 2312 1/9/2017",
+        ["80 FR 30435 5/28/15", "81 FR 45276 7/13/2016", "82 FR 2312 1/9/2017"],
+    ),
+    ("80 F.R.44930 7/28/15", ["80 FR 44930 7/28/15"]),
+    ("81 F.R45276, 82 F. R. 2312", ["81 FR 45276", "82 FR 2312"]),
+    ("80 F.R. 30435, 81 FR45276 7/13/2016", ["80 FR 30435", "81 FR 45276 7/13/2016"]),
+    ("81F.R.45276,82 F.R 1", ["81 FR 45276", "82 FR 1"]),
+    ("81 FR. 45276; 82 Fed. Reg. 5 1/2/2017", ["81 FR 45276", "82 FR 5 1/2/2017"]),
+    ("81 fr 45276", ["81 FR 45276"]),
+    ("82 F.R. 16788, 16789 4/6/2017", ["82 FR 16788, 16789 4/6/2017"]),  # pages of one notice
+    ("order of 5/1/2001 and 66 F.R. 1 1/1/01", ["order of 5/1/2001 and 66 FR 1 1/1/01"]),
+    ("FRANCE 12", ["FRANCE 12"]),  # no citation head: kept as written
+    (  # a head without a page: kept as written
+        "66 F.R. 47630 9/13/01, NEW F.R. NOTICE TO BE PUBLISHED SOON",
+        ["66 FR 47630 9/13/01, NEW", "F.R. NOTICE TO BE PUBLISHED SOON"],
+    ),
+    ("see order\xa0 ", ["see order"]),
+    (", ;", []),
+    ("", []),
+]
+
+
+@pytest.mark.parametrize(("cell", "want"), CITATIONS, ids=[c for c, _ in CITATIONS])
+def test_citation_splitting(cell: str, want: list[str]) -> None:
+    assert bis_dpl.citations(cell) == want
+    spaced = bis_dpl.citations(re.sub(r"(F\.R\.)\s*", r"\1 ", cell))  # the same, spaced
+    assert spaced == want
+
+
+_HEAD = re.compile(r"(?<![A-Za-z0-9])F\.?\s?R(?![A-Za-z])", re.IGNORECASE)
+
+
+@needs_shared
+@pytest.mark.parametrize("rel", [WATCHMAN, ITA])
+def test_real_citations_split_and_normalised(rel: str) -> None:
+    """Every citation of every real DPL row is one notice, its head ``<volume> FR <page>``."""
+    snap = lists.load(DATA / rel)
+    for listing in snap.listings:
+        for citation in listing.versions[0].citations:
+            if "NOTICE TO BE PUBLISHED" in citation:  # no page: kept as written
+                assert citation == "F.R. NOTICE TO BE PUBLISHED SOON"
+                continue
+            assert re.match(r"^(?:[0-9]{1,3} )?FR [0-9]", citation), (listing.entity.name, citation)
+            assert len(_HEAD.findall(citation)) == 1, (listing.entity.name, citation)
+
+
+@needs_shared
+def test_real_al_naser_rows_split_alike(watchman: lists.ListSnapshot) -> None:
+    rows = [x for x in watchman.listings if "NASER" in x.entity.name]
+    assert len(rows) == 16
+    for listing in rows:
+        citations = listing.versions[0].citations
+        assert "84 FR 27233 6/12/2019" in citations
+        assert all("," not in c and "F.R" not in c for c in citations)
+    wings = [x.versions[0].citations for x in rows if "WINGS" in x.entity.name]
+    assert all(c[1] == "83 FR 28801 6/21/2018" for c in wings)  # "83F.R. 28801" in two rows
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

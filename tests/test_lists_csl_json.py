@@ -174,12 +174,12 @@ def test_real_other_lists() -> None:
     assert dpl[0].entity.addresses[0].region == "FL"
     assert dpl[0].versions[0].window.start == datetime.date(1995, 6, 5)
     assert dpl[0].versions[0].window.end == datetime.date(2005, 6, 5)
-    assert dpl[0].versions[0].citations == ("60 F.R. 31140",)
+    assert dpl[0].versions[0].citations == ("60 FR 31140",)
     assert dpl[0].versions[0].note is None  # the order's date, not a publication date
     assert dpl[0].remarks == "Standard order: Y"
     two = [x for x in dpl if len(x.versions[0].citations) == 2]
     assert [x.versions[0].citations for x in two] == [
-        ("46 F.R. 46154 9/17/81", "46 F.R. 19290 3/30/81")
+        ("46 FR 46154 9/17/81", "46 FR 19290 3/30/81")
     ]
 
     isn = lists.load(CSL / "isn" / "expected_results.json").listings

@@ -32,6 +32,7 @@ from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.jurisdictions import country_code, is_known_code
 from tradecontrol.listings import Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Published
+from tradecontrol.lists._text import CONTROLS_REMOVED
 from tradecontrol.lists._xmlzip import Stray, StrayWatch
 
 NO_DATE_NOTE = "listing date not stated in the source"
@@ -190,7 +191,10 @@ class Draft:
             return None
         if _CONTROL.search(out):
             out = squash(_CONTROL.sub("", out))
-            self.problem(field, "control characters or invalid code points removed")
+            if not any(  # one problem per field (a cell read as several texts, say)
+                p.field == field and p.reason == CONTROLS_REMOVED for p in self.problems
+            ):
+                self.problem(field, CONTROLS_REMOVED)
             if not out:
                 return None
         if len(out) > limit:

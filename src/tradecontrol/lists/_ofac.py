@@ -61,6 +61,7 @@ from tradecontrol.jurisdictions import country_code, is_known_code
 from tradecontrol.listings import Listing, ListingVersion
 from tradecontrol.lists import _trusted
 from tradecontrol.lists._core import Problem
+from tradecontrol.lists._text import CONTROLS_REMOVED, controls_removed
 from tradecontrol.lists._text import clean as _clean
 
 __all__ = [
@@ -1119,3 +1120,33 @@ def _version(
 ) -> ListingVersion:
     """The version terms (cached: equal terms share one frozen object; errors are not cached)."""
     return ListingVersion(window=Window(start=start), citations=citations, note=note)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def warn_controls(draft: Draft, element: Any) -> None:
+    """A non-fatal problem per sub-element whose text ``clean`` cuts characters from.
+
+    For the XML loaders: an element's text holding characters ``_text.clean`` removes (C1
+    bytes Windows-1252 leaves undefined, written ``&#x81;``; XML 1.0 allows no C0 control
+    character) gives one problem whose field is the element's path below ``element``
+    (``akaList/aka/lastName``), once per path. One search of the element's whole text
+    settles the usual record.
+    """
+    if not controls_removed("".join(element.itertext())):
+        return
+    seen: set[str] = set()
+
+    def walk(node: Any, path: str) -> None:
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue  # (comments, processing instructions)
+            where = f"{path}/{_local(child.tag)}" if path else _local(child.tag)
+            if child.text and controls_removed(child.text) and where not in seen:
+                seen.add(where)
+                draft.warn(where, CONTROLS_REMOVED)
+            walk(child, where)
+
+    walk(element, "")

@@ -11,7 +11,17 @@ from typing import IO, Any
 from tradecontrol._json import parse_json
 from tradecontrol.errors import InvalidInputError
 
-__all__ = ["MAX_LINE_BYTES", "OVERLONG", "bounded_lines", "clean", "partial_date"]
+__all__ = [
+    "CONTROLS_REMOVED",
+    "MAX_LINE_BYTES",
+    "OVERLONG",
+    "bounded_lines",
+    "clean",
+    "controls_removed",
+    "fr_citation_parts",
+    "partial_date",
+    "without_controls",
+]
 
 _MONTHS = {
     m: i
@@ -59,6 +69,87 @@ def clean(text: str | None) -> str:
         else:
             out.append(ch)
     return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+CONTROLS_REMOVED = "control characters or invalid code points removed"
+"""The reason of the non-fatal problem a loader records for a field :func:`clean` removed
+characters from (the wording of the UN, EU, UK and Denied Persons List loaders)."""
+
+_REMOVED = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f\x81\x8d\x8f\x90\x9d\ud800-\udfff]"
+)  # what clean() turns into a space though it is no white space: the Cc characters that
+# are not white space (tab, line breaks, \x1c-\x1f and \x85 are), minus the C1 characters
+# it repairs as Windows-1252 bytes, and the surrogates (Cs)
+
+
+def controls_removed(text: str) -> bool:
+    r"""Whether :func:`clean` removes characters from ``text`` (NUL, BEL, ESC, DEL...).
+
+    White space (tab, line breaks) is not removed but squashed, and C1 characters that
+    are Windows-1252 bytes are repaired (``\x92`` is ``’``): neither counts. A loader
+    records a :data:`CONTROLS_REMOVED` problem for a field where this is true.
+
+    Example:
+        >>> controls_removed("CUB\x00A"), controls_removed("CUB\tA"), controls_removed("Xi\x92an")
+        (True, False, False)
+    """
+    return _REMOVED.search(text) is not None
+
+
+def without_controls(text: str) -> str:
+    r"""``text`` without the characters :func:`controls_removed` looks for, stripped.
+
+    For values where a space would be wrong (a URL): ``clean`` puts a space instead.
+
+    Example:
+        >>> without_controls(" http://bit.ly/1Qi\x005heF ")
+        'http://bit.ly/1Qi5heF'
+    """
+    return _REMOVED.sub("", text).strip()
+
+
+_FR_HEAD = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?P<volume>[0-9]{1,3})\s*\.?\s*)?"
+    r"(?:F\.?\s?R(?![A-Za-z])|Fed\.?\s?Reg(?![A-Za-z]))\.?\s*",
+    re.IGNORECASE,
+)
+"""Where a Federal Register citation starts: ``81 F.R. 45276``, ``81 F.R.45276``,
+``83F.R. 28801``, ``81.F.R. 22576``, ``81 FR45276``, ``81 Fed. Reg. 45276``, ``F.R. 30823``."""
+_FR_EDGES = " ,;"
+
+
+def fr_citation_parts(text: str) -> list[str]:
+    r"""The Federal Register citations of a Denied Persons List citation text.
+
+    ``text`` is already cleaned (single spaces). It is split at each citation head
+    (:data:`_FR_HEAD`: ``<volume> F.R.`` whatever the spacing and dots, ``FR``, ``Fed.
+    Reg.``), and a head followed by a page is written in the Federal Register's own form,
+    ``<volume> FR <page>``; the rest of each part (dates, further pages of the notice) is
+    kept as written, without separators or a trailing "and" at its ends. Text before the
+    first head stays with the first citation; a head without a page (``F.R. NOTICE TO BE
+    PUBLISHED SOON``) and a text without a head are kept as written.
+
+    Example:
+        >>> fr_citation_parts("80 F.R. 30435 5/28/15, 81 F.R.45276 7/13/2016 and 83F.R. 1")
+        ['80 FR 30435 5/28/15', '81 FR 45276 7/13/2016', '83 FR 1']
+    """
+    found = list(_FR_HEAD.finditer(text))
+    if not found:
+        whole = text.strip(_FR_EDGES)
+        return [whole] if whole else []
+    prefix = text[: found[0].start()].strip(_FR_EDGES)  # text before the first citation
+    bounds = [m.start() for m in found[1:]] + [len(text)]
+    out = []
+    for head, end in zip(found, bounds, strict=True):
+        rest = re.sub(r"\s+and$", "", text[head.end() : end].strip(_FR_EDGES)).strip(_FR_EDGES)
+        if rest[:1].isdigit():  # "<volume> FR <page>": the Federal Register's form
+            part = " ".join(filter(None, [prefix, head.group("volume"), "FR", rest]))
+        else:  # no page ("F.R. NOTICE TO BE PUBLISHED"): kept as written
+            written = text[head.start() : end].strip(_FR_EDGES)
+            part = " ".join(filter(None, [prefix, re.sub(r"\s+and$", "", written)]))
+        prefix = ""  # (kept with the first citation only)
+        out.append(part)
+    return out
 
 
 def partial_date(text: str) -> str | None:

@@ -19,8 +19,11 @@ Mapping and quirks:
 * ``Country`` is usually an ISO code (``PRC`` and US state codes occur); unknown values
   are non-fatal problems kept in the remarks.
 * ``FR_Citation`` often lists several notices (``68 F.R. 38290 6/27/03 71 F.R. 38843
-  7/10/06``); it is split at each new ``<volume> F.R.`` and each part cleaned of
-  non-breaking, doubled and trailing spaces and separators, otherwise kept as written.
+  7/10/06``); it is split at each new ``<volume> F.R.`` whatever the spacing and dots
+  (``81 F.R.45276``, ``83F.R. 28801``, ``81 FR45276``, ``81 Fed. Reg. 45276``), each part
+  cleaned of non-breaking, doubled and trailing spaces and separators, and its head
+  written in the Federal Register's own citation form (``81 FR 45276``); the rest of the
+  part (dates, further pages) is kept as written.
 * Rows whose cells are all empty are fatal problems; lines that are not UTF-8 are read as
   Windows-1252 with a non-fatal problem. Rows are numbered by their first line in the
   file (the header is line 1).
@@ -31,7 +34,6 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
-import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +49,7 @@ from tradecontrol.lists._intl_common import (
     slash_date,
     squash,
 )
-from tradecontrol.lists._text import bounded_lines
+from tradecontrol.lists._text import bounded_lines, fr_citation_parts
 
 NAME = "bis-dpl-txt"
 
@@ -67,9 +69,6 @@ COLUMNS = (
     "action",
     "fr_citation",
 )
-
-_CITATION_START = re.compile(r"(?:[0-9]{1,3}\s*\.?\s*)?F\.?\s?R\b\.?", re.IGNORECASE)
-_EDGES = " ,;"
 
 
 def _header(line: bytes) -> list[str]:
@@ -263,25 +262,17 @@ def _date(draft: Draft, field: str, raw: str) -> datetime.date | None:
 def citations(text: str) -> list[str]:
     r"""Split an ``FR_Citation`` cell into its Federal Register citations, cleaned.
 
+    A citation starts at each ``<volume> F.R.`` (with or without spaces and dots, or
+    ``FR``, ``Fed. Reg.``); its head is written ``<volume> FR <page>`` and the rest kept
+    as written (see ``_text.fr_citation_parts``, which the CSL loaders use for their DPL
+    rows too).
+
     Example:
         >>> citations("68 F.R. 38290 6/27/03 71 F.R. 38843 7/10/06\u00a0 ")
-        ['68 F.R. 38290 6/27/03', '71 F.R. 38843 7/10/06']
+        ['68 FR 38290 6/27/03', '71 FR 38843 7/10/06']
+        >>> citations("80 F.R. 30435 5/28/15, 81 F.R.45276 7/13/2016; 83F.R. 28801")
+        ['80 FR 30435 5/28/15', '81 FR 45276 7/13/2016', '83 FR 28801']
         >>> citations("82 F.R. 16788, 16789 4/6/2017")
-        ['82 F.R. 16788, 16789 4/6/2017']
+        ['82 FR 16788, 16789 4/6/2017']
     """
-    clean = squash(text)
-    if not clean:
-        return []
-    starts = [m.start() for m in _CITATION_START.finditer(clean)]
-    if not starts:
-        return [clean.strip(_EDGES)]
-    if starts[0] != 0 and clean[: starts[0]].strip(_EDGES):
-        starts[0] = 0
-    bounds = [*starts, len(clean)]
-    out = []
-    for a, b in itertools.pairwise(bounds):
-        part = clean[a:b].strip(_EDGES)
-        part = re.sub(r"\s+and$", "", part).strip(_EDGES)
-        if part:
-            out.append(part)
-    return out
+    return fr_citation_parts(squash(text))

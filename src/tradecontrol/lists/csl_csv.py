@@ -10,7 +10,9 @@ Quirks handled: ``start_date`` is the Federal Register *publication* date, not t
 effective date (the version note says so); ``entity_number`` is empty for BIS lists; Federal
 Register citations carry non-breaking and trailing spaces; some files repeat the header
 line (ignored, reported as a non-fatal problem) or end in a truncated row (a problem);
-mojibake inherited from the source (``Co”peratief``) is kept as written. Multi-valued cells
+mojibake inherited from the source (``Co”peratief``) is kept as written; a cell holding
+characters that cleaning removes (NUL, BEL...) gives a non-fatal problem naming its
+column (the character is dropped from a URL, a space elsewhere). Multi-valued cells
 are ``;``-separated. A row whose ``_id`` repeats an earlier row's gets the id suffix
 ``~2``, ``~3``... (the 2022 file lists one CAP entry twice). ``ids`` cells read
 ``[country, ][dates, ]value, type``; every one becomes an identifier whose scheme is
@@ -41,9 +43,17 @@ from tradecontrol.jurisdictions import Jurisdiction, is_known_code, jurisdiction
 from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists import _trusted
 from tradecontrol.lists._core import Problem, Record
-from tradecontrol.lists._text import MAX_LINE_BYTES, OVERLONG, bounded_lines, partial_date
+from tradecontrol.lists._text import (
+    CONTROLS_REMOVED,
+    MAX_LINE_BYTES,
+    OVERLONG,
+    bounded_lines,
+    controls_removed,
+    partial_date,
+    without_controls,
+)
 from tradecontrol.lists._text import clean as _clean
-from tradecontrol.lists.csl_json import csl_source, fr_citations, review_policy
+from tradecontrol.lists.csl_json import csl_source, dpl_citations, fr_citations, review_policy
 
 NAME = "csl-csv"
 
@@ -512,9 +522,9 @@ def _window(start: str, end: str) -> Window:
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
-def _citations(notice: str) -> tuple[str, ...]:
-    """``fr_citations([notice])``, once per distinct ``federal_register_notice`` cell."""
-    return fr_citations([notice])
+def _citations(notice: str, dpl: bool = False) -> tuple[str, ...]:
+    """``fr_citations([notice])`` (``dpl_citations`` for a DPL row), once per distinct cell."""
+    return dpl_citations(notice) if dpl else fr_citations([notice])
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -529,7 +539,7 @@ def _version_of(
         window["end"] = end
     version: dict[str, Any] = {
         "window": _window(start, end),
-        "citations": _citations(notice),
+        "citations": _citations(notice, code == "DPL"),
         "note": (
             "listing date not stated in the source"
             if "start" not in window
@@ -629,6 +639,8 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
     if text:
         listing["remarks"] = text
     url = row["source_list_url"].strip() or row["source_information_url"].strip()
+    if controls_removed(url):  # (a problem for the column already: see _general)
+        url = without_controls(url)
     if url:
         listing["source_url"] = url
     return listing, problems
@@ -742,6 +754,8 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
         # printable ASCII: no control character (what isprintable finds in ASCII text),
         # looked for in the bytes at C speed (str.isprintable reads a table per character)
         plain = joined.isascii() and len(joined.encode().translate(None, _CONTROLS)) == size
+        if not plain and controls_removed(joined):
+            return None  # characters clean() removes: the general path records a problem
         mapped = _known_source(cells[i_source])
         if mapped is None:
             return None
@@ -968,8 +982,24 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
 def _general(
     header: list[str], cells: list[str], number: int, source: str, seen: dict[str, int]
 ) -> list[Record]:
-    """The records of one row by the general path: its problems and listing, or a problem."""
+    """The records of one row by the general path: its problems and listing, or a problem.
+
+    A cell holding characters ``_text.clean`` removes (NUL, BEL...) gets a non-fatal
+    problem naming its column, before the row's other records.
+    """
     row = dict(zip(header, cells, strict=True))
+    controls = [
+        Problem(
+            source=source,
+            record=number,
+            field=column,
+            reason=CONTROLS_REMOVED,
+            record_id=row.get("_id") or None,
+            fatal=False,
+        )
+        for column, cell in row.items()
+        if controls_removed(cell)
+    ]
     try:
         data, problems = _listing(row, number, source)
         occurrence = seen.get(data["id"], 0) + 1
@@ -982,15 +1012,16 @@ def _general(
         listing = _build(data)
     except TradeControlError as exc:
         return [
+            *controls,
             Problem(
                 source=source,
                 record=number,
                 field=exc.path,
                 reason=exc.message,
                 record_id=row.get("_id") or None,
-            )
+            ),
         ]
-    return [*problems, listing]
+    return [*controls, *problems, listing]
 
 
 _PER_FILE_CACHES = (_addresses_of, _births_of, _nationalities, _version_of, _window)

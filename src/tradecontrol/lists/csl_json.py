@@ -35,7 +35,9 @@ Quirks:
   MEU and UVL, not the effective date; the version note says so. Other lists give the
   date of the order or determination.
 * ``federal_register_notice`` may hold several citations (``84 FR 22961, 84 FR 43495``);
-  they become separate citations, cleaned of non-breaking and trailing spaces.
+  they become separate citations, cleaned of non-breaking and trailing spaces. A
+  Denied Persons List row's notices are split as the DPL file's (``dpl_citations``:
+  one per ``F.R.`` head whatever the spacing, written ``81 FR 45276``).
 * ``license_requirement`` naming "all items subject to the EAR" becomes that scope (a text
   that narrows it with exceptions keeps the conservative scope and raises a non-fatal
   problem); ``license_policy`` becomes the review policy, the most restrictive one when the
@@ -68,7 +70,14 @@ from tradecontrol.listings import (
     RequirementScope,
 )
 from tradecontrol.lists._core import Problem, Published, Record
-from tradecontrol.lists._text import clean, unique_keys
+from tradecontrol.lists._text import (
+    CONTROLS_REMOVED,
+    clean,
+    controls_removed,
+    fr_citation_parts,
+    unique_keys,
+    without_controls,
+)
 
 NAME = "csl-json"
 
@@ -339,6 +348,25 @@ def fr_citations(texts: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def dpl_citations(text: str) -> tuple[str, ...]:
+    """The citations of a Denied Persons List entry, split as the DPL file's loader splits them.
+
+    BIS writes ``81 F.R. 45276``, ``81 F.R.45276`` or ``83F.R. 28801``: each notice is one
+    citation whatever the spacing, its head written ``81 FR 45276`` (see
+    ``_text.fr_citation_parts``); without duplicates, each cut to the text limit.
+
+    Example:
+        >>> dpl_citations("82 F.R. 61745 12/29/2017,  83F.R. 28801 6/21/2018")
+        ('82 FR 61745 12/29/2017', '83 FR 28801 6/21/2018')
+    """
+    out: list[str] = []
+    for part in fr_citation_parts(clean(text)):
+        piece = part[: v.MAX_TEXT]
+        if piece and piece not in out:
+            out.append(piece)
+    return tuple(out)
+
+
 def _record_id(item: dict[str, Any]) -> str | None:
     number = item.get("entity_number")
     if isinstance(number, int) and not isinstance(number, bool):
@@ -364,11 +392,33 @@ def _string(item: dict[str, Any], key: str, where: _Where) -> str | None:
     if not isinstance(value, str):
         where.problem(key, f"expected a string, got {type(value).__name__}; left out")
         return None
+    if controls_removed(value):
+        _controls(where, key)
     out = clean(value)
     if len(out) > v.MAX_TEXT:
         where.problem(key, f"{len(out)} characters, cut to {v.MAX_TEXT}")
         out = out[: v.MAX_TEXT]
     return out or None
+
+
+def _url(item: dict[str, Any], key: str, where: _Where) -> str | None:
+    """:func:`_string` of a URL, whose removed characters are dropped (not made spaces)."""
+    value = item.get(key)
+    if isinstance(value, str) and controls_removed(value):
+        _controls(where, key)
+        value = without_controls(value)
+        return _string({key: value}, key, where)
+    return _string(item, key, where)
+
+
+def _controls(where: _Where, key: str) -> None:
+    """Record that ``clean`` removed characters from a field (once per record and field)."""
+    field = f"{where.field}.{key}" if where.field else key
+    if not any(
+        p.record == where.record and p.field == field and p.reason == CONTROLS_REMOVED
+        for p in where.problems
+    ):
+        where.problem(key, CONTROLS_REMOVED)
 
 
 def _strings(item: dict[str, Any], key: str, where: _Where) -> list[str]:
@@ -389,6 +439,8 @@ def _strings(item: dict[str, Any], key: str, where: _Where) -> list[str]:
         if not isinstance(x, str):
             where.problem(f"{key}[{i}]", f"expected a string, got {type(x).__name__}; left out")
             continue
+        if controls_removed(x):
+            _controls(where, f"{key}[{i}]")
         text = clean(x)
         if text and text not in out:
             out.append(text)
@@ -515,9 +567,7 @@ def _listing(item: dict[str, Any], where: _Where, shared: set[str]) -> Listing:
     )
     version = _version(item, list_code, where, remarks)
     programs = _fit_texts(_strings(item, "programs", where), "programs", where)
-    source_url = _string(item, "source_list_url", where) or _string(
-        item, "source_information_url", where
-    )
+    source_url = _url(item, "source_list_url", where) or _url(item, "source_information_url", where)
     return Listing(
         id=listing_id,
         list_code=list_code,
@@ -732,7 +782,9 @@ def _version(
         license_requirement=requirement,
         review_policy=policy,
         review_policy_text=policy_text,
-        citations=fr_citations([notice] if notice else []),
+        citations=(dpl_citations(notice) if list_code == "DPL" else fr_citations([notice]))
+        if notice
+        else (),
         note=NO_DATE_NOTE
         if start is None
         else (START_NOTE if list_code in PUBLICATION_DATED else None),

@@ -290,6 +290,7 @@ def _party(
     draft = _ofac.Draft(
         source=source, record=number, uid=uid, sdn=True, list_code="SDN", kind=kind or "unknown"
     )
+    _ofac.warn_controls(draft, elem)
     if kind is None:
         draft.warn("Profile.PartySubTypeID", f"party subtype {sub!r} is not defined; kind unknown")
     person = draft.kind == "person"

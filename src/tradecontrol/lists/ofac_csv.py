@@ -30,7 +30,10 @@ the legacy CSV keeps only there), dates of birth, nationality and citizenship, p
 other identity documents, IMO numbers and other identifiers. Title and vessel columns are
 kept in the remarks; the call sign becomes a ``call_sign`` identifier. Whether the file is
 the SDN List or the non-SDN list, and the non-SDN list code, come from the programmes (see
-``tradecontrol.lists._ofac``). Lines are read as UTF-8, falling back to Windows-1252.
+``tradecontrol.lists._ofac``). Lines are read as UTF-8, falling back to Windows-1252; a
+UTF-8 byte-order mark before the first line of any of the files is skipped. A cell holding
+characters that cleaning removes (NUL, BEL...) gives a non-fatal problem naming it
+(``Program``, or ``alt.csv:7:alt_name`` for a companion row).
 """
 
 from __future__ import annotations
@@ -50,8 +53,8 @@ from tradecontrol.jurisdictions import Jurisdiction
 from tradecontrol.listings import Listing, ListingVersion
 from tradecontrol.lists import _ofac, _trusted
 from tradecontrol.lists._core import Problem, Record
+from tradecontrol.lists._text import CONTROLS_REMOVED, controls_removed, line_blocks
 from tradecontrol.lists._text import clean as _clean
-from tradecontrol.lists._text import line_blocks
 
 NAME = "ofac-csv"
 
@@ -142,11 +145,16 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | str]]:
         yield from rows
 
 
-def _row_blocks(path: Path, width: int) -> Iterator[tuple[bool, list[tuple[int, list[str] | str]]]]:
+def _row_blocks(
+    path: Path, width: int, controls: set[int] | None = None
+) -> Iterator[tuple[bool, list[tuple[int, list[str] | str]]]]:
     """The rows of :func:`_rows` a block at a time: ``(clean, rows)``.
 
     ``clean`` is True when every row of the block is cells whose ``ent_num`` is 1 to 12
-    ASCII digits with nothing to strip (the usual block: its rows need no check).
+    ASCII digits with nothing to strip (the usual block: its rows need no check). A
+    UTF-8 byte-order mark before the first line is skipped. When ``controls`` is given,
+    the numbers of the lines holding characters ``_text.clean`` removes (NUL, BEL...) are
+    added to it (one search per block, a line's only when the block has one).
     """
     try:
         fh = path.open("rb")
@@ -155,7 +163,13 @@ def _row_blocks(path: Path, width: int) -> Iterator[tuple[bool, list[tuple[int, 
     cells_of = _LineCells()
     with fh:
         for first, texts in line_blocks(fh, _decode, MAX_LINE_BYTES):
+            if first == 1 and texts and texts[0] is not None:
+                texts[0] = _without_bom(texts[0])
             numbers, lines, overlong = _kept(first, texts)
+            if controls is not None and _has_controls("".join(lines)):
+                controls.update(
+                    n for n, line in zip(numbers, lines, strict=True) if controls_removed(line)
+                )
             if overlong:  # rare: every line alone, in file order
                 rows = [
                     (n, _checked(cells_of(line), width))
@@ -196,6 +210,26 @@ def _row_blocks(path: Path, width: int) -> Iterator[tuple[bool, list[tuple[int, 
                         out.append((numbers[index], _checked(cells_of(lines[index]), width)))
                 done = read
             yield False, out
+
+
+_C0 = bytes([*range(9), *range(14, 28), 127])
+"""The ASCII characters ``controls_removed`` finds (C0 controls but white space, and DEL)."""
+
+
+def _has_controls(text: str) -> bool:
+    """``controls_removed(text)``, for ASCII text by deleting bytes at C speed (twice as fast)."""
+    if text.isascii():  # (known without a scan)
+        return len(text.encode().translate(None, _C0)) != len(text)
+    return controls_removed(text)
+
+
+def _without_bom(text: str) -> str:
+    """The first line without a UTF-8 byte-order mark (also as Windows-1252 decodes it)."""
+    if text.startswith("\ufeff"):
+        return text[1:]
+    if text.startswith("\u00ef\u00bb\u00bf"):  # a first line that is not UTF-8 otherwise
+        return text[3:]
+    return text
 
 
 def _all_good(rows: list[list[str]], width: int) -> bool:
@@ -340,8 +374,13 @@ def _weak(cell: str) -> bool:
 
 
 def _companions(
-    path: Path, non_sdn: bool
+    path: Path, non_sdn: bool, controls: list[set[int]] | None = None
 ) -> tuple[list[tuple[Path, dict[str, list[tuple[int, list[str]]]]]], list[Problem]]:
+    """The companion files' rows by ``ent_num``, and their unreadable rows as problems.
+
+    When ``controls`` is given, one set per companion is appended to it: the numbers of
+    its lines that hold characters ``_text.clean`` removes (see :func:`_row_blocks`).
+    """
     name = path.name.lower()
     names = _COMPANIONS[non_sdn]
     if name == "sdn.csv":
@@ -353,8 +392,11 @@ def _companions(
     for companion, width in zip(names, _WIDTHS, strict=True):
         found = _find(path.parent, companion)
         rows: dict[str, list[tuple[int, list[str]]]] = collections.defaultdict(list)
+        lines: set[int] = set()
+        if controls is not None:
+            controls.append(lines)
         if found is not None and found.resolve() != path.resolve():
-            for clean, block in _row_blocks(found, width):
+            for clean, block in _row_blocks(found, width, lines):
                 if clean:  # cells with an ent_num that has nothing to strip
                     for row in block:
                         rows[row[1][0]].append(row)  # type: ignore[arg-type]
@@ -378,7 +420,8 @@ def read(path: Path) -> Iterator[Record]:
     source = str(path)
     primary: list[tuple[int, list[str] | str]] = []  # read once: the programmes decide the list
     counts: collections.Counter[str] = collections.Counter()  # programme cells repeat: each
-    for clean, block in _row_blocks(path, len(COLUMNS)):  # distinct one is judged once
+    marked: set[int] = set()  # lines holding characters clean() removes (NUL, BEL...)
+    for clean, block in _row_blocks(path, len(COLUMNS), marked):  # distinct one judged once
         primary += block
         if clean:  # every row has its cells
             counts.update(map(_PROGRAM, map(_CELLS, block)))
@@ -387,9 +430,12 @@ def read(path: Path) -> Iterator[Record]:
     non_sdn = _ofac.is_non_sdn_file(
         ((_ofac.split_programs(cell), count) for cell, count in counts.items()), path.name
     )
-    companions, problems = _companions(path, non_sdn)
-    (add_file, adds), (alt_file, alts), (_, comments) = companions
-    add_name, alt_name = add_file.name, alt_file.name
+    marks: list[set[int]] = []
+    companions, problems = _companions(path, non_sdn, marks)
+    (add_file, adds), (alt_file, alts), (notes_file, comments) = companions
+    names = (add_file.name, alt_file.name, notes_file.name)
+    joined_marks = tuple(zip((adds, alts, comments), marks, strict=True))
+    any_marks = bool(marked) or any(lines for _, lines in joined_marks)  # (rare)
     seen: set[str] = set()
     for number, cells in primary:
         if isinstance(cells, str):
@@ -408,15 +454,19 @@ def read(path: Path) -> Iterator[Record]:
         seen.add(uid)
         found_adds, found_alts = adds.get(uid, ()), alts.get(uid, ())
         found_comments = comments.get(uid, ()) if comments else ()
-        try:
-            listing = _fast(uid, cells, non_sdn, found_adds, found_alts, found_comments)
-        except TradeControlError:
-            listing = None  # the general path gives the problem
+        listing = None
+        if not any_marks or not _marked(uid, number, marked, joined_marks):
+            try:  # (a row with characters to remove goes to the general path, which says so)
+                listing = _fast(
+                    uid, cells, non_sdn, found_adds, found_alts, found_comments, checked=True
+                )
+            except TradeControlError:
+                listing = None  # the general path gives the problem
         if listing is not None:
             yield listing
         else:
             joined = (found_adds, found_alts, found_comments)
-            yield from _general(source, number, uid, cells, non_sdn, joined, (add_name, alt_name))
+            yield from _general(source, number, uid, cells, non_sdn, joined, names)
     for cache in _PER_FILE_CACHES:  # (see csl_csv._forget_cells)
         cache.cache_clear()
     yield from problems
@@ -437,6 +487,46 @@ def read(path: Path) -> Iterator[Record]:
 
 _Rows = Sequence[tuple[int, list[str]]]
 
+_COMPANION_COLUMNS = (
+    ("ent_num", "Add_num", "Address", "City/State/Province/Postal", "Country", "Add_remarks"),
+    ("ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks"),
+    ("ent_num", "Remarks"),
+)
+
+
+def _marked(
+    uid: str,
+    number: int,
+    marked: set[int],
+    companions: tuple[tuple[dict[str, list[tuple[int, list[str]]]], set[int]], ...],
+) -> bool:
+    """Whether the entry's primary line or one of its companion lines is in a marked set."""
+    if number in marked:
+        return True
+    for rows, lines in companions:
+        if lines and any(row in lines for row, _ in rows.get(uid, ())):
+            return True
+    return False
+
+
+def _control_fields(
+    cells: list[str], rows: tuple[_Rows, _Rows, _Rows], names: Sequence[str]
+) -> list[str]:
+    """The fields of an entry whose text ``_text.clean`` removes characters from.
+
+    A primary column is named as in :data:`COLUMNS` (``Program``), a companion cell as
+    ``<file>:<line>:<column>`` (``alt.csv:7:alt_name``); each field once, in file order.
+    """
+    out = [COLUMNS[i] for i, cell in enumerate(cells) if controls_removed(cell)]
+    for name, found, columns in zip(names, rows, _COMPANION_COLUMNS, strict=True):
+        for row, companion in found:
+            out.extend(
+                f"{name}:{row}:{columns[i]}"
+                for i, cell in enumerate(companion)
+                if controls_removed(cell)
+            )
+    return out
+
 
 def _general(
     source: str,
@@ -445,12 +535,29 @@ def _general(
     cells: list[str],
     non_sdn: bool,
     rows: tuple[_Rows, _Rows, _Rows],
-    names: tuple[str, str],
+    names: Sequence[str],
 ) -> list[Record]:
-    """The records of one entry by the general path (a ``Draft``): problems and listing."""
+    """The records of one entry by the general path (a ``Draft``): problems and listing.
+
+    ``names`` are the ``add.csv`` and ``alt.csv`` file names and, optionally, the
+    ``sdn_comments.csv`` one (by default the one of the list). A field whose text holds
+    characters ``_text.clean`` removes (NUL, BEL...) gets a non-fatal problem naming it.
+    """
     adds, alts, comments = rows
-    add_name, alt_name = names
+    add_name, alt_name = names[0], names[1]
+    notes_name = names[2] if len(names) > 2 else _COMPANIONS[non_sdn][2]
     draft = _draft(source, number, uid, cells, non_sdn)
+    controls = [
+        Problem(
+            source=source,
+            record=number,
+            field=field,
+            reason=CONTROLS_REMOVED,
+            record_id=uid,
+            fatal=False,
+        )
+        for field in _control_fields(cells, rows, (add_name, alt_name, notes_name))
+    ]
     for row, add in adds:
         plain = _plain_address(add[2], add[3], add[4])
         if plain is not None and len(draft.addresses) < _MAX_LIST:
@@ -482,8 +589,8 @@ def _general(
     try:
         listing = draft.build()
     except TradeControlError as exc:
-        return [draft.fatal(exc)]
-    return [*draft.problems, listing]
+        return [*controls, draft.fatal(exc)]
+    return [*controls, *draft.problems, listing]
 
 
 _VESSEL = ((6, "Vessel type"), (7, "Tonnage"), (8, "GRT"), (9, "Vessel flag"), (10, "Vessel owner"))
@@ -645,8 +752,14 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     adds: _Rows,
     alts: _Rows,
     comments: _Rows,
+    *,
+    checked: bool = False,
 ) -> Listing | None:
     """The listing :func:`_general` builds for an entry that gives no problem, else ``None``.
+
+    ``checked`` tells that no cell of the entry holds characters ``_text.clean`` removes
+    (``read`` knows it from its line search); otherwise the cells are searched here and
+    such an entry is left to the general path, which records a problem for them.
 
     The same steps as the ``Draft`` path (``_draft``, the companion rows, ``_remarks``,
     ``Draft.build``) on local lists, returning ``None`` wherever that path would record a
@@ -655,6 +768,8 @@ def _fast(  # noqa: PLR0915 - one entry, inline
     problem. ``tests/test_lists_ofac_csv_fast.py`` compares both paths on every entry of
     the real files and on generated ones.
     """
+    if not checked and _control_fields(cells, (adds, alts, comments), ("", "", "")):
+        return None  # characters to remove: a problem for the general path to record
     code, programs_ = (_non_sdn_programs if non_sdn else _sdn_programs)(cells[3])
     if code is None:
         return None  # no non-SDN list named, or programmes not in final form

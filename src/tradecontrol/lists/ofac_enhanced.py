@@ -210,6 +210,7 @@ def _draft(
         kind=_ofac.entity_kind(kind_text) or "unknown",
         programs=[p for p in programs if p],
     )
+    _ofac.warn_controls(draft, entity)
     if not _ofac.entity_kind(kind_text):
         draft.warn("generalInfo.entityType", f"unknown entity type {kind_text!r}; kind unknown")
     _choose(draft, memberships, draft.programs)

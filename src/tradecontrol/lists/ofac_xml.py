@@ -134,6 +134,7 @@ def _entry(entry: Element, source: str, number: int, non_sdn: bool) -> Iterator[
         kind=_ofac.entity_kind(kind_text) or "unknown",
         programs=programs,
     )
+    _ofac.warn_controls(draft, entry)
     if not _ofac.entity_kind(kind_text):
         draft.warn("sdnType", f"unknown sdnType {kind_text!r}; kind unknown")
     if not matched:

@@ -74,7 +74,7 @@ from tradecontrol.errors import DataError, InvalidInputError, TradeControlError
 from tradecontrol.jurisdictions import country_code
 from tradecontrol.listings import LicenseRequirement, Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Record
-from tradecontrol.lists._text import clean, unique_keys
+from tradecontrol.lists._text import CONTROLS_REMOVED, clean, controls_removed, unique_keys
 from tradecontrol.lists.csl_json import (
     csl_source,
     fr_citations,
@@ -379,6 +379,7 @@ class _Reader:
                 fatal=True,
             )
             return
+        yield from self.controls(number, ent)
         if ent.schema not in THINGS:
             reason = self.unmerged(ent)
             if reason is not None:
@@ -401,6 +402,23 @@ class _Reader:
             return
         yield from problems
         yield listing
+
+    def controls(self, number: int, ent: _Entity) -> Iterator[Problem]:
+        """Non-fatal problems for the properties whose text ``clean`` cuts characters from.
+
+        One per property (``properties.<name>``) or the caption holding NUL, BEL and the
+        like (see ``_text.controls_removed``), on the entity's line.
+        """
+        if not controls_removed(
+            "".join([ent.caption or "", *(v for values in ent.props.values() for v in values)])
+        ):
+            return  # (the usual line: one search)
+        if ent.caption and controls_removed(ent.caption):
+            yield self.problem(number, CONTROLS_REMOVED, field="caption", rid=ent.id, fatal=False)
+        for name, values in ent.props.items():
+            if any(controls_removed(value) for value in values):
+                field = f"properties.{name}"
+                yield self.problem(number, CONTROLS_REMOVED, field=field, rid=ent.id, fatal=False)
 
     # -- building ------------------------------------------------------------------
 
