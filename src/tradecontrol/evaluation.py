@@ -362,9 +362,12 @@ def _unreached_matches(
     not reach the deal (an SDN beside a deal with no U.S. nexus) or the items are outside
     them (EAR99 goods made abroad beside an Entity List party). The Decision must still
     show the match, never clear it silently. A list no rule reads for this kind of deal
-    (section 889's list beside an export) is left out: it does not bear on the deal.
+    (section 889's list beside an export) is left out: it does not bear on the deal; so
+    is a match when a rule reading its list made a finding for the party (the same entity
+    is often listed twice, e.g. on the CSL and on OFAC's own file).
     """
     named = {(f.party_name, f.listing_id) for f in findings if f.listing_id is not None}
+    acted = {(f.party_name, f.rule) for f in findings}  # a rule that spoke of the party
     kind = transaction.kind.value
     out = []
     for party, matches in context.party_matches():
@@ -381,6 +384,8 @@ def _unreached_matches(
             ]
             if not readers:  # the list does not bear on this kind of deal (889 on exports)
                 continue
+            if any((name, rule_id) in acted for rule_id in readers):
+                continue  # a reader acted on the party (through the same entity on another list)
             out.append(
                 f"the {party.role.value.replace('_', ' ')} {name!r} matches {listing.id} "
                 f"({listing.list_code}, {m.matched_name!r}), in force on {moment.isoformat()}, "
