@@ -262,7 +262,7 @@ class Prepared:
         >>> from tradecontrol.screening.scoring import prepare
         >>> p = prepare(Entity(name="JSC ARGUMENT"))
         >>> sorted(k for k in p.keys if not k.startswith(("S:t:", "S:d:")))
-        ['S:s:argmnt', 'j:jscargument', 'x:jsc argument']
+        ['S:s:argmnt', 'j:argument', 'j:jscargument', 'x:jsc argument']
         >>> sorted(k for k in p.keys if k.startswith("S:d:"))[:2]  # near misses
         ['S:d:agmnt', 'S:d:argmn']
     """
