@@ -1285,12 +1285,12 @@ def _joined_equal(q: _Name, lname: _Name) -> str:
     (``HuaweiTechnologies``, ``Hua wei Technologies`` and ``Huawei Technologies Co.,
     Ltd.``). The names share a ``j:`` key, so the key contract holds.
     """
-    qkeys = q.keys
-    for key in lname.joined:
-        if key in qkeys:
-            whole = key == lname.joined[0] == q.joined[0]
-            return "without spaces" if whole else "without spaces and legal forms"
-    return ""
+    qkeys, joined = q.keys, lname.joined
+    if qkeys.isdisjoint(joined):
+        return ""
+    if joined[0] in qkeys and q.joined and joined[0] == q.joined[0]:
+        return "without spaces"
+    return "without spaces and legal forms"
 
 
 def _score_names(
@@ -1443,7 +1443,10 @@ def _best(
         if aligned[0] < floor:
             # _whole_in, inlined: one name whole equals a name or short name of the other
             qx, lx = qname.exact, lname.exact
-            if not (qx and lx and (qx[0] in lx or lx[0] in qx)) and not _joined_equal(qname, lname):
+            # or the names share a ``j:`` key (:func:`_joined_equal`)
+            if not (qx and lx and (qx[0] in lx or lx[0] in qx)) and qname.keys.isdisjoint(
+                lname.joined
+            ):
                 continue
             if aligned[0] < 0.0:  # equal names score 1 whatever the alignment: do it
                 aligned = memo[profiles] = _aligned(qv, lv, mode)
