@@ -197,6 +197,10 @@ class _View(NamedTuple):
     total: float  # sum of ``weights``
     integral: bool  # every weight a whole number, so weight sums are exact in any order
     joined_key: str  # ``"j:" + joined``
+    # ``"j:"`` + the scored tokens written together (the name without its legal forms), for
+    # an organisation view with a legal form and a word that is not generic; else
+    # ``joined_key``
+    bare_key: str
     profiles: tuple[str, ...]  # per scored token: text, word and common flags (memo key)
     memo: _Memo[str, tuple[tuple[float, int], ...]]  # pair columns against this view (query)
     # alignments against listed names, by their tokens' profiles (which decide every
@@ -217,6 +221,10 @@ class _Name(NamedTuple):
     probes: frozenset[str]  # the keys it looks up (the same object when they are the same)
     exact: tuple[str, ...]  # exact-normalised keys (fallback)
     syllabic: str  # sorted characters of a name written only in Han, kana or Hangul, else ""
+    # its ``j:`` keys (each filed and looked up): the whole name written together ("" when
+    # shorter than four letters), then the name without its legal forms written together
+    # (also of the name before a parenthesised short name), where those differ
+    joined: tuple[str, ...]
 
 
 class _Birth(NamedTuple):
@@ -236,7 +244,9 @@ class Prepared:
             distinctive token with the initial of another (names of several tokens),
             ``S:`` typo-tolerant keys of the only distinctive token (and ``S:d:`` its
             consonant skeleton less one consonant), ``j:`` the name written
-            without spaces, ``x:`` the exact-normalised name, ``i:`` identifiers; and
+            without spaces (and, for an organisation name with a legal form, without its
+            legal forms: ``j:huaweitechnologies`` for ``Huawei Technologies Co., Ltd.``),
+            ``x:`` the exact-normalised name, ``i:`` identifiers; and
             for an organisation, ``M:`` typo-tolerant keys of each token of a name of
             several that outweighs the others (a one-token name looks them up).
         kind: The entity's kind; ``organization`` when unknown but a name carries a legal
@@ -252,7 +262,7 @@ class Prepared:
         >>> from tradecontrol.screening.scoring import prepare
         >>> p = prepare(Entity(name="JSC ARGUMENT"))
         >>> sorted(k for k in p.keys if not k.startswith(("S:t:", "S:d:")))
-        ['S:s:argmnt', 'j:jscargument', 'x:jsc argument']
+        ['S:s:argmnt', 'j:argument', 'j:jscargument', 'x:jsc argument']
         >>> sorted(k for k in p.keys if k.startswith("S:d:"))[:2]  # near misses
         ['S:d:agmnt', 'S:d:argmn']
     """
@@ -499,6 +509,11 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool =
         by_lineage = (tuple(enumerate(texts)),) * 3
         profiles = tuple(p + "0" for p in prefixes)
     joined = "".join(tokens)
+    joined_key = "j:" + joined
+    bare_key = joined_key
+    generic = terms["generic"]
+    if legal and any(w and t not in generic for t, w in zip(texts, words, strict=True)):
+        bare_key = "j:" + "".join(texts)
     return _View(
         tokens=tuple(out),
         legal=frozenset(legal),
@@ -520,7 +535,8 @@ def _view(tokens: list[str], mode: int, syllabic: bool = False, inverted: bool =
         nick=nick,
         total=sum(weights),
         integral=all(w.is_integer() for w in weights),
-        joined_key="j:" + joined,
+        joined_key=joined_key,
+        bare_key=bare_key,
         profiles=profiles,
         memo=_Memo(),
         aligned=_Memo(),
@@ -791,6 +807,7 @@ def _analyse(name: str, kind: EntityKind, views_of: _Views) -> _Name:
     exact = name_keys(name, cut=False)  # the index decides cut legal names (primary first)
     keys.update("x:" + k for k in exact)
     probes = set(keys)
+    bare: list[str] = []
     # a person is filed by its person view, an organisation, vessel or aircraft by its
     # organisation view, an entity of unknown kind by both (``kind`` as inferred)
     if kind is EntityKind.PERSON or kind is EntityKind.UNKNOWN:
@@ -803,13 +820,27 @@ def _analyse(name: str, kind: EntityKind, views_of: _Views) -> _Name:
         filed, looked_up = _view_keys(org, kind is EntityKind.ORGANIZATION)
         keys |= filed
         probes |= looked_up
-    if len(joined) >= 4:
-        keys.add("j:" + joined)
-        probes.add("j:" + joined)
+        # the name without its legal forms written together (``HuaweiTechnologies`` for
+        # ``Huawei Technologies Co., Ltd.``), also before a parenthesised short name
+        # (``... Co., Ltd. (Huawei)``), filed and looked up alike
+        views = [org, *(_view(k.split(), _ORG) for k in exact[1:])] if len(exact) > 1 else [org]
+        bare = [v.bare_key for v in views if v.bare_key != v.joined_key and len(v.bare_key) >= 6]
+    whole = "j:" + joined if len(joined) >= 4 else ""
+    joins = (whole, *dict.fromkeys(k for k in bare if k != whole)) if bare else (whole,)
+    found = [k for k in joins if k]
+    keys.update(found)
+    probes.update(found)
     probes |= _generic_probes(name, kind, org)
     frozen = frozenset(keys)
     return _Name(
-        name, person, org, frozen, frozen if probes == keys else frozenset(probes), exact, syllabic
+        name,
+        person,
+        org,
+        frozen,
+        frozen if probes == keys else frozenset(probes),
+        exact,
+        syllabic,
+        joins if found else (),
     )
 
 
@@ -1246,6 +1277,22 @@ def _characters_differ(q: _Name, lname: _Name, score: float, out: list[Feature] 
     return float(cap)
 
 
+def _joined_equal(q: _Name, lname: _Name) -> str:
+    """How the names are equal written together, or ``""`` when they are not.
+
+    ``"without spaces"``: the whole names (``JSCARGUMENT``, ``JSC ARGUMENT``); ``"without
+    spaces and legal forms"``: one name, or both, without legal forms
+    (``HuaweiTechnologies``, ``Hua wei Technologies`` and ``Huawei Technologies Co.,
+    Ltd.``). The names share a ``j:`` key, so the key contract holds.
+    """
+    qkeys, joined = q.keys, lname.joined
+    if qkeys.isdisjoint(joined):
+        return ""
+    if joined[0] in qkeys and q.joined and joined[0] == q.joined[0]:
+        return "without spaces"
+    return "without spaces and legal forms"
+
+
 def _score_names(
     q: _Name,
     lname: _Name,
@@ -1265,20 +1312,18 @@ def _score_names(
         aligned = _aligned(qv, lv, mode)
     score, evidence = aligned
     first = aligned
-    joined = False
+    joined = ""
     # the names share an ``x:`` key exactly when their exact-normalised keys meet
     # (a whole name against a whole name or a short name; two names whose parts outside
     # brackets agree are not equal: ``Bowne Global Solutions (Spain)`` / ``(Netherlands)``)
     exact = score < 1.0 and _whole_in(q, lname)
-    if exact:
+    if exact or (score < 1.0 and (joined := _joined_equal(q, lname))):
         score, evidence = 1.0, True
-    elif score < 1.0 and (key := lv.joined_key) in lname.keys and key in q.keys:
-        score, evidence, joined = 1.0, True, True
     if explain:
         if exact:
             detail = f"{q.original!r} and {lname.original!r} are equal after normalisation"
         elif joined:
-            detail = f"{qv.form!r} and {lv.form!r} are equal without spaces"
+            detail = f"{qv.form!r} and {lv.form!r} are equal {joined}"
         else:
             detail = f"token similarity of {qv.form!r} and {lv.form!r}"
         features.append(Feature(name="name_similarity", effect=score, detail=detail))
@@ -1398,8 +1443,9 @@ def _best(
         if aligned[0] < floor:
             # _whole_in, inlined: one name whole equals a name or short name of the other
             qx, lx = qname.exact, lname.exact
-            if not (qx and lx and (qx[0] in lx or lx[0] in qx)) and not (
-                lv.joined_key in lname.keys and lv.joined_key in qname.keys
+            # or the names share a ``j:`` key (:func:`_joined_equal`)
+            if not (qx and lx and (qx[0] in lx or lx[0] in qx)) and qname.keys.isdisjoint(
+                lname.joined
             ):
                 continue
             if aligned[0] < 0.0:  # equal names score 1 whatever the alignment: do it
@@ -1525,7 +1571,9 @@ def compare(query: Prepared, listed: Prepared) -> Comparison:
     both are common name parts, 1990 US Census), unpaired tokens (a missing middle name)
     cost little; near misses between common name parts count less, and so do pairs less
     similar than 0.8 when no rare name part agrees. Names written with or without spaces are
-    also compared joined (``JSCARGUMENT``). The best pair of names wins; then the
+    also compared joined (``JSCARGUMENT``), organisation names also without their legal
+    forms (``HuaweiTechnologies``, ``Hua wei Technologies`` for ``Huawei Technologies Co.,
+    Ltd.``). The best pair of names wins; then the
     features below adjust it:
 
     - different numbers cap the score at 0.4; a number on one side only costs 0.1;
