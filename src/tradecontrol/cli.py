@@ -57,6 +57,7 @@ from tradecontrol.listings import Listing
 from tradecontrol.lists._text import OVERLONG, bounded_lines
 from tradecontrol.rulebook import Rulebook
 from tradecontrol.screening.allowlist import AllowEntry, load_allow_list
+from tradecontrol.screening.cli import add_allow_list_option
 from tradecontrol.transactions import Transaction
 
 __all__ = ["main"]
@@ -173,15 +174,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="add known ownership edges (JSON lines of OwnershipEdge) to the rulebook (repeatable)",
     )
-    ev.add_argument(
-        "--allow-list",
-        action="append",
-        default=[],
-        metavar="PATH",
-        dest="allow_lists",
-        help="JSON-lines allow-list entries (known false positives) to apply (repeatable); "
-        "suppressed matches stay visible in each Decision",
-    )
+    add_allow_list_option(ev, "; suppressed matches stay visible in each Decision")
     _add_list_format(ev)
     ex = sub.add_parser(
         "explain",
@@ -220,14 +213,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="JSON object of prior usage per licence id (as for evaluate)",
     )
-    ex.add_argument(
-        "--allow-list",
-        action="append",
-        default=[],
-        metavar="PATH",
-        dest="allow_lists",
-        help="JSON-lines allow-list entries (known false positives) to apply (repeatable)",
-    )
+    add_allow_list_option(ex)
     ex.add_argument(
         "--graph",
         choices=("dot", "mermaid"),

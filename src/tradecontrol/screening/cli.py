@@ -73,6 +73,18 @@ def _score(text: str) -> float:
     return value
 
 
+def add_allow_list_option(parser: argparse.ArgumentParser, note: str = "") -> None:
+    """Add ``--allow-list PATH`` (repeatable, into ``allow_lists``) to a sub-command."""
+    parser.add_argument(
+        "--allow-list",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="allow_lists",
+        help="JSON-lines allow-list entries (known false positives) to apply (repeatable)" + note,
+    )
+
+
 def add_screen_parser(sub: Any, as_of: Callable[[str], Moment]) -> None:
     """Add the ``screen`` sub-command to the CLI's sub-parsers."""
     sc = sub.add_parser(
@@ -105,14 +117,7 @@ def add_screen_parser(sub: Any, as_of: Callable[[str], Moment]) -> None:
         dest="lists",
         help="add the listings of an official list file (repeatable)",
     )
-    sc.add_argument(
-        "--allow-list",
-        action="append",
-        default=[],
-        metavar="PATH",
-        dest="allow_lists",
-        help="JSON-lines allow-list entries (known false positives) to apply (repeatable)",
-    )
+    add_allow_list_option(sc)
     sc.add_argument("--as-of", type=as_of, default=None, metavar="DATE", help="ISO date")
     sc.add_argument("--match", type=_score, default=None, metavar="T", help="match threshold")
     sc.add_argument("--review", type=_score, default=None, metavar="T", help="review threshold")
