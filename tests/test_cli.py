@@ -588,8 +588,7 @@ def test_a_listing_id_in_two_list_files_names_both(
     )
     assert code == 1
     assert (
-        f"--list {second}: listing id 'acme-blocked-7' is also in --list {first} "
-        "(give each list file once)" in err
+        f"--list {second}: listing id 'acme-blocked-7' given twice (also in --list {first})" in err
     )
     bundled = tc_default_listing_id()
     first.write_text(json.dumps({**listing, "id": bundled}) + "\n", encoding="utf-8")

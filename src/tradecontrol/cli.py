@@ -517,7 +517,7 @@ def _rulebook(
     if paths:
         extra: list[Listing] = []
         published: list[date] = []
-        first_file: dict[str, str] = {}  # listing id -> the --list file that gave it
+        origins: list[str] = []  # the --list file of each listing in ``extra``
         for list_path in paths:
             try:
                 snapshot = lists.load(list_path, format=list_format)
@@ -527,22 +527,28 @@ def _rulebook(
             incomplete = _report_snapshot(snapshot, list_path, err, "--list ")
             if incomplete and refused_lists is not None:
                 refused_lists.append(list_path)
-            for listing in snapshot.listings:
-                known = first_file.setdefault(listing.id, list_path)
-                if known is not list_path:
-                    raise DataError(
-                        f"--list {list_path}: listing id {listing.id!r} is also in --list "
-                        f"{known} (give each list file once)"
-                    )
-                if rulebook.has_listing(listing.id):
-                    raise DataError(
-                        f"--list {list_path}: listing id {listing.id!r} is already in the rulebook"
-                    )
+            origins.extend([list_path] * len(snapshot.listings))
             extra.extend(snapshot.listings)
             if snapshot.published is not None:
                 published.append(snapshot.published)
-        rulebook = rulebook.with_listings(extra, snapshot=max(published, default=None))
+        try:
+            rulebook = rulebook.with_listings(extra, snapshot=max(published, default=None))
+        except DataError as exc:  # a duplicate id: name the --list files, not positions
+            raise _in_list_files(exc, origins) from None
     return rulebook
+
+
+def _in_list_files(exc: DataError, origins: Sequence[str]) -> DataError:
+    """``exc`` of ``with_listings`` with each ``listings[i]`` named by its --list file."""
+    found = re.fullmatch(r"listings\[(\d+)\]", exc.path)
+    if found is None:
+        return exc
+    message = re.sub(
+        r"also at listings\[(\d+)\]",
+        lambda m: f"also in --list {origins[int(m.group(1))]}",
+        exc.message,
+    )
+    return DataError(f"--list {origins[int(found.group(1))]}: {message}")
 
 
 def _report_snapshot(snapshot: lists.ListSnapshot, name: str, err: TextIO, option: str) -> bool:

@@ -283,22 +283,23 @@ _RULE_IDS = tuple(rule_id for rule_id, _ in RULES)
 _ALL_REGIMES = tuple(Regime)
 """The regimes, in order (iterating the enum itself is slower)."""
 
-_CONTEXT_RULES = frozenset(
-    rule for _, rule in RULES if "context" in inspect.signature(rule).parameters
-)
-"""Rules that take the shared :class:`EvaluationContext` (a keyword parameter ``context``)."""
-
 
 def _steps(rules: tuple[tuple[str, Rule], ...]) -> tuple[tuple[str, Rule, bool], ...]:
-    """``(rule id, rule, whether it takes the context)`` for each rule, in order."""
+    """``(rule id, rule, whether it takes the context)`` for each rule, in order.
+
+    A rule takes the shared :class:`EvaluationContext` when it has a keyword parameter
+    ``context``.
+    """
     return tuple(
-        (rule_id, rule, rule in _CONTEXT_RULES or "context" in inspect.signature(rule).parameters)
-        for rule_id, rule in rules
+        (rule_id, rule, "context" in inspect.signature(rule).parameters) for rule_id, rule in rules
     )
 
 
 _STEPS = _steps(RULES)
-"""The steps of :data:`~tradecontrol.rules.RULES` (no set look-up per rule and call)."""
+"""The steps of :data:`~tradecontrol.rules.RULES` (no signature look-up per rule and call)."""
+
+_CONTEXT_RULES = frozenset(rule for _, rule, shared in _STEPS if shared)
+"""Rules that take the shared :class:`EvaluationContext`."""
 
 
 def _cautions(
@@ -325,8 +326,7 @@ def _cautions(
         if f.listing_id is None or f.outcome is Outcome.NOT_RESTRICTED or f.listing_id in undated:
             continue
         listing = rulebook.listing(f.listing_id)
-        found = listing.version_at(moment)
-        if found is not None and found[0].window.start is None:
+        if listing.undated_at(moment):
             undated[f.listing_id] = listing.list_code
     if undated:
         out.append(
@@ -377,11 +377,7 @@ def _unreached_matches(
             if (name, listing.id) in named or listing.version_at(moment) is None:
                 continue
             named.add((name, listing.id))
-            readers = [
-                rule.id
-                for rule in rulebook.rules
-                if listing.list_code in rule.list_codes and kind in rule.transaction_kinds
-            ]
+            readers = rulebook.rules_reading(listing.list_code, kind)
             if not readers:  # the list does not bear on this kind of deal (889 on exports)
                 continue
             if any((name, rule_id) in acted for rule_id in readers):

@@ -176,6 +176,22 @@ class Listing(CanonicalJSON):
             raise InvalidInputError("a listing needs at least one version", path="versions")
         check_oldest_first([ver.window for ver in self.versions])
 
+    def undated_at(self, moment: Moment) -> bool:
+        """True when the version in force at ``moment`` has no start date in the source.
+
+        Such a listing is treated as in force, and Decisions caution about it.
+
+        Example:
+            >>> import datetime
+            >>> from tradecontrol.entities import Entity
+            >>> Listing(id="x", list_code="SDN", authority="US-OFAC", entity=Entity(name="X"),
+            ...         versions=[ListingVersion(window=Window())]).undated_at(
+            ...     datetime.date(2020, 1, 1))
+            True
+        """
+        found = self.version_at(moment)
+        return found is not None and found[0].window.start is None
+
     def version_at(self, moment: Moment) -> tuple[ListingVersion, Position] | None:
         """The version in force at ``moment`` and where ``moment`` stands in its window.
 

@@ -342,6 +342,26 @@ class Rulebook:
             ),
         )
 
+    def rules_reading(self, list_code: str, kind: str) -> tuple[str, ...]:
+        """Ids of the rules that read ``list_code`` for transactions of ``kind``, in order.
+
+        A rule without transaction kinds applies to every kind, as in
+        :meth:`list_codes_read_for`; remembered on the rulebook's plan.
+
+        Example:
+            >>> Rulebook.default().rules_reading("SDN", "payment")
+            ('ofac.fifty_percent',)
+        """
+        return self.plan.remember(
+            ("rules reading", list_code, kind),
+            lambda: tuple(
+                rule.id
+                for rule in self.rules
+                if list_code in rule.list_codes
+                and (not rule.transaction_kinds or kind in rule.transaction_kinds)
+            ),
+        )
+
     @property
     def ownership_index(self) -> OwnershipIndex:
         """The known ownership edges, indexed (built once with the rulebook)."""
@@ -376,15 +396,6 @@ class Rulebook:
     def has_license(self, license_id: str) -> bool:
         """True when the rulebook holds a licence with this id."""
         return license_id in self._licenses_by_id
-
-    def has_listing(self, listing_id: str) -> bool:
-        """True when the rulebook holds a listing with this id.
-
-        Example:
-            >>> Rulebook.default().has_listing("no-such-listing")
-            False
-        """
-        return listing_id in self._listings_by_id
 
     def rule(self, rule_id: str) -> RuleInfo:
         """Return the parameters of a rule.

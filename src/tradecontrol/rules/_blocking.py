@@ -190,9 +190,7 @@ def _undated_owners(
     undated = dict.fromkeys(
         f"{m.listing.id} ({m.listing.list_code})"
         for m in result.owner_listings
-        if m is not anchor
-        and (found := m.listing.version_at(as_of)) is not None
-        and found[0].window.start is None
+        if m is not anchor and m.listing.undated_at(as_of)
     )
     if not undated:
         return ()
