@@ -53,7 +53,7 @@ def test_every_selected_csl_row_became_a_listing(rulebook: Rulebook) -> None:
 
 @needs_shared
 def test_iso3166_table_matches_pinned_pycountry() -> None:
-    from tools.gen_iso3166 import OUT, render
+    from tools.gen_iso3166 import OUT, OUT_SUBDIVISIONS, render, render_subdivisions
 
     data = read_json("iso3166.json")
     if data["source"]["version"] != version("pycountry"):
@@ -62,6 +62,7 @@ def test_iso3166_table_matches_pinned_pycountry() -> None:
             f"installed is {version('pycountry')}: pin and regenerate"
         )
     assert OUT.read_text(encoding="utf-8") == render(SHARED)
+    assert OUT_SUBDIVISIONS.read_text(encoding="utf-8") == render_subdivisions()
 
 
 def test_provenance_is_recorded(rulebook: Rulebook) -> None:

@@ -305,10 +305,11 @@ def test_load_restores_the_garbage_collector_state(enabled: bool) -> None:
 
 
 def test_load_leaves_thresholds_frozen_objects_and_collection_as_they_were() -> None:
-    """Pausing the collector during a load changes no collector setting.
+    """A load changes no collector setting, and its objects are still collected.
 
-    Thresholds and the caller's frozen objects stay as they were, and garbage cycles,
-    the caller's and the listings', are still found by a collection.
+    Thresholds and the caller's frozen objects stay as they were (a caller that froze
+    objects keeps them frozen, and nothing is moved then), and garbage cycles, the
+    caller's and the listings', are still found by a collection.
     """
     import gc
     import weakref
@@ -321,15 +322,16 @@ def test_load_leaves_thresholds_frozen_objects_and_collection_as_they_were() -> 
     try:
         gc.enable()
         assert gc.get_freeze_count() == 0
-        cycle = Node()
-        gone = weakref.ref(cycle)
         snapshot = lists.load(FIXTURE)
         assert gc.isenabled() and gc.get_threshold() == thresholds
         assert gc.get_freeze_count() == 0
         assert gc.is_tracked(snapshot.listings[0])
-        del cycle
+        cycle = Node()
+        cycle.other = snapshot.listings[0]  # a listing inside a garbage cycle
+        gone = weakref.ref(cycle)
+        del cycle, snapshot
         gc.collect()
-        assert gone() is None  # a full collection still frees the caller's cycle
+        assert gone() is None  # a full collection frees cycles through the load's objects
         gc.freeze()  # a caller with frozen objects keeps them frozen
         count = gc.get_freeze_count()
         lists.load(FIXTURE)
@@ -338,6 +340,40 @@ def test_load_leaves_thresholds_frozen_objects_and_collection_as_they_were() -> 
         gc.unfreeze()
         gc.set_threshold(*thresholds)
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_load_collects_the_callers_young_cycles_and_moves_only_its_own_objects(
+    enabled: bool,
+) -> None:
+    """With the collector enabled, a load first collects the caller's young generations.
+
+    A garbage cycle the caller left is freed by the load itself, not moved unscanned to
+    the oldest generation with the load's objects; the listings are in the oldest
+    generation afterwards. With the collector disabled, nothing is collected or moved.
+    """
+    import gc
+    import weakref
+
+    class Node:
+        def __init__(self) -> None:
+            self.other: object = self
+
+    was = gc.isenabled()
+    try:
+        gc.collect()
+        (gc.enable if enabled else gc.disable)()
+        cycle = Node()
+        gone = weakref.ref(cycle)
+        del cycle
+        snapshot = lists.load(FIXTURE)
+        listing = snapshot.listings[0]
+        oldest = any(obj is listing for obj in gc.get_objects(generation=2))
+        assert (gone() is None) is enabled
+        assert oldest is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+        gc.collect()
 
 
 def test_fields_left_at_their_default_are_still_validated_when_given() -> None:

@@ -1,7 +1,8 @@
 """Jurisdictions: ISO 3166-1 countries, ISO 3166-2 subdivisions and the EU.
 
-Codes are validated against the ISO 3166 tables bundled in ``data/iso3166.json``
-(generated from the Debian iso-codes database by ``tools/gen_iso3166.py``).
+Codes are validated against the ISO 3166 tables bundled in ``data/iso3166.json``, and
+subdivision names are read from ``data/iso3166_subdivisions.json`` when asked for (both
+generated from the Debian iso-codes database by ``tools/gen_iso3166.py``).
 
 Example:
     >>> from tradecontrol import Jurisdiction
@@ -35,9 +36,10 @@ __all__ = [
 ]
 
 
-def _tables() -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    """ISO 3166-1 code -> short name, and the extra codes (``EU``...) -> name."""
     data = read_json("iso3166.json")
-    return data["countries"], data["subdivisions"], data["extra"]
+    return data["countries"], data["extra"]
 
 
 def is_known_code(code: str) -> bool:
@@ -46,16 +48,15 @@ def is_known_code(code: str) -> bool:
 
 
 @cache
-def _countries() -> frozenset[str]:
-    """The ISO 3166-1 alpha-2 codes (no subdivision lies in another country's code)."""
-    countries, subdivisions, _ = _tables()
-    return frozenset(countries) - frozenset(subdivisions)
+def _subdivisions() -> frozenset[str]:
+    """The ISO 3166-2 codes (each starts with its country's code and a hyphen)."""
+    return frozenset(read_json("iso3166.json")["subdivision_codes"].split())
 
 
 @cache
 def _known_codes() -> frozenset[str]:
-    countries, subdivisions, extra = _tables()
-    return frozenset(countries).union(subdivisions, extra)
+    countries, extra = _tables()
+    return _subdivisions().union(countries, extra)
 
 
 def _normalise(value: str) -> str:
@@ -87,18 +88,16 @@ class Jurisdiction:
     @property
     def country(self) -> Jurisdiction:
         """The country a subdivision lies in (itself for a country or ``EU``)."""
-        if self.code in _countries():  # most codes: one set look-up
-            return self
-        _, subdivisions, _ = _tables()
-        sub = subdivisions.get(self.code)
-        return _interned(sub["country"]) if sub else self
+        if self.code in _subdivisions():  # (its country is the code before the hyphen)
+            return _interned(self.code.partition("-")[0])
+        return self
 
     @property
     def name(self) -> str:
         """The ISO short name, e.g. ``'China'`` or ``'Avtonomna Respublika Krym'``."""
-        countries, subdivisions, extra = _tables()
-        if self.code in subdivisions:
-            return str(subdivisions[self.code]["name"])
+        if self.code in _subdivisions():
+            return str(read_json("iso3166_subdivisions.json")["names"][self.code])
+        countries, extra = _tables()
         return countries.get(self.code) or extra[self.code]
 
     def within(self, other: Jurisdiction) -> bool:

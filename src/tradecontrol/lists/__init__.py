@@ -136,12 +136,29 @@ def _without_cyclic_gc() -> Iterator[None]:
 
     A load allocates hundreds of thousands of small acyclic objects that all stay alive;
     the collector would scan them again and again (about a fifth of the load time on the
-    CSL). Reference counting still frees everything; the previous state is restored.
+    CSL). Reference counting still frees everything.
+
+    When the collector is enabled and the caller has frozen nothing, the caller's young
+    generations are first collected as usual (``gc.collect(1)``: its garbage cycles are
+    freed, its live young objects move on, as after any such collection), and a load that
+    succeeds then moves the objects it built, unscanned, into the oldest generation
+    (``gc.freeze()`` then ``gc.unfreeze()``, two list moves). The young-generation pass
+    that would follow at the next allocation would only find these long-lived records
+    alive (7 % of a CSL load, 5 % of an OFAC one), and so would the middle generation's;
+    full collections scan them whichever way they reach the oldest generation. Whether
+    the collector is enabled, its thresholds and the caller's frozen objects are left as
+    they were (when the caller has frozen objects, nothing is moved).
     """
     enabled = gc.isenabled()
+    move = enabled and gc.get_freeze_count() == 0
+    if move:
+        gc.collect(1)  # the caller's young objects: collected, not moved unscanned
     gc.disable()
     try:
         yield
+        if move and gc.get_freeze_count() == 0:
+            gc.freeze()  # only the load's objects are young now: to the oldest generation
+            gc.unfreeze()
     finally:
         if enabled:
             gc.enable()

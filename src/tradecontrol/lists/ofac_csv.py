@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import datetime
 import functools
 import operator
 import re
@@ -436,8 +437,12 @@ def read(path: Path) -> Iterator[Record]:
     names = (add_file.name, alt_file.name, notes_file.name)
     joined_marks = tuple(zip((adds, alts, comments), marks, strict=True))
     any_marks = bool(marked) or any(lines for _, lines in joined_marks)  # (rare)
+    marks_of = (marked, joined_marks) if any_marks else None
+    companions_by_id = (adds, alts, comments)
     seen: set[str] = set()
-    for number, cells in primary:
+    primary.reverse()  # taken from the end, in file order: each row is freed once read
+    while primary:
+        number, cells = primary.pop()
         if isinstance(cells, str):
             yield Problem(source=source, record=number, field="", reason=cells)
             continue
@@ -452,21 +457,16 @@ def read(path: Path) -> Iterator[Record]:
             )
             continue
         seen.add(uid)
-        found_adds, found_alts = adds.get(uid, ()), alts.get(uid, ())
-        found_comments = comments.get(uid, ()) if comments else ()
-        listing = None
-        if not any_marks or not _marked(uid, number, marked, joined_marks):
-            try:  # (a row with characters to remove goes to the general path, which says so)
-                listing = _fast(
-                    uid, cells, non_sdn, found_adds, found_alts, found_comments, checked=True
-                )
-            except TradeControlError:
-                listing = None  # the general path gives the problem
-        if listing is not None:
-            yield listing
+        records = _entry(source, number, uid, cells, non_sdn, companions_by_id, names, marks_of)
+        # the rows of an entry are freed once it is built (their memory serves the next
+        # ones): what is left in the companions are the rows that joined no entry
+        adds.pop(uid, None)
+        alts.pop(uid, None)
+        comments.pop(uid, None)
+        if isinstance(records, Listing):
+            yield records
         else:
-            joined = (found_adds, found_alts, found_comments)
-            yield from _general(source, number, uid, cells, non_sdn, joined, names)
+            yield from records
     for cache in _PER_FILE_CACHES:  # (see csl_csv._forget_cells)
         cache.cache_clear()
     yield from problems
@@ -483,6 +483,38 @@ def read(path: Path) -> Iterator[Record]:
                         reason=f"ent_num {uid} has no row in {path.name}",
                         record_id=uid,
                     )
+
+
+def _entry(
+    source: str,
+    number: int,
+    uid: str,
+    cells: list[str],
+    non_sdn: bool,
+    companions: tuple[dict[str, list[tuple[int, list[str]]]], ...],
+    names: Sequence[str],
+    marks: tuple[set[int], tuple[tuple[dict[str, list[tuple[int, list[str]]]], set[int]], ...]]
+    | None,
+) -> Listing | list[Record]:
+    """The listing of one entry (fast path), or its records by the general path.
+
+    ``marks`` (``None`` when no line of the files holds characters ``_text.clean``
+    removes) sends an entry with such a line to the general path, which records a problem.
+    """
+    adds, alts, comments = companions
+    found_adds, found_alts = adds.get(uid, ()), alts.get(uid, ())
+    found_comments = comments.get(uid, ()) if comments else ()
+    if marks is None or not _marked(uid, number, *marks):
+        try:
+            listing = _fast(
+                uid, cells, non_sdn, found_adds, found_alts, found_comments, checked=True
+            )
+        except TradeControlError:
+            listing = None  # the general path gives the problem
+        if listing is not None:
+            return listing
+    joined = (found_adds, found_alts, found_comments)
+    return _general(source, number, uid, cells, non_sdn, joined, names)
 
 
 _Rows = Sequence[tuple[int, list[str]]]
@@ -639,14 +671,29 @@ def _undated() -> tuple[ListingVersion]:
     return (_ofac._version(None, (), _ofac.NO_DATE_NOTE),)
 
 
+_MONTH_ABBR = {name.title(): number for name, number in _ofac._MONTHS.items()}
+"""``Dec`` -> 12: the month abbreviations as OFAC writes them in ``10 Dec 1948``."""
+
+
 @functools.lru_cache(maxsize=8192)
 def _birth(raw: str) -> tuple[str | None, bool]:
     """``(ofac_date(raw), whether the validators keep that date)`` of a clean date text.
 
-    A year of four ASCII digits, and a ``10 Dec 1948`` day that ``ofac_date`` read (it
-    checks that the day is real), are final as read; other dates are checked by
-    ``_trusted._date_ok``.
+    The usual ``10 Dec 1948`` (ASCII, a month as OFAC abbreviates it) is read here, as
+    ``ofac_date`` reads it, without its regular expression. A year of four ASCII digits,
+    and a ``10 Dec 1948`` day that ``ofac_date`` read (it checks that the day is real),
+    are final as read; other dates are checked by ``_trusted._date_ok``.
     """
+    day, _, rest = raw.partition(" ")
+    month = _MONTH_ABBR.get(rest[:3]) if rest[3:4] == " " else None
+    if month is not None and raw.isascii():  # the usual "10 Dec 1948", read without _DMY
+        year = rest[4:]
+        if len(year) == 4 and year.isdigit() and 0 < len(day) <= 2 and day.isdigit():
+            try:  # (ofac_date's reading of it: None for a day that is not real)
+                datetime.date(int(year), month, int(day))
+            except ValueError:
+                return None, False
+            return f"{year}-{month:02d}-{int(day):02d}", True
     read = _ofac.ofac_date(raw)
     if read is None:
         return None, False
