@@ -222,12 +222,12 @@ def _address_of(text: str) -> Address:
     """
     head, _, last = text.rpartition(",")
     last = last.strip()
-    if len(last) == 2 and is_known_code(last):
+    known, country = _code_country(last) if len(last) == 2 else _UNKNOWN_CODE
+    if known:
         if "," in head:
             rest = ", ".join(filter(None, map(str.strip, head.split(","))))
         else:
             rest = head.strip()
-        country = _trusted.jurisdiction_or_none(last)
         if country is not None and (
             not rest
             or (
@@ -247,6 +247,15 @@ def _address_of(text: str) -> Address:
     return _trusted.address(**_address(text))
 
 
+@functools.lru_cache(maxsize=1024)
+def _code_country(code: str) -> tuple[bool, Jurisdiction | None]:
+    """``(is_known_code(code), _trusted.jurisdiction_or_none(code) when known)``, once per code."""
+    if is_known_code(code):
+        return True, _trusted.jurisdiction_or_none(code)
+    return _UNKNOWN_CODE
+
+
+_UNKNOWN_CODE: tuple[bool, Jurisdiction | None] = (False, None)
 _new = object.__new__
 _street, _city, _region, _postal_code, _address_country = (
     Address.__dict__[name].__set__
@@ -260,18 +269,19 @@ def _identifier_of(text: str) -> Identifier:
     """``_trusted.identifier(**_identifier(text))``, without the dict and keywords when final."""
     parts = list(map(str.strip, text.split(",")))
     kind, rest = (parts[-1], parts[:-1]) if len(parts) > 1 else ("identifier", parts)
-    code = None
-    if len(rest) > 1 and len(rest[0]) == 2 and is_known_code(rest[0]):
-        code, rest = rest[0], rest[1:]
+    code = country = None
+    if len(rest) > 1 and len(rest[0]) == 2:
+        known, country = _code_country(rest[0])
+        if known:
+            code, rest = rest[0], rest[1:]
     value = ", ".join(rest) if len(rest) != 1 else rest[0]
-    scheme = _scheme(kind)
+    scheme, final_scheme = _final_scheme(kind)
     if scheme == "imo":
         value = value.removeprefix("IMO ").strip()
-    scheme, value = scheme or "identifier", value or kind
-    country = None if code is None else _trusted.jurisdiction_or_none(code)
+    value = value or kind
     if (
         (code is None or country is not None)
-        and _trusted.scheme_ok(scheme)
+        and final_scheme
         and (
             (  # printable ASCII: final when not empty, without a space at either end, fits
                 value.isascii()
@@ -327,6 +337,13 @@ def _scheme(kind: str) -> str:
 
 
 _NOT_SCHEME = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=1024)
+def _final_scheme(kind: str) -> tuple[str, bool]:
+    """``(scheme, _trusted.scheme_ok(scheme))`` of an ``ids`` type, ``identifier`` when empty."""
+    scheme = _scheme(kind) or "identifier"
+    return scheme, _trusted.scheme_ok(scheme)
 
 
 def _identifier(text: str) -> dict[str, Any]:
