@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tests.ofac_support import DATA, check_invariants, load_bytes, needs_data
 from tradecontrol import lists
 from tradecontrol.lists import _ofac, ofac_csv
+from tradecontrol.lists._text import CONTROLS_REMOVED
 
 SDN_ROW = (
     '36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
@@ -286,3 +287,30 @@ def test_identifier_type_lookup_matches_the_alternation(name: str, tail: str, le
     segment = lead + name + tail
     found = _ofac._id_type_re().match(segment)
     assert _ofac._id_type(segment) == (found.group(1) if found else None)
+
+
+
+@pytest.mark.parametrize(
+    ("data", "problems"),
+    [
+        pytest.param(SDN_ROW, [], id="end_of_file_line"),
+        pytest.param(SDN_ROW.replace("\r\n\x1a", "\x1a"), [], id="end_of_file_after_last_row"),
+        pytest.param(SDN_ROW.replace("AEROCARIBBEAN", "AERO\x1aCARIBBEAN"), ["SDN_Name"],
+                     id="inside_a_name"),
+    ],
+)  # fmt: skip
+def test_the_end_of_file_byte_only_ends_a_line(data: str, problems: list[str]) -> None:
+    """``0x1A`` at the end of a line is OFAC's end-of-file byte; inside a value it is cleaned.
+
+    Cleaning it (to a space) is a non-fatal problem naming the field, as for any other
+    control character: the value is kept, not silently changed.
+    """
+    snap = load_bytes(data.encode(), "sdn.csv")
+    assert snap is not None
+    assert [x.id for x in snap.listings] == ["us-sdn-36", "us-sdn-6944", "us-sdn-4238"]
+    assert [(p.field, p.reason, p.fatal) for p in snap.problems] == [
+        (field, CONTROLS_REMOVED, False) for field in problems
+    ]
+    assert snap.records == 3
+    if problems:
+        assert snap.listings[0].entity.name == "AERO CARIBBEAN AIRLINES"

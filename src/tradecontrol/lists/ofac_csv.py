@@ -3,7 +3,8 @@
 The primary file has no header; its 12 columns are ``ent_num, SDN_Name, SDN_Type, Program,
 Title, Call_Sign, Vess_type, Tonnage, GRT, Vess_flag, Vess_owner, Remarks``. ``-0-`` marks
 an empty cell, several programmes are written ``SDGT] [NS-PLC``, and the file ends with a
-``0x1A`` end-of-file byte (not a record). Companion files in the same folder, read when
+``0x1A`` end-of-file byte (not a record; the byte is dropped at the end of a line, and
+elsewhere is a control character like the others). Companion files in the same folder, read when
 present (names compared without regard to case):
 
 =====================  =========================  ============================================
@@ -266,8 +267,10 @@ def _kept(first: int, texts: list[str | None]) -> tuple[list[int], list[str], li
     ):
         return list(range(first, first + len(texts))), texts, []  # type: ignore[return-value]
     overlong = [first + i for i, text in enumerate(texts) if text is None] if None in texts else []
-    if any("\x1a" in text for text in texts if text is not None):
-        texts = [None if text is None else text.replace("\x1a", "") for text in texts]
+    if any("\x1a" in text for text in texts if text is not None):  # the end-of-file byte:
+        # at the end of a line (alone on the file's last line); elsewhere it is a control
+        # character, which cleaning removes with a problem naming its field
+        texts = [None if text is None else text.rstrip("\x1a") for text in texts]
     keep = [i for i, text in enumerate(texts) if text and not text.isspace()]
     if len(keep) == len(texts):
         return list(range(first, first + len(texts))), texts, overlong  # type: ignore[return-value]
