@@ -289,7 +289,6 @@ def test_identifier_type_lookup_matches_the_alternation(name: str, tail: str, le
     assert _ofac._id_type(segment) == (found.group(1) if found else None)
 
 
-
 @pytest.mark.parametrize(
     ("data", "problems"),
     [
