@@ -12,9 +12,12 @@ programme, dates, authority), ``Ownership`` (``owner`` → ``asset``, ``percenta
 Mapping:
 
 * Every thing entity is one record: with ``"target": true`` it becomes a listing
-  ``os-<id>``; otherwise (context such as a company from a registry) a fatal problem saying
-  it is not a sanctions target. A line that is not a JSON object with ``id`` and ``schema``
-  is a fatal problem, and so is a second line with an id already seen.
+  ``os-<id>``; otherwise (context such as a company from a registry, which the source
+  itself marks as no target) a skipped record (a fatal problem with ``skipped=True``)
+  saying it is not a sanctions target: by design not a listing, and nothing is lost (a
+  link to a listing names it, caption and id, in that listing's remarks). A line that is
+  not a JSON object with ``id`` and ``schema`` is a refused record (fatal problem), and so
+  is a second line with an id already seen.
 * Auxiliary entities are merged into the listings they reference, in whatever order the
   file gives them (the file is read twice: once to index, once to emit; the auxiliary
   entities are held in memory). One that references no listing is a non-fatal problem with
@@ -355,7 +358,14 @@ class _Reader:
                 self.lookup.close()
 
     def problem(
-        self, line: int, reason: str, *, field: str = "", rid: str | None = None, fatal: bool
+        self,
+        line: int,
+        reason: str,
+        *,
+        field: str = "",
+        rid: str | None = None,
+        fatal: bool,
+        skipped: bool = False,
     ) -> Problem:
         return Problem(
             source=self.source,
@@ -364,6 +374,7 @@ class _Reader:
             reason=reason,
             record_id=rid,
             fatal=fatal,
+            skipped=skipped,
         )
 
     def record(self, number: int, raw: bytes) -> Iterator[Record]:
@@ -391,6 +402,7 @@ class _Reader:
                 f"{ent.schema} is not a sanctions target (target: false); context only",
                 rid=ent.id,
                 fatal=True,
+                skipped=True,
             )
             return
         try:
