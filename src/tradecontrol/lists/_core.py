@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Problem:
     """A record of a list file that became no listing, or a part of one that was refused.
 
@@ -133,6 +133,15 @@ class Problem:
                 "skipped=True needs fatal=True (only a record that became no listing is skipped)",
                 path="skipped",
             )
+
+    def __repr__(self) -> str:
+        """The attrs repr, ``skipped`` shown only when True (reprs of other problems as before)."""
+        shown = [
+            f"{field.name}={getattr(self, field.name)!r}"
+            for field in attrs.fields(Problem)
+            if field.name != "skipped" or self.skipped
+        ]
+        return f"Problem({', '.join(shown)})"
 
     def to_error(self) -> ListProblemError:
         """This problem as an exception (for ``strict=True``)."""
