@@ -12,9 +12,10 @@ Mapping and quirks:
 * Id ``us-dpl-<sha1[:16]>`` of the name, the address cells and the effective date (as an
   ISO date), so it is stable across re-publications and date spellings. A row repeating
   an earlier row exactly (every cell, spaces squashed) is a skipped record naming that row
-  (BIS publishes a few exact duplicates; the listing is already there), unless a cell had
-  bytes that could not be decoded (then it is refused: the rows may differ); a row with
-  the same key but other differences gets a suffixed id.
+  (BIS publishes a few exact duplicates; the listing is already there, and the problem's
+  ``record_id`` is its id), unless a cell holds an undecodable byte (U+FFFD; then it is
+  refused: the rows may differ); a row with the same key but other differences gets a
+  suffixed id.
 * ``Effective_Date`` and ``Expiration_Date`` (``MM/DD/YYYY``, with or without leading
   zeros) give the window (zone America/New_York). ``Last_Update`` may be ISO or
   ``M/D/YYYY``; it is kept in the remarks with ``Standard_Order`` and ``Action``.
@@ -209,11 +210,17 @@ def _row(
         for candidate in (listing_id, f"{listing_id}-{suffix}"):
             if candidate in seen and seen[candidate][1] == content:
                 line = seen[candidate][0]
-                reason = f"exact duplicate of the row at line {line} (same listing)"
+                draft.record_id = candidate  # the listing already there
                 if "\ufffd" in "".join(content):  # undecodable bytes: the rows may differ
-                    yield from draft.fail("", reason)
+                    yield from draft.fail(
+                        "",
+                        f"same text as the row at line {line} once decoded, but with "
+                        "undecodable bytes (U+FFFD): the rows may differ",
+                    )
                 else:
-                    yield from draft.skip("", reason)
+                    yield from draft.skip(
+                        "", f"exact duplicate of the row at line {line} (same listing)"
+                    )
                 return
         draft.problem(
             "",
