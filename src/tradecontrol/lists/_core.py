@@ -102,6 +102,8 @@ class Problem:
             be skipped by design; field path ``skipped``).
 
     Example:
+        >>> from tradecontrol.errors import InvalidInputError
+        >>> from tradecontrol.lists import Problem
         >>> duplicate = Problem(
         ...     source="dpl.txt",
         ...     record=7,
