@@ -75,7 +75,7 @@ CASES: list[tuple[Path, str, int, int, list[Row]]] = [
     (
         FTM,
         "opensanctions-ftm",
-        7,
+        9,
         2,
         [
             (2, "", NOT_TARGET.format("Company"), True, True),
@@ -88,8 +88,10 @@ CASES: list[tuple[Path, str, int, int, list[Row]]] = [
                 True,
                 False,
             ),
-            (7, "", "id already used on line 1", True, False),  # a repeated id stays refused
+            (7, "", "exact duplicate of line 1 (same entity)", True, True),  # byte for byte
             (8, "", NOT_TARGET.format("Vessel"), True, True),
+            (10, "", "id already used on line 1", True, False),  # same id, other name
+            (11, "", "id already used on line 4", True, False),  # auxiliary: not compared
         ],
     ),
     (
