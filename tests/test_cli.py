@@ -175,7 +175,7 @@ def test_lists_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["lists", "summary", str(LIST_FIXTURE)], capsys)
     assert code == 0
     assert "format csl-csv" in out
-    assert "records 5: 3 listings, 2 refused, 1 partial problems" in out
+    assert "records 5: 3 listings, 2 refused, 0 skipped, 1 partial problems" in out
     assert "refused record 5: source: unknown CSL source" in out
     code, out, _ = _run(["lists", "summary", str(LIST_FIXTURE), "--format", "json"], capsys)
     data = json.loads(out)
@@ -204,6 +204,7 @@ def test_lists_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "listings": 3,
         "refused": 2,
         "partial": 1,
+        "skipped": 0,
     }
     assert f"OLD {LIST_FIXTURE}: 2 record(s) refused, 1 partly loaded" in err
     code, out, _ = _run(["lists", "diff", str(LIST_FIXTURE), str(newer)], capsys)

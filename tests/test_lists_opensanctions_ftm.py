@@ -61,6 +61,8 @@ def test_zala_counts_and_problems() -> None:
     # 17 parties (Person 6, Company 11): 14 targets, 3 registry companies that are not.
     assert len(snap.listings) == 14
     assert snap.records == 17
+    # the three context companies are skipped (not listings by design), not refused
+    assert [p.record for p in snap.problems if p.skipped] == [3, 4, 80]
     assert [(p.record, p.record_id, p.field, p.reason, p.fatal) for p in snap.problems] == [
         (3, "NK-56Edov9bas9puzaChH5pBy", "", NOT_TARGET, True),
         (4, "NK-9Xa4Kg7Y7nfccE7VcZt6Q6", "", NOT_TARGET, True),

@@ -18,7 +18,9 @@ when that is a terminal and the ``tradecontrol[cli]`` extra (tqdm) is installed.
 
 Exit status: 0 when every line was decided (whatever the outcomes), 1 when any input line
 was bad (each reported on standard error with file, line and field; the other lines are
-still decided), when a --list file had refused records or no listing, an --ownership line
+still decided), when a --list file had refused records or no listing (records skipped as
+not listings by design, such as exact duplicates, are reported but do not count), an
+--ownership line
 was refused or a --licenses licence names an unknown rule (the lines are still decided),
 or when ``lists diff`` compared a file that had problems; 2 on usage errors (including
 ``--jobs`` over its limit, and for ``screen`` conflicting thresholds or a bad birth date).
@@ -501,7 +503,8 @@ def _rulebook(
     ``paths`` are read as ``list_format`` (detected from each file's content when ``None``).
     Records that could not be loaded are reported on ``err``, counted per file (OFAC's
     side files separately); a --list file with refused records or without any listing is
-    added to ``refused_lists`` (the run goes on, exit 1).
+    added to ``refused_lists`` (the run goes on, exit 1). Skipped records (not listings by
+    design, nothing lost) are reported in their own line and do not make a file refused.
     """
     if base is None:
         rulebook = Rulebook.default()
@@ -554,19 +557,31 @@ def _in_list_files(exc: DataError, origins: Sequence[str]) -> DataError:
 def _report_snapshot(snapshot: lists.ListSnapshot, name: str, err: TextIO, option: str) -> bool:
     """Report on ``err`` what ``snapshot`` could not load, per source file.
 
+    Skipped records (``Problem.skipped``: exact duplicates, empty rows, context entities)
+    get a line of their own and do not count as refused.
+
     Returns:
         True when a record was refused or the file holds no listing at all (exit 1).
     """
     counts: dict[str, list[int]] = {}
     for problem in snapshot.problems:
-        counts.setdefault(problem.source, [0, 0])[0 if problem.fatal else 1] += 1
-    for source, (refused, partial) in counts.items():
+        slot = (2 if problem.skipped else 0) if problem.fatal else 1
+        counts.setdefault(problem.source, [0, 0, 0])[slot] += 1
+    for source, (refused, partial, skipped) in counts.items():
         side = "" if source in (name, snapshot.source) else f" ({source})"
-        print(
-            f"tradecontrol: {option}{name}{side}: {refused} record(s) refused, "
-            f"{partial} partly loaded (see `tradecontrol lists summary {name}`)",
-            file=err,
-        )
+        if refused or partial:
+            print(
+                f"tradecontrol: {option}{name}{side}: {refused} record(s) refused, "
+                f"{partial} partly loaded (see `tradecontrol lists summary {name}`)",
+                file=err,
+            )
+        if skipped:
+            print(
+                f"tradecontrol: {option}{name}{side}: {skipped} record(s) skipped: not "
+                "listings by design (exact duplicates, empty rows, context entities; see "
+                f"`tradecontrol lists summary {name}`)",
+                file=err,
+            )
     if not snapshot.listings:
         print(
             f"tradecontrol: {option}{name}: no listing in this file "
@@ -574,7 +589,7 @@ def _report_snapshot(snapshot: lists.ListSnapshot, name: str, err: TextIO, optio
             file=err,
         )
         return True
-    return any(problem.fatal for problem in snapshot.problems)
+    return any(problem.fatal and not problem.skipped for problem in snapshot.problems)
 
 
 def _refused_lists(refused: Sequence[str], err: TextIO, done: str = "decided") -> int:
@@ -879,16 +894,16 @@ def _lists(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return 0
         published = snap.published.isoformat() if snap.published else "not stated"
         print(f"{snap.source}: format {snap.format}, published {published}", file=out)
+        refused, partial, skipped = _problem_counts(snap)
         print(
-            f"records {snap.records}: {len(snap.listings)} listings, "
-            f"{sum(p.fatal for p in snap.problems)} refused, "
-            f"{sum(not p.fatal for p in snap.problems)} partial problems",
+            f"records {snap.records}: {len(snap.listings)} listings, {refused} refused, "
+            f"{skipped} skipped, {partial} partial problems",
             file=out,
         )
         for code, count in snap.count_by_list().items():
             print(f"  {code:<10} {count:>7}", file=out)
         for problem in snap.problems:
-            kind = "refused" if problem.fatal else "note"
+            kind = ("skipped" if problem.skipped else "refused") if problem.fatal else "note"
             where = f"{problem.field}: " if problem.field else ""
             side = f"{problem.source} " if problem.source != snap.source else ""
             print(f"  {kind} {side}record {problem.record}: {where}{problem.reason}", file=out)
@@ -897,19 +912,24 @@ def _lists(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``lists diff OLD NEW``; exit 1 (and say so first) when either file had problems."""
+    """``lists diff OLD NEW``; exit 1 (and say so first) when either file had problems.
+
+    Skipped records (not listings by design, nothing lost) alone do not make a file
+    incomplete; they are counted in the warning of a file that is.
+    """
     old = lists.load(args.old, format=args.list_format)
     new = lists.load(args.new, format=args.list_format)
     result = lists.diff(old, new)
     incomplete = [
         (which, snap, _problem_counts(snap))
         for which, snap in (("OLD", old), ("NEW", new))
-        if snap.problems or not snap.listings
+        if any(not p.skipped for p in snap.problems) or not snap.listings
     ]
     warnings = [
         f"{which} {snap.source}: {refused} record(s) refused, {partial} partly loaded, "
-        f"{len(snap.listings)} listing(s) of {snap.records} record(s)"
-        for which, snap, (refused, partial) in incomplete
+        + (f"{skipped} skipped (not listings by design), " if skipped else "")
+        + f"{len(snap.listings)} listing(s) of {snap.records} record(s)"
+        for which, snap, (refused, partial, skipped) in incomplete
     ]
     for warning in warnings:
         print(f"tradecontrol: lists diff: {warning}; the diff may be wrong", file=err)
@@ -928,6 +948,7 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                             "listings": len(snap.listings),
                             "refused": _problem_counts(snap)[0],
                             "partial": _problem_counts(snap)[1],
+                            "skipped": _problem_counts(snap)[2],
                         }
                         for which, snap in (("OLD", old), ("NEW", new))
                     },
@@ -952,10 +973,11 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 1 if incomplete else 0
 
 
-def _problem_counts(snap: lists.ListSnapshot) -> tuple[int, int]:
-    """``(records refused, records partly loaded)`` of a snapshot."""
-    refused = sum(problem.fatal for problem in snap.problems)
-    return refused, len(snap.problems) - refused
+def _problem_counts(snap: lists.ListSnapshot) -> tuple[int, int, int]:
+    """``(records refused, partial problems, records skipped)`` of a snapshot."""
+    fatal = sum(problem.fatal for problem in snap.problems)
+    skipped = sum(problem.skipped for problem in snap.problems)
+    return fatal - skipped, len(snap.problems) - fatal, skipped
 
 
 def _summary_dict(snap: lists.ListSnapshot) -> dict[str, Any]:
@@ -973,6 +995,7 @@ def _summary_dict(snap: lists.ListSnapshot) -> dict[str, Any]:
                 "field": p.field,
                 "reason": p.reason,
                 "fatal": p.fatal,
+                "skipped": p.skipped,
                 "record_id": p.record_id,
             }
             for p in snap.problems

@@ -172,10 +172,13 @@ def load(path: str | Path, *, format: str | None = None, strict: bool = False) -
             ``alt.csv`` and ``sdn_comments.csv`` are read from the same folder).
         format: Force a format by name (see :data:`FORMATS`); detected from the content
             when ``None``.
-        strict: Raise every problem at once instead of returning them.
+        strict: Raise every problem at once instead of returning them: refused and
+            skipped records and notes alike (see :class:`Problem`), so a strict load
+            fails on a file with an exact duplicate or an empty row too.
 
     Returns:
-        A :class:`ListSnapshot`: every record is a listing or a problem.
+        A :class:`ListSnapshot`: every record is a listing or a problem (refused, skipped
+        or note).
 
     Raises:
         DataError: Unreadable file or unknown format.

@@ -21,7 +21,10 @@ Rules every loader follows (contributors: read these before writing one):
 * Every record becomes exactly one :class:`~tradecontrol.listings.Listing` or a fatal
   :class:`Problem`; a part of a record that cannot be represented (unknown country name,
   malformed date, over-long field) is a non-fatal ``Problem`` and the raw text is kept (e.g.
-  in ``remarks``). Only ``TradeControlError`` subclasses escape ``read``.
+  in ``remarks``). A record that is by design not a listing and loses nothing (an exact
+  duplicate of an earlier record, a row with no value, an entity the source marks as
+  context only) is a fatal problem with ``skipped=True``; when in doubt, refuse (the
+  default). Only ``TradeControlError`` subclasses escape ``read``.
 * Mapping: ``id`` stable and prefixed by source (``us-sdn-36``, ``un-QDi.001``); ``list_code``
   (SDN, EL, DPL, UVL, MEU, SSI, ISN, DTC, CMIC, PLC, CAP, NS-MBS, FSE, UN, EU, UK...);
   ``authority`` (US-OFAC, US-BIS, US-STATE, UN, EU, UK); programs; entity with kind, strong
@@ -48,7 +51,7 @@ from typing import Protocol
 import attrs
 
 from tradecontrol import _validators as v
-from tradecontrol.errors import DataError
+from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.listings import Listing
 
 __all__ = [
@@ -63,18 +66,58 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Problem:
-    """A record of a list file that could not become a listing (or a part that was refused).
+    """A record of a list file that became no listing, or a part of one that was refused.
+
+    Three classes of problem, told apart by ``fatal`` and ``skipped``:
+
+    * **refused** (``fatal=True, skipped=False``): a record that should have been a listing
+      and could not (a truncated row, a record without a name, an invalid value). The file
+      was not wholly loaded: ``tradecontrol evaluate --list`` exits 1 for it.
+    * **skipped** (``fatal=True, skipped=True``): a record that is by design not a listing
+      and whose loss loses nothing: an exact duplicate of an earlier record (its listing is
+      already there), a row with no value at all, an entity the source itself marks as
+      context only (OpenSanctions ``"target": false``). Reported, but the file counts as
+      wholly loaded.
+    * **note** (``fatal=False``; ``skipped`` is always False): the record became a listing
+      and only this part of it was refused (its raw text is usually kept in the remarks).
+
+    Skipped and refused records are both records seen: ``ListSnapshot.records`` is
+    ``len(listings)`` plus every fatal problem, skipped or not.
 
     Args:
         source: File name.
         record: 1-based row number (CSV, text, JSON lines) or element number (XML, JSON).
         field: Column, element or JSON path of the bad value; ``""`` for the whole record.
-        reason: What is wrong.
+        reason: What is wrong (for a skipped record: why it is not a listing).
         record_id: The record's id in the source, when it could be read.
-        fatal: True when the whole record was refused (it became no listing); False when
-            the record became a listing and only this part of it was refused.
+        fatal: True when the whole record became no listing; False when the record became
+            a listing and only this part of it was refused.
+        skipped: True when the record (``fatal`` must be True) is by design not a listing
+            and nothing is lost without it (see above).
+
+    Raises:
+        InvalidInputError: ``skipped=True`` with ``fatal=False`` (a part of a listing cannot
+            be skipped by design; field path ``skipped``).
+
+    Example:
+        >>> from tradecontrol.errors import InvalidInputError
+        >>> from tradecontrol.lists import Problem
+        >>> duplicate = Problem(
+        ...     source="dpl.txt",
+        ...     record=7,
+        ...     field="",
+        ...     reason="exact duplicate of the row at line 6 (same listing)",
+        ...     skipped=True,
+        ... )
+        >>> duplicate.fatal, duplicate.skipped
+        (True, True)
+        >>> try:
+        ...     Problem(source="a", record=1, field="", reason="x", fatal=False, skipped=True)
+        ... except InvalidInputError as exc:
+        ...     print(exc)
+        skipped: skipped=True needs fatal=True (only a record that became no listing is skipped)
     """
 
     source: str
@@ -83,6 +126,24 @@ class Problem:
     reason: str
     record_id: str | None = None
     fatal: bool = True
+    skipped: bool = attrs.field(default=False)
+
+    @skipped.validator
+    def _only_fatal(self, _attribute: attrs.Attribute[bool], value: bool) -> None:
+        if value and not self.fatal:
+            raise InvalidInputError(
+                "skipped=True needs fatal=True (only a record that became no listing is skipped)",
+                path="skipped",
+            )
+
+    def __repr__(self) -> str:
+        """The attrs repr, ``skipped`` shown only when True (reprs of other problems as before)."""
+        shown = [
+            f"{field.name}={getattr(self, field.name)!r}"
+            for field in attrs.fields(Problem)
+            if field.name != "skipped" or self.skipped
+        ]
+        return f"Problem({', '.join(shown)})"
 
     def to_error(self) -> ListProblemError:
         """This problem as an exception (for ``strict=True``)."""
@@ -123,9 +184,10 @@ class ListSnapshot:
         source: The file read.
         format: The format name (``csl-csv``, ``ofac-csv``...).
         listings: Every record that became a listing, in file order.
-        problems: Every record (or part) that could not, with row, field and reason.
+        problems: Every record (or part) that could not, with row, field and reason:
+            refused and skipped records and notes (see :class:`Problem`).
         published: Publication date the file states, if any.
-        records: Records seen: ``len(listings)`` plus the fatal problems.
+        records: Records seen: ``len(listings)`` plus the fatal problems (skipped or not).
     """
 
     source: str

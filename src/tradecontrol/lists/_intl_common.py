@@ -181,6 +181,15 @@ class Draft:
         yield from self._located()
         yield self.problem(field, reason, fatal=True)
 
+    def skip(self, field: str, reason: str) -> Iterator[Problem]:
+        """As :meth:`fail`, for a record that is by design not a listing (``skipped=True``).
+
+        Only for a record whose loss loses nothing (an exact duplicate, a row with no
+        value): see :class:`~tradecontrol.lists.Problem`.
+        """
+        yield from self._located()
+        yield attrs.evolve(self.problem(field, reason, fatal=True), skipped=True)
+
     def text(self, field: str, value: str | None, *, limit: int = v.MAX_TEXT) -> str | None:
         """Cleaned text: whitespace squashed, control characters removed (a problem).
 

@@ -11,8 +11,11 @@ Mapping and quirks:
 
 * Id ``us-dpl-<sha1[:16]>`` of the name, the address cells and the effective date (as an
   ISO date), so it is stable across re-publications and date spellings. A row repeating
-  an earlier row exactly is a fatal problem naming that row (BIS publishes a few exact
-  duplicates); a row with the same key but other differences gets a suffixed id.
+  an earlier row exactly (every cell, spaces squashed) is a skipped record naming that row
+  (BIS publishes a few exact duplicates; the listing is already there, and the problem's
+  ``record_id`` is its id), unless a cell holds an undecodable byte (U+FFFD; then it is
+  refused: the rows may differ); a row with the same key but other differences gets a
+  suffixed id.
 * ``Effective_Date`` and ``Expiration_Date`` (``MM/DD/YYYY``, with or without leading
   zeros) give the window (zone America/New_York). ``Last_Update`` may be ISO or
   ``M/D/YYYY``; it is kept in the remarks with ``Standard_Order`` and ``Action``.
@@ -24,7 +27,9 @@ Mapping and quirks:
   cleaned of non-breaking, doubled and trailing spaces and separators, and its head
   written in the Federal Register's own citation form (``81 FR 45276``); the rest of the
   part (dates, further pages) is kept as written.
-* Rows whose cells are all empty are fatal problems; lines that are not UTF-8 are read as
+* Rows whose cells are all empty (``""`` cells included) are skipped records: not
+  listings, nothing lost. Skipped records are fatal problems with ``skipped=True``
+  (see :class:`~tradecontrol.lists.Problem`). Lines that are not UTF-8 are read as
   Windows-1252 with a non-fatal problem. Rows are numbered by their first line in the
   file (the header is line 1).
 """
@@ -176,7 +181,7 @@ def _row(
         draft.note("Extra cells", " | ".join(extra))
     values = {col: squash(cells.get(col)) for col in COLUMNS}
     if not any(squash(x) for x in row):
-        yield from draft.fail("", "empty row")
+        yield from draft.skip("", "empty row")
         return
     name = draft.name_text("Name", values["name"])
     if name is None:
@@ -205,9 +210,17 @@ def _row(
         for candidate in (listing_id, f"{listing_id}-{suffix}"):
             if candidate in seen and seen[candidate][1] == content:
                 line = seen[candidate][0]
-                yield from draft.fail(
-                    "", f"exact duplicate of the row at line {line} (same listing)"
-                )
+                draft.record_id = candidate  # the listing already there
+                if "\ufffd" in "".join(content):  # undecodable bytes: the rows may differ
+                    yield from draft.fail(
+                        "",
+                        f"same text as the row at line {line} once decoded, but with "
+                        "undecodable bytes (U+FFFD): the rows may differ",
+                    )
+                else:
+                    yield from draft.skip(
+                        "", f"exact duplicate of the row at line {line} (same listing)"
+                    )
                 return
         draft.problem(
             "",

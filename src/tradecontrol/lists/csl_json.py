@@ -29,8 +29,10 @@ Quirks:
   as the name and addresses are unchanged. Entries of one file that share those fields
   (ITA's EL fixture lists one person three times under different notices) hash
   ``federal_register_notice``, ``start_date``, ``end_date``, ``title`` and ``alt_names``
-  too; entries identical in all of them are a fatal duplicate. ITA's own ``id`` is not
-  used: it changes when any field (even the Federal Register citation) changes.
+  too; entries identical in all of them are a fatal duplicate: refused, or skipped (a
+  fatal problem with ``skipped=True``, nothing lost) when the two JSON objects are equal
+  in every key and value. ITA's own ``id`` is not used: it changes when any field (even
+  the Federal Register citation) changes.
 * ``start_date`` is the Federal Register *publication* date of the rule for the Entity List,
   MEU and UVL, not the effective date; the version note says so. Other lists give the
   date of the order or determination.
@@ -235,13 +237,18 @@ def read(path: Path) -> Iterator[Record]:
             )
             continue
         if listing.id in seen:
+            earlier = seen[listing.id]
+            exact = item == results[earlier - 1]  # every key and value: nothing lost
             yield Problem(
                 source=source,
                 record=number,
                 field=field,
-                reason=f"same id {listing.id} as element {seen[listing.id]} "
+                reason=f"exact duplicate of element {earlier} (same listing)"
+                if exact
+                else f"same id {listing.id} as element {earlier} "
                 "(same source and entity number, or same identifying fields)",
                 record_id=_record_id(item),
+                skipped=exact,
             )
             continue
         seen[listing.id] = number

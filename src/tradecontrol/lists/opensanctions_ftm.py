@@ -12,9 +12,13 @@ programme, dates, authority), ``Ownership`` (``owner`` → ``asset``, ``percenta
 Mapping:
 
 * Every thing entity is one record: with ``"target": true`` it becomes a listing
-  ``os-<id>``; otherwise (context such as a company from a registry) a fatal problem saying
-  it is not a sanctions target. A line that is not a JSON object with ``id`` and ``schema``
-  is a fatal problem, and so is a second line with an id already seen.
+  ``os-<id>``; otherwise (context such as a company from a registry, which the source
+  itself marks as no target) a skipped record (a fatal problem with ``skipped=True``)
+  saying it is not a sanctions target: by design not a listing, and nothing is lost (a
+  link to a listing names it, caption and id, in that listing's remarks). A line that is
+  not a JSON object with ``id`` and ``schema`` is a refused record (fatal problem), and so
+  is a second line with an id already seen, unless it repeats a thing entity's line byte
+  for byte (line ending aside): then it is skipped, an exact duplicate.
 * Auxiliary entities are merged into the listings they reference, in whatever order the
   file gives them (the file is read twice: once to index, once to emit; the auxiliary
   entities are held in memory). One that references no listing is a non-fatal problem with
@@ -355,7 +359,14 @@ class _Reader:
                 self.lookup.close()
 
     def problem(
-        self, line: int, reason: str, *, field: str = "", rid: str | None = None, fatal: bool
+        self,
+        line: int,
+        reason: str,
+        *,
+        field: str = "",
+        rid: str | None = None,
+        fatal: bool,
+        skipped: bool = False,
     ) -> Problem:
         return Problem(
             source=self.source,
@@ -364,6 +375,7 @@ class _Reader:
             reason=reason,
             record_id=rid,
             fatal=fatal,
+            skipped=skipped,
         )
 
     def record(self, number: int, raw: bytes) -> Iterator[Record]:
@@ -372,11 +384,16 @@ class _Reader:
             yield self.problem(number, ent, fatal=True)
             return
         if self.first_line.get(ent.id) != number:
+            first = self.first_line.get(ent.id)
+            same = self.repeats_thing(ent.id, raw)
             yield self.problem(
                 number,
-                f"id already used on line {self.first_line.get(ent.id)}",
+                f"exact duplicate of line {first} (same entity)"
+                if same
+                else f"id already used on line {first}",
                 rid=ent.id,
                 fatal=True,
+                skipped=same,
             )
             return
         yield from self.controls(number, ent)
@@ -391,6 +408,7 @@ class _Reader:
                 f"{ent.schema} is not a sanctions target (target: false); context only",
                 rid=ent.id,
                 fatal=True,
+                skipped=True,
             )
             return
         try:
@@ -421,6 +439,17 @@ class _Reader:
                 yield self.problem(number, CONTROLS_REMOVED, field=field, rid=ent.id, fatal=False)
 
     # -- building ------------------------------------------------------------------
+
+    def repeats_thing(self, ident: str, raw: bytes) -> bool:
+        """Whether ``raw`` is byte for byte the line of the thing entity ``ident``."""
+        thing = self.things.get(ident)
+        if thing is None:  # (an auxiliary entity's line is not kept: not compared)
+            return False
+        if self.lookup is None:
+            self.lookup = self.path.open("rb")
+        self.lookup.seek(thing.offset)
+        first = self.lookup.readline(MAX_LINE_BYTES + 1)
+        return first.rstrip(b"\r\n") == raw.rstrip(b"\r\n")
 
     def load(self, ident: str) -> _Entity | None:
         """Read a thing entity by id from its line (for owners met before their line)."""
