@@ -200,3 +200,98 @@ def test_loads_from_several_threads_leave_the_collector_as_it_was(
     caller = _caller_cycle()
     gc.collect()
     assert caller() is None
+
+
+# -- skipped records never hide a refused one ---------------------------------------------
+
+DPL_HEADER = "\t".join(
+    [
+        "Name",
+        "Street_Address",
+        "City",
+        "State",
+        "Country",
+        "Postal_Code",
+        "Effective_Date",
+        "Expiration_Date",
+        "Standard_Order",
+        "Last_Update",
+        "Action",
+        "FR_Citation",
+    ]
+)
+
+
+def _dpl_row(column: int, value: str) -> str:
+    row = ["JOHN DOE", "1 MAIN ST", "SPRINGFIELD", "IL", "US", "62701", "10/16/2017"]
+    row += ["", "Y", "2017-10-23", "FR NOTICE ADDED", "82 F.R. 48792"]
+    row[column] = value
+    return "\t".join(row)
+
+
+FTM_PARTY: dict[str, Any] = {
+    "id": "p-1",
+    "caption": "Ivan EXAMPLE",
+    "schema": "Person",
+    "properties": {"name": ["Ivan EXAMPLE"]},
+    "datasets": ["us_ofac_sdn"],
+    "referents": [],
+    "target": True,
+}
+
+
+def _ftm_line(**properties: list[str]) -> str:
+    return json.dumps({**FTM_PARTY, "properties": {**FTM_PARTY["properties"], **properties}})
+
+
+# (file name, lines) of files whose second record repeats a refused first record
+REPEATED_REFUSALS: list[tuple[str, list[str]]] = [
+    ("dpl.txt", [DPL_HEADER, _dpl_row(10, "X\u202eY"), _dpl_row(10, "X\u202eY")]),  # Action
+    ("dpl.txt", [DPL_HEADER, _dpl_row(11, "82 F.R. 1\u202e"), _dpl_row(11, "82 F.R. 1\u202e")]),
+    ("p.ftm.json", [_ftm_line(notes=["x\u202e"])] * 2),
+]
+
+
+@pytest.mark.parametrize(("name", "lines"), REPEATED_REFUSALS)
+def test_a_repeat_of_a_refused_record_is_refused_too(
+    tmp_path: Path, name: str, lines: list[str]
+) -> None:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    snap = lists.load(path)
+    fatal = [p for p in snap.problems if p.fatal]
+    assert snap.listings == ()
+    assert len(fatal) == 2
+    assert fatal[0].skipped is False
+    assert fatal[1].skipped is False, fatal[1].reason  # no listing is "already there"
+    assert snap.records == 2
+
+
+CSL_RESULT = {
+    "id": "e1",
+    "source": "Entity List (EL) - Bureau of Industry and Security",
+    "name": "Example Optics Co., Ltd.",
+    "start_date": "2019-05-21",
+    "federal_register_notice": "84 FR 22961",
+}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"score": 1}, {"score": True}),  # equal in Python, not in JSON
+        ({"score": 0}, {"score": False}),
+        ({"score": [1.0]}, {"score": [True]}),
+        ({"score": {"a": 1}}, {"score": {"a": True}}),
+    ],
+)
+def test_a_csl_json_entry_that_only_looks_equal_is_refused(
+    tmp_path: Path, first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    path = tmp_path / "csl.json"
+    path.write_text(json.dumps({"results": [{**CSL_RESULT, **first}, {**CSL_RESULT, **second}]}))
+    snap = lists.load(path, format="csl-json")
+    fatal = [p for p in snap.problems if p.fatal]
+    assert len(snap.listings) == 1
+    assert [p.skipped for p in fatal] == [False]
+    assert snap.records == 2
