@@ -6,19 +6,26 @@ Fixtures are small files written here (never copies of ``../shared``).
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import json
+import re
 import threading
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
 from tradecontrol import lists
-from tradecontrol.errors import DataError
-from tradecontrol.lists import canonical
+from tradecontrol.errors import DataError, InvalidInputError
+from tradecontrol.listings import Listing
+from tradecontrol.lists import _intl_common as _intl
+from tradecontrol.lists import canonical, opensanctions_ftm
+from tradecontrol.lists._text import CONTROLS_REMOVED
 
 LINE = {
     "id": "acme-{n}",
@@ -241,23 +248,44 @@ FTM_PARTY: dict[str, Any] = {
 
 
 def _ftm_line(**properties: list[str]) -> str:
-    return json.dumps({**FTM_PARTY, "properties": {**FTM_PARTY["properties"], **properties}})
+    line = {**FTM_PARTY, "properties": {**FTM_PARTY["properties"], **properties}}
+    return json.dumps(line, ensure_ascii=False)
 
 
-# (file name, lines) of files whose second record repeats a refused first record
-REPEATED_REFUSALS: list[tuple[str, list[str]]] = [
-    ("dpl.txt", [DPL_HEADER, _dpl_row(10, "X\u202eY"), _dpl_row(10, "X\u202eY")]),  # Action
-    ("dpl.txt", [DPL_HEADER, _dpl_row(11, "82 F.R. 1\u202e"), _dpl_row(11, "82 F.R. 1\u202e")]),
-    ("p.ftm.json", [_ftm_line(notes=["x\u202e"])] * 2),
+def _refuse_listings(module: ModuleType) -> Callable[[pytest.MonkeyPatch], None]:
+    """Make ``module.Listing`` refuse every listing, as the value objects refuse bad text.
+
+    (Bidirectional overrides and invisible-only cells did so before they were cleaned; a
+    repeat of such a row was then "skipped" although no listing was there.)
+    """
+
+    def patch(monkeypatch: pytest.MonkeyPatch) -> None:
+        def refused(**_: object) -> Listing:
+            raise InvalidInputError("refused by the value objects", path="remarks")
+
+        monkeypatch.setattr(module, "Listing", refused)
+
+    return patch
+
+
+# (file name, lines, patch) of files whose second record repeats a refused first record
+REPEATED_REFUSALS: list[tuple[str, list[str], Callable[[pytest.MonkeyPatch], None]]] = [
+    ("dpl.txt", [DPL_HEADER, _dpl_row(10, "A"), _dpl_row(10, "A")], _refuse_listings(_intl)),
+    ("p.ftm.json", [_ftm_line(notes=["x"])] * 2, _refuse_listings(opensanctions_ftm)),
 ]
 
 
-@pytest.mark.parametrize(("name", "lines"), REPEATED_REFUSALS)
+@pytest.mark.parametrize(("name", "lines", "patch"), REPEATED_REFUSALS)
 def test_a_repeat_of_a_refused_record_is_refused_too(
-    tmp_path: Path, name: str, lines: list[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    lines: list[str],
+    patch: Callable[[pytest.MonkeyPatch], None],
 ) -> None:
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n")
+    patch(monkeypatch)
     snap = lists.load(path)
     fatal = [p for p in snap.problems if p.fatal]
     assert snap.listings == ()
@@ -265,6 +293,10 @@ def test_a_repeat_of_a_refused_record_is_refused_too(
     assert fatal[0].skipped is False
     assert fatal[1].skipped is False, fatal[1].reason  # no listing is "already there"
     assert snap.records == 2
+    monkeypatch.undo()
+    again = lists.load(path)  # the same file without the refusal: one listing, one skipped
+    assert len(again.listings) == 1
+    assert [p.skipped for p in again.problems if p.fatal] == [True]
 
 
 CSL_RESULT = {
@@ -295,3 +327,220 @@ def test_a_csl_json_entry_that_only_looks_equal_is_refused(
     assert len(snap.listings) == 1
     assert [p.skipped for p in fatal] == [False]
     assert snap.records == 2
+
+
+# -- a bidirectional override in a part of a record refuses no listing ----------------------
+
+BIDI = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: refused in every text of a Listing
+FIXTURES = Path(__file__).parent / "fixtures" / "lists"
+OFAC_ROWS = [
+    '36,"EXAMPLE, John","individual","SDGT","Director","-0-","-0-","-0-","-0-","-0-","-0-",'
+    '"DOB 1962; Passport A1234567 (Iran)."',
+    '173,"EXAMPLE SHIPPING CO","-0-","IRAN","-0-","-0-","-0-","-0-","-0-","-0-","-0-",'
+    '"Website www.example.invalid."',
+]
+_ID_LIKE = re.compile(r"(?i)id$|reference|number|type|code|^is|script|publish|date")
+
+
+def _xml_bidi(text: str) -> str:
+    """An override at the end of every element text but ids, codes, flags and dates."""
+    return re.sub(
+        r"<([\w:]+)([^<>]*)>([A-Za-z][^<]{2,})<",
+        lambda m: m[0] if _ID_LIKE.search(m[1]) else f"<{m[1]}{m[2]}>{m[3]}{BIDI}<",
+        text,
+    )
+
+
+def _cells_bidi(columns: set[str], mark: str = BIDI) -> Callable[[str], str]:
+    """``mark`` at the end of the named columns' cells of a CSV, written quoted."""
+
+    def edit(text: str) -> str:
+        rows = list(csv.reader(io.StringIO(text)))
+        at = [i for i, col in enumerate(rows[0]) if col in columns]
+        for row in rows[1:]:
+            if row == rows[0]:
+                continue  # a repeated header stays one
+            for i in at:
+                if i < len(row) and row[i]:
+                    row[i] += mark
+        out = io.StringIO()
+        csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+        return out.getvalue()
+
+    return edit
+
+
+def _ftm_bidi(text: str) -> str:
+    out = []
+    for line in text.splitlines():
+        ent = json.loads(line)
+        ent["caption"] += BIDI
+        for prop in ("name", "notes", "address", "country"):
+            if prop in ent["properties"]:
+                ent["properties"][prop] = [x + BIDI for x in ent["properties"][prop]]
+        out.append(json.dumps(ent, ensure_ascii=False))
+    return "\n".join(out) + "\n"
+
+
+def _csl_json_bidi(text: str) -> str:
+    data = json.loads(text)
+    for item in data["results"]:
+        for key in ("name", "title", "remarks", "federal_register_notice", "source_list_url"):
+            item[key] += BIDI
+        item["programs"] = [x + BIDI for x in item["programs"]]
+    return json.dumps(data, ensure_ascii=False)
+
+
+BIDI_CASES: list[tuple[str, str, Callable[[str], str]]] = [
+    (
+        "dpl.txt",
+        "\n".join([DPL_HEADER, _dpl_row(0, "JOHN DOE"), _dpl_row(0, "JANE ROE")]),
+        lambda t: "\n".join(
+            [
+                t.splitlines()[0],
+                *(line.replace("\t", BIDI + "\t") + BIDI for line in t.splitlines()[1:]),
+            ]
+        ),
+    ),
+    (
+        "sdn.csv",
+        "\r\n".join(OFAC_ROWS) + "\r\n",
+        lambda t: t.replace('","', BIDI + '","').replace('."', "." + BIDI + '"'),
+    ),
+    (
+        "csl.csv",
+        _cells_bidi({"name"}, mark="")((FIXTURES / "csl" / "sample.csv").read_text()),
+        _cells_bidi(
+            {
+                "name",
+                "title",
+                "remarks",
+                "addresses",
+                "federal_register_notice",
+                "programs",
+                "alt_names",
+                "license_requirement",
+                "source_list_url",
+            }
+        ),
+    ),
+    ("p.ftm.json", _ftm_line(notes=["Example note"], country=["ru"]) + "\n", _ftm_bidi),
+    (
+        "csl.json",
+        json.dumps(
+            {
+                "results": [
+                    {
+                        **CSL_RESULT,
+                        "title": "CEO",
+                        "remarks": "r",
+                        "programs": ["X"],
+                        "source_list_url": "https://example.invalid/el",
+                    }
+                ]
+            }
+        ),
+        _csl_json_bidi,
+    ),
+    ("un.xml", (FIXTURES / "un_xml" / "un_small.xml").read_text(), _xml_bidi),
+    ("eu.xml", (FIXTURES / "eu_xml" / "eu_small.xml").read_text(), _xml_bidi),
+    ("uk.xml", (FIXTURES / "uk_xml" / "uk_small.xml").read_text(), _xml_bidi),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "edit"), BIDI_CASES, ids=[c[0] for c in BIDI_CASES])
+def test_a_bidirectional_override_in_a_record_is_removed_with_a_note(
+    tmp_path: Path, name: str, text: str, edit: Callable[[str], str]
+) -> None:
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "bidi").mkdir()
+    (tmp_path / "plain" / name).write_text(text)
+    (tmp_path / "bidi" / name).write_text(edit(text))
+    plain = lists.load(tmp_path / "plain" / name)
+    hostile = lists.load(tmp_path / "bidi" / name)
+    assert plain.listings
+    assert BIDI in (tmp_path / "bidi" / name).read_text()
+    assert len(hostile.listings) == len(plain.listings)  # (DPL ids hash the raw cells)
+    assert [x.entity.name for x in hostile.listings] == [x.entity.name for x in plain.listings]
+    assert BIDI not in json.dumps([x.to_dict() for x in hostile.listings], ensure_ascii=False)
+    fatal = [
+        [(p.record, p.field, p.reason) for p in s.problems if p.fatal] for s in (plain, hostile)
+    ]
+    assert fatal[1] == fatal[0]
+    notes = [p for p in hostile.problems if not p.fatal and p.reason == CONTROLS_REMOVED]
+    assert notes, hostile.problems
+    assert hostile.records == len(hostile.listings) + sum(p.fatal for p in hostile.problems)
+
+
+# -- a cell of invisible characters only is an empty cell, not a refused record ------------
+
+INVISIBLE = "\u200b\ufeff"  # ZERO WIDTH SPACE, BYTE ORDER MARK: "must not be empty" in a Listing
+
+
+def _csl_csv(column: str) -> tuple[str, str]:
+    header = (FIXTURES / "csl" / "sample.csv").read_text().splitlines()[0]
+    columns = next(csv.reader([header]))
+    row = dict.fromkeys(columns, "")
+    row.update(source=CSL_RESULT["source"], name="Example Optics Co., Ltd.")
+    row.update(start_date="2019-05-21", _id="e1", **{column: INVISIBLE})
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
+        [columns, [row[c] for c in columns]]
+    )
+    return "csl.csv", out.getvalue()
+
+
+def _csl_json(key: str) -> tuple[str, str]:
+    value: object = [INVISIBLE] if key in ("programs", "alt_names") else INVISIBLE
+    return "csl.json", json.dumps({"results": [{**CSL_RESULT, key: value}]}, ensure_ascii=False)
+
+
+INVISIBLE_CASES: list[tuple[str, str]] = [
+    *(
+        _csl_csv(column)
+        for column in (
+            "programs",
+            "title",
+            "addresses",
+            "federal_register_notice",
+            "license_requirement",
+            "license_policy",
+            "call_sign",
+            "remarks",
+            "source_list_url",
+            "alt_names",
+            "ids",
+        )
+    ),
+    *(
+        _csl_json(key)
+        for key in (
+            "remarks",
+            "federal_register_notice",
+            "source_list_url",
+            "programs",
+            "alt_names",
+            "license_policy",
+            "call_sign",
+        )
+    ),
+    ("sdn.csv", OFAC_ROWS[0].replace('"SDGT"', f'"{INVISIBLE}"') + "\r\n"),
+    *(
+        ("p.ftm.json", _ftm_line(**{prop: [INVISIBLE]}) + "\n")
+        for prop in ("alias", "weakAlias", "sourceUrl")
+    ),
+    ("dpl.txt", "\n".join([DPL_HEADER, _dpl_row(11, INVISIBLE)]) + "\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), INVISIBLE_CASES)
+def test_a_cell_of_invisible_characters_refuses_no_record(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    assert INVISIBLE in path.read_text()
+    snap = lists.load(path, format="csl-json" if name == "csl.json" else None)
+    assert [p for p in snap.problems if p.fatal] == []
+    assert len(snap.listings) == 1
+    assert INVISIBLE[0] not in json.dumps(snap.listings[0].to_dict(), ensure_ascii=False)
