@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import gzip
 import io
 import json
 import re
@@ -130,6 +131,24 @@ def test_a_load_that_fails_half_way_leaves_the_collector_as_it_was(
     assert _gc_state() == before
     gc.collect()
     assert caller() is None  # the caller's garbage cycle is still collectable
+
+
+def test_a_corrupt_gzip_half_way_leaves_the_collector_as_it_was(
+    tmp_path: Path, restore_gc: None
+) -> None:
+    sample = (FIXTURES / "csl" / "sample.csv").read_text().splitlines()
+    text = "\n".join([sample[0], *sample[1:3] * 500]) + "\n"
+    packed = gzip.compress(text.encode(), mtime=0)
+    path = tmp_path / "csl.csv.gz"
+    path.write_bytes(packed[:40] + b"\x07\x00\x00\x00" + packed[44:])  # a bad deflate block
+    gc.enable()
+    before = _gc_state()
+    caller = _caller_cycle()
+    with pytest.raises(DataError, match=r"csl\.csv\.gz"):
+        lists.load(path, format="csl-csv")
+    assert _gc_state() == before
+    gc.collect()
+    assert caller() is None
 
 
 @pytest.mark.parametrize("enabled", [True, False])
