@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tradecontrol import lists
+from tradecontrol.cli import main
 from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.listings import Listing
 from tradecontrol.lists import _intl_common as _intl
@@ -563,3 +564,29 @@ def test_a_cell_of_invisible_characters_refuses_no_record(
     assert [p for p in snap.problems if p.fatal] == []
     assert len(snap.listings) == 1
     assert INVISIBLE[0] not in json.dumps(snap.listings[0].to_dict(), ensure_ascii=False)
+
+
+# -- files whose lines end in a lone carriage return (old Mac line ends) --------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "name", "format"),
+    [
+        (FIXTURES / "csl" / "sample.csv", "csl.csv", "csl-csv"),
+        (FIXTURES / "bis_dpl" / "dpl_small.txt", "dpl.txt", "bis-dpl-txt"),
+        (FIXTURES / "bis_dpl" / "dpl_small.txt", "dpl.txt", None),
+    ],
+)
+def test_a_file_with_lone_carriage_returns_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fixture: Path, name: str, format: str | None
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(fixture.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    with pytest.raises(DataError, match=r"lone carriage return \(CR,") as caught:
+        lists.load(path, format=format)
+    assert name in str(caught.value)
+    assert "universal-newline" not in str(caught.value)  # (the csv module's own advice)
+    assert main(["lists", "summary", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "lone carriage return" in err
+    assert "Traceback" not in err

@@ -98,6 +98,30 @@ def visible(text: str) -> str:
     return ""
 
 
+def csv_error(exc: Exception) -> str:
+    r"""The message of a ``csv.Error`` for a user, in our words where the module's mislead.
+
+    The ``csv`` module reports a file whose lines end in a lone carriage return (old Mac
+    line ends) as a "new-line character seen in unquoted field", with advice about Python's
+    universal-newline mode.
+
+    Example:
+        >>> import csv
+        >>> try:
+        ...     next(csv.reader(["a,b\rc,d"]))
+        ... except csv.Error as exc:
+        ...     print(csv_error(exc)[:44])
+        a line ends in a lone carriage return (CR, o
+    """
+    text = str(exc)
+    if "new-line character seen in unquoted field" in text:
+        return (
+            "a line ends in a lone carriage return (CR, old Mac line ends), which is not "
+            "read: save the file with LF or CRLF line ends"
+        )
+    return text
+
+
 CONTROLS_REMOVED = "control characters or invalid code points removed"
 """The reason of the non-fatal problem a loader records for a field :func:`clean` removed
 characters from (the wording of the UN, EU, UK and Denied Persons List loaders)."""

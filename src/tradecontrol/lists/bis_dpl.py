@@ -55,7 +55,7 @@ from tradecontrol.lists._intl_common import (
     slash_date,
     squash,
 )
-from tradecontrol.lists._text import bounded_lines, fr_citation_parts
+from tradecontrol.lists._text import bounded_lines, csv_error, fr_citation_parts
 
 NAME = "bis-dpl-txt"
 
@@ -140,7 +140,7 @@ def _rows(source: str, fh: object) -> Iterator[Record]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise DataError(f"unreadable header: {exc}", source=source) from None
+            raise DataError(f"unreadable header: {csv_error(exc)}", source=source) from None
     if "name" not in header:
         raise DataError("not a Denied Persons List: no Name column in the header", source=source)
     seen: dict[str, tuple[int, tuple[str, ...]]] = {}

@@ -49,6 +49,7 @@ from tradecontrol.lists._text import (
     OVERLONG,
     bounded_lines,
     controls_removed,
+    csv_error,
     partial_date,
     visible,
     without_controls,
@@ -936,7 +937,8 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
     try:
         header = next(reader, None)
     except (csv.Error, OSError, EOFError) as exc:
-        raise DataError(f"not a CSL CSV file: {exc}", source=source) from None
+        message = csv_error(exc) if isinstance(exc, csv.Error) else exc
+        raise DataError(f"not a CSL CSV file: {message}", source=source) from None
     if header is None:
         return
     header = [h.strip() for h in header]
