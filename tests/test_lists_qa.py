@@ -26,7 +26,7 @@ from tradecontrol.cli import main
 from tradecontrol.errors import DataError, InvalidInputError
 from tradecontrol.listings import Listing
 from tradecontrol.lists import _intl_common as _intl
-from tradecontrol.lists import canonical, opensanctions_ftm
+from tradecontrol.lists import _xmlzip, canonical, opensanctions_ftm
 from tradecontrol.lists._text import CONTROLS_REMOVED
 
 LINE = {
@@ -590,3 +590,59 @@ def test_a_file_with_lone_carriage_returns_says_so(
     err = capsys.readouterr().err
     assert "lone carriage return" in err
     assert "Traceback" not in err
+
+
+# -- one huge token in an XML file (expat before 2.6 rescans it at every chunk) --------------
+
+
+class _Spy(io.BytesIO):
+    """Bytes that record the size of every read."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.sizes: list[int] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.sizes.append(len(data))
+        return data
+
+
+@pytest.mark.parametrize(
+    ("data", "most_reads"),
+    [
+        (b'<a x="' + b"B" * (8 << 20) + b'"/>', 10),  # one 8 MiB attribute: growing reads
+        (b"<!--" + b"B" * (8 << 20) + b"-->", 10),  # one 8 MiB comment
+        (b"<r>" + b"<e>x</e>" * (1 << 20) + b"</r>", (8 << 20) // _xmlzip.XML_CHUNK + 2),
+    ],
+    ids=["attribute", "comment", "many-elements"],
+)
+def test_xml_is_read_in_chunks_that_grow_across_a_long_token(data: bytes, most_reads: int) -> None:
+    spy = _Spy(data)
+    reads = _xmlzip.ChunkedReads(spy)
+    assert b"".join(iter(lambda: reads.read(16 * 1024), b"")) == data
+    assert len(spy.sizes) <= most_reads  # (16 KiB reads: 513 and more)
+    assert max(spy.sizes) <= _xmlzip.MAX_XML_CHUNK
+
+
+def test_a_huge_xml_attribute_is_parsed_in_few_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (FIXTURES / "un_xml" / "un_small.xml").read_text()
+    plain = tmp_path / "plain.xml"
+    plain.write_text(text)
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(text.replace("<INDIVIDUAL>", f'<INDIVIDUAL x="{"B" * (8 << 20)}">', 1))
+    sizes: list[int] = []
+    real = _xmlzip.ChunkedReads.read
+
+    def read(self: _xmlzip.ChunkedReads, size: int = -1) -> bytes:
+        data = real(self, size)
+        sizes.append(len(data))
+        return data
+
+    monkeypatch.setattr(_xmlzip.ChunkedReads, "read", read)
+    snap = lists.load(hostile)
+    assert len(sizes) <= 12  # (16 KiB reads: 513)
+    expected = lists.load(plain)
+    assert [x.to_dict() for x in snap.listings] == [x.to_dict() for x in expected.listings]

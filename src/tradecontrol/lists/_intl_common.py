@@ -33,7 +33,7 @@ from tradecontrol.jurisdictions import country_code, is_known_code
 from tradecontrol.listings import Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Published
 from tradecontrol.lists._text import CONTROLS_REMOVED, visible
-from tradecontrol.lists._xmlzip import Stray, StrayWatch
+from tradecontrol.lists._xmlzip import ChunkedReads, Stray, StrayWatch
 
 NO_DATE_NOTE = "listing date not stated in the source"
 
@@ -595,7 +595,7 @@ def xml_records(
         in_record = 0
         watch = StrayWatch(records, structure)
         with _xml_errors(et, source):
-            parser = et.iterparse(fh, events=("start", "end"), forbid_dtd=True)
+            parser = et.iterparse(ChunkedReads(fh), events=("start", "end"), forbid_dtd=True)
             for event, elem in parser:
                 if event == "start":
                     depth = len(stack)
