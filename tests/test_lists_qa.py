@@ -646,3 +646,16 @@ def test_a_huge_xml_attribute_is_parsed_in_few_reads(
     assert len(sizes) <= 12  # (16 KiB reads: 513)
     expected = lists.load(plain)
     assert [x.to_dict() for x in snap.listings] == [x.to_dict() for x in expected.listings]
+
+
+@pytest.mark.parametrize("ending", [b"\r", b"\r\n\r"])
+def test_an_ofac_line_joined_by_a_lone_carriage_return_says_so(
+    tmp_path: Path, ending: bytes
+) -> None:
+    rows = [row.encode() for row in OFAC_ROWS]
+    (tmp_path / "sdn.csv").write_bytes(rows[0] + ending + rows[1] + b"\r")
+    snap = lists.load(tmp_path / "sdn.csv", format="ofac-csv")
+    refused = [p for p in snap.problems if p.fatal]
+    assert refused
+    assert all("lone carriage return" in p.reason for p in refused), refused
+    assert snap.records == len(snap.listings) + len(refused)
