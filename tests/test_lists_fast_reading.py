@@ -126,7 +126,10 @@ def reference_rows(path: Path, width: int) -> Iterator[tuple[int, list[str] | st
             except csv.Error:
                 cells = None
             if cells is None:
-                yield number, "not a CSV line (NUL byte or unbalanced quotes)"
+                yield (
+                    number,
+                    "not a CSV line (NUL byte, unbalanced quotes or a lone carriage return)",
+                )
             elif len(cells) != width:
                 yield number, f"{len(cells)} fields; expected {width}"
             elif not re.match(r"^[0-9]{1,12}$", cells[0].strip()):

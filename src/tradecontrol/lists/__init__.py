@@ -153,12 +153,14 @@ def _without_cyclic_gc() -> Iterator[None]:
     move = enabled and gc.get_freeze_count() == 0
     if move:
         gc.collect(1)  # the caller's young objects: collected, not moved unscanned
-    gc.disable()
-    try:
+    try:  # (disable and freeze inside: an interrupt right after them still restores)
+        gc.disable()
         yield
         if move and gc.get_freeze_count() == 0:
-            gc.freeze()  # only the load's objects are young now: to the oldest generation
-            gc.unfreeze()
+            try:
+                gc.freeze()  # only the load's objects are young now: to the oldest generation
+            finally:
+                gc.unfreeze()
     finally:
         if enabled:
             gc.enable()

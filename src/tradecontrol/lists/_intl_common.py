@@ -32,13 +32,15 @@ from tradecontrol.errors import DataError, TradeControlError
 from tradecontrol.jurisdictions import country_code, is_known_code
 from tradecontrol.listings import Listing, ListingVersion
 from tradecontrol.lists._core import Problem, Published
-from tradecontrol.lists._text import CONTROLS_REMOVED
-from tradecontrol.lists._xmlzip import Stray, StrayWatch
+from tradecontrol.lists._text import CONTROLS_REMOVED, visible
+from tradecontrol.lists._xmlzip import ChunkedReads, Stray, StrayWatch
 
 NO_DATE_NOTE = "listing date not stated in the source"
 
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # categories Cc and Cs
+_CONTROL = re.compile(  # categories Cc and Cs, and bidirectional controls (refused in a listing)
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
 
 # Country names the UN, EU, UK and BIS files use that ``country_code`` does not know (UN
 # terminology and common short forms). Compared after ``normalize_name``.
@@ -193,7 +195,8 @@ class Draft:
     def text(self, field: str, value: str | None, *, limit: int = v.MAX_TEXT) -> str | None:
         """Cleaned text: whitespace squashed, control characters removed (a problem).
 
-        Returns ``None`` for empty text; longer text than ``limit`` is cut with a problem.
+        Returns ``None`` for empty text or text without a visible character (U+200B...);
+        longer text than ``limit`` is cut with a problem.
         """
         out = squash(value)
         if not out:
@@ -204,8 +207,10 @@ class Draft:
                 p.field == field and p.reason == CONTROLS_REMOVED for p in self.problems
             ):
                 self.problem(field, CONTROLS_REMOVED)
-            if not out:
-                return None
+        if not out.isascii():
+            out = visible(out)  # only invisible characters (U+200B, U+FEFF...): as empty
+        if not out:
+            return None
         if len(out) > limit:
             self.problem(field, f"text of {len(out)} characters cut to {limit}")
             out = out[: limit - 3].rstrip() + "..."
@@ -590,7 +595,7 @@ def xml_records(
         in_record = 0
         watch = StrayWatch(records, structure)
         with _xml_errors(et, source):
-            parser = et.iterparse(fh, events=("start", "end"), forbid_dtd=True)
+            parser = et.iterparse(ChunkedReads(fh), events=("start", "end"), forbid_dtd=True)
             for event, elem in parser:
                 if event == "start":
                     depth = len(stack)

@@ -44,11 +44,18 @@ def _c1(ch: str) -> str:
         return " "
 
 
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Bidirectional embedding, override and isolate characters: invisible, refused in every
+text of a listing (``_validators.text``), so :func:`clean` removes them."""
+
+
 def clean(text: str | None) -> str:
     r"""Collapse white space, turn non-breaking spaces into spaces, repair C1 mojibake.
 
-    Other control characters become spaces; visible mojibake (``Co”peratief``) is kept
-    as the source writes it. ``None`` and ``""`` give ``""``.
+    Other control characters become spaces, bidirectional embedding, override and
+    isolate characters (U+202A-U+202E, U+2066-U+2069) are removed, and text without a
+    visible character gives ``""`` (see :func:`visible`); visible mojibake
+    (``Co”peratief``) is kept as the source writes it. ``None`` and ``""`` give ``""``.
 
     Example:
         >>> clean(" CAST Xi\x92an  Engine\u00a0Factory ")
@@ -66,9 +73,53 @@ def clean(text: str | None) -> str:
             out.append(_c1(ch))
         elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u00a0\u2028\u2029":
             out.append(" ")
+        elif ch in _BIDI:  # (invisible: removed, not spaced)
+            pass
         else:
             out.append(ch)
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    return visible(re.sub(r"\s+", " ", "".join(out)).strip())
+
+
+_INVISIBLE = frozenset(("Cf", "Zs", "Zl", "Zp"))
+
+
+def visible(text: str) -> str:
+    r"""``text``, or ``""`` when it has no visible character (only ``\u200b``, ``\ufeff``...).
+
+    Such a value says nothing, and a listing refuses it ("must not be empty"): it is read
+    as an empty cell, not as a reason to refuse the record.
+
+    Example:
+        >>> visible("\ufeff\u200b"), visible("Ali\u200c Reza")
+        ('', 'Ali\u200c Reza')
+    """
+    if text.isprintable() or any(unicodedata.category(ch) not in _INVISIBLE for ch in text):
+        return text
+    return ""
+
+
+def csv_error(exc: Exception) -> str:
+    r"""The message of a ``csv.Error`` for a user, in our words where the module's mislead.
+
+    The ``csv`` module reports a file whose lines end in a lone carriage return (old Mac
+    line ends) as a "new-line character seen in unquoted field", with advice about Python's
+    universal-newline mode.
+
+    Example:
+        >>> import csv
+        >>> try:
+        ...     next(csv.reader(["a,b\rc,d"]))
+        ... except csv.Error as exc:
+        ...     print(csv_error(exc)[:44])
+        a line ends in a lone carriage return (CR, o
+    """
+    text = str(exc)
+    if "new-line character seen in unquoted field" in text:
+        return (
+            "a line ends in a lone carriage return (CR, old Mac line ends), which is not "
+            "read: save the file with LF or CRLF line ends"
+        )
+    return text
 
 
 CONTROLS_REMOVED = "control characters or invalid code points removed"
@@ -76,10 +127,11 @@ CONTROLS_REMOVED = "control characters or invalid code points removed"
 characters from (the wording of the UN, EU, UK and Denied Persons List loaders)."""
 
 _REMOVED = re.compile(
-    "[\x00-\x08\x0e-\x1b\x7f\x81\x8d\x8f\x90\x9d\ud800-\udfff]"
+    "[\x00-\x08\x0e-\x1b\x7f\x81\x8d\x8f\x90\x9d\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )  # what clean() turns into a space though it is no white space: the Cc characters that
 # are not white space (tab, line breaks, \x1c-\x1f and \x85 are), minus the C1 characters
-# it repairs as Windows-1252 bytes, and the surrogates (Cs)
+# it repairs as Windows-1252 bytes, and the surrogates (Cs); and the bidirectional
+# embedding, override and isolate characters it removes (_BIDI), which a listing refuses
 
 
 def controls_removed(text: str) -> bool:

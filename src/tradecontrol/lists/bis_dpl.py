@@ -14,8 +14,8 @@ Mapping and quirks:
   an earlier row exactly (every cell, spaces squashed) is a skipped record naming that row
   (BIS publishes a few exact duplicates; the listing is already there, and the problem's
   ``record_id`` is its id), unless a cell holds an undecodable byte (U+FFFD; then it is
-  refused: the rows may differ); a row with the same key but other differences gets a
-  suffixed id.
+  refused: the rows may differ), and so is a repeat of a refused row (no listing is
+  there); a row with the same key but other differences gets a suffixed id.
 * ``Effective_Date`` and ``Expiration_Date`` (``MM/DD/YYYY``, with or without leading
   zeros) give the window (zone America/New_York). ``Last_Update`` may be ISO or
   ``M/D/YYYY``; it is kept in the remarks with ``Standard_Order`` and ``Action``.
@@ -45,6 +45,7 @@ from pathlib import Path
 
 from tradecontrol.entities import EntityKind
 from tradecontrol.errors import DataError
+from tradecontrol.listings import Listing
 from tradecontrol.lists._core import Problem, Record
 from tradecontrol.lists._intl_common import (
     NO_DATE_NOTE,
@@ -54,7 +55,7 @@ from tradecontrol.lists._intl_common import (
     slash_date,
     squash,
 )
-from tradecontrol.lists._text import bounded_lines, fr_citation_parts
+from tradecontrol.lists._text import bounded_lines, csv_error, fr_citation_parts
 
 NAME = "bis-dpl-txt"
 
@@ -139,7 +140,7 @@ def _rows(source: str, fh: object) -> Iterator[Record]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise DataError(f"unreadable header: {exc}", source=source) from None
+            raise DataError(f"unreadable header: {csv_error(exc)}", source=source) from None
     if "name" not in header:
         raise DataError("not a Denied Persons List: no Name column in the header", source=source)
     seen: dict[str, tuple[int, tuple[str, ...]]] = {}
@@ -229,7 +230,6 @@ def _row(
         )
         listing_id = f"{listing_id}-{suffix}"
         draft.record_id = listing_id
-    seen[listing_id] = (number, content)
 
     country = draft.country("Country", values["country"])
     draft.address(
@@ -249,7 +249,7 @@ def _row(
     for col, value in cells.items():
         if col not in COLUMNS and squash(value):
             draft.note(col, value)
-    yield from draft.listing(
+    for record in draft.listing(
         id=listing_id,
         list_code="DPL",
         authority="US-BIS",
@@ -257,7 +257,10 @@ def _row(
         kind=EntityKind.UNKNOWN,
         window=draft.window("Expiration_Date", effective, expires, ZONE),
         note=None if effective else NO_DATE_NOTE,
-    )
+    ):
+        if isinstance(record, Listing):  # only a row that became a listing is "already there"
+            seen[listing_id] = (number, content)
+        yield record
 
 
 def _date(draft: Draft, field: str, raw: str) -> datetime.date | None:

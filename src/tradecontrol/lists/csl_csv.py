@@ -49,7 +49,9 @@ from tradecontrol.lists._text import (
     OVERLONG,
     bounded_lines,
     controls_removed,
+    csv_error,
     partial_date,
+    visible,
     without_controls,
 )
 from tradecontrol.lists._text import clean as _clean
@@ -497,8 +499,8 @@ def _entity(row: dict[str, str], warn: Any) -> tuple[dict[str, Any], list[str]]:
             if country:
                 entity["country"] = country
     identifiers = [_identifier_of(i) for i in _split(row["ids"])]
-    if row["call_sign"].strip():
-        identifiers.append(Identifier(scheme="call_sign", value=_clean(row["call_sign"])))
+    if sign := _clean(row["call_sign"]):  # ("" for a cell of invisible characters only)
+        identifiers.append(Identifier(scheme="call_sign", value=sign))
     if identifiers:
         entity["identifiers"] = identifiers
     remarks = [_clean(row["title"]), _clean(row["remarks"]), *_people(row, kind, entity, warn)]
@@ -658,6 +660,8 @@ def _listing(row: dict[str, str], number: int, source: str) -> tuple[dict[str, A
     url = row["source_list_url"].strip() or row["source_information_url"].strip()
     if controls_removed(url):  # (a problem for the column already: see _general)
         url = without_controls(url)
+    if not url.isascii():
+        url = visible(url)  # ("" for invisible characters only)
     if url:
         listing["source_url"] = url
     return listing, problems
@@ -807,8 +811,8 @@ def _fast_mapper(header: list[str], source: str) -> Any:  # noqa: PLR0915 - one 
             addresses, country = _addresses_of(cell)
         cell = cells[i_ids]
         identifiers = _identifiers_of(cell) if cell else ()
-        if cells[i_call_sign].strip():
-            identifiers += (Identifier(scheme="call_sign", value=clean(cells[i_call_sign])),)
+        if cells[i_call_sign] and (sign := clean(cells[i_call_sign])):
+            identifiers += (Identifier(scheme="call_sign", value=sign),)
         problems: list[Problem] = []
         births: tuple[str, ...] = ()
         codes: tuple[Any, ...] = ()
@@ -933,7 +937,8 @@ def _records(source: str, reader: Any) -> Iterator[Record]:
     try:
         header = next(reader, None)
     except (csv.Error, OSError, EOFError) as exc:
-        raise DataError(f"not a CSL CSV file: {exc}", source=source) from None
+        message = csv_error(exc) if isinstance(exc, csv.Error) else exc
+        raise DataError(f"not a CSL CSV file: {message}", source=source) from None
     if header is None:
         return
     header = [h.strip() for h in header]

@@ -31,8 +31,8 @@ Quirks:
   ``federal_register_notice``, ``start_date``, ``end_date``, ``title`` and ``alt_names``
   too; entries identical in all of them are a fatal duplicate: refused, or skipped (a
   fatal problem with ``skipped=True``, nothing lost) when the two JSON objects are equal
-  in every key and value. ITA's own ``id`` is not used: it changes when any field (even
-  the Federal Register citation) changes.
+  in every key and value (as JSON: ``1``, ``1.0`` and ``true`` differ). ITA's own ``id``
+  is not used: it changes when any field (even the Federal Register citation) changes.
 * ``start_date`` is the Federal Register *publication* date of the rule for the Entity List,
   MEU and UVL, not the effective date; the version note says so. Other lists give the
   date of the order or determination.
@@ -238,7 +238,7 @@ def read(path: Path) -> Iterator[Record]:
             continue
         if listing.id in seen:
             earlier = seen[listing.id]
-            exact = item == results[earlier - 1]  # every key and value: nothing lost
+            exact = _same_json(item, results[earlier - 1])  # every key and value
             yield Problem(
                 source=source,
                 record=number,
@@ -254,6 +254,15 @@ def read(path: Path) -> Iterator[Record]:
         seen[listing.id] = number
         yield from problems
         yield listing
+
+
+def _same_json(a: object, b: object) -> bool:
+    """Whether two JSON values are the same JSON (``1``, ``1.0`` and ``true`` differ).
+
+    Python's ``==`` holds ``True == 1 == 1.0``: an entry differing only so is no exact
+    duplicate (its loss would lose that value).
+    """
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 class _Where:

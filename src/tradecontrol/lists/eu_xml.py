@@ -229,11 +229,15 @@ def _regulations(draft: Draft, elem: Node) -> tuple[datetime.date | None, str | 
     url = None
     regulations = []
     for reg in _children(elem, "regulation"):
-        programme = _attr(reg, "programme")
+        programme = draft.text("regulation.programme", _attr(reg, "programme"))
         if programme:
             draft.programs.append(programme)
-        title = _attr(reg, "numberTitle")
-        links = [squash(p.text) for p in _children(reg, "publicationUrl") if squash(p.text)]
+        title = draft.text("regulation", _attr(reg, "numberTitle"))  # (also in the note)
+        links = [
+            x
+            for x in (draft.text("regulation", p.text) for p in _children(reg, "publicationUrl"))
+            if x
+        ]
         for citation in (title, *links):
             text = draft.text("regulation", citation)
             if text:

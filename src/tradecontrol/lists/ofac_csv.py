@@ -279,7 +279,7 @@ def _kept(first: int, texts: list[str | None]) -> tuple[list[int], list[str], li
 
 def _checked(cells: list[str] | None, width: int) -> list[str] | str:
     if cells is None:
-        return "not a CSV line (NUL byte or unbalanced quotes)"
+        return "not a CSV line (NUL byte, unbalanced quotes or a lone carriage return)"
     if len(cells) != width:
         return f"{len(cells)} fields; expected {width}"
     number = cells[0]

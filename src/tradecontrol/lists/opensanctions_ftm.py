@@ -18,7 +18,8 @@ Mapping:
   link to a listing names it, caption and id, in that listing's remarks). A line that is
   not a JSON object with ``id`` and ``schema`` is a refused record (fatal problem), and so
   is a second line with an id already seen, unless it repeats a thing entity's line byte
-  for byte (line ending aside): then it is skipped, an exact duplicate.
+  for byte (line ending aside) and that line was not refused: then it is skipped, an
+  exact duplicate.
 * Auxiliary entities are merged into the listings they reference, in whatever order the
   file gives them (the file is read twice: once to index, once to emit; the auxiliary
   entities are held in memory). One that references no listing is a non-fatal problem with
@@ -292,6 +293,7 @@ class _Reader:
         self.owner_ids: set[str] = set()
         self.built: dict[str, _Built | str] = {}
         self.lookup: BinaryIO | None = None
+        self.refused: set[str] = set()  # thing ids whose line was refused
 
     # -- pass one ------------------------------------------------------------------
 
@@ -385,7 +387,7 @@ class _Reader:
             return
         if self.first_line.get(ent.id) != number:
             first = self.first_line.get(ent.id)
-            same = self.repeats_thing(ent.id, raw)
+            same = ent.id not in self.refused and self.repeats_thing(ent.id, raw)
             yield self.problem(
                 number,
                 f"exact duplicate of line {first} (same entity)"
@@ -416,6 +418,7 @@ class _Reader:
         except (TradeControlError, ValueError, RecursionError) as exc:
             message = exc.message if isinstance(exc, TradeControlError) else str(exc)
             path_ = exc.path if isinstance(exc, TradeControlError) else ""
+            self.refused.add(ent.id)  # a repeat of this line is refused too, not skipped
             yield self.problem(number, message[:500], field=path_, rid=ent.id, fatal=True)
             return
         yield from problems

@@ -192,7 +192,7 @@ def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
     if name is None:
         yield from draft.fail("Names", "no name")
         return
-    regime = _text(elem, "RegimeName")
+    regime = draft.text("RegimeName", _text(elem, "RegimeName"))
     if regime:
         draft.programs.append(regime)
     designated_raw = _text(elem, "DateDesignated")

@@ -145,7 +145,7 @@ def _record(source: str, number: int, elem: Node) -> Iterator[Problem | Record]:
         return
 
     draft.note("", draft.text("COMMENTS1", _find_text(elem, "COMMENTS1")))
-    program = _find_text(elem, "UN_LIST_TYPE")
+    program = draft.text("UN_LIST_TYPE", _find_text(elem, "UN_LIST_TYPE"))
     if program:
         draft.programs.append(program)
     draft.alias("NAME_ORIGINAL_SCRIPT", _find_text(elem, "NAME_ORIGINAL_SCRIPT"))
