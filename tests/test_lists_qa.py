@@ -12,7 +12,6 @@ import gzip
 import io
 import json
 import re
-import threading
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.thread_support import failures_in_threads
 from tradecontrol import lists
 from tradecontrol.cli import main
 from tradecontrol.errors import DataError, InvalidInputError
@@ -208,21 +208,12 @@ def test_loads_from_several_threads_leave_the_collector_as_it_was(
     path = _jsonl(tmp_path, count=50)
     gc.enable()
     before = _gc_state()
-    failures: list[BaseException] = []
 
     def work() -> None:
-        try:
-            for _ in range(20):
-                assert len(lists.load(path).listings) == 50
-        except BaseException as exc:
-            failures.append(exc)
+        for _ in range(20):
+            assert len(lists.load(path).listings) == 50
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    assert failures_in_threads(work, 4) == []
     assert _gc_state() == before
     caller = _caller_cycle()
     gc.collect()
