@@ -164,7 +164,9 @@ class Draft:
 
     # -- problems and text ---------------------------------------------------------------
 
-    def problem(self, field: str, reason: str, *, fatal: bool = False) -> Problem:
+    def problem(
+        self, field: str, reason: str, *, fatal: bool = False, skipped: bool = False
+    ) -> Problem:
         """A problem of this record (non-fatal unless said); kept for :meth:`listing`."""
         found = Problem(
             source=self.source,
@@ -173,6 +175,7 @@ class Draft:
             reason=reason,
             record_id=self.record_id,
             fatal=fatal,
+            skipped=skipped,
         )
         if not fatal:
             self.problems.append(found)
@@ -190,7 +193,7 @@ class Draft:
         value): see :class:`~tradecontrol.lists.Problem`.
         """
         yield from self._located()
-        yield attrs.evolve(self.problem(field, reason, fatal=True), skipped=True)
+        yield self.problem(field, reason, fatal=True, skipped=True)
 
     def text(self, field: str, value: str | None, *, limit: int = v.MAX_TEXT) -> str | None:
         """Cleaned text: whitespace squashed, control characters removed (a problem).

@@ -70,6 +70,8 @@ class ChunkedReads:
         self._size = XML_CHUNK
 
     def read(self, size: int = -1) -> bytes:
+        if size < 0:  # (the rest of the stream, as a file's read() gives it)
+            return self._stream.read()
         data = self._stream.read(max(size, self._size))
         if b"<" in data:
             self._size = XML_CHUNK

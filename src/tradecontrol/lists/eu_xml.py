@@ -238,10 +238,7 @@ def _regulations(draft: Draft, elem: Node) -> tuple[datetime.date | None, str | 
             for x in (draft.text("regulation", p.text) for p in _children(reg, "publicationUrl"))
             if x
         ]
-        for citation in (title, *links):
-            text = draft.text("regulation", citation)
-            if text:
-                draft.citations.append(text)
+        draft.citations.extend(x for x in (title, *links) if x)  # (cleaned above)
         url = url or (links[0] if links else None)
         force_raw = _attr(reg, "entryIntoForceDate")
         force = iso_date(force_raw)
